@@ -1,0 +1,123 @@
+# prismac — build, test, bench, fuzz, demo, install.
+# Generated sources (re2c, Lemon) go to $(BUILD); nothing generated is committed.
+
+CC       ?= cc
+RE2C     ?= re2c
+LEMON    ?= lemon
+LEMPAR   ?= /usr/share/lemon/lempar.c
+PREFIX   ?= /usr/local
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT      ?= -O1 -g
+else
+BUILD    ?= build
+SANFLAGS :=
+OPT      ?= -O2 -g
+endif
+
+PG_CFLAGS := -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+CFLAGS   ?= $(OPT)
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -D_DEFAULT_SOURCE \
+            -Iinclude -Isrc -I$(BUILD)/gen $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+LIBS     := -ljansson
+
+LIB_SRCS := $(wildcard src/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
+GEN_SRCS := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/lexer.o $(BUILD)/obj/parser.o
+CLI_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
+LIB      := $(BUILD)/libprismac.a
+BIN      := $(BUILD)/prismac
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all test check-deps deps bench fuzz demo install clean
+.SECONDARY:
+
+all: $(BIN)
+
+$(BUILD)/gen/lexer.c: grammar/lexer.re include/prismac/lexer.h
+	@mkdir -p $(dir $@)
+	$(RE2C) -W --no-generation-date -o $@ $<
+
+# Lemon writes parser.c, parser.h and parser.out (the automaton, for debugging) side by side.
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
+	@mkdir -p $(BUILD)/gen
+	cp grammar/parser.y $(BUILD)/gen/parser.y
+	@# Lemon's exit status counts errors and conflicts: the grammar must have none. -c keeps
+	@# the action tables uncompressed, so errors are caught before default reductions and the
+	@# "expected ..." part of a syntax error lists what the line could really take.
+	$(LEMON) -c -T$(LEMPAR) -d$(BUILD)/gen $(BUILD)/gen/parser.y
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/gen/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PG_CFLAGS) -MMD -MP -c $< -o $@
+
+# Generated code is not ours to lint: keep the warnings, drop the ones Lemon's template trips.
+$(BUILD)/obj/lexer.o: $(BUILD)/gen/lexer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/parser.o: $(BUILD)/gen/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-parameter -Wno-missing-prototypes -Wno-unused-variable -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
+
+# ---- tests ------------------------------------------------------------------------------------
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(LIB) $(LIBS) -lcmocka
+
+test: check-deps $(BIN) $(TEST_BINS)
+	@PRISMAC=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS)
+
+check-deps:
+	@scripts/check-deps.sh
+
+deps:
+	@scripts/check-deps.sh --install
+
+# ---- bench, fuzz, demo ------------------------------------------------------------------------
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse
+	@BUILD=$(abspath $(BUILD)) bench/run.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p build/fuzz build/fuzz/corpus
+	$(RE2C) -W --no-generation-date -o build/fuzz/lexer.c grammar/lexer.re
+	cp grammar/parser.y build/fuzz/parser.y
+	$(LEMON) -c -T$(LEMPAR) -dbuild/fuzz build/fuzz/parser.y
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/fuzz \
+	    -o build/fuzz/fuzz_parser fuzz/fuzz_parser.c src/*.c build/fuzz/lexer.c build/fuzz/parser.c $(LIBS)
+	cp fixtures/syntax/*.prisma fixtures/seeds/*.prisma build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 -dict=fuzz/prisma.dict \
+	    build/fuzz/corpus
+
+demo: $(BIN)
+	@examples/demo.sh $(abspath $(BIN))
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/prismac
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/cli/*.d)

@@ -1,0 +1,51 @@
+/* Arena allocation: every stage allocates from one arena and frees it with one call. */
+#ifndef PRISMAC_ARENA_H
+#define PRISMAC_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct ArenaChunk ArenaChunk;
+
+typedef struct Arena {
+    ArenaChunk *head;   /* newest chunk; older ones are linked behind it */
+    char *cur;          /* next free byte in head */
+    char *end;          /* one past the last byte of head */
+    size_t allocated;   /* bytes obtained from malloc, for statistics */
+} Arena;
+
+/* A counted byte string. Not NUL-terminated unless it says so; may point into source text. */
+typedef struct Str {
+    const char *ptr;
+    uint32_t len;
+} Str;
+
+#define STR_LIT(s) ((Str){(s), (uint32_t)(sizeof(s) - 1)})
+
+void arena_init(Arena *a);
+void arena_free(Arena *a);
+/* Zeroed, aligned to 16 bytes. Aborts with a message when memory is exhausted. */
+void *arena_alloc(Arena *a, size_t size);
+/* Allocation without zeroing, for buffers that are written in full. */
+void *arena_alloc_raw(Arena *a, size_t size);
+char *arena_strndup(Arena *a, const char *s, size_t len);
+char *arena_strdup(Arena *a, const char *s);
+Str arena_str(Arena *a, const char *s, size_t len);
+char *arena_sprintf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Grows an array living in the arena to hold at least `need` elements (old storage is abandoned). */
+void *arena_grow(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem);
+
+/* Appends one element to an arena array described by (items, count, cap). */
+#define ARENA_PUSH(arena, items, count, cap, value)                                          \
+    do {                                                                                     \
+        if ((count) == (cap))                                                                \
+            (items) = arena_grow((arena), (items), (count), &(cap), (count) + 1, sizeof *(items)); \
+        (items)[(count)++] = (value);                                                        \
+    } while (0)
+
+static inline int str_eq(Str a, Str b) { return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0); }
+static inline int str_eq_cstr(Str a, const char *b) { size_t n = strlen(b); return a.len == n && memcmp(a.ptr, b, n) == 0; }
+uint32_t str_hash(Str s);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef PRISMAC_VERSION_H
+#define PRISMAC_VERSION_H
+#define PRISMAC_VERSION "0.1.0"
+#endif

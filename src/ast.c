@@ -1,0 +1,402 @@
+/* Building the syntax tree (the grammar's actions) and small queries on it. */
+#include "parse_internal.h"
+
+static Span tok_span(const ParseCtx *ctx, LexToken t)
+{
+    return ctx_span(ctx, t.start, t.end);
+}
+
+static Str tok_str(const ParseCtx *ctx, LexToken t)
+{
+    return (Str){ctx->text + t.start, t.end - t.start};
+}
+
+static AstFile *ctx_file(ParseCtx *ctx)
+{
+    return &ctx->ast->files[ctx->afile_index];
+}
+
+/* Names are identifiers: ASCII letters, digits, `_` and `-`. The lexer reads dotted paths and
+ * bare numbers as single tokens, so a name token can still hold a `.` or a sign. */
+static void ast_check_name(ParseCtx *ctx, LexToken tok, const char *what)
+{
+    for (uint32_t i = tok.start; i < tok.end; i++) {
+        char c = ctx->text[i];
+        if (c == '.' || (c == '-' && i == tok.start)) {
+            diag_error(ctx->diags, tok_span(ctx, tok), "`%.*s` is not a valid %s: names are made of letters, digits, `_` and `-`",
+                       (int)(tok.end - tok.start), ctx->text + tok.start, what);
+            return;
+        }
+    }
+}
+
+/* Lemon reduces a line's item before it checks what follows; an item whose line does not end
+ * here is part of a syntax error, which is reported instead. */
+static bool ast_line_complete(const ParseCtx *ctx)
+{
+    return ctx->block && ctx->lookahead.kind == LEX_NEWLINE;
+}
+
+static void ast_add_item(ParseCtx *ctx, Block *b, BlockItemKind kind, uint32_t index)
+{
+    BlockItem item = {kind, index};
+    ARENA_PUSH(ctx->ast->arena, b->items, b->nitems, b->capitems, item);
+}
+
+void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken name)
+{
+    /* Lemon may reduce a block header before it knows that `{` follows; without the brace
+     * there is no block, and the syntax error that follows says so. */
+    if (ctx->lookahead.kind != LEX_LBRACE)
+        return;
+    Arena *a = ctx->ast->arena;
+    Block *b = arena_alloc(a, sizeof *b);
+    b->kind = kind;
+    b->name = tok_str(ctx, name);
+    b->name_span = tok_span(ctx, name);
+    b->keyword_span = tok_span(ctx, keyword);
+    b->open_brace = tok_span(ctx, ctx->lookahead);
+    b->span = ctx_span(ctx, keyword.start, ctx->len);
+    b->close_brace = ctx_span(ctx, ctx->len, ctx->len);
+    b->doc = parse_take_doc(ctx, true);
+    ast_check_name(ctx, name, kind == BLOCK_ENUM ? "enum name" : "block name");
+    ARENA_PUSH(a, ctx->ast->blocks, ctx->ast->nblocks, ctx->ast->capblocks, b);
+    ctx_file(ctx)->nblocks++;
+    ctx->block = b;
+}
+
+void ast_block_end(ParseCtx *ctx, LexToken close)
+{
+    Block *b = ctx->block;
+    if (!b)
+        return;
+    b->close_brace = tok_span(ctx, close);
+    b->span.end = close.end;
+    ctx->block = NULL;
+    ctx->group.active = false;   /* comments left at the end of a block document nothing */
+}
+
+void ast_block_add_attr(ParseCtx *ctx, Attribute *attr)
+{
+    Block *b = ctx->block;
+    if (!ast_line_complete(ctx) || !attr)
+        return;
+    ARENA_PUSH(ctx->ast->arena, b->attrs, b->nattrs, b->capattrs, attr);
+    ast_add_item(ctx, b, ITEM_ATTRIBUTE, b->nattrs - 1);
+}
+
+static Attribute **ast_take_pending(ParseCtx *ctx, uint32_t *count)
+{
+    *count = ctx->npending;
+    if (!ctx->npending)
+        return NULL;
+    Attribute **attrs = arena_alloc_raw(ctx->ast->arena, ctx->npending * sizeof *attrs);
+    memcpy(attrs, ctx->pending, ctx->npending * sizeof *attrs);
+    ctx->npending = 0;
+    return attrs;
+}
+
+static uint32_t ast_attrs_end(Attribute **attrs, uint32_t n, uint32_t end)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (attrs[i]->span.end > end)
+            end = attrs[i]->span.end;
+    return end;
+}
+
+void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_colon)
+{
+    Block *b = ctx->block;
+    if (!ast_line_complete(ctx)) {
+        ctx->npending = 0;
+        return;
+    }
+    Field *f = arena_alloc(ctx->ast->arena, sizeof *f);
+    f->name = tok_str(ctx, name);
+    f->name_span = tok_span(ctx, name);
+    f->legacy_colon = legacy_colon;
+    f->doc = parse_take_doc(ctx, false);
+    f->attrs = ast_take_pending(ctx, &f->nattrs);
+    f->capattrs = f->nattrs;
+    uint32_t end = name.end;
+    if (type) {
+        f->has_type = true;
+        f->type = *type;
+        end = type->span.end;
+    }
+    f->span = ctx_span(ctx, name.start, ast_attrs_end(f->attrs, f->nattrs, end));
+    ast_check_name(ctx, name, "field name");
+    if (!type)
+        diag_error(ctx->diags, f->span, "the field `%.*s` has no type; write it after the name, as in `%.*s String`",
+                   (int)f->name.len, f->name.ptr, (int)f->name.len, f->name.ptr);
+    else if (legacy_colon)
+        diag_error(ctx->diags, f->span, "a field declaration takes no `:`; write `%.*s %.*s`", (int)f->name.len,
+                   f->name.ptr, (int)(type->span.end - type->span.start), ctx->text + type->span.start);
+    ARENA_PUSH(ctx->ast->arena, b->fields, b->nfields, b->capfields, f);
+    ast_add_item(ctx, b, ITEM_FIELD, b->nfields - 1);
+}
+
+void ast_enum_value(ParseCtx *ctx, LexToken name)
+{
+    Block *b = ctx->block;
+    if (!ast_line_complete(ctx)) {
+        ctx->npending = 0;
+        return;
+    }
+    EnumValue *v = arena_alloc(ctx->ast->arena, sizeof *v);
+    v->name = tok_str(ctx, name);
+    v->name_span = tok_span(ctx, name);
+    v->doc = parse_take_doc(ctx, false);
+    v->attrs = ast_take_pending(ctx, &v->nattrs);
+    v->capattrs = v->nattrs;
+    v->span = ctx_span(ctx, name.start, ast_attrs_end(v->attrs, v->nattrs, name.end));
+    ast_check_name(ctx, name, "enum value");
+    ARENA_PUSH(ctx->ast->arena, b->values, b->nvalues, b->capvalues, v);
+    ast_add_item(ctx, b, ITEM_VALUE, b->nvalues - 1);
+}
+
+void ast_property(ParseCtx *ctx, LexToken key, Expr *value)
+{
+    Block *b = ctx->block;
+    if (!ast_line_complete(ctx))
+        return;
+    Property *p = arena_alloc(ctx->ast->arena, sizeof *p);
+    p->key = tok_str(ctx, key);
+    p->key_span = tok_span(ctx, key);
+    p->value = value;
+    p->span = ctx_span(ctx, key.start, value ? value->span.end : key.end);
+    (void)parse_take_doc(ctx, false);
+    ast_check_name(ctx, key, "property name");
+    ARENA_PUSH(ctx->ast->arena, b->props, b->nprops, b->capprops, p);
+    ast_add_item(ctx, b, ITEM_PROPERTY, b->nprops - 1);
+}
+
+FieldType ast_type_named(ParseCtx *ctx, LexToken name)
+{
+    FieldType t = {0};
+    t.name = tok_str(ctx, name);
+    t.name_span = tok_span(ctx, name);
+    t.span = t.name_span;
+    ast_check_name(ctx, name, "type name");
+    return t;
+}
+
+FieldType ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close)
+{
+    FieldType t = {0};
+    t.name = parse_string_value(ctx, text);
+    t.name_span = tok_span(ctx, text);
+    t.unsupported = true;
+    t.span = ctx_span(ctx, open.start, close.end);
+    return t;
+}
+
+FieldType ast_type_arity(ParseCtx *ctx, FieldType base, FieldArity arity, FieldTypeForm form, LexToken end)
+{
+    base.arity = arity;
+    base.form = form;
+    base.span.end = end.end;
+    if (form == TYPEFORM_OPTIONAL_LIST)
+        diag_error(ctx->diags, base.span, "optional lists are not supported; use `%.*s[]` or `%.*s?`",
+                   (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start,
+                   (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start);
+    else if (form == TYPEFORM_LEGACY_REQUIRED)
+        diag_error(ctx->diags, base.span, "fields are required by default: remove the `!`");
+    return base;
+}
+
+FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, LexToken close)
+{
+    base.arity = ARITY_LIST;
+    base.form = TYPEFORM_LEGACY_LIST;
+    base.span = ctx_span(ctx, open.start, close.end);
+    diag_error(ctx->diags, base.span, "a list is written `%.*s[]`, not `[%.*s]`",
+               (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start,
+               (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start);
+    return base;
+}
+
+void ast_pending_attr(ParseCtx *ctx, Attribute *attr)
+{
+    ARENA_PUSH(ctx->ast->arena, ctx->pending, ctx->npending, ctx->cappending, attr);
+}
+
+void ast_pending_clear(ParseCtx *ctx)
+{
+    ctx->npending = 0;
+}
+
+Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block)
+{
+    Attribute *a = arena_alloc(ctx->ast->arena, sizeof *a);
+    a->name = tok_str(ctx, name);
+    a->name_span = tok_span(ctx, name);
+    a->is_block = is_block;
+    a->args = args;
+    a->span = ctx_span(ctx, at.start, args ? args->span.end : name.end);
+    return a;
+}
+
+ArgList *ast_args_new(ParseCtx *ctx)
+{
+    ArgList *l = arena_alloc(ctx->ast->arena, sizeof *l);
+    l->span.file = ctx->file;
+    return l;
+}
+
+void ast_args_push(ParseCtx *ctx, ArgList *list, const Arg *arg)
+{
+    if (list->count == 0)
+        list->span.start = arg->span.start;
+    ARENA_PUSH(ctx->ast->arena, list->items, list->count, list->cap, *arg);
+}
+
+void ast_args_trailing_comma(ParseCtx *ctx, ArgList *list, LexToken comma)
+{
+    list->has_trailing_comma = true;
+    list->trailing_comma = tok_span(ctx, comma);
+}
+
+void ast_args_end(ParseCtx *ctx, ArgList *list, LexToken close)
+{
+    (void)ctx;
+    if (list->count == 0)
+        list->span.start = close.start;
+    list->span.end = close.end;
+}
+
+ArgList *ast_args_close(ParseCtx *ctx, ArgList *list, LexToken open)
+{
+    (void)ctx;
+    list->span.start = open.start;
+    return list;
+}
+
+Arg ast_arg(ParseCtx *ctx, const LexToken *name, Expr *value)
+{
+    Arg arg = {0};
+    arg.value = value;
+    arg.span = value->span;
+    if (name) {
+        arg.name = tok_str(ctx, *name);
+        arg.name_span = tok_span(ctx, *name);
+        arg.span.start = name->start;
+    }
+    return arg;
+}
+
+Arg ast_arg_empty(ParseCtx *ctx, LexToken name, LexToken colon)
+{
+    Arg arg = {0};
+    arg.name = tok_str(ctx, name);
+    arg.name_span = tok_span(ctx, name);
+    arg.span = ctx_span(ctx, name.start, colon.end);
+    return arg;
+}
+
+static Expr *ast_expr_new(ParseCtx *ctx, ExprKind kind, uint32_t start, uint32_t end)
+{
+    Expr *e = arena_alloc(ctx->ast->arena, sizeof *e);
+    e->kind = kind;
+    e->span = ctx_span(ctx, start, end);
+    return e;
+}
+
+Expr *ast_expr_token(ParseCtx *ctx, ExprKind kind, LexToken tok)
+{
+    Expr *e = ast_expr_new(ctx, kind, tok.start, tok.end);
+    e->text = tok_str(ctx, tok);
+    return e;
+}
+
+Expr *ast_expr_string(ParseCtx *ctx, LexToken tok)
+{
+    Expr *e = ast_expr_new(ctx, EXPR_STRING, tok.start, tok.end);
+    e->text = tok_str(ctx, tok);
+    e->value = parse_string_value(ctx, tok);
+    return e;
+}
+
+Expr *ast_expr_call(ParseCtx *ctx, LexToken name, ArgList *args)
+{
+    Expr *e = ast_expr_new(ctx, EXPR_CALL, name.start, args->span.end);
+    Str text = tok_str(ctx, name);
+    if (text.len && text.ptr[text.len - 1] == '(') {
+        /* `Unsupported(` is one token */
+        text.len--;
+        args->span.start = name.end - 1;
+    }
+    e->text = text;
+    e->args = args;
+    return e;
+}
+
+Expr *ast_expr_array(ParseCtx *ctx, LexToken open)
+{
+    return ast_expr_new(ctx, EXPR_ARRAY, open.start, open.end);
+}
+
+Expr *ast_expr_array_of(ParseCtx *ctx, Expr *first)
+{
+    Expr *e = ast_expr_new(ctx, EXPR_ARRAY, first->span.start, first->span.end);
+    ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, first);
+    return e;
+}
+
+void ast_expr_array_push(ParseCtx *ctx, Expr *array, Expr *item)
+{
+    ARENA_PUSH(ctx->ast->arena, array->items, array->count, array->cap, item);
+}
+
+void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open)
+{
+    (void)ctx;
+    array->span.start = open.start;
+}
+
+void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close)
+{
+    (void)ctx;
+    array->span.end = close.end;
+}
+
+/* ---- queries ------------------------------------------------------------------------------ */
+
+Ast *ast_new(Arena *arena, SourceSet *sources)
+{
+    Ast *ast = arena_alloc(arena, sizeof *ast);
+    ast->arena = arena;
+    ast->sources = sources;
+    return ast;
+}
+
+const char *ast_block_kind_name(BlockKind kind)
+{
+    switch (kind) {
+    case BLOCK_MODEL: return "model";
+    case BLOCK_VIEW: return "view";
+    case BLOCK_TYPE: return "type";
+    case BLOCK_ENUM: return "enum";
+    case BLOCK_DATASOURCE: return "datasource";
+    case BLOCK_GENERATOR: return "generator";
+    }
+    return "block";
+}
+
+const Arg *ast_arg_find(const ArgList *args, const char *name)
+{
+    if (!args)
+        return NULL;
+    for (uint32_t i = 0; i < args->count; i++) {
+        const Arg *a = &args->items[i];
+        if (name ? str_eq_cstr(a->name, name) : a->name.len == 0)
+            return a;
+    }
+    return NULL;
+}
+
+Str ast_span_text(const Ast *ast, Span span)
+{
+    const Source *src = &ast->sources->files[span.file];
+    return (Str){src->text + span.start, span.end - span.start};
+}

@@ -1,0 +1,57 @@
+/* prismac validate [SCHEMA...]: parse and validate, with compiler-style diagnostics. */
+#include "cli.h"
+
+
+static int validate_run(int argc, char **argv);
+
+const Command CMD_VALIDATE = {
+    .name = "validate",
+    .summary = "check that a schema is valid, as `prisma validate` does",
+    .help = "usage: prismac validate [OPTIONS] [SCHEMA...]\n"
+            "\n"
+            "Parses the schema (a file, several files, or a folder of .prisma files) and\n"
+            "reports every problem as path:line:col: error: message, with the line and\n"
+            "the offending text underlined.\n"
+            "\n"
+            "options:\n"
+            "  --format human|json|github   output format (default: human, on stderr)\n"
+            "  --color auto|always|never    colour in human output (NO_COLOR is honoured)\n"
+            "  -q, --quiet                  print nothing when the schema is valid\n"
+            "\n"
+            "exit status: 0 valid, 1 schema errors, 2 usage or I/O error\n",
+    .run = validate_run,
+};
+
+static int validate_run(int argc, char **argv)
+{
+    if (cli_wants_help(&CMD_VALIDATE, argc, argv))
+        return EXIT_CLEAN;
+    CliOptions opt;
+    ArgvList paths;
+    int rc = cli_parse_args(&CMD_VALIDATE, argc, argv, &opt, NULL, NULL, &paths);
+    if (rc != EXIT_CLEAN) {
+        argv_list_free(&paths);
+        return rc;
+    }
+
+    Schema schema;
+    rc = schema_load(&schema, paths.count, paths.items);
+    argv_list_free(&paths);
+    if (rc != EXIT_CLEAN) {
+        schema_free(&schema);
+        return rc;
+    }
+    report_diags(&opt, &schema, "validate");
+    Diags *d = &schema.diags;
+    if (opt.format == FORMAT_HUMAN) {
+        if (d->errors)
+            fprintf(stderr, "%s: %u error%s%s\n", schema_describe(&schema), d->errors, d->errors == 1 ? "" : "s",
+                    d->warnings ? (d->warnings == 1 ? " and 1 warning" : " and warnings") : "");
+        else if (!opt.quiet)
+            printf("%s is valid%s\n", schema_describe(&schema),
+                   d->warnings ? (d->warnings == 1 ? " (1 warning)" : " (with warnings)") : "");
+    }
+    rc = d->errors ? EXIT_FINDINGS : EXIT_CLEAN;
+    schema_free(&schema);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* Finding, reading and parsing the schema a command works on. */
+#include "cli.h"
+
+#include <sys/stat.h>
+
+static bool path_exists(const char *path, bool want_dir)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+}
+
+/* Prisma's default locations, in its order. */
+static const char *schema_default_path(void)
+{
+    if (path_exists("prisma/schema.prisma", false))
+        return "prisma/schema.prisma";
+    if (path_exists("schema.prisma", false))
+        return "schema.prisma";
+    if (path_exists("prisma/schema", true))
+        return "prisma/schema";
+    return NULL;
+}
+
+int schema_load(Schema *schema, int npaths, char **paths)
+{
+    arena_init(&schema->arena);
+    source_set_init(&schema->sources, &schema->arena);
+    diags_init(&schema->diags, &schema->arena);
+    schema->ast = NULL;
+
+    char *fallback[1];
+    if (npaths == 0) {
+        const char *found = schema_default_path();
+        if (!found) {
+            fprintf(stderr, "prismac: no schema found: looked for ./prisma/schema.prisma, ./schema.prisma and "
+                            "./prisma/schema/; pass the schema's path\n");
+            return EXIT_TROUBLE;
+        }
+        fallback[0] = (char *)found;
+        paths = fallback;
+        npaths = 1;
+    }
+    for (int i = 0; i < npaths; i++) {
+        char *err = NULL;
+        if (source_add_path(&schema->sources, paths[i], &err) != SOURCE_OK) {
+            fprintf(stderr, "prismac: %s\n", err);
+            return EXIT_TROUBLE;
+        }
+    }
+    schema->ast = ast_parse(&schema->sources, &schema->diags);
+    return EXIT_CLEAN;
+}
+
+void schema_free(Schema *schema)
+{
+    arena_free(&schema->arena);
+}
+
+const char *schema_describe(Schema *schema)
+{
+    SourceSet *set = &schema->sources;
+    if (set->count == 0)
+        return "(no schema)";
+    if (set->count == 1)
+        return set->files[0].path;
+    return arena_sprintf(&schema->arena, "%s and %u more file%s", set->files[0].path, set->count - 1,
+                         set->count == 2 ? "" : "s");
+}

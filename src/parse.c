@@ -1,0 +1,666 @@
+/* The parse driver: pumps tokens from the re2c lexer into the Lemon parser, keeps comments out
+ * of the grammar (recording them for the tree and for `///` documentation), reports lexical
+ * and syntax errors with what was expected and what was found, and decodes string literals. */
+#include "parse_internal.h"
+#include "parser.h"
+
+#include <stdlib.h>
+
+/* Lexer kinds the grammar sees, by LexKind; 0 for comments and errors (handled here). */
+static const int TOKEN_OF_KIND[LEX_KIND_COUNT] = {
+    [LEX_EOF] = 0,
+    [LEX_NEWLINE] = TK_NEWLINE,
+    [LEX_IDENT] = TK_IDENT,
+    [LEX_NUMBER] = TK_NUMBER,
+    [LEX_STRING] = TK_STRING,
+    [LEX_KW_MODEL] = TK_MODEL,
+    [LEX_KW_VIEW] = TK_VIEW,
+    [LEX_KW_TYPE] = TK_TYPE,
+    [LEX_KW_ENUM] = TK_ENUM,
+    [LEX_KW_DATASOURCE] = TK_DATASOURCE,
+    [LEX_KW_GENERATOR] = TK_GENERATOR,
+    [LEX_UNSUPPORTED] = TK_UNSUPPORTED,
+    [LEX_LBRACE] = TK_LBRACE,
+    [LEX_RBRACE] = TK_RBRACE,
+    [LEX_LPAREN] = TK_LPAREN,
+    [LEX_RPAREN] = TK_RPAREN,
+    [LEX_LBRACKET] = TK_LBRACKET,
+    [LEX_RBRACKET] = TK_RBRACKET,
+    [LEX_LISTMARK] = TK_LISTMARK,
+    [LEX_COMMA] = TK_COMMA,
+    [LEX_COLON] = TK_COLON,
+    [LEX_EQUALS] = TK_EQUALS,
+    [LEX_QUESTION] = TK_QUESTION,
+    [LEX_BANG] = TK_BANG,
+    [LEX_AT] = TK_AT,
+    [LEX_ATAT] = TK_ATAT,
+};
+
+/* Per-line state the driver keeps beside the parser. */
+typedef struct LineState {
+    LexKind first;          /* first code token of the line ... */
+    LexToken first_tok;     /* ... and where it is */
+    int depth;              /* open ( and [ on this line */
+    bool comment_ends_code; /* a block comment followed code: only the line end may follow */
+    LexToken comment;
+} LineState;
+
+/* ---- comments and documentation ------------------------------------------------------------ */
+
+static uint32_t count_newlines(const char *text, uint32_t start, uint32_t end)
+{
+    uint32_t n = 0;
+    for (uint32_t i = start; i < end; i++)
+        if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n'))
+            n++;
+    return n;
+}
+
+static void parse_record_comment(ParseCtx *ctx, CommentKind kind, uint32_t start, uint32_t end)
+{
+    AstFile *af = &ctx->ast->files[ctx->afile_index];
+    Comment c = {kind, ctx_span(ctx, start, end), ctx->line_has_code};
+    ARENA_PUSH(ctx->ast->arena, af->comments, af->ncomments, af->capcomments, c);
+    uint32_t index = af->ncomments - 1;
+    uint32_t last_line = ctx->line + count_newlines(ctx->text, start, end);
+
+    if (c.trailing) {
+        if (kind == COMMENT_DOC)
+            ctx->trailing_doc = (int32_t)index;
+        return;
+    }
+    /* Full-line comments on consecutive lines form one group, as Prisma's comment_block. */
+    if (ctx->group.active && ctx->group.last_line + 1 >= ctx->line) {
+        ctx->group.count = index - ctx->group.first + 1;
+    } else {
+        ctx->group.active = true;
+        ctx->group.first = index;
+        ctx->group.count = 1;
+    }
+    ctx->group.last_line = last_line;
+}
+
+/* The text a comment contributes to documentation: `///` lines without the slashes and leading
+ * blanks, block comments without their delimiters; plain `//` comments contribute nothing. */
+static Str comment_doc_text(const ParseCtx *ctx, const Comment *c)
+{
+    const char *s = ctx->text + c->span.start;
+    uint32_t len = c->span.end - c->span.start;
+    if (c->kind == COMMENT_DOC) {
+        s += 3;
+        len -= 3;
+    } else if (c->kind == COMMENT_BLOCK) {
+        s += 2;
+        len = len >= 4 ? len - 4 : 0;
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
+            len--;
+    } else {
+        return (Str){NULL, 0};
+    }
+    while (len && (*s == ' ' || *s == '\t' || (c->kind == COMMENT_BLOCK && (*s == '\n' || *s == '\r')))) {
+        s++;
+        len--;
+    }
+    return (Str){s, len};
+}
+
+Str parse_take_doc(ParseCtx *ctx, bool top_level)
+{
+    AstFile *af = &ctx->ast->files[ctx->afile_index];
+    uint32_t first = 0, count = 0;
+    /* A block's documentation must sit right above it; a field's is the latest comment group
+     * since the previous field, as Prisma attaches them. */
+    if (ctx->group.active && (!top_level || ctx->group.last_line + 1 == ctx->line)) {
+        first = ctx->group.first;
+        count = ctx->group.count;
+    }
+    ctx->group.active = false;
+    int32_t trailing = top_level ? -1 : ctx->trailing_doc;
+    ctx->trailing_doc = -1;
+
+    size_t total = 0;
+    uint32_t parts = 0;
+    for (uint32_t i = first; i < first + count; i++) {
+        Str t = comment_doc_text(ctx, &af->comments[i]);
+        if (t.ptr) {
+            total += t.len + 1;
+            parts++;
+        }
+    }
+    Str tail = trailing >= 0 ? comment_doc_text(ctx, &af->comments[trailing]) : (Str){NULL, 0};
+    if (tail.ptr) {
+        total += tail.len + 1;
+        parts++;
+    }
+    if (!parts)
+        return (Str){NULL, 0};
+    char *buf = arena_alloc_raw(ctx->ast->arena, total);
+    size_t n = 0;
+    for (uint32_t i = first; i <= first + count; i++) {
+        Str t = i < first + count ? comment_doc_text(ctx, &af->comments[i]) : tail;
+        if (!t.ptr)
+            continue;
+        if (n)
+            buf[n++] = '\n';
+        memcpy(buf + n, t.ptr, t.len);
+        n += t.len;
+    }
+    return (Str){buf, (uint32_t)n};
+}
+
+/* ---- string literals ------------------------------------------------------------------------- */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Four hex digits after `\u` at text[i]; -1 when they are not there. */
+static int32_t read_u16_escape(const char *text, uint32_t i, uint32_t end)
+{
+    if (i + 6 > end || text[i] != '\\' || text[i + 1] != 'u')
+        return -1;
+    int32_t v = 0;
+    for (uint32_t k = 2; k < 6; k++) {
+        int h = hex_value(text[i + k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static uint32_t utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* JSON escapes, as Prisma reads them (RFC 8259 §7), including UTF-16 surrogate pairs. */
+Str parse_string_value(ParseCtx *ctx, LexToken tok)
+{
+    const char *text = ctx->text;
+    uint32_t start = tok.start + 1, end = tok.end - 1;
+    if (!memchr(text + start, '\\', end - start))
+        return (Str){text + start, end - start};
+
+    char *out = arena_alloc_raw(ctx->ast->arena, end - start + 1);
+    uint32_t n = 0;
+    for (uint32_t i = start; i < end;) {
+        if (text[i] != '\\') {
+            out[n++] = text[i++];
+            continue;
+        }
+        char e = text[i + 1];
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char decoded[] = "\"\\/\b\f\n\r\t";
+            out[n++] = decoded[simple - "\"\\/bfnrt"];
+            i += 2;
+            continue;
+        }
+        if (e == 'u') {
+            int32_t hi = read_u16_escape(text, i, end);
+            if (hi < 0) {
+                uint32_t bad_end = i + 2;
+                while (bad_end < end && bad_end < i + 6 && hex_value(text[bad_end]) >= 0)
+                    bad_end++;
+                diag_error(ctx->diags, ctx_span(ctx, i, bad_end < end ? bad_end + 1 : end),
+                           "invalid unicode escape: `\\u` takes four hexadecimal digits");
+                i = bad_end;
+                continue;
+            }
+            uint32_t cp = (uint32_t)hi;
+            uint32_t used = 6;
+            if (hi >= 0xD800 && hi <= 0xDBFF) {
+                int32_t lo = read_u16_escape(text, i + 6, end);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + (((uint32_t)hi - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+                    used = 12;
+                } else {
+                    diag_error(ctx->diags, ctx_span(ctx, i, i + 6),
+                               "invalid unicode escape: a high surrogate must be followed by a low one");
+                    i += 6;
+                    continue;
+                }
+            } else if (hi >= 0xDC00 && hi <= 0xDFFF) {
+                diag_error(ctx->diags, ctx_span(ctx, i, i + 6), "invalid unicode escape: lone low surrogate");
+                i += 6;
+                continue;
+            }
+            n += utf8_encode(cp, out + n);
+            i += used;
+            continue;
+        }
+        /* An unknown escape: report it and keep the character. */
+        uint32_t len = 1;
+        while (i + 1 + len < end && ((unsigned char)text[i + 1 + len] & 0xC0) == 0x80)
+            len++;
+        diag_error(ctx->diags, ctx_span(ctx, i, i + 1 + len),
+                   "unknown escape sequence `\\%.*s`; write `\\\\` for a backslash (as in Windows paths)", (int)len,
+                   text + i + 1);
+        memcpy(out + n, text + i + 1, len);
+        n += len;
+        i += 1 + len;
+    }
+    out[n] = '\0';
+    return (Str){out, n};
+}
+
+/* ---- syntax errors --------------------------------------------------------------------------- */
+
+static const char *expected_name(int token)
+{
+    switch (token) {
+    case TK_NEWLINE: return "end of line";
+    case TK_IDENT: return "a name";
+    case TK_NUMBER: return "a number";
+    case TK_STRING: return "a string";
+    case TK_UNSUPPORTED: return "`Unsupported(\"...\")`";
+    case TK_LBRACE: return "`{`";
+    case TK_RBRACE: return "`}`";
+    case TK_LPAREN: return "`(`";
+    case TK_RPAREN: return "`)`";
+    case TK_LBRACKET: return "`[`";
+    case TK_RBRACKET: return "`]`";
+    case TK_LISTMARK: return "`[]`";
+    case TK_COMMA: return "`,`";
+    case TK_COLON: return "`:`";
+    case TK_EQUALS: return "`=`";
+    case TK_QUESTION: return "`?`";
+    case TK_BANG: return NULL;     /* legal only to report the legacy `Type!` */
+    case TK_AT: return "an attribute (`@...`)";
+    case TK_ATAT: return "a block attribute (`@@...`)";
+    default: return NULL;
+    }
+}
+
+static const char *const BLOCK_KEYWORDS[] = {"model", "enum", "view", "type", "datasource", "generator"};
+
+static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    unsigned row[32];
+    if (la >= 31 || lb >= 31)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned prev = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned cur = row[j];
+            unsigned best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+static const char *closest_keyword(const char *word, size_t len)
+{
+    const char *best = NULL;
+    unsigned best_d = 3;
+    for (size_t i = 0; i < sizeof BLOCK_KEYWORDS / sizeof *BLOCK_KEYWORDS; i++) {
+        unsigned d = edit_distance(word, len, BLOCK_KEYWORDS[i], strlen(BLOCK_KEYWORDS[i]));
+        if (d < best_d) {
+            best_d = d;
+            best = BLOCK_KEYWORDS[i];
+        }
+    }
+    return best;
+}
+
+/* "`x`", "end of line", ... for the token that was found. */
+static char *found_text(ParseCtx *ctx, LexToken tok)
+{
+    if (tok.kind == LEX_NEWLINE)
+        return "end of line";
+    if (tok.kind == LEX_EOF)
+        return "end of file";
+    uint32_t len = tok.end - tok.start;
+    if (len > 32)
+        return arena_sprintf(ctx->ast->arena, "`%.*s...`", 29, ctx->text + tok.start);
+    return arena_sprintf(ctx->ast->arena, "`%.*s`", (int)len, ctx->text + tok.start);
+}
+
+/* A sentence listing the expected tokens: "`{`", "an attribute (`@...`) or end of line".
+ * Closing brackets count only inside brackets: LALR states are shared between contexts. */
+static char *expected_list(ParseCtx *ctx, const bool *expected, int ntokens, int depth)
+{
+    const char *names[32];
+    int n = 0;
+    for (int i = 1; i < ntokens && n < 31; i++) {
+        if (!expected[i] || i == TK_NEWLINE || (depth == 0 && (i == TK_RBRACKET || i == TK_RPAREN)))
+            continue;
+        const char *name = expected_name(i);
+        if (name)
+            names[n++] = name;
+    }
+    if (expected[TK_NEWLINE])
+        names[n++] = expected_name(TK_NEWLINE);
+    if (n == 0 || n > 6)
+        return NULL;
+    char *out = "";
+    for (int i = 0; i < n; i++)
+        out = arena_sprintf(ctx->ast->arena, "%s%s%s", out, i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+    return out;
+}
+
+static LineState *line_state(ParseCtx *ctx);
+
+void parse_syntax_error(ParseCtx *ctx, int major, LexToken tok, const bool *expected, int ntokens)
+{
+    (void)major;
+    if (ctx->lexer_error || tok.kind == LEX_EOF)
+        return;   /* already reported by the lexer; an unclosed block is reported at the end */
+    Span span = ctx_span(ctx, tok.start, tok.end);
+    LineState *ls = line_state(ctx);
+    const char *found = found_text(ctx, tok);
+    Diag *d;
+
+    if (!ctx->block && !ctx->skipping && tok.start == ls->first_tok.start) {
+        /* The first token of a top-level line must open a block. */
+        if (tok.kind == LEX_IDENT) {
+            const char *guess = closest_keyword(ctx->text + tok.start, tok.end - tok.start);
+            d = diag_error(ctx->diags, span,
+                           "%s does not start a block: expected `model`, `enum`, `view`, `type`, `datasource` or `generator`",
+                           found);
+            if (guess)
+                d->note = arena_sprintf(ctx->ast->arena, "did you mean `%s`?", guess);
+        } else {
+            diag_error(ctx->diags, span,
+                       "unexpected %s outside of a block: expected `model`, `enum`, `view`, `type`, `datasource` or `generator`",
+                       found);
+        }
+        return;
+    }
+    if (tok.kind == LEX_NEWLINE && ls->depth > 0) {
+        diag_error(ctx->diags, span, "unexpected end of line inside brackets: arguments and lists must be on one line");
+        return;
+    }
+    char *want = expected_list(ctx, expected, ntokens, ls->depth);
+    if (want)
+        d = diag_error(ctx->diags, span, "unexpected %s, expected %s", found, want);
+    else
+        d = diag_error(ctx->diags, span, "unexpected %s", found);
+
+    if (tok.kind == LEX_RBRACE && ctx->block)
+        d->note = "a `}` closes a block only at the start of a line";
+    else if (tok.kind == LEX_ATAT && ctx->block)
+        d->note = "a block attribute (`@@...`) stands on a line of its own";
+    else if (tok.kind == LEX_EQUALS && ls->first == LEX_KW_TYPE)
+        d->note = "type aliases are not supported; a composite type is declared as `type Name { ... }`";
+    else if (ctx->block && (ls->first == LEX_KW_MODEL || ls->first == LEX_KW_ENUM || ls->first == LEX_KW_VIEW ||
+                            ls->first == LEX_KW_TYPE || ls->first == LEX_KW_DATASOURCE ||
+                            ls->first == LEX_KW_GENERATOR))
+        diag_note(ctx->diags, d, ctx->block->open_brace, "`%s %.*s` opened here is still open: is its `}` missing?",
+                  ast_block_kind_name(ctx->block->kind), (int)ctx->block->name.len, ctx->block->name.ptr);
+}
+
+void parse_failure(ParseCtx *ctx)
+{
+    ctx->failed = true;
+}
+
+void parse_stack_overflow(ParseCtx *ctx)
+{
+    ctx->failed = true;
+    diag_error(ctx->diags, ctx_span(ctx, ctx->lookahead.start, ctx->lookahead.end),
+               "expression nested too deeply");
+}
+
+void parse_skip_begin(ParseCtx *ctx)
+{
+    ctx->skipping = true;
+}
+
+void parse_skip_end(ParseCtx *ctx)
+{
+    ctx->skipping = false;
+}
+
+/* ---- the driver ------------------------------------------------------------------------------ */
+
+/* One LineState per parse, reached through the context (the grammar knows nothing of it). */
+typedef struct Driver {
+    ParseCtx ctx;
+    LineState line;
+    Lexer lexer;
+    void *parser;
+    LexToken last_lbrace;
+} Driver;
+
+static LineState *line_state(ParseCtx *ctx)
+{
+    return &((Driver *)ctx)->line;
+}
+
+static void driver_feed(Driver *dr, int token, LexToken tok)
+{
+    dr->ctx.lookahead = tok;
+    PrismaParse(dr->parser, token, tok);
+}
+
+static void driver_lexer_error(Driver *dr, LexToken tok)
+{
+    ParseCtx *ctx = &dr->ctx;
+    Span span = ctx_span(ctx, tok.start, tok.end);
+    switch (tok.kind) {
+    case LEX_ERR_STRING_EOL:
+        span.end = span.start + 1;
+        diag_error(ctx->diags, span, "unterminated string: the closing `\"` is missing on this line");
+        break;
+    case LEX_ERR_STRING_CONTROL: {
+        unsigned char c = (unsigned char)ctx->text[tok.end];
+        diag_error(ctx->diags, ctx_span(ctx, tok.end, tok.end + 1),
+                   "control character 0x%02X inside a string; write it as an escape such as `\\t` or `\\u%04X`", c, c);
+        break;
+    }
+    case LEX_ERR_COMMENT_EOF:
+        span.end = span.start + 2;
+        diag_error(ctx->diags, span, "unterminated comment: `/*` is never closed with `*/`");
+        break;
+    default: {
+        unsigned char c = (unsigned char)ctx->text[tok.start];
+        if (c == 0)
+            diag_error(ctx->diags, span, "NUL byte in the schema");
+        else if (c < 0x20 || c == 0x7F)
+            diag_error(ctx->diags, span, "unexpected control character 0x%02X", c);
+        else if (tok.start == 0 && tok.end - tok.start == 3 && memcmp(ctx->text, "\xEF\xBB\xBF", 3) == 0)
+            diag_error(ctx->diags, span, "the file starts with a byte order mark (U+FEFF), which Prisma rejects; save it as UTF-8 without BOM");
+        else
+            diag_error(ctx->diags, span, "unexpected character `%.*s`", (int)(tok.end - tok.start), ctx->text + tok.start);
+        break;
+    }
+    }
+}
+
+/* Prisma ignores what follows a block's `{` on its line; a comment there is kept, anything else
+ * is reported as ignored. */
+static void driver_after_lbrace(Driver *dr)
+{
+    ParseCtx *ctx = &dr->ctx;
+    uint32_t start = dr->lexer.pos;
+    uint32_t end = lexer_skip_line(&dr->lexer);
+    while (start < end && (ctx->text[start] == ' ' || ctx->text[start] == '\t'))
+        start++;
+    uint32_t trimmed = end;
+    while (trimmed > start && (ctx->text[trimmed - 1] == ' ' || ctx->text[trimmed - 1] == '\t'))
+        trimmed--;
+    if (start == trimmed)
+        return;
+    const char *s = ctx->text + start;
+    uint32_t len = trimmed - start;
+    if (len >= 3 && memcmp(s, "///", 3) == 0)
+        parse_record_comment(ctx, COMMENT_DOC, start, trimmed);
+    else if (len >= 2 && memcmp(s, "//", 2) == 0)
+        parse_record_comment(ctx, COMMENT_LINE, start, trimmed);
+    else if (len >= 4 && memcmp(s, "/*", 2) == 0 && memcmp(s + len - 2, "*/", 2) == 0)
+        parse_record_comment(ctx, COMMENT_BLOCK, start, trimmed);
+    else
+        diag_warning(ctx->diags, ctx_span(ctx, start, trimmed),
+                     "ignored: text after `{` on the same line is not part of the block");
+}
+
+static void driver_run(Driver *dr)
+{
+    ParseCtx *ctx = &dr->ctx;
+    for (;;) {
+        LexToken tok = lexer_next(&dr->lexer);
+        switch (tok.kind) {
+        case LEX_COMMENT:
+        case LEX_DOC_COMMENT:
+        case LEX_BLOCK_COMMENT: {
+            CommentKind kind = tok.kind == LEX_COMMENT ? COMMENT_LINE : tok.kind == LEX_DOC_COMMENT ? COMMENT_DOC : COMMENT_BLOCK;
+            parse_record_comment(ctx, kind, tok.start, tok.end);
+            if (kind == COMMENT_BLOCK) {
+                if (ctx->line_has_code) {
+                    dr->line.comment_ends_code = true;
+                    dr->line.comment = tok;
+                }
+                ctx->line += count_newlines(ctx->text, tok.start, tok.end);
+            }
+            continue;
+        }
+        case LEX_ERR_CHAR:
+        case LEX_ERR_STRING_EOL:
+        case LEX_ERR_STRING_CONTROL:
+        case LEX_ERR_COMMENT_EOF:
+            driver_lexer_error(dr, tok);
+            lexer_skip_line(&dr->lexer);
+            ctx->lexer_error = true;
+            driver_feed(dr, TK_ILLEGAL, tok);
+            ctx->lexer_error = false;
+            ctx->line_has_code = true;
+            continue;
+        default:
+            break;
+        }
+
+        if (dr->line.comment_ends_code && tok.kind != LEX_NEWLINE && tok.kind != LEX_EOF) {
+            /* Prisma allows a comment after code only as the last thing on the line. */
+            LexToken c = dr->line.comment;
+            diag_error(ctx->diags, ctx_span(ctx, tok.start, tok.end),
+                       "unexpected %s after the comment at column %u: a comment after code must end the line",
+                       found_text(ctx, tok),
+                       source_line_col(&ctx->ast->sources->files[ctx->file], c.start).col);
+            dr->line.comment_ends_code = false;
+            lexer_skip_line(&dr->lexer);
+            ctx->lexer_error = true;
+            driver_feed(dr, TK_ILLEGAL, tok);
+            ctx->lexer_error = false;
+            continue;
+        }
+
+        if (tok.kind == LEX_EOF) {
+            driver_feed(dr, 0, tok);
+            return;
+        }
+        if (!ctx->line_has_code) {
+            dr->line.first = tok.kind;
+            dr->line.first_tok = tok;
+        }
+        if (tok.kind == LEX_LPAREN || tok.kind == LEX_LBRACKET || tok.kind == LEX_UNSUPPORTED)
+            dr->line.depth++;
+        else if ((tok.kind == LEX_RPAREN || tok.kind == LEX_RBRACKET) && dr->line.depth > 0)
+            dr->line.depth--;
+
+        if (tok.kind == LEX_NEWLINE) {
+            driver_feed(dr, TK_NEWLINE, tok);
+            ctx->line++;
+            ctx->line_has_code = false;
+            ctx->trailing_doc = -1;
+            memset(&dr->line, 0, sizeof dr->line);
+            continue;
+        }
+        ctx->line_has_code = true;
+        driver_feed(dr, TOKEN_OF_KIND[tok.kind], tok);
+        if (tok.kind == LEX_LBRACE) {
+            dr->last_lbrace = tok;
+            driver_after_lbrace(dr);
+        }
+    }
+}
+
+void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
+{
+    Source *src = &ast->sources->files[file];
+    AstFile af = {.file = file, .first_block = ast->nblocks};
+    ARENA_PUSH(ast->arena, ast->files, ast->nfiles, ast->capfiles, af);
+
+    Driver *dr = calloc(1, sizeof *dr);
+    if (!dr) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    ParseCtx *ctx = &dr->ctx;
+    ctx->ast = ast;
+    ctx->diags = diags;
+    ctx->file = file;
+    ctx->afile_index = ast->nfiles - 1;
+    ctx->text = src->text;
+    ctx->len = src->len;
+    ctx->trailing_doc = -1;
+    lexer_init(&dr->lexer, src->text, src->len);
+    if (src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0) {
+        driver_lexer_error(dr, (LexToken){LEX_ERR_CHAR, 0, 3});
+        dr->lexer.pos = 3;
+    }
+
+    dr->parser = PrismaParseAlloc(malloc, ctx);
+    if (!dr->parser) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    driver_run(dr);
+
+    Block *open = ctx->block;
+    if (open || ctx->skipping) {
+        Span brace = open ? open->open_brace : ctx_span(ctx, dr->last_lbrace.start, dr->last_lbrace.end);
+        Span head = open ? (Span){ctx->file, open->keyword_span.start, open->open_brace.end} : brace;
+        Diag *d = diag_error(diags, head, open ? "unterminated block: `%s %.*s` has no closing `}`"
+                                               : "unterminated block: this `{` has no closing `}`",
+                             open ? ast_block_kind_name(open->kind) : "", open ? (int)open->name.len : 0,
+                             open ? open->name.ptr : "");
+        diag_note(diags, d, ctx_span(ctx, src->len, src->len), "the file ends here");
+    }
+    PrismaParseFree(dr->parser, free);
+    free(dr);
+}
+
+Ast *ast_parse(SourceSet *sources, Diags *diags)
+{
+    Ast *ast = ast_new(sources->arena, sources);
+    for (uint32_t i = 0; i < sources->count; i++)
+        ast_parse_file(ast, i, diags);
+    return ast;
+}

@@ -1,0 +1,95 @@
+/* Shared by the grammar actions (grammar/parser.y), the parse driver (parse.c) and the tree
+ * builders (ast.c). Not part of the public API. */
+#ifndef PRISMAC_PARSE_INTERNAL_H
+#define PRISMAC_PARSE_INTERNAL_H
+
+#include "prismac/ast.h"
+#include "prismac/lexer.h"
+#include <stdbool.h>
+
+/* Where the current run of comment lines stands, for `///` documentation. */
+typedef struct CommentGroup {
+    uint32_t first;         /* index of its first comment in the file's comment array */
+    uint32_t count;
+    uint32_t last_line;     /* line of its last comment */
+    bool active;
+} CommentGroup;
+
+typedef struct ParseCtx {
+    Ast *ast;
+    Diags *diags;
+    AstFile *afile;             /* the file being parsed (re-fetched after pushes) */
+    uint32_t file;
+    uint32_t afile_index;
+    const char *text;
+    uint32_t len;
+
+    LexToken lookahead;         /* the token being fed to the parser */
+    uint32_t line;              /* 0-based line of the lookahead */
+    bool line_has_code;         /* a token other than a comment was seen on this line */
+    bool lexer_error;           /* the lookahead is ILLEGAL and already reported */
+    bool skipping;              /* inside the body of a block with a bad header */
+    bool failed;                /* the parser gave up (end of input inside an error) */
+
+    Block *block;               /* the open block, or NULL at the top level */
+    CommentGroup group;         /* the latest run of full-line comments */
+    int32_t trailing_doc;       /* comment index of a `///` ending the current line, or -1 */
+
+    Attribute **pending;        /* attributes of the current line */
+    uint32_t npending, cappending;
+} ParseCtx;
+
+/* Grammar actions (ast.c). */
+void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken name);
+void ast_block_end(ParseCtx *ctx, LexToken close);
+void ast_block_add_attr(ParseCtx *ctx, Attribute *attr);
+void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_colon);
+void ast_enum_value(ParseCtx *ctx, LexToken name);
+void ast_property(ParseCtx *ctx, LexToken key, Expr *value);
+FieldType ast_type_named(ParseCtx *ctx, LexToken name);
+FieldType ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close);
+FieldType ast_type_arity(ParseCtx *ctx, FieldType base, FieldArity arity, FieldTypeForm form, LexToken end);
+FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, LexToken close);
+void ast_pending_attr(ParseCtx *ctx, Attribute *attr);
+void ast_pending_clear(ParseCtx *ctx);
+Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block);
+ArgList *ast_args_new(ParseCtx *ctx);
+void ast_args_push(ParseCtx *ctx, ArgList *list, const Arg *arg);
+void ast_args_trailing_comma(ParseCtx *ctx, ArgList *list, LexToken comma);
+void ast_args_end(ParseCtx *ctx, ArgList *list, LexToken close);
+ArgList *ast_args_close(ParseCtx *ctx, ArgList *list, LexToken open);
+Arg ast_arg(ParseCtx *ctx, const LexToken *name, Expr *value);
+Arg ast_arg_empty(ParseCtx *ctx, LexToken name, LexToken colon);
+Expr *ast_expr_token(ParseCtx *ctx, ExprKind kind, LexToken tok);
+Expr *ast_expr_string(ParseCtx *ctx, LexToken tok);
+Expr *ast_expr_call(ParseCtx *ctx, LexToken name, ArgList *args);
+Expr *ast_expr_array(ParseCtx *ctx, LexToken open);
+Expr *ast_expr_array_of(ParseCtx *ctx, Expr *first);
+void ast_expr_array_push(ParseCtx *ctx, Expr *array, Expr *item);
+void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open);
+void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
+
+/* Parse driver callbacks (parse.c). */
+void parse_syntax_error(ParseCtx *ctx, int major, LexToken tok, const bool *expected, int ntokens);
+void parse_failure(ParseCtx *ctx);
+void parse_stack_overflow(ParseCtx *ctx);
+void parse_skip_begin(ParseCtx *ctx);
+void parse_skip_end(ParseCtx *ctx);
+/* Documentation for a node declared on the current line (consumes the pending group). */
+Str parse_take_doc(ParseCtx *ctx, bool top_level);
+/* Decodes a string literal's JSON escapes; reports bad escapes. */
+Str parse_string_value(ParseCtx *ctx, LexToken tok);
+
+static inline Span ctx_span(const ParseCtx *ctx, uint32_t start, uint32_t end)
+{
+    return (Span){ctx->file, start, end};
+}
+
+/* Lemon's entry points (build/parser.c). */
+void *PrismaParseAlloc(void *(*alloc)(size_t), ParseCtx *ctx);
+void PrismaParse(void *parser, int major, LexToken minor);
+void PrismaParseFree(void *parser, void (*free_fn)(void *));
+void PrismaParseInit(void *parser, ParseCtx *ctx);
+void PrismaParseFinalize(void *parser);
+
+#endif

@@ -1,0 +1,276 @@
+/* Loading schema files and folders, UTF-8 checking, and offsets to line:column. */
+#include "prismac/source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void source_set_init(SourceSet *set, Arena *arena)
+{
+    set->arena = arena;
+    set->files = NULL;
+    set->count = set->cap = 0;
+}
+
+uint32_t source_add_text(SourceSet *set, const char *path, const char *text, size_t len)
+{
+    Source src = {0};
+    src.path = arena_strdup(set->arena, path);
+    src.text = arena_alloc_raw(set->arena, len + 1);
+    if (len)
+        memcpy(src.text, text, len);
+    src.text[len] = '\0';
+    src.len = (uint32_t)len;
+    src.arena = set->arena;
+    ARENA_PUSH(set->arena, set->files, set->count, set->cap, src);
+    return set->count - 1;
+}
+
+/* A table-free UTF-8 validator (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
+bool source_is_utf8(const char *text, size_t len, size_t *bad_offset)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            goto bad;
+        }
+        if (i + n >= len)
+            goto bad;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            goto bad;
+        for (size_t k = 2; k <= n; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                goto bad;
+        i += n + 1;
+    }
+    return true;
+bad:
+    if (bad_offset)
+        *bad_offset = i;
+    return false;
+}
+
+static SourceStatus source_read_file(SourceSet *set, const char *path, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        *err = arena_sprintf(set->arena, "%s: %s", path, strerror(e));
+        return e == ENOENT ? SOURCE_NOT_FOUND : SOURCE_UNREADABLE;
+    }
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = NULL;
+    for (;;) {
+        if (!buf || len == cap) {
+            if (buf && cap >= (size_t)INT32_MAX) {
+                free(buf);
+                fclose(f);
+                *err = arena_sprintf(set->arena, "%s: file too large (limit 2 GiB)", path);
+                return SOURCE_TOO_LARGE;
+            }
+            if (buf)
+                cap *= 2;
+            char *nbuf = realloc(buf, cap);
+            if (!nbuf) {
+                free(buf);
+                fclose(f);
+                *err = arena_sprintf(set->arena, "%s: out of memory", path);
+                return SOURCE_UNREADABLE;
+            }
+            buf = nbuf;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f)) {
+                int e = errno;
+                free(buf);
+                fclose(f);
+                *err = arena_sprintf(set->arena, "%s: %s", path, e ? strerror(e) : "read error");
+                return SOURCE_UNREADABLE;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    size_t bad;
+    if (!source_is_utf8(buf, len, &bad)) {
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) {
+                line++;
+                col = 1;
+            } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        *err = arena_sprintf(set->arena, "%s:%u:%u: not valid UTF-8 (byte 0x%02X); schema files must be UTF-8",
+                             path, line, col, (unsigned char)buf[bad]);
+        free(buf);
+        return SOURCE_NOT_UTF8;
+    }
+    source_add_text(set, path, buf, len);
+    free(buf);
+    return SOURCE_OK;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects every `.prisma` file below `dir`, recursively, as Prisma's multi-file schemas do. */
+static SourceStatus source_collect(SourceSet *set, const char *dir, char ***paths, uint32_t *n, uint32_t *cap,
+                                   char **err)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        int e = errno;
+        *err = arena_sprintf(set->arena, "%s: %s", dir, strerror(e));
+        return SOURCE_UNREADABLE;
+    }
+    struct dirent *ent;
+    SourceStatus status = SOURCE_OK;
+    while ((ent = readdir(d)) != NULL) {
+        const char *name = ent->d_name;
+        if (name[0] == '.')
+            continue;
+        size_t dl = strlen(dir);
+        char *full = arena_sprintf(set->arena, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+        struct stat st;
+        if (stat(full, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            status = source_collect(set, full, paths, n, cap, err);
+            if (status != SOURCE_OK)
+                break;
+        } else {
+            size_t nl = strlen(name);
+            if (nl > 7 && strcmp(name + nl - 7, ".prisma") == 0)
+                ARENA_PUSH(set->arena, *paths, *n, *cap, full);
+        }
+    }
+    closedir(d);
+    return status;
+}
+
+SourceStatus source_add_path(SourceSet *set, const char *path, char **err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        *err = arena_sprintf(set->arena, "%s: %s", path, strerror(e));
+        return e == ENOENT ? SOURCE_NOT_FOUND : SOURCE_UNREADABLE;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return source_read_file(set, path, err);
+
+    char **paths = NULL;
+    uint32_t n = 0, cap = 0;
+    SourceStatus status = source_collect(set, path, &paths, &n, &cap, err);
+    if (status != SOURCE_OK)
+        return status;
+    if (n == 0) {
+        *err = arena_sprintf(set->arena, "%s: folder holds no .prisma files", path);
+        return SOURCE_EMPTY_FOLDER;
+    }
+    qsort(paths, n, sizeof *paths, compare_paths);
+    for (uint32_t i = 0; i < n; i++) {
+        status = source_read_file(set, paths[i], err);
+        if (status != SOURCE_OK)
+            return status;
+    }
+    return SOURCE_OK;
+}
+
+/* Line starts are needed only to print a position, so they are built on first use. */
+static void source_build_lines(Source *src)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < src->len; i++)
+        if (src->text[i] == '\n' || (src->text[i] == '\r' && src->text[i + 1] != '\n'))
+            n++;
+    uint32_t *starts = arena_alloc_raw(src->arena, (size_t)n * sizeof *starts);
+    n = 0;
+    starts[n++] = 0;
+    for (uint32_t i = 0; i < src->len; i++)
+        if (src->text[i] == '\n' || (src->text[i] == '\r' && src->text[i + 1] != '\n'))
+            starts[n++] = i + 1;
+    src->line_starts = starts;
+    src->nlines = n;
+}
+
+static uint32_t source_find_line(Source *src, uint32_t offset)
+{
+    if (!src->line_starts)
+        source_build_lines(src);
+    uint32_t lo = 0, hi = src->nlines;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (src->line_starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t source_count_chars(const char *text, uint32_t from, uint32_t to)
+{
+    uint32_t n = 0;
+    for (uint32_t i = from; i < to; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+LineCol source_line_col(Source *src, uint32_t offset)
+{
+    if (offset > src->len)
+        offset = src->len;
+    uint32_t line = source_find_line(src, offset);
+    uint32_t start = src->line_starts[line];
+    return (LineCol){line + 1, source_count_chars(src->text, start, offset) + 1};
+}
+
+uint32_t source_line_start(Source *src, uint32_t line)
+{
+    if (!src->line_starts)
+        source_build_lines(src);
+    if (line == 0 || line > src->nlines)
+        return src->len;
+    return src->line_starts[line - 1];
+}
+
+Str source_line_text(Source *src, uint32_t line)
+{
+    uint32_t start = source_line_start(src, line);
+    uint32_t end = start;
+    while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
+        end++;
+    return (Str){src->text + start, end - start};
+}
