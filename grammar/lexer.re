@@ -62,7 +62,7 @@ LexToken lexer_next(Lexer *lx)
             number        { kind = LEX_NUMBER; break; }
             path          { kind = LEX_IDENT; break; }
             '"' strchar* '"'          { kind = LEX_STRING; break; }
-            '"' strchar* [\x00-\x08\x0B\x0C\x0E-\x1F] { cur--; kind = LEX_ERR_STRING_CONTROL; break; }
+            '"' strchar* [\x00-\x09\x0B\x0C\x0E-\x1F] { cur--; kind = LEX_ERR_STRING_CONTROL; break; }
             '"' strchar* "\\"?        { kind = LEX_ERR_STRING_EOL; break; }
             "{"           { kind = LEX_LBRACE; break; }
             "}"           { kind = LEX_RBRACE; break; }

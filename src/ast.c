@@ -63,6 +63,7 @@ void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken n
     ARENA_PUSH(a, ctx->ast->blocks, ctx->ast->nblocks, ctx->ast->capblocks, b);
     ctx_file(ctx)->nblocks++;
     ctx->block = b;
+    ctx->block_lost_close = false;
 }
 
 void ast_block_end(ParseCtx *ctx, LexToken close)

@@ -40,7 +40,11 @@ static const int TOKEN_OF_KIND[LEX_KIND_COUNT] = {
 typedef struct LineState {
     LexKind first;          /* first code token of the line ... */
     LexToken first_tok;     /* ... and where it is */
-    int depth;              /* open ( and [ on this line */
+    int depth;              /* open ( and [ on this line, before the lookahead */
+    int ntokens;            /* code tokens on this line before the lookahead */
+    LexKind prev;           /* the code token before the lookahead */
+    LexToken prev_tok;
+    bool bad_close;         /* a `}` was thrown away with a bad line of the open block */
     bool comment_ends_code; /* a block comment followed code: only the line end may follow */
     LexToken comment;
 } LineState;
@@ -358,9 +362,18 @@ static char *expected_list(ParseCtx *ctx, const bool *expected, int ntokens, int
 {
     const char *names[32];
     int n = 0;
+    bool value = expected[TK_STRING] && expected[TK_NUMBER] && expected[TK_IDENT];
+    if (value)
+        names[n++] = "a value";
     for (int i = 1; i < ntokens && n < 31; i++) {
-        if (!expected[i] || i == TK_NEWLINE || (depth == 0 && (i == TK_RBRACKET || i == TK_RPAREN)))
+        if (value && (i == TK_STRING || i == TK_NUMBER || i == TK_IDENT || i == TK_LBRACKET || i == TK_LISTMARK))
             continue;
+        if (i == TK_UNSUPPORTED)
+            continue;
+        if (!expected[i] || i == TK_NEWLINE || (depth == 0 && (i == TK_RBRACKET || i == TK_RPAREN || i == TK_COLON)))
+            continue;
+        if (i == TK_NUMBER && !expected[TK_STRING])
+            continue;   /* a name may be all digits; "a name" says it */
         const char *name = expected_name(i);
         if (name)
             names[n++] = name;
@@ -408,22 +421,52 @@ void parse_syntax_error(ParseCtx *ctx, int major, LexToken tok, const bool *expe
         return;
     }
     char *want = expected_list(ctx, expected, ntokens, ls->depth);
+    if (ctx->block && ls->ntokens == 0 && tok.kind != LEX_NEWLINE) {
+        switch (ctx->block->kind) {
+        case BLOCK_DATASOURCE:
+        case BLOCK_GENERATOR: want = "a property (`key = value`) or `}`"; break;
+        case BLOCK_ENUM: want = "an enum value, a block attribute (`@@...`) or `}`"; break;
+        default: want = "a field, a block attribute (`@@...`) or `}`"; break;
+        }
+    }
+    if (ctx->block && ls->ntokens == 1 && tok.kind != LEX_NEWLINE) {
+        /* After the first name of a line the parser's state is shared by fields, enum values
+         * and properties (and the legacy forms): say what this block takes. */
+        switch (ctx->block->kind) {
+        case BLOCK_DATASOURCE:
+        case BLOCK_GENERATOR: want = "`=`"; break;
+        case BLOCK_ENUM: want = "an attribute (`@...`) or end of line"; break;
+        default: want = "a field type"; break;
+        }
+    }
     if (want)
         d = diag_error(ctx->diags, span, "unexpected %s, expected %s", found, want);
     else
         d = diag_error(ctx->diags, span, "unexpected %s", found);
 
-    if (tok.kind == LEX_RBRACE && ctx->block)
+    if (tok.kind == LEX_RBRACE && ctx->block) {
         d->note = "a `}` closes a block only at the start of a line";
-    else if (tok.kind == LEX_ATAT && ctx->block)
+        ls->bad_close = true;
+        ctx->lost_close = span;
+    } else if (tok.kind == LEX_AT && ctx->block && ls->ntokens == 0) {
+        d->note = "a field attribute (`@...`) follows its field on the same line";
+    } else if (tok.kind == LEX_EQUALS && ctx->block && ls->ntokens == 1) {
+        d->note = ctx->block->kind == BLOCK_ENUM ? "an enum value is a bare name" : "a field is declared as `name Type`";
+    } else if (tok.kind == LEX_ATAT && ctx->block) {
         d->note = "a block attribute (`@@...`) stands on a line of its own";
-    else if (tok.kind == LEX_EQUALS && ls->first == LEX_KW_TYPE)
+    } else if (tok.kind == LEX_EQUALS && ls->first == LEX_KW_TYPE) {
         d->note = "type aliases are not supported; a composite type is declared as `type Name { ... }`";
-    else if (ctx->block && (ls->first == LEX_KW_MODEL || ls->first == LEX_KW_ENUM || ls->first == LEX_KW_VIEW ||
-                            ls->first == LEX_KW_TYPE || ls->first == LEX_KW_DATASOURCE ||
-                            ls->first == LEX_KW_GENERATOR))
+    } else if (tok.kind == LEX_RBRACKET && ls->prev == LEX_COMMA) {
+        d->note = "a list takes no trailing comma";
+    } else if (tok.kind == LEX_LPAREN && ls->prev == LEX_IDENT &&
+               ls->prev_tok.end - ls->prev_tok.start == 11 && memcmp(ctx->text + ls->prev_tok.start, "Unsupported", 11) == 0) {
+        d->note = "write `Unsupported(\"...\")` with no space before `(`";
+    } else if (ctx->block && (ls->first == LEX_KW_MODEL || ls->first == LEX_KW_ENUM || ls->first == LEX_KW_VIEW ||
+                              ls->first == LEX_KW_TYPE || ls->first == LEX_KW_DATASOURCE ||
+                              ls->first == LEX_KW_GENERATOR)) {
         diag_note(ctx->diags, d, ctx->block->open_brace, "`%s %.*s` opened here is still open: is its `}` missing?",
                   ast_block_kind_name(ctx->block->kind), (int)ctx->block->name.len, ctx->block->name.ptr);
+    }
 }
 
 void parse_failure(ParseCtx *ctx)
@@ -526,9 +569,21 @@ static void driver_after_lbrace(Driver *dr)
         parse_record_comment(ctx, COMMENT_LINE, start, trimmed);
     else if (len >= 4 && memcmp(s, "/*", 2) == 0 && memcmp(s + len - 2, "*/", 2) == 0)
         parse_record_comment(ctx, COMMENT_BLOCK, start, trimmed);
-    else
+    else if (ctx->block && ctx->block->open_brace.start == dr->last_lbrace.start)
         diag_warning(ctx->diags, ctx_span(ctx, start, trimmed),
                      "ignored: text after `{` on the same line is not part of the block");
+}
+
+/* After the parser took `tok`: bracket depth and the previous token, for messages. */
+static void driver_track_line(LineState *ls, LexToken tok)
+{
+    if (tok.kind == LEX_LPAREN || tok.kind == LEX_LBRACKET || tok.kind == LEX_UNSUPPORTED)
+        ls->depth++;
+    else if ((tok.kind == LEX_RPAREN || tok.kind == LEX_RBRACKET) && ls->depth > 0)
+        ls->depth--;
+    ls->ntokens++;
+    ls->prev = tok.kind;
+    ls->prev_tok = tok;
 }
 
 static void driver_run(Driver *dr)
@@ -589,21 +644,20 @@ static void driver_run(Driver *dr)
             dr->line.first = tok.kind;
             dr->line.first_tok = tok;
         }
-        if (tok.kind == LEX_LPAREN || tok.kind == LEX_LBRACKET || tok.kind == LEX_UNSUPPORTED)
-            dr->line.depth++;
-        else if ((tok.kind == LEX_RPAREN || tok.kind == LEX_RBRACKET) && dr->line.depth > 0)
-            dr->line.depth--;
-
         if (tok.kind == LEX_NEWLINE) {
             driver_feed(dr, TK_NEWLINE, tok);
             ctx->line++;
             ctx->line_has_code = false;
             ctx->trailing_doc = -1;
+            bool bad_close = dr->line.bad_close;
             memset(&dr->line, 0, sizeof dr->line);
+            if (bad_close && ctx->block)
+                ctx->block_lost_close = true;
             continue;
         }
         ctx->line_has_code = true;
         driver_feed(dr, TOKEN_OF_KIND[tok.kind], tok);
+        driver_track_line(&dr->line, tok);
         if (tok.kind == LEX_LBRACE) {
             dr->last_lbrace = tok;
             driver_after_lbrace(dr);
@@ -611,8 +665,45 @@ static void driver_run(Driver *dr)
     }
 }
 
+/* At the end of the file, every block must be closed. */
+static void driver_check_closed(Driver *dr)
+{
+    ParseCtx *ctx = &dr->ctx;
+    Block *open = ctx->block;
+    if (!open && !ctx->skipping)
+        return;
+    Span head = open ? ctx_span(ctx, open->keyword_span.start, open->open_brace.end)
+                     : ctx_span(ctx, dr->last_lbrace.start, dr->last_lbrace.end);
+    Diag *d;
+    if (open)
+        d = diag_error(ctx->diags, head, "unterminated block: `%s %.*s` has no closing `}`",
+                       ast_block_kind_name(open->kind), (int)open->name.len, open->name.ptr);
+    else
+        d = diag_error(ctx->diags, head, "unterminated block: this `{` has no closing `}`");
+    if (open && ctx->block_lost_close)
+        diag_note(ctx->diags, d, ctx->lost_close, "this `}` does not close it: a `}` closes a block only at the start of a line");
+    else
+        diag_note(ctx->diags, d, ctx_span(ctx, ctx->len, ctx->len), "the file ends here");
+}
+
+/* Syntax errors are found out of order (an unclosed block is known only at the end): print
+ * them in source order, as a compiler does. Stable, and the ranges are short. */
+static void diags_sort_range(Diags *diags, uint32_t first)
+{
+    for (uint32_t i = first + 1; i < diags->count; i++) {
+        Diag d = diags->items[i];
+        uint32_t j = i;
+        while (j > first && diags->items[j - 1].span.start > d.span.start) {
+            diags->items[j] = diags->items[j - 1];
+            j--;
+        }
+        diags->items[j] = d;
+    }
+}
+
 void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
 {
+    uint32_t first_diag = diags->count;
     Source *src = &ast->sources->files[file];
     AstFile af = {.file = file, .first_block = ast->nblocks};
     ARENA_PUSH(ast->arena, ast->files, ast->nfiles, ast->capfiles, af);
@@ -643,18 +734,10 @@ void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
     }
     driver_run(dr);
 
-    Block *open = ctx->block;
-    if (open || ctx->skipping) {
-        Span brace = open ? open->open_brace : ctx_span(ctx, dr->last_lbrace.start, dr->last_lbrace.end);
-        Span head = open ? (Span){ctx->file, open->keyword_span.start, open->open_brace.end} : brace;
-        Diag *d = diag_error(diags, head, open ? "unterminated block: `%s %.*s` has no closing `}`"
-                                               : "unterminated block: this `{` has no closing `}`",
-                             open ? ast_block_kind_name(open->kind) : "", open ? (int)open->name.len : 0,
-                             open ? open->name.ptr : "");
-        diag_note(diags, d, ctx_span(ctx, src->len, src->len), "the file ends here");
-    }
+    driver_check_closed(dr);
     PrismaParseFree(dr->parser, free);
     free(dr);
+    diags_sort_range(diags, first_diag);
 }
 
 Ast *ast_parse(SourceSet *sources, Diags *diags)

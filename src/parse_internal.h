@@ -32,6 +32,8 @@ typedef struct ParseCtx {
     bool failed;                /* the parser gave up (end of input inside an error) */
 
     Block *block;               /* the open block, or NULL at the top level */
+    bool block_lost_close;      /* its `}` went with a bad line ... */
+    Span lost_close;            /* ... here */
     CommentGroup group;         /* the latest run of full-line comments */
     int32_t trailing_doc;       /* comment index of a `///` ending the current line, or -1 */
 
