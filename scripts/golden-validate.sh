@@ -9,6 +9,8 @@
 # Idempotent: the output depends only on the .prisma files and the oracle version; files are
 # rewritten only when their content changes, and .expected files without a .prisma are removed.
 # The format of an .expected file is described in fixtures/validate/README.md.
+# It also writes fixtures/validate/warnings.txt: the warnings Prisma's linter reports for the
+# fixtures (`prisma validate` itself prints none), one `FILE:LINE: warning: MESSAGE` per line.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,6 +141,20 @@ try {
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
+
+// Warnings come from the linter of the same engine build (prisma-schema-wasm's lint()).
+const psl = require(path.join(path.dirname(oracle), 'node_modules', '@prisma', 'prisma-schema-wasm'));
+let warnings = '';
+for (const name of fixtures) {
+  const bytes = fs.readFileSync(path.join(dir, name));
+  const text = bytes.toString('utf8');
+  for (const d of JSON.parse(psl.lint(JSON.stringify([[name, text]])))) {
+    if (!d.is_warning) continue;
+    const line = bytes.subarray(0, d.start).toString('utf8').split('\n').length;
+    warnings += `${name}:${line}: warning: ${d.text}\n`;
+  }
+}
+if (writeIfChanged(path.join(dir, 'warnings.txt'), warnings)) changed++;
 
 const wanted = new Set(fixtures.map((f) => f.replace(/\.prisma$/, '.expected')));
 for (const f of fs.readdirSync(dir)) {
