@@ -53,32 +53,39 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
 	@# the action tables uncompressed, so errors are caught before default reductions and the
 	@# "expected ..." part of a syntax error lists what the line could really take.
 	$(LEMON) -c -T$(LEMPAR) -d$(BUILD)/gen $(BUILD)/gen/parser.y
+	@touch $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h   # Lemon keeps an unchanged header's old time
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/gen/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(PG_CFLAGS) -MMD -MP -c $< -o $@
 
 # Generated code is not ours to lint: keep the warnings, drop the ones Lemon's template trips.
 $(BUILD)/obj/lexer.o: $(BUILD)/gen/lexer.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/parser.o: $(BUILD)/gen/parser.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-unused-parameter -Wno-missing-prototypes -Wno-unused-variable -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -DNDEBUG -Wno-unused-parameter -Wno-missing-prototypes -Wno-unused-variable -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
 
 # ---- tests ------------------------------------------------------------------------------------
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(LIB) $(LIBS) -lcmocka
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(LIB) $(LIBS) -lcmocka
 
 test: check-deps $(BIN) $(TEST_BINS)
 	@PRISMAC=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS)
@@ -93,7 +100,8 @@ deps:
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse
 	@BUILD=$(abspath $(BUILD)) bench/run.sh

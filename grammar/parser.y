@@ -7,7 +7,8 @@
  *
  * Actions are one call each into the builders of src/ast.c. Error recovery is per line: a bad
  * line is reported once and parsing resumes after its NEWLINE; a block with a bad header is
- * skipped whole. */
+ * skipped whole. Lists are left-recursive and items are reduced in place, so that a typical
+ * field costs few reductions (the parser is on the hot path of every command). */
 
 %name PrismaParse
 %token_prefix TK_
@@ -21,8 +22,9 @@
 #include <stdbool.h>
 }
 
-/* The order of the tokens fixes their codes; parse.c maps lexer kinds onto them. */
-%token NEWLINE IDENT NUMBER STRING MODEL VIEW TYPE ENUM DATASOURCE GENERATOR UNSUPPORTED
+/* The order of the tokens fixes their codes; parse.c maps lexer kinds onto them.
+ * IDENT is a plain name (digits only included), PATH a dotted one (db.VarChar). */
+%token NEWLINE IDENT PATH NUMBER STRING MODEL VIEW TYPE ENUM DATASOURCE GENERATOR UNSUPPORTED
        LBRACE RBRACE LPAREN RPAREN LBRACKET RBRACKET LISTMARK COMMA COLON EQUALS QUESTION BANG
        AT ATAT ILLEGAL.
 
@@ -34,7 +36,7 @@
     bool expected[YYNTOKEN];
     for (int i = 0; i < YYNTOKEN; i++)
         expected[i] = i > 0 && yy_find_shift_action((YYCODETYPE)i, yypParser->yytos->stateno) != YY_ERROR_ACTION;
-    parse_syntax_error(ctx, yymajor, TOKEN, expected, YYNTOKEN);
+    parse_syntax_error(ctx, TOKEN, expected, YYNTOKEN);
 }
 
 %parse_failure {
@@ -47,20 +49,18 @@
 
 schema ::= top_items.
 
-top_items ::= top_items top_item.
-top_items ::= .
-
-top_item ::= NEWLINE.
-top_item ::= block.
+top_items ::= top_items NEWLINE.
+top_items ::= top_items block.
 /* A bad line at the top level; errors are reported again from the next line on. */
-top_item ::= error NEWLINE.                 { yypParser->yyerrcnt = -1; }
+top_items ::= top_items error NEWLINE.      { yypParser->yyerrcnt = -1; }
 /* A block whose header is wrong (unknown keyword, missing name): skip its body whole. */
-top_item ::= bad_block_open NEWLINE skipped RBRACE.   { parse_skip_end(ctx); yypParser->yyerrcnt = -1; }
+top_items ::= top_items bad_block_open NEWLINE skipped RBRACE.   { parse_skip_end(ctx); yypParser->yyerrcnt = -1; }
+top_items ::= .
 bad_block_open ::= error LBRACE.            { parse_skip_begin(ctx); }
 
 skipped ::= skipped skip_token.
 skipped ::= .
-skip_token ::= NEWLINE|IDENT|NUMBER|STRING|MODEL|VIEW|TYPE|ENUM|DATASOURCE|GENERATOR|UNSUPPORTED|LBRACE|LPAREN|RPAREN|LBRACKET|RBRACKET|LISTMARK|COMMA|COLON|EQUALS|QUESTION|BANG|AT|ATAT|ILLEGAL.
+skip_token ::= NEWLINE|IDENT|PATH|NUMBER|STRING|MODEL|VIEW|TYPE|ENUM|DATASOURCE|GENERATOR|UNSUPPORTED|LBRACE|LPAREN|RPAREN|LBRACKET|RBRACKET|LISTMARK|COMMA|COLON|EQUALS|QUESTION|BANG|AT|ATAT|ILLEGAL.
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
@@ -68,95 +68,88 @@ block ::= model_head LBRACE NEWLINE model_items RBRACE(C).     { ast_block_end(c
 block ::= enum_head LBRACE NEWLINE enum_items RBRACE(C).       { ast_block_end(ctx, C); }
 block ::= config_head LBRACE NEWLINE config_items RBRACE(C).   { ast_block_end(ctx, C); }
 
-model_head ::= MODEL(K) block_name(N).       { ast_block_begin(ctx, BLOCK_MODEL, K, N); }
-model_head ::= VIEW(K) block_name(N).        { ast_block_begin(ctx, BLOCK_VIEW, K, N); }
-model_head ::= TYPE(K) block_name(N).        { ast_block_begin(ctx, BLOCK_TYPE, K, N); }
-enum_head ::= ENUM(K) block_name(N).         { ast_block_begin(ctx, BLOCK_ENUM, K, N); }
-config_head ::= DATASOURCE(K) block_name(N). { ast_block_begin(ctx, BLOCK_DATASOURCE, K, N); }
-config_head ::= GENERATOR(K) block_name(N).  { ast_block_begin(ctx, BLOCK_GENERATOR, K, N); }
-
-%type block_name {LexToken}
-block_name(A) ::= IDENT(N).                  { A = N; }
-block_name(A) ::= NUMBER(N).                 { A = N; }
-
-/* ---- models, views, composite types ---------------------------------------------------- */
-
-model_items ::= model_items model_item.
-model_items ::= .
-
-model_item ::= NEWLINE.
-model_item ::= field NEWLINE.
-model_item ::= line_attr NEWLINE.
-model_item ::= error NEWLINE.                { yypParser->yyerrcnt = -1; }
-
-field ::= field_name(N) field_type(T) field_attrs.          { ast_field(ctx, N, &T, false); }
-field ::= field_name(N) COLON field_type(T) field_attrs.    { ast_field(ctx, N, &T, true); }
-field ::= field_name(N) field_attrs.                        { ast_field(ctx, N, NULL, false); }
-
-%type field_name {LexToken}
-field_name(A) ::= IDENT(N).                  { A = N; }
-field_name(A) ::= NUMBER(N).                 { A = N; }
-
-%type field_type {FieldType}
-field_type(A) ::= base_type(B).                          { A = B; }
-field_type(A) ::= base_type(B) QUESTION(E).              { A = ast_type_arity(ctx, B, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
-field_type(A) ::= base_type(B) LISTMARK(E).              { A = ast_type_arity(ctx, B, ARITY_LIST, TYPEFORM_PLAIN, E); }
-field_type(A) ::= base_type(B) LISTMARK QUESTION(E).     { A = ast_type_arity(ctx, B, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
-field_type(A) ::= base_type(B) BANG(E).                  { A = ast_type_arity(ctx, B, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
-field_type(A) ::= LBRACKET(S) base_type(B) RBRACKET(E).  { A = ast_type_legacy_list(ctx, S, B, E); }
-
-%type base_type {FieldType}
-base_type(A) ::= IDENT(N).                               { A = ast_type_named(ctx, N); }
-base_type(A) ::= UNSUPPORTED(S) STRING(V) RPAREN(E).     { A = ast_type_unsupported(ctx, S, V, E); }
+model_head ::= MODEL(K) IDENT(N).            { ast_block_begin(ctx, BLOCK_MODEL, K, N); }
+model_head ::= VIEW(K) IDENT(N).             { ast_block_begin(ctx, BLOCK_VIEW, K, N); }
+model_head ::= TYPE(K) IDENT(N).             { ast_block_begin(ctx, BLOCK_TYPE, K, N); }
+enum_head ::= ENUM(K) IDENT(N).              { ast_block_begin(ctx, BLOCK_ENUM, K, N); }
+config_head ::= DATASOURCE(K) IDENT(N).      { ast_block_begin(ctx, BLOCK_DATASOURCE, K, N); }
+config_head ::= GENERATOR(K) IDENT(N).       { ast_block_begin(ctx, BLOCK_GENERATOR, K, N); }
 
 /* Line-level actions run while NEWLINE is the lookahead, before the driver reads the next line
  * (and its comments). */
-enum_value ::= field_name(N) field_attrs.    { ast_enum_value(ctx, N); }
-property ::= field_name(K) EQUALS expr(V).   { ast_property(ctx, K, V); }
-property ::= field_name(K) EQUALS.           { ast_property(ctx, K, NULL); }
-line_attr ::= block_attr(A).                 { ast_block_add_attr(ctx, A); }
+
+/* ---- models, views, composite types ---------------------------------------------------- */
+
+model_items ::= model_items NEWLINE.
+model_items ::= model_items field NEWLINE.
+model_items ::= model_items block_attr NEWLINE.
+model_items ::= model_items error NEWLINE.           { yypParser->yyerrcnt = -1; }
+model_items ::= .
+
+field ::= IDENT(N) field_type(T) field_attrs.          { ast_field(ctx, N, &T, false); }
+field ::= IDENT(N) COLON field_type(T) field_attrs.    { ast_field(ctx, N, &T, true); }
+field ::= IDENT(N) field_attrs.                        { ast_field(ctx, N, NULL, false); }
+
+/* A field's type: a name or Unsupported("..."), then `?`, `[]`, or the forms validation rejects
+ * (`[]?`, `!`, `[T]`). Spelled out per base so that a plain type costs one reduction. */
+%type field_type {FieldType}
+field_type(A) ::= IDENT(N).                              { A = ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_PLAIN, N); }
+field_type(A) ::= IDENT(N) QUESTION(E).                  { A = ast_type_named(ctx, N, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
+field_type(A) ::= IDENT(N) LISTMARK(E).                  { A = ast_type_named(ctx, N, ARITY_LIST, TYPEFORM_PLAIN, E); }
+field_type(A) ::= IDENT(N) LISTMARK QUESTION(E).         { A = ast_type_named(ctx, N, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
+field_type(A) ::= IDENT(N) BANG(E).                      { A = ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
+field_type(A) ::= LBRACKET(S) IDENT(N) RBRACKET(E).      { A = ast_type_legacy_list(ctx, S, ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_PLAIN, N), E); }
+field_type(A) ::= unsupported(B).                        { A = B; }
+field_type(A) ::= unsupported(B) QUESTION(E).            { A = ast_type_arity(ctx, B, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
+field_type(A) ::= unsupported(B) LISTMARK(E).            { A = ast_type_arity(ctx, B, ARITY_LIST, TYPEFORM_PLAIN, E); }
+field_type(A) ::= unsupported(B) LISTMARK QUESTION(E).   { A = ast_type_arity(ctx, B, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
+field_type(A) ::= unsupported(B) BANG(E).                { A = ast_type_arity(ctx, B, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
+field_type(A) ::= LBRACKET(S) unsupported(B) RBRACKET(E). { A = ast_type_legacy_list(ctx, S, B, E); }
+
+%type unsupported {FieldType}
+unsupported(A) ::= UNSUPPORTED(S) STRING(V) RPAREN(E).   { A = ast_type_unsupported(ctx, S, V, E); }
 
 /* Attributes of the current line gather in the parse context. */
-field_attrs ::= field_attrs field_attr(A).   { ast_pending_attr(ctx, A); }
-field_attrs ::= .                            { ast_pending_clear(ctx); }
+field_attrs ::= field_attrs AT(S) IDENT(N).              { ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
+field_attrs ::= field_attrs AT(S) PATH(N).               { ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
+field_attrs ::= field_attrs AT(S) IDENT(N) arg_list(L).  { ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
+field_attrs ::= field_attrs AT(S) PATH(N) arg_list(L).   { ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
+field_attrs ::= .                                        { ast_pending_clear(ctx); }
 
-%type field_attr {Attribute *}
-field_attr(A) ::= AT(S) attr_name(N).                    { A = ast_attribute(ctx, S, N, NULL, false); }
-field_attr(A) ::= AT(S) attr_name(N) arg_list(L).        { A = ast_attribute(ctx, S, N, L, false); }
-
-%type block_attr {Attribute *}
-block_attr(A) ::= ATAT(S) attr_name(N).                  { A = ast_attribute(ctx, S, N, NULL, true); }
-block_attr(A) ::= ATAT(S) attr_name(N) arg_list(L).      { A = ast_attribute(ctx, S, N, L, true); }
-
-%type attr_name {LexToken}
-attr_name(A) ::= IDENT(N).                   { A = N; }
+/* A block attribute is added to its block as soon as its line is known to end (NEWLINE is the
+ * lookahead when it reduces). */
+block_attr ::= ATAT(S) IDENT(N).                         { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, NULL, true)); }
+block_attr ::= ATAT(S) PATH(N).                          { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, NULL, true)); }
+block_attr ::= ATAT(S) IDENT(N) arg_list(L).             { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, L, true)); }
+block_attr ::= ATAT(S) PATH(N) arg_list(L).              { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, L, true)); }
 
 /* ---- arguments and expressions ---------------------------------------------------------- */
 
 %type arg_list {ArgList *}
-arg_list(A) ::= LPAREN(S) arg_tail(T).       { A = ast_args_close(ctx, T, S); }
+arg_list(A) ::= LPAREN(S) RPAREN(E).                     { A = ast_args_new(ctx, S); ast_args_end(ctx, A, E); }
+arg_list(A) ::= LPAREN(S) args(L) RPAREN(E).             { A = L; ast_args_start(ctx, A, S); ast_args_end(ctx, A, E); }
+arg_list(A) ::= LPAREN(S) args(L) COMMA(C) RPAREN(E).    { A = L; ast_args_start(ctx, A, S); ast_args_trailing_comma(ctx, A, C); ast_args_end(ctx, A, E); }
 
-/* Everything after `(` up to and including `)`. */
-%type arg_tail {ArgList *}
-arg_tail(A) ::= RPAREN(E).                   { A = ast_args_new(ctx); ast_args_end(ctx, A, E); }
-arg_tail(A) ::= args(L) RPAREN(E).           { A = L; ast_args_end(ctx, A, E); }
-arg_tail(A) ::= args(L) COMMA(C) RPAREN(E).  { A = L; ast_args_trailing_comma(ctx, A, C); ast_args_end(ctx, A, E); }
-
+/* Arguments, positional or named, folded straight into their list. */
 %type args {ArgList *}
-args(A) ::= arg(X).                          { A = ast_args_new(ctx); ast_args_push(ctx, A, &X); }
-args(A) ::= args(L) COMMA arg(X).            { A = L; ast_args_push(ctx, A, &X); }
-
-%type arg {Arg}
-arg(A) ::= expr(E).                          { A = ast_arg(ctx, NULL, E); }
-arg(A) ::= IDENT(N) COLON expr(E).           { A = ast_arg(ctx, &N, E); }
-arg(A) ::= IDENT(N) COLON(C).                { A = ast_arg_empty(ctx, N, C); }
+args(A) ::= expr(E).                             { A = ast_args_of(ctx, NULL, E); }
+args(A) ::= IDENT(N) COLON expr(E).              { A = ast_args_of(ctx, &N, E); }
+args(A) ::= IDENT(N) COLON(C).                   { A = ast_args_of_empty(ctx, N, C); }
+args(A) ::= args(L) COMMA expr(E).               { A = L; ast_args_push(ctx, A, NULL, E); }
+args(A) ::= args(L) COMMA IDENT(N) COLON expr(E).  { A = L; ast_args_push(ctx, A, &N, E); }
+args(A) ::= args(L) COMMA IDENT(N) COLON(C).     { A = L; ast_args_push_empty(ctx, A, N, C); }
 
 %type expr {Expr *}
 expr(A) ::= NUMBER(T).                       { A = ast_expr_token(ctx, EXPR_NUMBER, T); }
 expr(A) ::= STRING(T).                       { A = ast_expr_string(ctx, T); }
-expr(A) ::= IDENT(T).                        { A = ast_expr_token(ctx, EXPR_CONSTANT, T); }
+expr(A) ::= IDENT(T).                        { A = ast_expr_name(ctx, T); }
+expr(A) ::= PATH(T).                         { A = ast_expr_token(ctx, EXPR_CONSTANT, T); }
 expr(A) ::= IDENT(T) arg_list(L).            { A = ast_expr_call(ctx, T, L); }
-expr(A) ::= UNSUPPORTED(T) arg_tail(L).      { A = ast_expr_call(ctx, T, L); }
+expr(A) ::= PATH(T) arg_list(L).             { A = ast_expr_call(ctx, T, L); }
+/* `Unsupported(` is one token, so its call has no LPAREN of its own. */
+expr(A) ::= UNSUPPORTED(T) RPAREN(E).                     { A = ast_expr_call(ctx, T, ast_args_new(ctx, T)); ast_args_start(ctx, A->args, T); ast_args_end(ctx, A->args, E); }
+expr(A) ::= UNSUPPORTED(T) args(L) RPAREN(E).             { ast_args_start(ctx, L, T); ast_args_end(ctx, L, E); A = ast_expr_call(ctx, T, L); }
+expr(A) ::= UNSUPPORTED(T) args(L) COMMA(C) RPAREN(E).    { ast_args_start(ctx, L, T); ast_args_trailing_comma(ctx, L, C); ast_args_end(ctx, L, E); A = ast_expr_call(ctx, T, L); }
 expr(A) ::= LISTMARK(T).                     { A = ast_expr_array(ctx, T); }
 expr(A) ::= LBRACKET(S) RBRACKET(E).         { A = ast_expr_array(ctx, S); ast_expr_array_end(ctx, A, E); }
 expr(A) ::= LBRACKET(S) elements(L) RBRACKET(E).  { A = L; ast_expr_array_start(ctx, A, S); ast_expr_array_end(ctx, A, E); }
@@ -167,19 +160,20 @@ elements(A) ::= elements(L) COMMA expr(E).   { A = L; ast_expr_array_push(ctx, A
 
 /* ---- enums ------------------------------------------------------------------------------- */
 
-enum_items ::= enum_items enum_item.
+enum_items ::= enum_items NEWLINE.
+enum_items ::= enum_items enum_value NEWLINE.
+enum_items ::= enum_items block_attr NEWLINE.
+enum_items ::= enum_items error NEWLINE.             { yypParser->yyerrcnt = -1; }
 enum_items ::= .
 
-enum_item ::= NEWLINE.
-enum_item ::= enum_value NEWLINE.
-enum_item ::= line_attr NEWLINE.
-enum_item ::= error NEWLINE.                       { yypParser->yyerrcnt = -1; }
+enum_value ::= IDENT(N) field_attrs.         { ast_enum_value(ctx, N); }
 
 /* ---- datasource and generator ------------------------------------------------------------- */
 
-config_items ::= config_items config_item.
+config_items ::= config_items NEWLINE.
+config_items ::= config_items property NEWLINE.
+config_items ::= config_items error NEWLINE.         { yypParser->yyerrcnt = -1; }
 config_items ::= .
 
-config_item ::= NEWLINE.
-config_item ::= property NEWLINE.
-config_item ::= error NEWLINE.                          { yypParser->yyerrcnt = -1; }
+property ::= IDENT(K) EQUALS expr(V).        { ast_property(ctx, K, V); }
+property ::= IDENT(K) EQUALS.                { ast_property(ctx, K, NULL); }

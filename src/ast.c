@@ -1,6 +1,9 @@
 /* Building the syntax tree (the grammar's actions) and small queries on it. */
 #include "parse_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 static Span tok_span(const ParseCtx *ctx, LexToken t)
 {
     return ctx_span(ctx, t.start, t.end);
@@ -16,20 +19,6 @@ static AstFile *ctx_file(ParseCtx *ctx)
     return &ctx->ast->files[ctx->afile_index];
 }
 
-/* Names are identifiers: ASCII letters, digits, `_` and `-`. The lexer reads dotted paths and
- * bare numbers as single tokens, so a name token can still hold a `.` or a sign. */
-static void ast_check_name(ParseCtx *ctx, LexToken tok, const char *what)
-{
-    for (uint32_t i = tok.start; i < tok.end; i++) {
-        char c = ctx->text[i];
-        if (c == '.' || (c == '-' && i == tok.start)) {
-            diag_error(ctx->diags, tok_span(ctx, tok), "`%.*s` is not a valid %s: names are made of letters, digits, `_` and `-`",
-                       (int)(tok.end - tok.start), ctx->text + tok.start, what);
-            return;
-        }
-    }
-}
-
 /* Lemon reduces a line's item before it checks what follows; an item whose line does not end
  * here is part of a syntax error, which is reported instead. */
 static bool ast_line_complete(const ParseCtx *ctx)
@@ -37,10 +26,76 @@ static bool ast_line_complete(const ParseCtx *ctx)
     return ctx->block && ctx->lookahead.kind == LEX_NEWLINE;
 }
 
-static void ast_add_item(ParseCtx *ctx, Block *b, BlockItemKind kind, uint32_t index)
+void ptrvec_push(PtrVec *v, void *item)
 {
-    BlockItem item = {kind, index};
-    ARENA_PUSH(ctx->ast->arena, b->items, b->nitems, b->capitems, item);
+    if (v->count == v->cap) {
+        uint32_t ncap = v->cap ? v->cap * 2 : 16;
+        void **n = realloc(v->items, ncap * sizeof *n);
+        if (!n) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        v->items = n;
+        v->cap = ncap;
+    }
+    v->items[v->count++] = item;
+}
+
+void ptrvec_free(PtrVec *v)
+{
+    free(v->items);
+    v->items = NULL;
+    v->count = v->cap = 0;
+}
+
+void ast_ctx_free(ParseCtx *ctx)
+{
+    ptrvec_free(&ctx->pending);
+    ptrvec_free(&ctx->fields);
+    ptrvec_free(&ctx->values);
+    ptrvec_free(&ctx->props);
+    ptrvec_free(&ctx->attrs);
+    free(ctx->items);
+    ctx->items = NULL;
+    ctx->nitems = ctx->capitems = 0;
+}
+
+/* Where the next item of a kind goes in the block, counted in the scratch vectors. */
+static void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t index)
+{
+    if (ctx->nitems == ctx->capitems) {
+        uint32_t ncap = ctx->capitems ? ctx->capitems * 2 : 32;
+        BlockItem *n = realloc(ctx->items, ncap * sizeof *n);
+        if (!n) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        ctx->items = n;
+        ctx->capitems = ncap;
+    }
+    ctx->items[ctx->nitems++] = (BlockItem){kind, index};
+}
+
+static void *ast_copy_array(Arena *a, const void *items, uint32_t count, size_t elem)
+{
+    if (!count)
+        return NULL;
+    void *p = arena_alloc_raw(a, count * elem);
+    memcpy(p, items, count * elem);
+    return p;
+}
+
+void ast_block_flush(ParseCtx *ctx)
+{
+    Block *b = ctx->block;
+    if (!b)
+        return;
+    Arena *a = ctx->ast->arena;
+    b->fields = ast_copy_array(a, ctx->fields.items, b->nfields = ctx->fields.count, sizeof(Field *));
+    b->values = ast_copy_array(a, ctx->values.items, b->nvalues = ctx->values.count, sizeof(EnumValue *));
+    b->props = ast_copy_array(a, ctx->props.items, b->nprops = ctx->props.count, sizeof(Property *));
+    b->attrs = ast_copy_array(a, ctx->attrs.items, b->nattrs = ctx->attrs.count, sizeof(Attribute *));
+    b->items = ast_copy_array(a, ctx->items, b->nitems = ctx->nitems, sizeof(BlockItem));
 }
 
 void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken name)
@@ -59,11 +114,12 @@ void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken n
     b->span = ctx_span(ctx, keyword.start, ctx->len);
     b->close_brace = ctx_span(ctx, ctx->len, ctx->len);
     b->doc = parse_take_doc(ctx, true);
-    ast_check_name(ctx, name, kind == BLOCK_ENUM ? "enum name" : "block name");
     ARENA_PUSH(a, ctx->ast->blocks, ctx->ast->nblocks, ctx->ast->capblocks, b);
     ctx_file(ctx)->nblocks++;
     ctx->block = b;
     ctx->block_lost_close = false;
+    ctx->fields.count = ctx->values.count = ctx->props.count = ctx->attrs.count = 0;
+    ctx->nitems = 0;
 }
 
 void ast_block_end(ParseCtx *ctx, LexToken close)
@@ -73,27 +129,24 @@ void ast_block_end(ParseCtx *ctx, LexToken close)
         return;
     b->close_brace = tok_span(ctx, close);
     b->span.end = close.end;
+    ast_block_flush(ctx);
     ctx->block = NULL;
     ctx->group.active = false;   /* comments left at the end of a block document nothing */
 }
 
 void ast_block_add_attr(ParseCtx *ctx, Attribute *attr)
 {
-    Block *b = ctx->block;
     if (!ast_line_complete(ctx) || !attr)
         return;
-    ARENA_PUSH(ctx->ast->arena, b->attrs, b->nattrs, b->capattrs, attr);
-    ast_add_item(ctx, b, ITEM_ATTRIBUTE, b->nattrs - 1);
+    ptrvec_push(&ctx->attrs, attr);
+    ast_add_item(ctx, ITEM_ATTRIBUTE, ctx->attrs.count - 1);
 }
 
 static Attribute **ast_take_pending(ParseCtx *ctx, uint32_t *count)
 {
-    *count = ctx->npending;
-    if (!ctx->npending)
-        return NULL;
-    Attribute **attrs = arena_alloc_raw(ctx->ast->arena, ctx->npending * sizeof *attrs);
-    memcpy(attrs, ctx->pending, ctx->npending * sizeof *attrs);
-    ctx->npending = 0;
+    *count = ctx->pending.count;
+    Attribute **attrs = ast_copy_array(ctx->ast->arena, ctx->pending.items, ctx->pending.count, sizeof *attrs);
+    ctx->pending.count = 0;
     return attrs;
 }
 
@@ -107,9 +160,8 @@ static uint32_t ast_attrs_end(Attribute **attrs, uint32_t n, uint32_t end)
 
 void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_colon)
 {
-    Block *b = ctx->block;
     if (!ast_line_complete(ctx)) {
-        ctx->npending = 0;
+        ctx->pending.count = 0;
         return;
     }
     Field *f = arena_alloc(ctx->ast->arena, sizeof *f);
@@ -118,7 +170,6 @@ void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_
     f->legacy_colon = legacy_colon;
     f->doc = parse_take_doc(ctx, false);
     f->attrs = ast_take_pending(ctx, &f->nattrs);
-    f->capattrs = f->nattrs;
     uint32_t end = name.end;
     if (type) {
         f->has_type = true;
@@ -126,22 +177,20 @@ void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_
         end = type->span.end;
     }
     f->span = ctx_span(ctx, name.start, ast_attrs_end(f->attrs, f->nattrs, end));
-    ast_check_name(ctx, name, "field name");
     if (!type)
         diag_error(ctx->diags, f->span, "the field `%.*s` has no type; write it after the name, as in `%.*s String`",
                    (int)f->name.len, f->name.ptr, (int)f->name.len, f->name.ptr);
     else if (legacy_colon)
         diag_error(ctx->diags, f->span, "a field declaration takes no `:`; write `%.*s %.*s`", (int)f->name.len,
                    f->name.ptr, (int)(type->span.end - type->span.start), ctx->text + type->span.start);
-    ARENA_PUSH(ctx->ast->arena, b->fields, b->nfields, b->capfields, f);
-    ast_add_item(ctx, b, ITEM_FIELD, b->nfields - 1);
+    ptrvec_push(&ctx->fields, f);
+    ast_add_item(ctx, ITEM_FIELD, ctx->fields.count - 1);
 }
 
 void ast_enum_value(ParseCtx *ctx, LexToken name)
 {
-    Block *b = ctx->block;
     if (!ast_line_complete(ctx)) {
-        ctx->npending = 0;
+        ctx->pending.count = 0;
         return;
     }
     EnumValue *v = arena_alloc(ctx->ast->arena, sizeof *v);
@@ -149,16 +198,13 @@ void ast_enum_value(ParseCtx *ctx, LexToken name)
     v->name_span = tok_span(ctx, name);
     v->doc = parse_take_doc(ctx, false);
     v->attrs = ast_take_pending(ctx, &v->nattrs);
-    v->capattrs = v->nattrs;
     v->span = ctx_span(ctx, name.start, ast_attrs_end(v->attrs, v->nattrs, name.end));
-    ast_check_name(ctx, name, "enum value");
-    ARENA_PUSH(ctx->ast->arena, b->values, b->nvalues, b->capvalues, v);
-    ast_add_item(ctx, b, ITEM_VALUE, b->nvalues - 1);
+    ptrvec_push(&ctx->values, v);
+    ast_add_item(ctx, ITEM_VALUE, ctx->values.count - 1);
 }
 
 void ast_property(ParseCtx *ctx, LexToken key, Expr *value)
 {
-    Block *b = ctx->block;
     if (!ast_line_complete(ctx))
         return;
     Property *p = arena_alloc(ctx->ast->arena, sizeof *p);
@@ -167,19 +213,19 @@ void ast_property(ParseCtx *ctx, LexToken key, Expr *value)
     p->value = value;
     p->span = ctx_span(ctx, key.start, value ? value->span.end : key.end);
     (void)parse_take_doc(ctx, false);
-    ast_check_name(ctx, key, "property name");
-    ARENA_PUSH(ctx->ast->arena, b->props, b->nprops, b->capprops, p);
-    ast_add_item(ctx, b, ITEM_PROPERTY, b->nprops - 1);
+    ptrvec_push(&ctx->props, p);
+    ast_add_item(ctx, ITEM_PROPERTY, ctx->props.count - 1);
 }
 
-FieldType ast_type_named(ParseCtx *ctx, LexToken name)
+FieldType ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeForm form, LexToken end)
 {
     FieldType t = {0};
     t.name = tok_str(ctx, name);
     t.name_span = tok_span(ctx, name);
     t.span = t.name_span;
-    ast_check_name(ctx, name, "type name");
-    return t;
+    if (form == TYPEFORM_PLAIN && arity == ARITY_REQUIRED)
+        return t;
+    return ast_type_arity(ctx, t, arity, form, end);
 }
 
 FieldType ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close)
@@ -219,12 +265,12 @@ FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, Lex
 
 void ast_pending_attr(ParseCtx *ctx, Attribute *attr)
 {
-    ARENA_PUSH(ctx->ast->arena, ctx->pending, ctx->npending, ctx->cappending, attr);
+    ptrvec_push(&ctx->pending, attr);
 }
 
 void ast_pending_clear(ParseCtx *ctx)
 {
-    ctx->npending = 0;
+    ctx->pending.count = 0;
 }
 
 Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block)
@@ -238,42 +284,14 @@ Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *arg
     return a;
 }
 
-ArgList *ast_args_new(ParseCtx *ctx)
+ArgList *ast_args_new(ParseCtx *ctx, LexToken open)
 {
     ArgList *l = arena_alloc(ctx->ast->arena, sizeof *l);
-    l->span.file = ctx->file;
+    l->span = tok_span(ctx, open);
     return l;
 }
 
-void ast_args_push(ParseCtx *ctx, ArgList *list, const Arg *arg)
-{
-    if (list->count == 0)
-        list->span.start = arg->span.start;
-    ARENA_PUSH(ctx->ast->arena, list->items, list->count, list->cap, *arg);
-}
-
-void ast_args_trailing_comma(ParseCtx *ctx, ArgList *list, LexToken comma)
-{
-    list->has_trailing_comma = true;
-    list->trailing_comma = tok_span(ctx, comma);
-}
-
-void ast_args_end(ParseCtx *ctx, ArgList *list, LexToken close)
-{
-    (void)ctx;
-    if (list->count == 0)
-        list->span.start = close.start;
-    list->span.end = close.end;
-}
-
-ArgList *ast_args_close(ParseCtx *ctx, ArgList *list, LexToken open)
-{
-    (void)ctx;
-    list->span.start = open.start;
-    return list;
-}
-
-Arg ast_arg(ParseCtx *ctx, const LexToken *name, Expr *value)
+static Arg ast_arg(ParseCtx *ctx, const LexToken *name, Expr *value)
 {
     Arg arg = {0};
     arg.value = value;
@@ -286,13 +304,64 @@ Arg ast_arg(ParseCtx *ctx, const LexToken *name, Expr *value)
     return arg;
 }
 
-Arg ast_arg_empty(ParseCtx *ctx, LexToken name, LexToken colon)
+static Arg ast_arg_empty(ParseCtx *ctx, LexToken name, LexToken colon)
 {
     Arg arg = {0};
     arg.name = tok_str(ctx, name);
     arg.name_span = tok_span(ctx, name);
     arg.span = ctx_span(ctx, name.start, colon.end);
     return arg;
+}
+
+static ArgList *ast_args_first(ParseCtx *ctx, Arg first)
+{
+    /* one allocation for the list and its first argument, the common case */
+    ArgList *l = arena_alloc(ctx->ast->arena, sizeof *l + sizeof(Arg));
+    l->items = (Arg *)(l + 1);
+    l->cap = 1;
+    l->count = 1;
+    l->items[0] = first;
+    l->span = first.span;
+    return l;
+}
+
+ArgList *ast_args_of(ParseCtx *ctx, const LexToken *name, Expr *value)
+{
+    return ast_args_first(ctx, ast_arg(ctx, name, value));
+}
+
+ArgList *ast_args_of_empty(ParseCtx *ctx, LexToken name, LexToken colon)
+{
+    return ast_args_first(ctx, ast_arg_empty(ctx, name, colon));
+}
+
+void ast_args_push(ParseCtx *ctx, ArgList *list, const LexToken *name, Expr *value)
+{
+    ARENA_PUSH(ctx->ast->arena, list->items, list->count, list->cap, ast_arg(ctx, name, value));
+}
+
+void ast_args_push_empty(ParseCtx *ctx, ArgList *list, LexToken name, LexToken colon)
+{
+    ARENA_PUSH(ctx->ast->arena, list->items, list->count, list->cap, ast_arg_empty(ctx, name, colon));
+}
+
+void ast_args_start(ParseCtx *ctx, ArgList *list, LexToken open)
+{
+    (void)ctx;
+    /* `Unsupported(` is one token: its list starts at the parenthesis */
+    list->span.start = open.end - 1;
+}
+
+void ast_args_trailing_comma(ParseCtx *ctx, ArgList *list, LexToken comma)
+{
+    (void)ctx;
+    list->trailing_comma = comma.start;
+}
+
+void ast_args_end(ParseCtx *ctx, ArgList *list, LexToken close)
+{
+    (void)ctx;
+    list->span.end = close.end;
 }
 
 static Expr *ast_expr_new(ParseCtx *ctx, ExprKind kind, uint32_t start, uint32_t end)
@@ -310,6 +379,15 @@ Expr *ast_expr_token(ParseCtx *ctx, ExprKind kind, LexToken tok)
     return e;
 }
 
+/* A bare name where a value stands: a number when it is all digits, else a constant. */
+Expr *ast_expr_name(ParseCtx *ctx, LexToken tok)
+{
+    bool digits = true;
+    for (uint32_t i = tok.start; i < tok.end && digits; i++)
+        digits = ctx->text[i] >= '0' && ctx->text[i] <= '9';
+    return ast_expr_token(ctx, digits ? EXPR_NUMBER : EXPR_CONSTANT, tok);
+}
+
 Expr *ast_expr_string(ParseCtx *ctx, LexToken tok)
 {
     Expr *e = ast_expr_new(ctx, EXPR_STRING, tok.start, tok.end);
@@ -322,11 +400,8 @@ Expr *ast_expr_call(ParseCtx *ctx, LexToken name, ArgList *args)
 {
     Expr *e = ast_expr_new(ctx, EXPR_CALL, name.start, args->span.end);
     Str text = tok_str(ctx, name);
-    if (text.len && text.ptr[text.len - 1] == '(') {
-        /* `Unsupported(` is one token */
-        text.len--;
-        args->span.start = name.end - 1;
-    }
+    if (text.len && text.ptr[text.len - 1] == '(')
+        text.len--;   /* `Unsupported(` is one token */
     e->text = text;
     e->args = args;
     return e;

@@ -11,6 +11,7 @@ static const int TOKEN_OF_KIND[LEX_KIND_COUNT] = {
     [LEX_EOF] = 0,
     [LEX_NEWLINE] = TK_NEWLINE,
     [LEX_IDENT] = TK_IDENT,
+    [LEX_PATH] = TK_PATH,
     [LEX_NUMBER] = TK_NUMBER,
     [LEX_STRING] = TK_STRING,
     [LEX_KW_MODEL] = TK_MODEL,
@@ -36,17 +37,15 @@ static const int TOKEN_OF_KIND[LEX_KIND_COUNT] = {
     [LEX_ATAT] = TK_ATAT,
 };
 
-/* Per-line state the driver keeps beside the parser. */
+/* What the current line holds up to a token: worked out again from the line's start when a
+ * syntax error needs it, so the hot path keeps no per-token bookkeeping. */
 typedef struct LineState {
     LexKind first;          /* first code token of the line ... */
     LexToken first_tok;     /* ... and where it is */
-    int depth;              /* open ( and [ on this line, before the lookahead */
-    int ntokens;            /* code tokens on this line before the lookahead */
-    LexKind prev;           /* the code token before the lookahead */
+    int depth;              /* open ( and [ before the token */
+    int ntokens;            /* code tokens before the token */
+    LexKind prev;           /* the code token before it */
     LexToken prev_tok;
-    bool bad_close;         /* a `}` was thrown away with a bad line of the open block */
-    bool comment_ends_code; /* a block comment followed code: only the line end may follow */
-    LexToken comment;
 } LineState;
 
 /* ---- comments and documentation ------------------------------------------------------------ */
@@ -110,6 +109,8 @@ static Str comment_doc_text(const ParseCtx *ctx, const Comment *c)
 
 Str parse_take_doc(ParseCtx *ctx, bool top_level)
 {
+    if (!ctx->group.active && ctx->trailing_doc < 0)
+        return (Str){NULL, 0};
     AstFile *af = &ctx->ast->files[ctx->afile_index];
     uint32_t first = 0, count = 0;
     /* A block's documentation must sit right above it; a field's is the latest comment group
@@ -138,6 +139,14 @@ Str parse_take_doc(ParseCtx *ctx, bool top_level)
     }
     if (!parts)
         return (Str){NULL, 0};
+    if (parts == 1) {   /* one line: point into the source */
+        for (uint32_t i = first; i < first + count; i++) {
+            Str t = comment_doc_text(ctx, &af->comments[i]);
+            if (t.ptr)
+                return t;
+        }
+        return tail;
+    }
     char *buf = arena_alloc_raw(ctx->ast->arena, total);
     size_t n = 0;
     for (uint32_t i = first; i <= first + count; i++) {
@@ -388,15 +397,15 @@ static char *expected_list(ParseCtx *ctx, const bool *expected, int ntokens, int
     return out;
 }
 
-static LineState *line_state(ParseCtx *ctx);
+static LineState line_state(ParseCtx *ctx, LexToken upto);
 
-void parse_syntax_error(ParseCtx *ctx, int major, LexToken tok, const bool *expected, int ntokens)
+void parse_syntax_error(ParseCtx *ctx, LexToken tok, const bool *expected, int ntokens)
 {
-    (void)major;
     if (ctx->lexer_error || tok.kind == LEX_EOF)
         return;   /* already reported by the lexer; an unclosed block is reported at the end */
     Span span = ctx_span(ctx, tok.start, tok.end);
-    LineState *ls = line_state(ctx);
+    LineState line = line_state(ctx, tok);
+    LineState *ls = &line;
     const char *found = found_text(ctx, tok);
     Diag *d;
 
@@ -446,7 +455,7 @@ void parse_syntax_error(ParseCtx *ctx, int major, LexToken tok, const bool *expe
 
     if (tok.kind == LEX_RBRACE && ctx->block) {
         d->note = "a `}` closes a block only at the start of a line";
-        ls->bad_close = true;
+        ctx->block_lost_close = true;
         ctx->lost_close = span;
     } else if (tok.kind == LEX_AT && ctx->block && ls->ntokens == 0) {
         d->note = "a field attribute (`@...`) follows its field on the same line";
@@ -493,18 +502,46 @@ void parse_skip_end(ParseCtx *ctx)
 
 /* ---- the driver ------------------------------------------------------------------------------ */
 
-/* One LineState per parse, reached through the context (the grammar knows nothing of it). */
 typedef struct Driver {
     ParseCtx ctx;
-    LineState line;
     Lexer lexer;
     void *parser;
     LexToken last_lbrace;
+    bool comment_ends_code;     /* a block comment followed code: only the line end may follow */
+    LexToken midline_comment;
 } Driver;
 
-static LineState *line_state(ParseCtx *ctx)
+static LineState line_state(ParseCtx *ctx, LexToken upto)
 {
-    return &((Driver *)ctx)->line;
+    LineState ls = {0};
+    Lexer lx;
+    lexer_init(&lx, ctx->text, ctx->len);
+    lx.pos = ctx->line_start;
+    for (;;) {
+        LexToken t = lexer_next(&lx);
+        if (t.start >= upto.start || t.kind == LEX_EOF || t.kind == LEX_NEWLINE)
+            break;
+        if (t.kind == LEX_COMMENT || t.kind == LEX_DOC_COMMENT || t.kind == LEX_BLOCK_COMMENT)
+            continue;
+        if (ls.ntokens == 0) {
+            ls.first = t.kind;
+            ls.first_tok = t;
+        }
+        if (t.kind == LEX_LPAREN || t.kind == LEX_LBRACKET || t.kind == LEX_UNSUPPORTED)
+            ls.depth++;
+        else if ((t.kind == LEX_RPAREN || t.kind == LEX_RBRACKET) && ls.depth > 0)
+            ls.depth--;
+        ls.ntokens++;
+        ls.prev = t.kind;
+        ls.prev_tok = t;
+        if (t.kind == LEX_LBRACE)
+            lexer_skip_line(&lx);
+    }
+    if (ls.ntokens == 0) {
+        ls.first = upto.kind;
+        ls.first_tok = upto;
+    }
+    return ls;
 }
 
 static void driver_feed(Driver *dr, int token, LexToken tok)
@@ -574,16 +611,31 @@ static void driver_after_lbrace(Driver *dr)
                      "ignored: text after `{` on the same line is not part of the block");
 }
 
-/* After the parser took `tok`: bracket depth and the previous token, for messages. */
-static void driver_track_line(LineState *ls, LexToken tok)
+/* Comments are recorded, not parsed; a block comment after code must end its line. */
+static void driver_comment(Driver *dr, LexToken tok)
 {
-    if (tok.kind == LEX_LPAREN || tok.kind == LEX_LBRACKET || tok.kind == LEX_UNSUPPORTED)
-        ls->depth++;
-    else if ((tok.kind == LEX_RPAREN || tok.kind == LEX_RBRACKET) && ls->depth > 0)
-        ls->depth--;
-    ls->ntokens++;
-    ls->prev = tok.kind;
-    ls->prev_tok = tok;
+    ParseCtx *ctx = &dr->ctx;
+    CommentKind kind = tok.kind == LEX_COMMENT ? COMMENT_LINE : tok.kind == LEX_DOC_COMMENT ? COMMENT_DOC : COMMENT_BLOCK;
+    parse_record_comment(ctx, kind, tok.start, tok.end);
+    if (kind == COMMENT_BLOCK) {
+        if (ctx->line_has_code) {
+            dr->comment_ends_code = true;
+            dr->midline_comment = tok;
+        }
+        ctx->line += count_newlines(ctx->text, tok.start, tok.end);
+    }
+}
+
+/* Reports the bad text, skips the rest of the line and lets the parser recover from an ILLEGAL
+ * token (whose syntax error is not reported twice). */
+static void driver_illegal(Driver *dr, LexToken tok)
+{
+    ParseCtx *ctx = &dr->ctx;
+    lexer_skip_line(&dr->lexer);
+    ctx->lexer_error = true;
+    driver_feed(dr, TK_ILLEGAL, tok);
+    ctx->lexer_error = false;
+    ctx->line_has_code = true;
 }
 
 static void driver_run(Driver *dr)
@@ -591,76 +643,50 @@ static void driver_run(Driver *dr)
     ParseCtx *ctx = &dr->ctx;
     for (;;) {
         LexToken tok = lexer_next(&dr->lexer);
-        switch (tok.kind) {
-        case LEX_COMMENT:
-        case LEX_DOC_COMMENT:
-        case LEX_BLOCK_COMMENT: {
-            CommentKind kind = tok.kind == LEX_COMMENT ? COMMENT_LINE : tok.kind == LEX_DOC_COMMENT ? COMMENT_DOC : COMMENT_BLOCK;
-            parse_record_comment(ctx, kind, tok.start, tok.end);
-            if (kind == COMMENT_BLOCK) {
-                if (ctx->line_has_code) {
-                    dr->line.comment_ends_code = true;
-                    dr->line.comment = tok;
-                }
-                ctx->line += count_newlines(ctx->text, tok.start, tok.end);
+        if (tok.kind >= LEX_COMMENT) {
+            if (tok.kind <= LEX_BLOCK_COMMENT) {
+                driver_comment(dr, tok);
+            } else {
+                driver_lexer_error(dr, tok);
+                driver_illegal(dr, tok);
             }
             continue;
         }
-        case LEX_ERR_CHAR:
-        case LEX_ERR_STRING_EOL:
-        case LEX_ERR_STRING_CONTROL:
-        case LEX_ERR_COMMENT_EOF:
-            driver_lexer_error(dr, tok);
-            lexer_skip_line(&dr->lexer);
-            ctx->lexer_error = true;
-            driver_feed(dr, TK_ILLEGAL, tok);
-            ctx->lexer_error = false;
-            ctx->line_has_code = true;
-            continue;
-        default:
-            break;
+        if (dr->comment_ends_code) {
+            dr->comment_ends_code = false;
+            if (tok.kind != LEX_NEWLINE && tok.kind != LEX_EOF) {
+                diag_error(ctx->diags, ctx_span(ctx, tok.start, tok.end),
+                           "unexpected %s after the comment at column %u: a comment after code must end the line",
+                           found_text(ctx, tok),
+                           source_line_col(&ctx->ast->sources->files[ctx->file], dr->midline_comment.start).col);
+                driver_illegal(dr, tok);
+                continue;
+            }
         }
-
-        if (dr->line.comment_ends_code && tok.kind != LEX_NEWLINE && tok.kind != LEX_EOF) {
-            /* Prisma allows a comment after code only as the last thing on the line. */
-            LexToken c = dr->line.comment;
-            diag_error(ctx->diags, ctx_span(ctx, tok.start, tok.end),
-                       "unexpected %s after the comment at column %u: a comment after code must end the line",
-                       found_text(ctx, tok),
-                       source_line_col(&ctx->ast->sources->files[ctx->file], c.start).col);
-            dr->line.comment_ends_code = false;
-            lexer_skip_line(&dr->lexer);
-            ctx->lexer_error = true;
-            driver_feed(dr, TK_ILLEGAL, tok);
-            ctx->lexer_error = false;
-            continue;
-        }
-
-        if (tok.kind == LEX_EOF) {
+        switch (tok.kind) {
+        case LEX_EOF:
             driver_feed(dr, 0, tok);
             return;
-        }
-        if (!ctx->line_has_code) {
-            dr->line.first = tok.kind;
-            dr->line.first_tok = tok;
-        }
-        if (tok.kind == LEX_NEWLINE) {
-            driver_feed(dr, TK_NEWLINE, tok);
+        case LEX_NEWLINE:
+            /* Blank and comment-only lines mean nothing to the grammar: only a line with code
+             * needs its end. */
+            if (ctx->line_has_code)
+                driver_feed(dr, TK_NEWLINE, tok);
             ctx->line++;
+            ctx->line_start = tok.end;
             ctx->line_has_code = false;
             ctx->trailing_doc = -1;
-            bool bad_close = dr->line.bad_close;
-            memset(&dr->line, 0, sizeof dr->line);
-            if (bad_close && ctx->block)
-                ctx->block_lost_close = true;
-            continue;
-        }
-        ctx->line_has_code = true;
-        driver_feed(dr, TOKEN_OF_KIND[tok.kind], tok);
-        driver_track_line(&dr->line, tok);
-        if (tok.kind == LEX_LBRACE) {
+            break;
+        case LEX_LBRACE:
+            ctx->line_has_code = true;
+            driver_feed(dr, TK_LBRACE, tok);
             dr->last_lbrace = tok;
             driver_after_lbrace(dr);
+            break;
+        default:
+            ctx->line_has_code = true;
+            driver_feed(dr, TOKEN_OF_KIND[tok.kind], tok);
+            break;
         }
     }
 }
@@ -735,6 +761,8 @@ void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
     driver_run(dr);
 
     driver_check_closed(dr);
+    ast_block_flush(ctx);   /* an unclosed block keeps what was parsed of it */
+    ast_ctx_free(ctx);
     PrismaParseFree(dr->parser, free);
     free(dr);
     diags_sort_range(diags, first_diag);

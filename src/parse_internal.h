@@ -15,6 +15,12 @@ typedef struct CommentGroup {
     bool active;
 } CommentGroup;
 
+/* A growable array of pointers outside the arena, reused from block to block. */
+typedef struct PtrVec {
+    void **items;
+    uint32_t count, cap;
+} PtrVec;
+
 typedef struct ParseCtx {
     Ast *ast;
     Diags *diags;
@@ -26,6 +32,7 @@ typedef struct ParseCtx {
 
     LexToken lookahead;         /* the token being fed to the parser */
     uint32_t line;              /* 0-based line of the lookahead */
+    uint32_t line_start;        /* byte offset where that line starts */
     bool line_has_code;         /* a token other than a comment was seen on this line */
     bool lexer_error;           /* the lookahead is ILLEGAL and already reported */
     bool skipping;              /* inside the body of a block with a bad header */
@@ -37,9 +44,20 @@ typedef struct ParseCtx {
     CommentGroup group;         /* the latest run of full-line comments */
     int32_t trailing_doc;       /* comment index of a `///` ending the current line, or -1 */
 
-    Attribute **pending;        /* attributes of the current line */
-    uint32_t npending, cappending;
+    PtrVec pending;             /* attributes of the current line */
+    /* The open block's contents gather here and are copied into exact-size arrays of the
+     * arena when it closes: no abandoned half-grown arrays in the tree. */
+    PtrVec fields, values, props, attrs;
+    BlockItem *items;
+    uint32_t nitems, capitems;
 } ParseCtx;
+
+void ptrvec_push(PtrVec *v, void *item);
+void ptrvec_free(PtrVec *v);
+/* Copies the open block's gathered contents into it (at its `}`, or at the end of the file). */
+void ast_block_flush(ParseCtx *ctx);
+/* Frees the context's scratch vectors. */
+void ast_ctx_free(ParseCtx *ctx);
 
 /* Grammar actions (ast.c). */
 void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken name);
@@ -48,21 +66,23 @@ void ast_block_add_attr(ParseCtx *ctx, Attribute *attr);
 void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_colon);
 void ast_enum_value(ParseCtx *ctx, LexToken name);
 void ast_property(ParseCtx *ctx, LexToken key, Expr *value);
-FieldType ast_type_named(ParseCtx *ctx, LexToken name);
+FieldType ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeForm form, LexToken end);
 FieldType ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close);
 FieldType ast_type_arity(ParseCtx *ctx, FieldType base, FieldArity arity, FieldTypeForm form, LexToken end);
 FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, LexToken close);
 void ast_pending_attr(ParseCtx *ctx, Attribute *attr);
 void ast_pending_clear(ParseCtx *ctx);
 Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block);
-ArgList *ast_args_new(ParseCtx *ctx);
-void ast_args_push(ParseCtx *ctx, ArgList *list, const Arg *arg);
+ArgList *ast_args_new(ParseCtx *ctx, LexToken open);
+ArgList *ast_args_of(ParseCtx *ctx, const LexToken *name, Expr *value);
+ArgList *ast_args_of_empty(ParseCtx *ctx, LexToken name, LexToken colon);
+void ast_args_push(ParseCtx *ctx, ArgList *list, const LexToken *name, Expr *value);
+void ast_args_push_empty(ParseCtx *ctx, ArgList *list, LexToken name, LexToken colon);
+void ast_args_start(ParseCtx *ctx, ArgList *list, LexToken open);
 void ast_args_trailing_comma(ParseCtx *ctx, ArgList *list, LexToken comma);
 void ast_args_end(ParseCtx *ctx, ArgList *list, LexToken close);
-ArgList *ast_args_close(ParseCtx *ctx, ArgList *list, LexToken open);
-Arg ast_arg(ParseCtx *ctx, const LexToken *name, Expr *value);
-Arg ast_arg_empty(ParseCtx *ctx, LexToken name, LexToken colon);
 Expr *ast_expr_token(ParseCtx *ctx, ExprKind kind, LexToken tok);
+Expr *ast_expr_name(ParseCtx *ctx, LexToken tok);
 Expr *ast_expr_string(ParseCtx *ctx, LexToken tok);
 Expr *ast_expr_call(ParseCtx *ctx, LexToken name, ArgList *args);
 Expr *ast_expr_array(ParseCtx *ctx, LexToken open);
@@ -72,7 +92,7 @@ void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open);
 void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
 
 /* Parse driver callbacks (parse.c). */
-void parse_syntax_error(ParseCtx *ctx, int major, LexToken tok, const bool *expected, int ntokens);
+void parse_syntax_error(ParseCtx *ctx, LexToken tok, const bool *expected, int ntokens);
 void parse_failure(ParseCtx *ctx);
 void parse_stack_overflow(ParseCtx *ctx);
 void parse_skip_begin(ParseCtx *ctx);

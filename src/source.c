@@ -14,18 +14,25 @@ void source_set_init(SourceSet *set, Arena *arena)
     set->count = set->cap = 0;
 }
 
-uint32_t source_add_text(SourceSet *set, const char *path, const char *text, size_t len)
+/* Adds a file whose NUL-terminated text already lives in the set's arena. */
+static uint32_t source_push(SourceSet *set, const char *path, char *text, uint32_t len)
 {
     Source src = {0};
     src.path = arena_strdup(set->arena, path);
-    src.text = arena_alloc_raw(set->arena, len + 1);
-    if (len)
-        memcpy(src.text, text, len);
-    src.text[len] = '\0';
-    src.len = (uint32_t)len;
+    src.text = text;
+    src.len = len;
     src.arena = set->arena;
     ARENA_PUSH(set->arena, set->files, set->count, set->cap, src);
     return set->count - 1;
+}
+
+uint32_t source_add_text(SourceSet *set, const char *path, const char *text, size_t len)
+{
+    char *copy = arena_alloc_raw(set->arena, len + 1);
+    if (len)
+        memcpy(copy, text, len);
+    copy[len] = '\0';
+    return source_push(set, path, copy, (uint32_t)len);
 }
 
 /* A table-free UTF-8 validator (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
@@ -34,6 +41,16 @@ bool source_is_utf8(const char *text, size_t len, size_t *bad_offset)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
+        /* Schemas are mostly ASCII: check eight bytes at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         if (c < 0x80) {
             i++;
@@ -74,7 +91,9 @@ bad:
     return false;
 }
 
-static SourceStatus source_read_file(SourceSet *set, const char *path, char **err)
+/* Reads a whole file into the arena: regular files straight into their final buffer, other
+ * files (pipes, devices) through a growing one. */
+static SourceStatus source_read_bytes(SourceSet *set, const char *path, char **text, size_t *len_out, char **err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -82,41 +101,53 @@ static SourceStatus source_read_file(SourceSet *set, const char *path, char **er
         *err = arena_sprintf(set->arena, "%s: %s", path, strerror(e));
         return e == ENOENT ? SOURCE_NOT_FOUND : SOURCE_UNREADABLE;
     }
+    struct stat st;
     size_t cap = 64 * 1024, len = 0;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+        cap = (size_t)st.st_size + 1;
     char *buf = NULL;
+    SourceStatus status = SOURCE_OK;
     for (;;) {
         if (!buf || len == cap) {
-            if (buf && cap >= (size_t)INT32_MAX) {
-                free(buf);
-                fclose(f);
+            size_t ncap = buf ? cap * 2 : cap;
+            if (ncap > (size_t)INT32_MAX) {
                 *err = arena_sprintf(set->arena, "%s: file too large (limit 2 GiB)", path);
-                return SOURCE_TOO_LARGE;
+                status = SOURCE_TOO_LARGE;
+                break;
             }
-            if (buf)
-                cap *= 2;
-            char *nbuf = realloc(buf, cap);
-            if (!nbuf) {
-                free(buf);
-                fclose(f);
-                *err = arena_sprintf(set->arena, "%s: out of memory", path);
-                return SOURCE_UNREADABLE;
-            }
+            char *nbuf = arena_alloc_raw(set->arena, ncap + 1);
+            if (len)
+                memcpy(nbuf, buf, len);
             buf = nbuf;
+            cap = ncap;
         }
         size_t n = fread(buf + len, 1, cap - len, f);
         len += n;
         if (n == 0) {
             if (ferror(f)) {
                 int e = errno;
-                free(buf);
-                fclose(f);
                 *err = arena_sprintf(set->arena, "%s: %s", path, e ? strerror(e) : "read error");
-                return SOURCE_UNREADABLE;
+                status = SOURCE_UNREADABLE;
             }
             break;
         }
     }
     fclose(f);
+    if (status == SOURCE_OK) {
+        buf[len] = '\0';
+        *text = buf;
+        *len_out = len;
+    }
+    return status;
+}
+
+static SourceStatus source_read_file(SourceSet *set, const char *path, char **err)
+{
+    char *buf;
+    size_t len;
+    SourceStatus status = source_read_bytes(set, path, &buf, &len, err);
+    if (status != SOURCE_OK)
+        return status;
     size_t bad;
     if (!source_is_utf8(buf, len, &bad)) {
         uint32_t line = 1, col = 1;
@@ -130,11 +161,9 @@ static SourceStatus source_read_file(SourceSet *set, const char *path, char **er
         }
         *err = arena_sprintf(set->arena, "%s:%u:%u: not valid UTF-8 (byte 0x%02X); schema files must be UTF-8",
                              path, line, col, (unsigned char)buf[bad]);
-        free(buf);
         return SOURCE_NOT_UTF8;
     }
-    source_add_text(set, path, buf, len);
-    free(buf);
+    source_push(set, path, buf, (uint32_t)len);
     return SOURCE_OK;
 }
 

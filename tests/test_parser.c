@@ -34,7 +34,7 @@ static void dump_args(FILE *f, const ArgList *args)
         if (a->value)
             dump_expr(f, a->value);
     }
-    if (args->has_trailing_comma)
+    if (args->trailing_comma)
         fputs(",", f);
     fputc(')', f);
 }

@@ -25,10 +25,26 @@ typedef struct Str {
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
-/* Zeroed, aligned to 16 bytes. Aborts with a message when memory is exhausted. */
-void *arena_alloc(Arena *a, size_t size);
-/* Allocation without zeroing, for buffers that are written in full. */
-void *arena_alloc_raw(Arena *a, size_t size);
+/* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
+void *arena_alloc_slow(Arena *a, size_t size);
+
+/* Zeroed (every chunk is), aligned to 8 bytes (nothing in prismac needs more). Exits with a
+ * message when memory runs out. */
+static inline void *arena_alloc(Arena *a, size_t size)
+{
+    size = size ? (size + 7u) & ~(size_t)7u : 8u;
+    if ((size_t)(a->end - a->cur) < size)
+        return arena_alloc_slow(a, size);
+    void *p = a->cur;
+    a->cur += size;
+    return p;
+}
+
+/* For buffers that are written in full (the same memory; the name says what the caller needs). */
+static inline void *arena_alloc_raw(Arena *a, size_t size)
+{
+    return arena_alloc(a, size);
+}
 char *arena_strndup(Arena *a, const char *s, size_t len);
 char *arena_strdup(Arena *a, const char *s);
 Str arena_str(Arena *a, const char *s, size_t len);

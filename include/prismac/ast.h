@@ -24,8 +24,8 @@ typedef struct ArgList ArgList;
 
 typedef struct Arg {
     Str name;           /* empty for a positional argument */
-    Span name_span;
     Expr *value;        /* NULL for an argument without a value (`name:`) */
+    Span name_span;
     Span span;
 } Arg;
 
@@ -33,26 +33,29 @@ struct ArgList {
     Arg *items;
     uint32_t count, cap;
     Span span;              /* from `(` to `)` */
-    bool has_trailing_comma;
-    Span trailing_comma;
+    uint32_t trailing_comma;    /* offset of a trailing `,` (0: none; a comma is never at 0) */
 };
 
 struct Expr {
     ExprKind kind;
     Span span;
     Str text;           /* number literal, constant path or function name, as written */
-    Str value;          /* EXPR_STRING: unescaped content (may contain NUL bytes) */
-    ArgList *args;      /* EXPR_CALL */
-    Expr **items;       /* EXPR_ARRAY */
-    uint32_t count, cap;
+    union {
+        Str value;      /* EXPR_STRING: unescaped content (may contain NUL bytes) */
+        ArgList *args;  /* EXPR_CALL */
+        struct {        /* EXPR_ARRAY */
+            Expr **items;
+            uint32_t count, cap;
+        };
+    };
 };
 
 typedef struct Attribute {
     Str name;           /* without @ or @@: "id", "db.VarChar" */
-    Span name_span;
-    bool is_block;      /* @@ */
     ArgList *args;      /* NULL when written without parentheses */
+    Span name_span;
     Span span;          /* from @ to the end of the arguments */
+    bool is_block;      /* @@ */
 } Attribute;
 
 typedef enum FieldArity {
@@ -71,31 +74,31 @@ typedef enum FieldTypeForm {
 typedef struct FieldType {
     Str name;               /* the type name; for Unsupported("x") the string x */
     Span name_span;
-    bool unsupported;       /* Unsupported("...") */
-    FieldArity arity;
-    FieldTypeForm form;
     Span span;              /* the whole type, including ? or [] */
+    uint8_t arity;          /* FieldArity */
+    uint8_t form;           /* FieldTypeForm */
+    bool unsupported;       /* Unsupported("...") */
 } FieldType;
 
 typedef struct Field {
     Str name;
-    Span name_span;
-    bool has_type;          /* false when the declaration has no type (a syntax error) */
-    bool legacy_colon;      /* `name: Type` */
+    Str doc;                /* `///` documentation, lines joined by \n; empty if none */
     FieldType type;
     Attribute **attrs;
-    uint32_t nattrs, capattrs;
-    Str doc;                /* `///` documentation, lines joined by \n; empty if none */
+    Span name_span;
     Span span;              /* the declaration, without the trailing comment */
+    uint32_t nattrs;
+    bool has_type;          /* false when the declaration has no type (a syntax error) */
+    bool legacy_colon;      /* `name: Type` */
 } Field;
 
 typedef struct EnumValue {
     Str name;
-    Span name_span;
-    Attribute **attrs;
-    uint32_t nattrs, capattrs;
     Str doc;
+    Attribute **attrs;
+    Span name_span;
     Span span;
+    uint32_t nattrs;
 } EnumValue;
 
 typedef struct Property {   /* key = value, in datasource and generator blocks */
@@ -129,11 +132,11 @@ typedef struct Block {
     Span open_brace;        /* the `{` */
     Span close_brace;       /* the `}` */
     Span span;              /* keyword to `}` */
-    Field **fields;     uint32_t nfields, capfields;     /* model, view, type */
-    EnumValue **values; uint32_t nvalues, capvalues;     /* enum */
-    Property **props;   uint32_t nprops, capprops;       /* datasource, generator */
-    Attribute **attrs;  uint32_t nattrs, capattrs;       /* @@ block attributes */
-    BlockItem *items;   uint32_t nitems, capitems;
+    Field **fields;     uint32_t nfields;     /* model, view, type */
+    EnumValue **values; uint32_t nvalues;     /* enum */
+    Property **props;   uint32_t nprops;      /* datasource, generator */
+    Attribute **attrs;  uint32_t nattrs;      /* @@ block attributes */
+    BlockItem *items;   uint32_t nitems;
     Str doc;
 } Block;
 

@@ -9,8 +9,9 @@
 typedef enum LexKind {
     LEX_EOF = 0,
     LEX_NEWLINE,
-    LEX_IDENT,          /* name or dotted path: id, db.VarChar */
-    LEX_NUMBER,         /* -?[0-9]+(.[0-9]+)? */
+    LEX_IDENT,          /* a name: id, 42, created-at */
+    LEX_PATH,           /* a dotted path: db.VarChar */
+    LEX_NUMBER,         /* -12, -1.5, 1.5 (plain digits lex as LEX_IDENT) */
     LEX_STRING,         /* "..." with JSON escapes (not yet decoded) */
     LEX_KW_MODEL,
     LEX_KW_VIEW,
@@ -33,6 +34,7 @@ typedef enum LexKind {
     LEX_BANG,
     LEX_AT,
     LEX_ATAT,
+    /* from here on the driver handles the kinds itself: comments, then errors */
     LEX_COMMENT,        /* // to end of line */
     LEX_DOC_COMMENT,    /* /// to end of line */
     LEX_BLOCK_COMMENT,  /* slash-star ... star-slash, may span lines */
