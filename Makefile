@@ -43,7 +43,7 @@ all: $(BIN)
 
 $(BUILD)/gen/lexer.c: grammar/lexer.re include/prismac/lexer.h
 	@mkdir -p $(dir $@)
-	$(RE2C) -W --no-generation-date -o $@ $<
+	$(RE2C) -8 -W --no-generation-date -I /usr/share/re2c/stdlib -o $@ $<
 
 # Lemon writes parser.c, parser.h and parser.out (the automaton, for debugging) side by side.
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
@@ -109,7 +109,7 @@ bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse
 FUZZ_SECONDS ?= 60
 fuzz:
 	@mkdir -p build/fuzz build/fuzz/corpus
-	$(RE2C) -W --no-generation-date -o build/fuzz/lexer.c grammar/lexer.re
+	$(RE2C) -8 -W --no-generation-date -I /usr/share/re2c/stdlib -o build/fuzz/lexer.c grammar/lexer.re
 	cp grammar/parser.y build/fuzz/parser.y
 	$(LEMON) -c -T$(LEMPAR) -dbuild/fuzz build/fuzz/parser.y
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/fuzz \

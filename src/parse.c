@@ -611,6 +611,29 @@ static void driver_after_lbrace(Driver *dr)
                      "ignored: text after `{` on the same line is not part of the block");
 }
 
+/* Prisma's grammar reads a block keyword and the block's name without a space between them:
+ * `modelUser {` is `model User {`, `enumerate {` an enum named `erate`. At the start of a
+ * top-level line, a name that begins with a keyword is split the same way. */
+static bool driver_split_keyword(Driver *dr, LexToken *tok)
+{
+    static const struct { const char *word; uint32_t len; int token; } KEYWORDS[] = {
+        {"model", 5, TK_MODEL}, {"view", 4, TK_VIEW}, {"type", 4, TK_TYPE}, {"enum", 4, TK_ENUM},
+        {"datasource", 10, TK_DATASOURCE}, {"generator", 9, TK_GENERATOR},
+    };
+    const char *text = dr->ctx.text + tok->start;
+    uint32_t len = tok->end - tok->start;
+    for (size_t i = 0; i < sizeof KEYWORDS / sizeof *KEYWORDS; i++) {
+        if (len > KEYWORDS[i].len && memcmp(text, KEYWORDS[i].word, KEYWORDS[i].len) == 0) {
+            LexToken kw = {LEX_KW_MODEL, tok->start, tok->start + KEYWORDS[i].len};
+            dr->ctx.line_has_code = true;
+            driver_feed(dr, KEYWORDS[i].token, kw);
+            tok->start = kw.end;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Comments are recorded, not parsed; a block comment after code must end its line. */
 static void driver_comment(Driver *dr, LexToken tok)
 {
@@ -682,6 +705,12 @@ static void driver_run(Driver *dr)
             driver_feed(dr, TK_LBRACE, tok);
             dr->last_lbrace = tok;
             driver_after_lbrace(dr);
+            break;
+        case LEX_IDENT:
+            if (!ctx->block && !ctx->line_has_code && !ctx->skipping)
+                driver_split_keyword(dr, &tok);
+            ctx->line_has_code = true;
+            driver_feed(dr, TK_IDENT, tok);
             break;
         default:
             ctx->line_has_code = true;

@@ -407,6 +407,21 @@ static void test_recovery_keeps_parsing(void **state)
     parsed_free(p);
 }
 
+static void test_keyword_glued_to_name(void **state)
+{
+    (void)state;
+    /* Prisma reads `modelUser {` as `model User {` */
+    ASSERT_TREE("modelUser {\n  id Int @id\n}\nenumerate {\n  A\n}\ntypeAddress {\n  s String\n}\n",
+                "model User | id Int @id\nenum erate | A\ntype Address | s String\n");
+}
+
+static void test_unicode_identifiers(void **state)
+{
+    (void)state;
+    ASSERT_TREE("model Über {\n  naïve String @map(\"x\")\n  名前 String\n}\n",
+                "model Über | naïve String @map(\"x\") | 名前 String\n");
+}
+
 static void test_empty_inputs(void **state)
 {
     (void)state;
@@ -436,6 +451,8 @@ int main(void)
         cmocka_unit_test(test_multi_file),
         cmocka_unit_test(test_text_after_brace),
         cmocka_unit_test(test_recovery_keeps_parsing),
+        cmocka_unit_test(test_keyword_glued_to_name),
+        cmocka_unit_test(test_unicode_identifiers),
         cmocka_unit_test(test_empty_inputs),
     };
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
