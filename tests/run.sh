@@ -1,6 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test binary given as an argument and sums up. Exit status 1 if any test failed.
 set -u
+
+# A throwaway PostgreSQL for the live tests, unless one is given. Tests that need it fail (they
+# never skip) when PRISMAC_TEST_PG_URL is unset.
+if [ -z "${PRISMAC_TEST_PG_URL:-}" ]; then
+  pgdir=$(mktemp -d /tmp/prismac-pg-XXXXXX)
+  if url=$(tests/pgserver.sh start "$pgdir"); then
+    export PRISMAC_TEST_PG_URL="$url"
+    trap 'tests/pgserver.sh stop "$pgdir"' EXIT
+    echo "PostgreSQL for the tests: $url"
+  else
+    echo "could not start a PostgreSQL server for the tests (see above); the live tests will fail"
+    rm -rf "$pgdir"
+  fi
+fi
+
 total=0 failed=0 failed_suites=()
 for bin in "$@"; do
   out=$("$bin" 2>&1); rc=$?

@@ -138,4 +138,17 @@ static inline const char *prismac_bin(void)
     return path;
 }
 
+/* The throwaway PostgreSQL that tests/run.sh starts. A live test without it fails: it never
+ * passes silently. */
+static inline const char *test_pg_url(void)
+{
+    const char *url = getenv("PRISMAC_TEST_PG_URL");
+    if (!url || !*url) {
+        print_error("PRISMAC_TEST_PG_URL is not set: this live test needs the PostgreSQL server that "
+                    "tests/run.sh starts (make test)\n");
+        fail();
+    }
+    return url;
+}
+
 #endif
