@@ -41,6 +41,7 @@ typedef enum DbFieldKind {
     DBF_RELATION,       /* type_id: the related model; relation: the relation */
     DBF_COMPOSITE,      /* type_id: the composite type (MongoDB only; rejected here) */
     DBF_UNSUPPORTED,    /* Unsupported("..."): unsupported holds the database type */
+    DBF_ERROR,          /* the type could not be resolved (an error was reported; Db.resolve_errors) */
 } DbFieldKind;
 
 typedef enum DbDefaultKind {
@@ -53,22 +54,26 @@ typedef enum DbDefaultKind {
     DBDEF_NANOID,           /* nanoid(), nanoid(n): version holds n (0 = default) */
     DBDEF_ULID,             /* ulid() */
     DBDEF_DBGENERATED,      /* dbgenerated("expr") or dbgenerated(): text */
+    DBDEF_AUTO,             /* auto() (MongoDB only: always an error here) */
+    DBDEF_UNKNOWN_FUNCTION, /* a function Prisma does not know (always an error): expr */
 } DbDefaultKind;
 
+/* version: uuid() is 4 (uuid(7): 7), cuid() is 1 (cuid(2): 2), nanoid() is 0 (nanoid(n): n). */
 typedef struct DbDefault {
     DbDefaultKind kind;
     uint8_t version;
     const Expr *expr;       /* DBDEF_VALUE: the value as written (string, number, constant or array) */
     Str text;               /* DBDEF_DBGENERATED: the SQL expression (empty when omitted) */
     Str map;                /* @default(..., map: "name") */
-    const Attribute *attr;
+    const Attribute *attr;  /* the @default attribute, or NULL */
 } DbDefault;
 
 /* A native type attribute: @db.VarChar(255) is name "VarChar", args {255}. */
 typedef struct DbNativeType {
     Str name;               /* empty when the field has none */
-    int64_t args[2];
+    int64_t args[2];        /* numeric arguments (valid schemas only have numeric ones) */
     uint8_t nargs;
+    Str scope;              /* the prefix as written: "db" in @db.VarChar */
     const Attribute *attr;
 } DbNativeType;
 
@@ -87,6 +92,7 @@ typedef struct DbField {
     uint32_t relation;      /* DBF_RELATION: the relation it belongs to, or DB_NONE */
     bool updated_at;        /* @updatedAt */
     bool ignored;           /* @ignore */
+    bool mapped;            /* db_name comes from @map */
 } DbField;
 
 typedef enum DbIndexKind {
@@ -115,6 +121,8 @@ typedef struct DbIndex {
     Str map;                /* database name: map:; empty means Prisma's default naming */
     Str algorithm;          /* type: BTree, Hash, Gist, Gin, SpGist, Brin; empty when not given */
     bool field_level;       /* @id / @unique on a field (not @@) */
+    int8_t clustered;       /* clustered: -1 not given, 0 false, 1 true */
+    const Expr *where;      /* where: (partial index), or NULL */
     const Attribute *attr;
 } DbIndex;
 
@@ -143,16 +151,19 @@ typedef struct DbFkPair {
 /* A relation between two models, as Prisma's parser-database pairs relation fields.
  * 1:1 and 1:n: model_a holds the foreign key (the referencing side, whose relation field has
  * `fields:`), model_b is referenced. m:n: A and B in Prisma's order (by model name; for a self
- * relation by field name) — A's id is column "A" of the join table. */
+ * relation by field name) — A's id is column "A" of the join table.
+ * A 1:n relation written only on the list side has field_a = DB_NONE and field_b = the list
+ * field (model_a is then the model the list points to). */
 typedef struct DbRelation {
     DbRelationKind kind;
+    bool embedded;          /* m:n with `fields:` on a list side (MongoDB only: always an error) */
     Str name;               /* @relation("name") or name:; empty when unnamed */
     uint32_t model_a, model_b;
     uint32_t field_a, field_b;  /* relation fields; DB_NONE when that side is missing */
     uint32_t first_fk, nfk;     /* into Db.fk_pairs (1:1, 1:n) */
-    DbRefAction on_delete, on_update;   /* as written */
+    DbRefAction on_delete, on_update;   /* as written on the forward field (field_a) */
     Str map;                /* foreign key name (map:); empty means Prisma's default naming */
-    const Attribute *attr;  /* the @relation with fields/references, or NULL */
+    const Attribute *attr;  /* field_a's @relation, or NULL */
 } DbRelation;
 
 typedef struct DbModel {
@@ -162,9 +173,13 @@ typedef struct DbModel {
     const Block *ast;
     uint32_t first_field, nfields;
     uint32_t pk;            /* the DBIDX_PRIMARY index, or DB_NONE */
-    uint32_t first_index, nindexes;     /* unique, normal and fulltext indexes, in source order */
+    /* Unique, normal and fulltext indexes in Prisma's order, which is also the order of its
+     * CREATE INDEX statements: field-level @unique (field order), then every @@index, then
+     * every @@unique, then every @@fulltext (attribute order within each kind). */
+    uint32_t first_index, nindexes;
     bool ignored;           /* @@ignore */
     bool is_view;
+    bool mapped;            /* db_name comes from @@map */
 } DbModel;
 
 typedef struct DbEnumValue {
@@ -179,7 +194,22 @@ typedef struct DbEnum {
     Str schema;             /* @@schema */
     const Block *ast;
     uint32_t first_value, nvalues;
+    bool mapped;            /* db_name comes from @@map */
 } DbEnum;
+
+/* A composite type (`type X { ... }`): MongoDB only, so always rejected by db_validate here.
+ * Kept so that names resolve (and are reported) as Prisma resolves them. */
+typedef struct DbCompositeType {
+    Str name;
+    const Block *ast;
+} DbCompositeType;
+
+/* An entry of the datasource's `extensions = [...]` (PostgreSQL). */
+typedef struct DbExtension {
+    Str name;               /* as written */
+    Str schema, version, map;   /* the arguments (empty when not given) */
+    Span span;
+} DbExtension;
 
 typedef struct DbDatasource {
     const Block *ast;
@@ -188,18 +218,21 @@ typedef struct DbDatasource {
     Str provider_name;          /* as written */
     const Property *url;        /* Prisma 6: url = "..." or env("..."); NULL if absent */
     const Property *direct_url, *shadow_url;
-    bool relation_mode_prisma;  /* relationMode = "prisma" */
-    Str *schemas;               /* schemas = [...] */
+    bool relation_mode_prisma;  /* relationMode = "prisma" (or the deprecated referentialIntegrity) */
+    bool relation_mode_set;     /* relationMode or referentialIntegrity written */
+    Str *schemas;               /* schemas = [...], in the order written */
     uint32_t nschemas;
-    Str *extensions;            /* extensions = [...] (names as written) */
+    Str *extensions;            /* extensions = [...] (names as written), sorted by name as Prisma does */
+    DbExtension *extension_info;    /* the same entries with their arguments */
     uint32_t nextensions;
+    bool has_extensions;        /* the `extensions` property is present */
 } DbDatasource;
 
 typedef struct DbGenerator {
     const Block *ast;
     Str name;
-    Str provider;
-    Str *preview_features;
+    Str provider;               /* a string literal, or the variable of env("...") */
+    Str *preview_features;      /* as written */
     uint32_t npreview_features;
 } DbGenerator;
 
@@ -215,25 +248,35 @@ typedef struct Db {
     DbField *fields;            uint32_t nfields;
     DbEnum *enums;              uint32_t nenums;
     DbEnumValue *enum_values;   uint32_t nenum_values;
+    DbCompositeType *composite_types; uint32_t ncomposite_types;
     DbIndex *indexes;           uint32_t nindexes;      /* every @id, @@id, @unique, @@unique, @@index */
     DbIndexField *index_fields; uint32_t nindex_fields;
     DbRelation *relations;      uint32_t nrelations;    /* in Prisma's creation order */
     DbFkPair *fk_pairs;         uint32_t nfk_pairs;
-    bool resolve_errors;        /* resolution reported errors (format's relation completion needs none) */
-    DbNameTable *names;
+    /* Syntax errors (in `diags` when db_resolve started) or errors of the name, type,
+     * attribute and relation passes: Prisma's parser database failed, so format's relation
+     * completion must not run. */
+    bool resolve_errors;
+    bool config_errors;         /* errors in the datasource and generator blocks */
+    DbNameTable *names;         /* private to resolve*.c and validate*.c */
 } Db;
 
-/* Resolves names, types, attributes and relations. Errors go to `diags` in Prisma's order;
- * the Db holds whatever could be resolved. Never NULL. */
+/* Resolves names, types, attributes and relations, then reads the datasource and generator
+ * blocks. Errors go to `diags` in Prisma's order; the Db holds whatever could be resolved and
+ * lives in the Ast's arena (nothing to free). Never NULL. */
 Db *db_resolve(Ast *ast, Diags *diags);
 /* The rules `prisma validate` applies after resolution, for the datasource's provider.
  * `provider` overrides the datasource's (PROVIDER_NONE: use the datasource's); variants and
- * `sql --provider` validate a schema for the other provider. */
+ * `sql --provider` validate a schema for the other provider. As in Prisma, nothing is checked
+ * when resolution or the configuration blocks reported errors, or when the provider is one
+ * prismac does not handle (that error was reported by db_resolve). */
 void db_validate(Db *db, DbProvider provider, Diags *diags);
 
 uint32_t db_find_model(const Db *db, Str name);    /* DB_NONE if absent */
 uint32_t db_find_enum(const Db *db, Str name);
 uint32_t db_find_field(const Db *db, uint32_t model, Str name);
+/* Is the preview feature enabled in a generator? (case-insensitive, as Prisma matches them) */
+bool db_preview_feature(const Db *db, const char *name);
 
 /* The referential actions that apply when none is written, as Prisma decides them
  * (onDelete: SetNull for optional relations, Restrict for required ones; onUpdate: Cascade;
@@ -242,6 +285,11 @@ DbRefAction db_relation_on_delete(const Db *db, const DbRelation *rel);
 DbRefAction db_relation_on_update(const Db *db, const DbRelation *rel);
 /* The join table of an implicit m:n relation: "_" + the relation name, or "_AToB". */
 Str db_relation_table_name(const Db *db, const DbRelation *rel);
+/* The relation's name: as written, or Prisma's generated "AToB" (model names sorted). */
+Str db_relation_name(const Db *db, const DbRelation *rel);
+/* The arity that decides referential actions: required if a `fields:` field is required,
+ * else the forward relation field's arity (1:1 and 1:n with a forward field). */
+FieldArity db_relation_referential_arity(const Db *db, const DbRelation *rel);
 
 const char *db_scalar_name(ScalarType t);
 const char *db_provider_name(DbProvider p);

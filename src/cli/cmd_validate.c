@@ -1,6 +1,8 @@
 /* prismac validate [SCHEMA...]: parse and validate, with compiler-style diagnostics. */
 #include "cli.h"
 
+#include "prismac/db.h"
+
 
 static int validate_run(int argc, char **argv);
 
@@ -9,9 +11,11 @@ const Command CMD_VALIDATE = {
     .summary = "check that a schema is valid, as `prisma validate` does",
     .help = "usage: prismac validate [OPTIONS] [SCHEMA...]\n"
             "\n"
-            "Parses the schema (a file, several files, or a folder of .prisma files) and\n"
-            "reports every problem as path:line:col: error: message, with the line and\n"
-            "the offending text underlined.\n"
+            "Parses the schema (a file, several files, or a folder of .prisma files),\n"
+            "resolves its names, types, attributes and relations, and applies the rules\n"
+            "Prisma 6/7 apply for the datasource's provider (postgresql or sqlite). Every\n"
+            "problem is reported as path:line:col: error: message, with the line and the\n"
+            "offending text underlined; warnings do not change the exit status.\n"
             "\n"
             "options:\n"
             "  --format human|json|github   output format (default: human, on stderr)\n"
@@ -41,6 +45,10 @@ static int validate_run(int argc, char **argv)
         schema_free(&schema);
         return rc;
     }
+    /* as Prisma: resolution runs on whatever parsed; the rules of the provider only when
+     * nothing earlier failed (db_validate checks) */
+    Db *db = db_resolve(schema.ast, &schema.diags);
+    db_validate(db, PROVIDER_NONE, &schema.diags);
     report_diags(&opt, &schema, "validate");
     Diags *d = &schema.diags;
     if (opt.format == FORMAT_HUMAN) {

@@ -1,0 +1,782 @@
+/* Resolution, first half: the name and type passes of Prisma's parser database, and the
+ * public lookups of db.h. The attribute, relation and configuration passes follow in
+ * resolve_attrs.c, resolve_relations.c and resolve_config.c; db_validate is in validate.c.
+ *
+ * Pass order and what each reports (as Prisma reports it, so that the first error agrees):
+ *   names      duplicate and reserved names, identifiers that are not valid
+ *   types      field types that name nothing
+ *   attributes every @ and @@ attribute, with its arguments
+ *   relations  pairs relation fields into relations (reports nothing)
+ *   config     datasource and generator blocks
+ * Every pass runs even when an earlier one failed, on whatever could be resolved. */
+#include "resolve_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- hash tables ------------------------------------------------------------------------ */
+
+static uint32_t namemap_hash(uint32_t scope, Str name)
+{
+    uint32_t h = str_hash(name) ^ (scope * 0x9E3779B1u);
+    h ^= h >> 15;
+    h *= 0x2C1B3C6Du;
+    h ^= h >> 12;
+    return h;
+}
+
+void namemap_init(NameMap *m, Arena *a, uint32_t expected)
+{
+    uint32_t cap = 16;
+    while (cap < expected * 2 + 8)
+        cap <<= 1;
+    m->slots = arena_alloc_raw(a, (size_t)cap * sizeof *m->slots);
+    for (uint32_t i = 0; i < cap; i++)
+        m->slots[i].value = DB_NONE;
+    m->mask = cap - 1;
+    m->count = 0;
+}
+
+static NameEntry *namemap_slot(const NameMap *m, uint32_t scope, Str name)
+{
+    uint32_t i = namemap_hash(scope, name) & m->mask;
+    for (;;) {
+        NameEntry *e = &m->slots[i];
+        if (e->value == DB_NONE || (e->scope == scope && str_eq(e->name, name)))
+            return e;
+        i = (i + 1) & m->mask;
+    }
+}
+
+uint32_t namemap_put(NameMap *m, uint32_t scope, Str name, uint32_t value)
+{
+    NameEntry *e = namemap_slot(m, scope, name);
+    uint32_t old = e->value;
+    if (old == DB_NONE) {
+        if (m->count + 1 > m->mask) {
+            fprintf(stderr, "prismac: internal error: name table full\n");
+            abort();
+        }
+        m->count++;
+        e->name = name;
+        e->scope = scope;
+    }
+    e->value = value;
+    return old;
+}
+
+uint32_t namemap_add(NameMap *m, uint32_t scope, Str name, uint32_t value)
+{
+    NameEntry *e = namemap_slot(m, scope, name);
+    if (e->value != DB_NONE)
+        return e->value;
+    if (m->count + 1 > m->mask) {
+        fprintf(stderr, "prismac: internal error: name table full\n");
+        abort();
+    }
+    m->count++;
+    e->name = name;
+    e->scope = scope;
+    e->value = value;
+    return DB_NONE;
+}
+
+uint32_t namemap_get(const NameMap *m, uint32_t scope, Str name)
+{
+    return namemap_slot(m, scope, name)->value;
+}
+
+uint32_t namemap_count(NameMap *m, uint32_t scope, Str name)
+{
+    NameEntry *e = namemap_slot(m, scope, name);
+    if (e->value == DB_NONE) {
+        if (m->count + 1 > m->mask) {
+            fprintf(stderr, "prismac: internal error: name table full\n");
+            abort();
+        }
+        m->count++;
+        e->name = name;
+        e->scope = scope;
+        e->value = 0;
+    }
+    return ++e->value;
+}
+
+/* ---- small helpers ----------------------------------------------------------------------- */
+
+char *str_c(Arena *a, Str s)
+{
+    return arena_strndup(a, s.ptr ? s.ptr : "", s.len);
+}
+
+int str_cmp(Str a, Str b)
+{
+    uint32_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    if (c)
+        return c;
+    return a.len < b.len ? -1 : a.len > b.len;
+}
+
+/* Rust's i64 parsing: an optional sign, then decimal digits only. */
+bool parse_i64(Str s, int64_t *out)
+{
+    uint32_t i = 0;
+    bool neg = false;
+    if (i < s.len && (s.ptr[i] == '+' || s.ptr[i] == '-'))
+        neg = s.ptr[i++] == '-';
+    if (i == s.len)
+        return false;
+    uint64_t v = 0;
+    for (; i < s.len; i++) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            return false;
+        unsigned d = (unsigned)(s.ptr[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
+        return false;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+bool expr_is_call(const Expr *e, const char *name)
+{
+    return e && e->kind == EXPR_CALL && str_eq_cstr(e->text, name);
+}
+
+const char *expr_kind_name(const Expr *e)
+{
+    switch (e->kind) {
+    case EXPR_STRING: return "a string";
+    case EXPR_NUMBER: return "a number";
+    case EXPR_CONSTANT: return "a constant";
+    case EXPR_CALL: return "a function call";
+    case EXPR_ARRAY: return "a list";
+    }
+    return "a value";
+}
+
+typedef struct TextBuf {
+    char *buf;
+    size_t len, cap;
+} TextBuf;
+
+static void tb_put(TextBuf *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *nb = realloc(t->buf, cap);
+        if (!nb) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        t->buf = nb;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = '\0';
+}
+
+static void expr_write(TextBuf *t, const Expr *e)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case EXPR_STRING:
+        tb_put(t, "\"", 1);
+        for (uint32_t i = 0; i < e->value.len; i++) {
+            char c = e->value.ptr[i];
+            if (c == '"' || c == '\\')
+                tb_put(t, "\\", 1);
+            if (c == '\n')
+                tb_put(t, "\\n", 2);
+            else if (c == '\0')
+                tb_put(t, "\\0", 2);
+            else
+                tb_put(t, &c, 1);
+        }
+        tb_put(t, "\"", 1);
+        break;
+    case EXPR_NUMBER:
+    case EXPR_CONSTANT:
+        tb_put(t, e->text.ptr, e->text.len);
+        break;
+    case EXPR_CALL:
+        tb_put(t, e->text.ptr, e->text.len);
+        tb_put(t, "(", 1);
+        for (uint32_t i = 0; e->args && i < e->args->count; i++) {
+            const Arg *a = &e->args->items[i];
+            if (i)
+                tb_put(t, ", ", 2);
+            if (a->name.len) {
+                tb_put(t, a->name.ptr, a->name.len);
+                tb_put(t, ": ", 2);
+            }
+            expr_write(t, a->value);
+        }
+        tb_put(t, ")", 1);
+        break;
+    case EXPR_ARRAY:
+        tb_put(t, "[", 1);
+        for (uint32_t i = 0; i < e->count; i++) {
+            if (i)
+                tb_put(t, ", ", 2);
+            expr_write(t, e->items[i]);
+        }
+        tb_put(t, "]", 1);
+        break;
+    }
+}
+
+char *expr_to_text(Arena *a, const Expr *e)
+{
+    TextBuf t = {0};
+    expr_write(&t, e);
+    char *out = arena_strndup(a, t.buf ? t.buf : "", t.len);
+    free(t.buf);
+    return out;
+}
+
+void diag_hint(Diags *d, Diag *diag, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = arena_alloc_raw(d->arena, n > 0 ? (size_t)n + 1 : 1);
+    va_start(ap, fmt);
+    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    va_end(ap);
+    diag->note = msg;
+    diag->note_has_span = false;
+}
+
+/* ---- public lookups ---------------------------------------------------------------------- */
+
+static const char *const SCALAR_NAMES[] = {
+    [SCALAR_STRING] = "String", [SCALAR_BOOLEAN] = "Boolean", [SCALAR_INT] = "Int",
+    [SCALAR_BIGINT] = "BigInt", [SCALAR_FLOAT] = "Float",     [SCALAR_DECIMAL] = "Decimal",
+    [SCALAR_DATETIME] = "DateTime", [SCALAR_JSON] = "Json",   [SCALAR_BYTES] = "Bytes",
+};
+
+const char *db_scalar_name(ScalarType t)
+{
+    return (unsigned)t < sizeof SCALAR_NAMES / sizeof *SCALAR_NAMES ? SCALAR_NAMES[t] : "?";
+}
+
+static bool scalar_from_name(Str name, ScalarType *out)
+{
+    for (unsigned i = 0; i < sizeof SCALAR_NAMES / sizeof *SCALAR_NAMES; i++)
+        if (str_eq_cstr(name, SCALAR_NAMES[i])) {
+            *out = (ScalarType)i;
+            return true;
+        }
+    return false;
+}
+
+const char *db_provider_name(DbProvider p)
+{
+    switch (p) {
+    case PROVIDER_NONE: return "none";
+    case PROVIDER_POSTGRESQL: return "postgresql";
+    case PROVIDER_SQLITE: return "sqlite";
+    case PROVIDER_UNSUPPORTED: return "unsupported";
+    }
+    return "?";
+}
+
+uint32_t db_find_model(const Db *db, Str name)
+{
+    uint32_t v = namemap_get(&db->names->names, SCOPE_TOPS, name);
+    return v != DB_NONE && TOP_KIND(v) == TOP_MODEL ? TOP_ID(v) : DB_NONE;
+}
+
+uint32_t db_find_enum(const Db *db, Str name)
+{
+    uint32_t v = namemap_get(&db->names->names, SCOPE_TOPS, name);
+    return v != DB_NONE && TOP_KIND(v) == TOP_ENUM ? TOP_ID(v) : DB_NONE;
+}
+
+uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
+{
+    return namemap_get(&db->names->names, model, name);
+}
+
+uint32_t db_find_field(const Db *db, uint32_t model, Str name)
+{
+    return model < db->nmodels ? resolve_find_field(db, model, name) : DB_NONE;
+}
+
+static bool ascii_ieq(Str a, const char *b)
+{
+    size_t n = strlen(b);
+    if (a.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char x = a.ptr[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+bool db_preview_feature(const Db *db, const char *name)
+{
+    for (uint32_t g = 0; g < db->ngenerators; g++)
+        for (uint32_t i = 0; i < db->generators[g].npreview_features; i++)
+            if (ascii_ieq(db->generators[g].preview_features[i], name))
+                return true;
+    return false;
+}
+
+Str db_relation_name(const Db *db, const DbRelation *rel)
+{
+    if (rel->name.len)
+        return rel->name;
+    Str a = db->models[rel->model_a].name, b = db->models[rel->model_b].name;
+    if (str_cmp(a, b) > 0) {
+        Str t = a;
+        a = b;
+        b = t;
+    }
+    char *s = arena_sprintf(db->arena, "%.*sTo%.*s", (int)a.len, a.ptr, (int)b.len, b.ptr);
+    return (Str){s, (uint32_t)strlen(s)};
+}
+
+Str db_relation_table_name(const Db *db, const DbRelation *rel)
+{
+    Str n = db_relation_name(db, rel);
+    char *s = arena_sprintf(db->arena, "_%.*s", (int)n.len, n.ptr);
+    return (Str){s, (uint32_t)strlen(s)};
+}
+
+FieldArity db_relation_referential_arity(const Db *db, const DbRelation *rel)
+{
+    if (rel->field_a == DB_NONE)
+        return ARITY_OPTIONAL;
+    for (uint32_t i = 0; i < rel->nfk; i++)
+        if (db->fields[db->fk_pairs[rel->first_fk + i].field].arity == ARITY_REQUIRED)
+            return ARITY_REQUIRED;
+    return db->fields[rel->field_a].arity;
+}
+
+DbRefAction db_relation_on_delete(const Db *db, const DbRelation *rel)
+{
+    if (rel->on_delete != DBACT_UNSET)
+        return rel->on_delete;
+    /* Restrict is available with foreign keys and emulated (relationMode = "prisma") on both
+     * providers, so a required relation restricts and an optional one sets null. */
+    return db_relation_referential_arity(db, rel) == ARITY_REQUIRED ? DBACT_RESTRICT : DBACT_SET_NULL;
+}
+
+DbRefAction db_relation_on_update(const Db *db, const DbRelation *rel)
+{
+    (void)db;
+    return rel->on_update != DBACT_UNSET ? rel->on_update : DBACT_CASCADE;
+}
+
+/* ---- the name pass ----------------------------------------------------------------------- */
+
+static bool field_is_usable(const Field *f)
+{
+    return f->has_type && !f->legacy_colon && f->type.form == TYPEFORM_PLAIN;
+}
+
+static const char *top_kind_word(BlockKind k)
+{
+    switch (k) {
+    case BLOCK_MODEL: return "model";
+    case BLOCK_VIEW: return "view";
+    case BLOCK_TYPE: return "composite type";
+    case BLOCK_ENUM: return "enum";
+    case BLOCK_DATASOURCE: return "datasource";
+    case BLOCK_GENERATOR: return "generator";
+    }
+    return "block";
+}
+
+static const char *const RESERVED_NAMES[] = {
+    "PrismaClient", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
+    "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if",
+    "implements", "import", "in", "instanceof", "interface", "let", "new", "null", "package",
+    "private", "protected", "public", "return", "super", "switch", "this", "throw", "true", "try",
+    "typeof", "var", "void", "while", "with", "yield",
+};
+
+static bool is_reserved_name(Str name)
+{
+    for (size_t i = 0; i < sizeof RESERVED_NAMES / sizeof *RESERVED_NAMES; i++)
+        if (str_eq_cstr(name, RESERVED_NAMES[i]))
+            return true;
+    return false;
+}
+
+/* Names are an ASCII letter or digit followed by letters, digits, `_` and `-` (the lexer
+ * takes them); Prisma then rejects a leading digit and any `-`. */
+static void check_identifier(Resolver *r, Str name, Span span, const char *what)
+{
+    if (name.len == 0)
+        diag_error(r->diags, span, "the name of a %s must not be empty", what);
+    else if (name.ptr[0] >= '0' && name.ptr[0] <= '9')
+        diag_error(r->diags, span, "the name of a %s must not start with a digit: `%s`", what, str_c(r->arena, name));
+    else if (memchr(name.ptr, '-', name.len))
+        diag_note(r->diags,
+                  diag_error(r->diags, span, "`-` is not allowed in %s names: `%s`", what, str_c(r->arena, name)),
+                  span, "use `_` instead, or camelCase");
+}
+
+static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        check_identifier(r, attrs[i]->name, attrs[i]->name_span, "attribute");
+}
+
+static void names_pass(Resolver *r)
+{
+    Db *db = r->db;
+    NameMap *names = &r->nt->names;
+    uint32_t model = 0, en = 0, ct = 0, value = 0, field = 0;
+    for (uint32_t bi = 0; bi < r->ast->nblocks; bi++) {
+        Block *b = r->ast->blocks[bi];
+        ScalarType st;
+        if (scalar_from_name(b->name, &st))
+            diag_error(r->diags, b->name_span, "`%s` is the name of a built-in scalar type and cannot name a %s",
+                       str_c(r->arena, b->name), top_kind_word(b->kind));
+        uint32_t scope = SCOPE_TOPS, value_id = DB_NONE;
+        switch (b->kind) {
+        case BLOCK_ENUM: {
+            check_identifier(r, b->name, b->name_span, "enum");
+            if (is_reserved_name(b->name))
+                diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name an enum: the generated client uses it",
+                           str_c(r->arena, b->name));
+            check_attr_identifiers(r, b->attrs, b->nattrs);
+            for (uint32_t i = 0; i < b->nvalues; i++, value++) {
+                EnumValue *v = b->values[i];
+                check_identifier(r, v->name, v->name_span, "enum value");
+                check_attr_identifiers(r, v->attrs, v->nattrs);
+                /* values are checked for duplicates within their enum: scope = enum id with
+                 * the top bits set apart from model ids */
+                uint32_t prev = namemap_add(names, 0x40000000u | en, v->name, value);
+                if (prev != DB_NONE) {
+                    Diag *d = diag_error(r->diags, v->span, "the value `%s` is already defined in enum `%s`",
+                                         str_c(r->arena, v->name), str_c(r->arena, b->name));
+                    diag_note(r->diags, d, db->enum_values[prev].ast->name_span, "first defined here");
+                }
+            }
+            value_id = (uint32_t)TOP_ENUM << 28 | en;
+            en++;
+            break;
+        }
+        case BLOCK_MODEL:
+        case BLOCK_VIEW: {
+            bool view = b->kind == BLOCK_VIEW;
+            check_identifier(r, b->name, b->name_span, view ? "view" : "model");
+            if (is_reserved_name(b->name))
+                diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
+                           str_c(r->arena, b->name), view ? "view" : "model");
+            check_attr_identifiers(r, b->attrs, b->nattrs);
+            for (uint32_t i = 0; i < b->nfields; i++) {
+                Field *f = b->fields[i];
+                if (!field_is_usable(f))
+                    continue;
+                check_identifier(r, f->name, f->name_span, "field");
+                check_attr_identifiers(r, f->attrs, f->nattrs);
+                uint32_t prev = namemap_put(names, model, f->name, field);
+                if (prev != DB_NONE) {
+                    Diag *d = diag_error(r->diags, f->name_span, "the field `%s` is already defined in %s `%s`",
+                                         str_c(r->arena, f->name), view ? "view" : "model", str_c(r->arena, b->name));
+                    diag_note(r->diags, d, db->fields[prev].ast->name_span, "first defined here");
+                }
+                field++;
+            }
+            value_id = (uint32_t)TOP_MODEL << 28 | model;
+            model++;
+            break;
+        }
+        case BLOCK_TYPE:
+            check_identifier(r, b->name, b->name_span, "composite type");
+            for (uint32_t i = 0; i < b->nfields; i++) {
+                Field *f = b->fields[i];
+                if (!field_is_usable(f))
+                    continue;
+                if (namemap_put(names, SCOPE_CTFIELD | ct, f->name, i) != DB_NONE)
+                    diag_error(r->diags, f->name_span, "the field `%s` is already defined in composite type `%s`",
+                               str_c(r->arena, f->name), str_c(r->arena, b->name));
+            }
+            value_id = (uint32_t)TOP_COMPOSITE << 28 | ct;
+            ct++;
+            break;
+        case BLOCK_DATASOURCE:
+        case BLOCK_GENERATOR: {
+            /* duplicate keys: scope = block index, apart from every other scope */
+            uint32_t keyscope = 0x20000000u | bi;
+            for (uint32_t i = 0; i < b->nprops; i++) {
+                Property *p = b->props[i];
+                if (namemap_add(names, keyscope, p->key, i) != DB_NONE)
+                    diag_error(r->diags, p->key_span, "the property `%s` is already defined in %s `%s`",
+                               str_c(r->arena, p->key), b->kind == BLOCK_DATASOURCE ? "datasource" : "generator",
+                               str_c(r->arena, b->name));
+            }
+            scope = b->kind == BLOCK_DATASOURCE ? SCOPE_SOURCE : SCOPE_GENERATOR;
+            value_id = (uint32_t)TOP_OTHER << 28 | bi;
+            break;
+        }
+        }
+        uint32_t prev = namemap_put(names, scope, b->name, value_id);
+        if (prev != DB_NONE) {
+            /* the kind of what was there first */
+            BlockKind pk = BLOCK_MODEL;
+            switch (TOP_KIND(prev)) {
+            case TOP_MODEL: pk = db->models[TOP_ID(prev)].is_view ? BLOCK_VIEW : BLOCK_MODEL; break;
+            case TOP_ENUM: pk = BLOCK_ENUM; break;
+            case TOP_COMPOSITE: pk = BLOCK_TYPE; break;
+            default: pk = r->ast->blocks[TOP_ID(prev)]->kind; break;
+            }
+            const Block *first = NULL;
+            switch (TOP_KIND(prev)) {
+            case TOP_MODEL: first = db->models[TOP_ID(prev)].ast; break;
+            case TOP_ENUM: first = db->enums[TOP_ID(prev)].ast; break;
+            case TOP_COMPOSITE: first = db->composite_types[TOP_ID(prev)].ast; break;
+            default: first = r->ast->blocks[TOP_ID(prev)]; break;
+            }
+            Diag *d;
+            if (pk == b->kind)
+                d = diag_error(r->diags, b->name_span, "the %s `%s` is defined twice", top_kind_word(b->kind),
+                               str_c(r->arena, b->name));
+            else
+                d = diag_error(r->diags, b->name_span, "the %s `%s` cannot be defined: a %s has that name",
+                               top_kind_word(b->kind), str_c(r->arena, b->name), top_kind_word(pk));
+            diag_note(r->diags, d, first->name_span, "the %s `%s` is defined here", top_kind_word(pk),
+                      str_c(r->arena, b->name));
+        }
+    }
+}
+
+/* ---- the type pass ----------------------------------------------------------------------- */
+
+static void type_not_found(Resolver *r, const Field *f)
+{
+    Diag *d = diag_error(r->diags, f->type.span,
+                         "unknown type `%s`: it is neither a built-in type nor a model, enum or composite type",
+                         str_c(r->arena, f->type.name));
+    for (unsigned i = 0; i < sizeof SCALAR_NAMES / sizeof *SCALAR_NAMES; i++)
+        if (ascii_ieq(f->type.name, SCALAR_NAMES[i])) {
+            diag_note(r->diags, d, f->type.name_span, "did you mean `%s`?", SCALAR_NAMES[i]);
+            return;
+        }
+    /* a near miss among the schema's own types */
+    const NameMap *m = &r->nt->names;
+    for (uint32_t i = 0; i <= m->mask; i++) {
+        const NameEntry *e = &m->slots[i];
+        if (e->value != DB_NONE && e->scope == SCOPE_TOPS && TOP_KIND(e->value) != TOP_OTHER &&
+            ascii_ieq(f->type.name, str_c(r->arena, e->name))) {
+            diag_note(r->diags, d, f->type.name_span, "did you mean `%s`?", str_c(r->arena, e->name));
+            return;
+        }
+    }
+}
+
+static void types_pass(Resolver *r)
+{
+    Db *db = r->db;
+    uint32_t ct = 0;
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        /* models first in db order = file order; enums and composite types below keep the
+         * file order of their errors relative to each other */
+        (void)m;
+    }
+    uint32_t model = 0, en = 0;
+    for (uint32_t bi = 0; bi < r->ast->nblocks; bi++) {
+        Block *b = r->ast->blocks[bi];
+        if (b->kind == BLOCK_MODEL || b->kind == BLOCK_VIEW) {
+            DbModel *dm = &db->models[model];
+            for (uint32_t i = 0; i < dm->nfields; i++) {
+                DbField *f = &db->fields[dm->first_field + i];
+                const Field *af = f->ast;
+                ScalarType st;
+                if (af->type.unsupported) {
+                    f->kind = DBF_UNSUPPORTED;
+                    f->unsupported = af->type.name;
+                } else if (scalar_from_name(af->type.name, &st)) {
+                    f->kind = DBF_SCALAR;
+                    f->scalar = st;
+                } else {
+                    uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, af->type.name);
+                    if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
+                        f->kind = DBF_ERROR;
+                        type_not_found(r, af);
+                    } else if (TOP_KIND(v) == TOP_MODEL) {
+                        f->kind = DBF_RELATION;
+                        f->type_id = TOP_ID(v);
+                    } else if (TOP_KIND(v) == TOP_ENUM) {
+                        f->kind = DBF_ENUM;
+                        f->type_id = TOP_ID(v);
+                    } else {
+                        f->kind = DBF_COMPOSITE;
+                        f->type_id = TOP_ID(v);
+                    }
+                }
+            }
+            model++;
+        } else if (b->kind == BLOCK_ENUM) {
+            if (b->nvalues == 0)
+                diag_error(r->diags, b->span, "the enum `%s` has no values: an enum needs at least one",
+                           str_c(r->arena, b->name));
+            en++;
+        } else if (b->kind == BLOCK_TYPE) {
+            for (uint32_t i = 0; i < b->nfields; i++) {
+                const Field *af = b->fields[i];
+                if (!field_is_usable(af))
+                    continue;
+                ScalarType st;
+                if (af->type.unsupported || scalar_from_name(af->type.name, &st))
+                    continue;
+                uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, af->type.name);
+                if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER)
+                    type_not_found(r, af);
+                else if (TOP_KIND(v) == TOP_MODEL)
+                    diag_error(r->diags, af->type.span,
+                               "composite type `%s` cannot hold a relation: `%s` is a model",
+                               str_c(r->arena, b->name), str_c(r->arena, af->type.name));
+            }
+            ct++;
+        }
+    }
+    (void)en;
+}
+
+/* ---- building the Db --------------------------------------------------------------------- */
+
+static void db_allocate(Resolver *r)
+{
+    Db *db = r->db;
+    Ast *ast = r->ast;
+    uint32_t nmodels = 0, nfields = 0, nenums = 0, nvalues = 0, ncts = 0, nctfields = 0, nprops = 0;
+    for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
+        Block *b = ast->blocks[bi];
+        switch (b->kind) {
+        case BLOCK_MODEL:
+        case BLOCK_VIEW:
+            nmodels++;
+            for (uint32_t i = 0; i < b->nfields; i++)
+                nfields += field_is_usable(b->fields[i]);
+            break;
+        case BLOCK_ENUM:
+            nenums++;
+            nvalues += b->nvalues;
+            break;
+        case BLOCK_TYPE:
+            ncts++;
+            nctfields += b->nfields;
+            break;
+        default:
+            nprops += b->nprops;
+            break;
+        }
+    }
+    Arena *a = r->arena;
+    db->models = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof *db->models);
+    db->fields = arena_alloc(a, (size_t)(nfields ? nfields : 1) * sizeof *db->fields);
+    db->enums = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof *db->enums);
+    db->enum_values = arena_alloc(a, (size_t)(nvalues ? nvalues : 1) * sizeof *db->enum_values);
+    db->composite_types = arena_alloc(a, (size_t)(ncts ? ncts : 1) * sizeof *db->composite_types);
+    struct DbNameTable *nt = r->nt;
+    namemap_init(&nt->names, a, ast->nblocks + 2 * nfields + nvalues + nctfields + nprops);
+    nt->field_relfield = arena_alloc_raw(a, (size_t)(nfields ? nfields : 1) * sizeof(uint32_t));
+    nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
+    nt->enum_schema_span = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof(Span));
+    nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
+    nt->ctfields = arena_alloc(a, (size_t)(nctfields ? nctfields : 1) * sizeof *nt->ctfields);
+
+    for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
+        Block *b = ast->blocks[bi];
+        switch (b->kind) {
+        case BLOCK_MODEL:
+        case BLOCK_VIEW: {
+            DbModel *m = &db->models[db->nmodels];
+            m->name = m->db_name = b->name;
+            m->ast = b;
+            m->is_view = b->kind == BLOCK_VIEW;
+            m->first_field = db->nfields;
+            m->pk = DB_NONE;
+            for (uint32_t i = 0; i < b->nfields; i++) {
+                Field *af = b->fields[i];
+                if (!field_is_usable(af))
+                    continue;
+                nt->field_relfield[db->nfields] = DB_NONE;
+                DbField *f = &db->fields[db->nfields++];
+                f->name = f->db_name = af->name;
+                f->model = db->nmodels;
+                f->ast = af;
+                f->arity = (FieldArity)af->type.arity;
+                f->type_id = DB_NONE;
+                f->relation = DB_NONE;
+                f->kind = DBF_ERROR;
+            }
+            m->nfields = db->nfields - m->first_field;
+            db->nmodels++;
+            break;
+        }
+        case BLOCK_ENUM: {
+            DbEnum *e = &db->enums[db->nenums];
+            e->name = e->db_name = b->name;
+            e->ast = b;
+            e->first_value = db->nenum_values;
+            for (uint32_t i = 0; i < b->nvalues; i++) {
+                DbEnumValue *v = &db->enum_values[db->nenum_values++];
+                v->name = v->db_name = b->values[i]->name;
+                v->ast = b->values[i];
+            }
+            e->nvalues = b->nvalues;
+            db->nenums++;
+            break;
+        }
+        case BLOCK_TYPE:
+            db->composite_types[db->ncomposite_types].name = b->name;
+            db->composite_types[db->ncomposite_types].ast = b;
+            for (uint32_t i = 0; i < b->nfields; i++)
+                if (field_is_usable(b->fields[i]))
+                    nt->ctfields[nt->nctfields++] = (CtField){b->fields[i], db->ncomposite_types};
+            db->ncomposite_types++;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+Db *db_resolve(Ast *ast, Diags *diags)
+{
+    Arena *a = ast->arena;
+    Db *db = arena_alloc(a, sizeof *db);
+    db->ast = ast;
+    db->arena = a;
+    db->provider = PROVIDER_NONE;
+    db->names = arena_alloc(a, sizeof *db->names);
+    Resolver r = {.db = db, .ast = ast, .arena = a, .diags = diags, .nt = db->names};
+    uint32_t errors_before = diags->errors;
+
+    db_allocate(&r);
+    names_pass(&r);
+    types_pass(&r);
+    resolve_attributes(&r);
+    resolve_relations(&r);
+    db->resolve_errors = diags->errors > 0;
+
+    uint32_t before_config = diags->errors;
+    resolve_config(&r);
+    db->config_errors = diags->errors > before_config;
+    (void)errors_before;
+    return db;
+}

@@ -1,0 +1,1656 @@
+/* Resolution: the attribute pass. Every @ and @@ attribute of models, views, enums and
+ * composite types is read here, with its arguments, in Prisma's order: first the attributes
+ * of every relation field (models in file order), then each block in file order — a model's
+ * scalar fields one by one, then its block attributes.
+ *
+ * The argument handling follows Prisma's: an attribute that may appear once is reported on
+ * every occurrence when repeated; an attribute with an argument missing its value is skipped;
+ * the same named argument twice keeps the last; an argument nobody asked for is reported at
+ * the end ("no such argument"); an attribute nobody asked for is unknown. */
+#include "resolve_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the attribute visitor --------------------------------------------------------------- */
+
+typedef struct PendingIndex {
+    DbIndex idx;
+    uint32_t first, n;          /* into AttrCtx.ifields */
+} PendingIndex;
+
+typedef struct AttrCtx {
+    Resolver *r;
+    Attribute **attrs;
+    uint32_t nattrs;
+    bool block;                 /* the container's attributes are @@ attributes */
+    uint8_t *used;              /* per attribute of the container */
+    uint32_t capused;
+    const Attribute *cur;       /* the attribute being read */
+    uint8_t *live;              /* per argument of cur: not yet visited (1) */
+    uint32_t caplive;
+    /* the model being read */
+    uint32_t model;
+    PendingIndex *pidx;         /* its indexes, in Prisma's order */
+    uint32_t npidx, cappidx;
+    DbIndexField *ifields;
+    uint32_t nifields, capifields;
+    bool has_pk;
+    PendingIndex pk;
+    uint32_t pk_source_field;   /* field-level @id: the field; DB_NONE for @@id */
+    bool ignored;
+} AttrCtx;
+
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    uint32_t n = *cap ? *cap : 8;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(p, (size_t)n * elem);
+    if (!q) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    *cap = n;
+    return q;
+}
+
+static const char *attr_label(const Attribute *a)
+{
+    return a->is_block ? "@@" : "@";
+}
+
+static char *attr_display(AttrCtx *ac, const Attribute *a)
+{
+    return arena_sprintf(ac->r->arena, "%s%.*s", attr_label(a), (int)a->name.len, a->name.ptr);
+}
+
+static void ac_begin(AttrCtx *ac, Attribute **attrs, uint32_t n, bool block)
+{
+    ac->attrs = attrs;
+    ac->nattrs = n;
+    ac->block = block;
+    ac->used = grow(ac->used, &ac->capused, n + 1, 1);
+    memset(ac->used, 0, n + 1);
+    ac->cur = NULL;
+}
+
+/* Reports the attributes nobody asked for. */
+static void ac_end(AttrCtx *ac)
+{
+    for (uint32_t i = 0; i < ac->nattrs; i++)
+        if (!ac->used[i]) {
+            const Attribute *a = ac->attrs[i];
+            diag_error(ac->r->diags, a->span, "unknown attribute `%s` here", attr_display(ac, a));
+        }
+    ac->attrs = NULL;
+    ac->nattrs = 0;
+}
+
+/* Starts reading an attribute's arguments; false when it cannot be read at all. */
+static bool ac_set(AttrCtx *ac, const Attribute *attr)
+{
+    Resolver *r = ac->r;
+    bool ok = true;
+    const ArgList *args = attr->args;
+    uint32_t n = args ? args->count : 0;
+    /* arguments without a value, in the attribute and in the calls it holds */
+    for (uint32_t i = 0; i < n; i++) {
+        const Arg *a = &args->items[i];
+        if (!a->value) {
+            diag_error(r->diags, a->name_span, "the argument `%.*s` of `%s` has no value", (int)a->name.len,
+                       a->name.ptr, attr_display(ac, attr));
+            ok = false;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const Expr *v = args->items[i].value;
+        if (!v)
+            continue;
+        if (v->kind == EXPR_CALL && v->args) {
+            for (uint32_t j = 0; j < v->args->count; j++)
+                if (!v->args->items[j].value) {
+                    diag_error(r->diags, v->args->items[j].name_span, "the argument `%.*s` of `%.*s()` has no value",
+                               (int)v->args->items[j].name.len, v->args->items[j].name.ptr, (int)v->text.len,
+                               v->text.ptr);
+                    ok = false;
+                }
+        } else if (v->kind == EXPR_ARRAY) {
+            for (uint32_t k = 0; k < v->count; k++) {
+                const Expr *it = v->items[k];
+                if (it && it->kind == EXPR_CALL && it->args)
+                    for (uint32_t j = 0; j < it->args->count; j++)
+                        if (!it->args->items[j].value)
+                            diag_error(r->diags, it->args->items[j].name_span,
+                                       "the argument `%.*s` of `%.*s()` has no value", (int)it->args->items[j].name.len,
+                                       it->args->items[j].name.ptr, (int)it->text.len, it->text.ptr);
+            }
+        }
+    }
+    if (args && args->trailing_comma) {
+        Span sp = {attr->span.file, args->trailing_comma, args->trailing_comma + 1};
+        diag_error(r->diags, sp, "trailing commas are not allowed in the arguments of `%s`: remove this comma",
+                   attr_display(ac, attr));
+    }
+    if (!ok)
+        return false;
+
+    ac->cur = attr;
+    ac->live = grow(ac->live, &ac->caplive, n + 1, 1);
+    memset(ac->live, 0, n + 1);
+    int last_unnamed = -1, unnamed_count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const Arg *a = &args->items[i];
+        ac->live[i] = 1;
+        if (a->name.len == 0) {
+            unnamed_count++;
+            if (last_unnamed >= 0)
+                ac->live[last_unnamed] = 0;
+            last_unnamed = (int)i;
+            continue;
+        }
+        for (uint32_t j = 0; j < i; j++)
+            if (ac->live[j] && str_eq(args->items[j].name, a->name)) {
+                ac->live[j] = 0;
+                Diag *d = diag_error(r->diags, a->span, "the argument `%.*s` is given twice", (int)a->name.len,
+                                     a->name.ptr);
+                diag_note(r->diags, d, args->items[j].span, "first given here");
+                break;
+            }
+    }
+    if (unnamed_count > 1) {
+        char *list = arena_strdup(r->arena, "");
+        for (uint32_t i = 0; i < n; i++)
+            if (args->items[i].name.len == 0)
+                list = arena_sprintf(r->arena, "%s%s%s", list, *list ? ", " : "",
+                                     expr_to_text(r->arena, args->items[i].value));
+        Diag *d = diag_error(r->diags, attr->span, "`%s` takes one unnamed argument, but several were given",
+                             attr_display(ac, attr));
+        diag_hint(r->diags, d, "did you forget the brackets? did you mean `[%s]`?", list);
+    }
+    return true;
+}
+
+static bool ac_single(AttrCtx *ac, const char *name)
+{
+    int first = -1, count = 0;
+    for (uint32_t i = 0; i < ac->nattrs; i++)
+        if (str_eq_cstr(ac->attrs[i]->name, name)) {
+            if (first < 0)
+                first = (int)i;
+            count++;
+        }
+    if (count == 0)
+        return false;
+    if (count > 1) {
+        for (uint32_t i = 0; i < ac->nattrs; i++)
+            if (str_eq_cstr(ac->attrs[i]->name, name)) {
+                ac->used[i] = 1;
+                diag_error(ac->r->diags, ac->attrs[i]->span, "`%s` may be given only once here",
+                           attr_display(ac, ac->attrs[i]));
+            }
+        return false;
+    }
+    ac->used[first] = 1;
+    return ac_set(ac, ac->attrs[first]);
+}
+
+static bool ac_repeated(AttrCtx *ac, const char *name)
+{
+    for (uint32_t i = 0; i < ac->nattrs; i++)
+        if (!ac->used[i] && str_eq_cstr(ac->attrs[i]->name, name)) {
+            ac->used[i] = 1;
+            if (ac_set(ac, ac->attrs[i]))
+                return true;
+        }
+    return false;
+}
+
+/* The native type attribute (`@db.X`): the last one; every further one is reported. */
+static const Attribute *ac_scoped(AttrCtx *ac)
+{
+    const Attribute *found = NULL;
+    for (uint32_t i = 0; i < ac->nattrs; i++) {
+        const Attribute *a = ac->attrs[i];
+        const char *dot = memchr(a->name.ptr, '.', a->name.len);
+        if (!dot)
+            continue;
+        ac->used[i] = 1;
+        if (found)
+            diag_error(ac->r->diags, a->span, "a field takes only one native type attribute (`@%.*s.…`)",
+                       (int)(dot - a->name.ptr), a->name.ptr);
+        found = a;
+    }
+    return found;
+}
+
+static void ac_discard(AttrCtx *ac)
+{
+    ac->cur = NULL;
+}
+
+/* Reports the arguments nobody asked for. */
+static void ac_validate_args(AttrCtx *ac)
+{
+    const Attribute *a = ac->cur;
+    if (!a)
+        return;
+    for (uint32_t i = 0; a->args && i < a->args->count; i++)
+        if (ac->live[i]) {
+            const Arg *arg = &a->args->items[i];
+            if (arg->name.len)
+                diag_error(ac->r->diags, arg->span, "`%s` has no argument `%.*s`", attr_display(ac, a), (int)arg->name.len,
+                           arg->name.ptr);
+            else
+                diag_error(ac->r->diags, arg->span, "`%s` takes no unnamed argument here", attr_display(ac, a));
+        }
+    ac->cur = NULL;
+}
+
+/* An error about the current attribute, at the attribute. */
+static Diag *ac_error(AttrCtx *ac, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static Diag *ac_error(AttrCtx *ac, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *d = diag_add(ac->r->diags, DIAG_ERROR, ac->cur->span, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+static const Arg *ac_optional(AttrCtx *ac, const char *name)
+{
+    const Attribute *a = ac->cur;
+    for (uint32_t i = 0; a->args && i < a->args->count; i++)
+        if (ac->live[i] && str_eq_cstr(a->args->items[i].name, name)) {
+            ac->live[i] = 0;
+            return &a->args->items[i];
+        }
+    return NULL;
+}
+
+typedef enum { DEFARG_OK, DEFARG_MISSING, DEFARG_TWICE } DefArgStatus;
+
+/* The argument `name`, given by name or as the unnamed argument. */
+static DefArgStatus ac_default_arg(AttrCtx *ac, const char *name, const Arg **out)
+{
+    const Attribute *a = ac->cur;
+    const Arg *named = NULL, *unnamed = NULL;
+    for (uint32_t i = 0; a->args && i < a->args->count; i++) {
+        if (!ac->live[i])
+            continue;
+        const Arg *arg = &a->args->items[i];
+        if (arg->name.len == 0 && !unnamed) {
+            unnamed = arg;
+            ac->live[i] = 0;
+        } else if (str_eq_cstr(arg->name, name) && !named) {
+            named = arg;
+            ac->live[i] = 0;
+        }
+    }
+    *out = named ? named : unnamed;
+    if (named && unnamed)
+        return DEFARG_TWICE;
+    return *out ? DEFARG_OK : DEFARG_MISSING;
+}
+
+static void defarg_report(AttrCtx *ac, DefArgStatus st, const Arg *arg, const char *name)
+{
+    if (st == DEFARG_MISSING)
+        ac_error(ac, "`%s` needs the argument `%s`", attr_display(ac, ac->cur), name);
+    else if (st == DEFARG_TWICE)
+        diag_error(ac->r->diags, arg->span, "the argument `%s` is given twice: by name and as the unnamed argument",
+                   name);
+}
+
+/* ---- coercions --------------------------------------------------------------------------- */
+
+static void mismatch(Resolver *r, const Expr *e, const char *expected)
+{
+    diag_error(r->diags, e->span, "expected %s here, found %s: `%s`", expected, expr_kind_name(e),
+               expr_to_text(r->arena, e));
+}
+
+static bool co_string(Resolver *r, const Expr *e, Str *out)
+{
+    if (e->kind == EXPR_STRING) {
+        *out = e->value;
+        return true;
+    }
+    mismatch(r, e, "a string");
+    return false;
+}
+
+static bool co_constant(Resolver *r, const Expr *e, Str *out)
+{
+    if (e->kind == EXPR_CONSTANT) {
+        *out = e->text;
+        return true;
+    }
+    mismatch(r, e, "a constant");
+    return false;
+}
+
+static bool co_integer(Resolver *r, const Expr *e, int64_t *out)
+{
+    if (e->kind == EXPR_NUMBER && parse_i64(e->text, out))
+        return true;
+    mismatch(r, e, "an integer");
+    return false;
+}
+
+static bool co_boolean(Resolver *r, const Expr *e, bool *out)
+{
+    if (e->kind == EXPR_CONSTANT && (str_eq_cstr(e->text, "true") || str_eq_cstr(e->text, "false"))) {
+        *out = str_eq_cstr(e->text, "true");
+        return true;
+    }
+    mismatch(r, e, "`true` or `false`");
+    return false;
+}
+
+/* `map:` of indexes, keys and foreign keys: a non-empty string. */
+static Str map_argument(AttrCtx *ac, bool *given)
+{
+    const Arg *a = ac_optional(ac, "map");
+    Str s = {0};
+    *given = false;
+    if (a && co_string(ac->r, a->value, &s)) {
+        if (s.len == 0)
+            ac_error(ac, "the `map` argument of `%s` must not be an empty string", attr_display(ac, ac->cur));
+        else
+            *given = true;
+    }
+    return *given ? s : (Str){0};
+}
+
+static Str name_argument(AttrCtx *ac, bool *given)
+{
+    const Arg *a = ac_optional(ac, "name");
+    Str s = {0};
+    *given = false;
+    if (a && co_string(ac->r, a->value, &s)) {
+        if (s.len == 0)
+            ac_error(ac, "the `name` argument of `%s` must not be an empty string", attr_display(ac, ac->cur));
+        else
+            *given = true;
+    }
+    return *given ? s : (Str){0};
+}
+
+static int8_t clustered_argument(AttrCtx *ac)
+{
+    const Arg *a = ac_optional(ac, "clustered");
+    bool b;
+    if (a && co_boolean(ac->r, a->value, &b))
+        return b ? 1 : 0;
+    return -1;
+}
+
+static void client_name_check(AttrCtx *ac, Str name, const char *attr)
+{
+    for (uint32_t i = 0; i < name.len; i++) {
+        char c = name.ptr[i];
+        if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+            Diag *d = ac_error(ac, "the `name` of `%s` may only hold the characters `_a-zA-Z0-9`: `%s`", attr,
+                               str_c(ac->r->arena, name));
+            diag_hint(ac->r->diags, d, "the name becomes part of the generated client's API");
+            return;
+        }
+    }
+}
+
+/* ---- field lists of indexes and keys ----------------------------------------------------- */
+
+typedef struct IndexElem {
+    Str name;
+    const Expr *expr;
+    SortOrder sort;
+    int32_t length;
+    Str ops;
+    bool ops_raw;
+} IndexElem;
+
+static bool index_elem_args(Resolver *r, const Expr *call, IndexElem *el)
+{
+    const ArgList *args = call->args;
+    bool seen_sort = false, seen_len = false, seen_ops = false;
+    for (uint32_t i = 0; args && i < args->count; i++) {
+        const Arg *a = &args->items[i];
+        if (!a->value)
+            continue;
+        if (str_eq_cstr(a->name, "sort") && !seen_sort) {
+            seen_sort = true;
+            Str c;
+            if (co_constant(r, a->value, &c)) {
+                if (str_eq_cstr(c, "Asc"))
+                    el->sort = SORT_ASC;
+                else if (str_eq_cstr(c, "Desc"))
+                    el->sort = SORT_DESC;
+                else
+                    diag_error(r->diags, a->span, "`sort` is `Asc` or `Desc`, not `%s`", str_c(r->arena, c));
+            }
+        } else if (str_eq_cstr(a->name, "length") && !seen_len) {
+            seen_len = true;
+            int64_t v;
+            if (co_integer(r, a->value, &v) && v >= 0 && v <= INT32_MAX)
+                el->length = (int32_t)v;
+        } else if (str_eq_cstr(a->name, "ops") && !seen_ops) {
+            seen_ops = true;
+            const Expr *v = a->value;
+            if (v->kind == EXPR_CONSTANT) {
+                if (opclass_known(v->text))
+                    el->ops = v->text;
+                else
+                    diag_error(r->diags, v->span, "unknown operator class `%s`", str_c(r->arena, v->text));
+            } else if (v->kind == EXPR_CALL && str_eq_cstr(v->text, "raw")) {
+                if (v->args && v->args->count == 1 && v->args->items[0].value &&
+                    v->args->items[0].value->kind == EXPR_STRING) {
+                    el->ops = v->args->items[0].value->value;
+                    el->ops_raw = true;
+                } else if (v->args && v->args->count == 1) {
+                    diag_error(r->diags, v->span, "`raw()` takes a string: `raw(\"...\")`");
+                } else {
+                    diag_error(r->diags, v->span, "`raw()` takes exactly one argument, got %u",
+                               v->args ? v->args->count : 0);
+                }
+            } else {
+                diag_error(r->diags, a->span, "expected an operator class or `raw(\"...\")` here, found %s: `%s`",
+                           expr_kind_name(v), expr_to_text(r->arena, v));
+            }
+        }
+    }
+    return true;
+}
+
+/* Reads `[a, b(sort: Desc)]` (or a single element). NULL when an element is not a field. */
+static IndexElem *index_elems(Resolver *r, const Expr *e, uint32_t *n)
+{
+    uint32_t count = e->kind == EXPR_ARRAY ? e->count : 1;
+    IndexElem *els = arena_alloc(r->arena, (size_t)(count ? count : 1) * sizeof *els);
+    bool ok = true;
+    for (uint32_t i = 0; i < count; i++) {
+        const Expr *it = e->kind == EXPR_ARRAY ? e->items[i] : e;
+        IndexElem *el = &els[i];
+        el->expr = it;
+        el->length = -1;
+        if (it->kind == EXPR_CONSTANT) {
+            el->name = it->text;
+        } else if (it->kind == EXPR_CALL) {
+            el->name = it->text;
+            index_elem_args(r, it, el);
+        } else {
+            mismatch(r, it, "a field name");
+            ok = false;
+        }
+    }
+    *n = count;
+    return ok ? els : NULL;
+}
+
+/* Prisma's problem report for field lists: unknown names and relation fields. */
+typedef struct FieldProblems {
+    char *unknown;          /* comma-separated, NULL if none */
+    char *relations;
+    char *suggest;          /* scalar fields behind the relation fields */
+} FieldProblems;
+
+static void problems_add(Arena *a, char **list, Str name)
+{
+    *list = *list ? arena_sprintf(a, "%s, %.*s", *list, (int)name.len, name.ptr)
+                  : arena_sprintf(a, "%.*s", (int)name.len, name.ptr);
+}
+
+static bool field_is_scalar(const DbField *f)
+{
+    return f->kind != DBF_RELATION && f->kind != DBF_ERROR;
+}
+
+/* The relation field's `fields:` as a suggestion ("authorId"). */
+static void suggest_from_relation(Resolver *r, uint32_t field, char **list)
+{
+    uint32_t rf = r->nt->field_relfield[field];
+    if (rf == DB_NONE)
+        return;
+    RelField *x = &r->nt->relfields[rf];
+    for (uint32_t i = 0; i < x->nfields; i++)
+        problems_add(r->arena, list, r->db->fields[x->fields[i]].name);
+}
+
+typedef enum { FR_OK, FR_DEALT, FR_PROBLEMS } FieldResolution;
+
+/* Resolves an index or key field list on `model`. On FR_OK, `*out` holds the fields (Db
+ * field ids) and the elements their arguments. */
+static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool follow_composites, uint32_t **out,
+                                            IndexElem **elems, uint32_t *n, FieldProblems *pr)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    uint32_t count;
+    IndexElem *els = index_elems(r, e, &count);
+    if (!els)
+        return FR_DEALT;
+    uint32_t *ids = arena_alloc(r->arena, (size_t)(count ? count : 1) * sizeof *ids);
+    memset(pr, 0, sizeof *pr);
+    uint32_t nids = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        Str name = els[i].name;
+        const char *dot = memchr(name.ptr, '.', name.len);
+        if (dot) {
+            if (!follow_composites) {
+                problems_add(r->arena, &pr->unknown, name);
+                continue;
+            }
+            Str root = {name.ptr, (uint32_t)(dot - name.ptr)};
+            uint32_t f = resolve_find_field(db, ac->model, root);
+            if (f == DB_NONE) {
+                problems_add(r->arena, &pr->unknown, root);
+                continue;
+            }
+            if (!field_is_scalar(&db->fields[f])) {
+                problems_add(r->arena, &pr->relations, db->fields[f].name);
+                suggest_from_relation(r, f, &pr->suggest);
+                continue;
+            }
+            if (db->fields[f].kind != DBF_COMPOSITE) {
+                problems_add(r->arena, &pr->unknown, name);
+                continue;
+            }
+            /* a path into a composite type: composite types are rejected later on these
+             * providers; check that the path names fields */
+            uint32_t ct = db->fields[f].type_id;
+            const char *p = dot + 1, *end = name.ptr + name.len;
+            bool bad = false;
+            while (p <= end && !bad) {
+                const char *q = memchr(p, '.', (size_t)(end - p));
+                Str shard = {p, (uint32_t)((q ? q : end) - p)};
+                uint32_t cf = namemap_get(&r->nt->names, SCOPE_CTFIELD | ct, shard);
+                if (cf == DB_NONE) {
+                    char *s = arena_sprintf(r->arena, "%.*s in type %.*s", (int)shard.len, shard.ptr,
+                                            (int)db->composite_types[ct].name.len, db->composite_types[ct].name.ptr);
+                    problems_add(r->arena, &pr->unknown, (Str){s, (uint32_t)strlen(s)});
+                    bad = true;
+                    break;
+                }
+                if (!q)
+                    break;
+                const Field *af = db->composite_types[ct].ast->fields[cf];
+                uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, af->type.name);
+                if (v == DB_NONE || TOP_KIND(v) != TOP_COMPOSITE) {
+                    problems_add(r->arena, &pr->unknown, name);
+                    bad = true;
+                    break;
+                }
+                ct = TOP_ID(v);
+                p = q + 1;
+            }
+            if (bad)
+                continue;
+            ids[nids++] = f;
+            continue;
+        }
+        uint32_t f = resolve_find_field(db, ac->model, name);
+        if (f == DB_NONE) {
+            problems_add(r->arena, &pr->unknown, name);
+            continue;
+        }
+        if (!field_is_scalar(&db->fields[f])) {
+            problems_add(r->arena, &pr->relations, db->fields[f].name);
+            suggest_from_relation(r, f, &pr->suggest);
+            continue;
+        }
+        for (uint32_t j = 0; j < nids; j++)
+            if (ids[j] == f && !memchr(els[j].name.ptr, '.', els[j].name.len)) {
+                diag_error(r->diags, ac->cur->span, "the field `%s` is listed twice in `%s`", str_c(r->arena, name),
+                           attr_display(ac, ac->cur));
+                return FR_DEALT;
+            }
+        ids[nids++] = f;
+    }
+    if (pr->unknown || pr->relations)
+        return FR_PROBLEMS;
+    *out = ids;
+    *elems = els;
+    *n = nids;
+    return FR_OK;
+}
+
+/* ---- models: indexes and keys ------------------------------------------------------------ */
+
+static void pending_push(AttrCtx *ac, DbIndex idx, const uint32_t *fields, const IndexElem *els, uint32_t n,
+                         bool as_pk)
+{
+    uint32_t first = ac->nifields;
+    ac->ifields = grow(ac->ifields, &ac->capifields, ac->nifields + n + 1, sizeof *ac->ifields);
+    for (uint32_t i = 0; i < n; i++) {
+        DbIndexField f = {.field = fields[i], .length = -1};
+        if (els) {
+            f.sort = els[i].sort;
+            f.length = els[i].length;
+            f.ops = els[i].ops;
+            f.ops_raw = els[i].ops_raw;
+            f.expr = els[i].expr;
+        }
+        ac->ifields[ac->nifields++] = f;
+    }
+    idx.model = ac->model;
+    PendingIndex p = {idx, first, n};
+    if (as_pk) {
+        ac->pk = p;
+        ac->has_pk = true;
+    } else {
+        ac->pidx = grow(ac->pidx, &ac->cappidx, ac->npidx + 1, sizeof *ac->pidx);
+        ac->pidx[ac->npidx++] = p;
+    }
+}
+
+static void report_problems(AttrCtx *ac, const FieldProblems *pr, const char *what, const char *attr_for_suggestion)
+{
+    Resolver *r = ac->r;
+    Str model = r->db->models[ac->model].name;
+    if (pr->unknown) {
+        Diag *d = ac_error(ac, "%s refers to fields that model `%.*s` does not have: %s", what, (int)model.len,
+                           model.ptr, pr->unknown);
+        (void)d;
+    }
+    if (pr->relations) {
+        Diag *d = ac_error(ac, "%s refers to the relation field%s %s: only scalar fields can be indexed", what,
+                           strchr(pr->relations, ',') ? "s" : "", pr->relations);
+        if (pr->suggest && attr_for_suggestion)
+            diag_hint(r->diags, d, "did you mean `%s([%s])`?", attr_for_suggestion, pr->suggest);
+    }
+}
+
+/* @@index, @@unique, @@fulltext: the fields. */
+static bool common_index(AttrCtx *ac, DbIndexKind kind, uint32_t **fields, IndexElem **els, uint32_t *n)
+{
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, "fields", &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "fields");
+        return false;
+    }
+    FieldProblems pr;
+    FieldResolution res = resolve_index_fields(ac, a->value, true, fields, els, n, &pr);
+    if (res == FR_PROBLEMS) {
+        const char *what = kind == DBIDX_UNIQUE ? "the unique index" : "the index";
+        report_problems(ac, &pr, what, kind == DBIDX_UNIQUE ? "@@unique" : "@@index");
+    }
+    return res == FR_OK;
+}
+
+/* where: (partial indexes): a raw("...") call or an object literal. */
+static const Expr *where_argument(AttrCtx *ac)
+{
+    const Arg *a = ac_optional(ac, "where");
+    if (!a)
+        return NULL;
+    if (!expr_is_call(a->value, "raw")) {
+        mismatch(ac->r, a->value, "a function call");
+        ac_error(ac, "`where:` takes `raw(\"...\")` or an object literal, e.g. `where: raw(\"status = 'active'\")`");
+        return NULL;
+    }
+    return a->value;
+}
+
+static void model_index(AttrCtx *ac)
+{
+    uint32_t *fields = NULL, n = 0;
+    IndexElem *els = NULL;
+    bool ok = common_index(ac, DBIDX_NORMAL, &fields, &els, &n);
+    DbIndex idx = {.kind = DBIDX_NORMAL, .clustered = -1, .attr = ac->cur};
+    bool has_name, has_map;
+    Str name = name_argument(ac, &has_name);
+    Str map = map_argument(ac, &has_map);
+    if (has_name && has_map)
+        ac_error(ac, "`@@index` takes `name` (the legacy spelling of `map`) or `map`, not both: use `map`");
+    else if (has_name)
+        idx.map = name;
+    else if (has_map)
+        idx.map = map;
+    idx.where = where_argument(ac);
+    const Arg *t = ac_optional(ac, "type");
+    Str algo;
+    if (t && co_constant(ac->r, t->value, &algo)) {
+        static const char *const ALGOS[] = {"BTree", "Hash", "Gist", "Gin", "SpGist", "Brin"};
+        bool known = false;
+        for (unsigned i = 0; i < 6; i++)
+            known |= str_eq_cstr(algo, ALGOS[i]);
+        if (known)
+            idx.algorithm = algo;
+        else {
+            Diag *d = ac_error(ac, "unknown index type `%s`", str_c(ac->r->arena, algo));
+            diag_note(ac->r->diags, d, t->span, "the index types are BTree, Hash, Gist, Gin, SpGist and Brin");
+        }
+    }
+    idx.clustered = clustered_argument(ac);
+    pending_push(ac, idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
+}
+
+static void model_unique(AttrCtx *ac)
+{
+    uint32_t *fields = NULL, n = 0;
+    IndexElem *els = NULL;
+    bool ok = common_index(ac, DBIDX_UNIQUE, &fields, &els, &n);
+    DbIndex idx = {.kind = DBIDX_UNIQUE, .clustered = -1, .attr = ac->cur};
+    bool has_name, has_map;
+    Str name = name_argument(ac, &has_name);
+    Str map = map_argument(ac, &has_map);
+    if (has_name) {
+        client_name_check(ac, name, "@@unique");
+        idx.name = name;
+    }
+    if (has_map)
+        idx.map = map;
+    idx.where = where_argument(ac);
+    idx.clustered = clustered_argument(ac);
+    pending_push(ac, idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
+}
+
+static void model_fulltext(AttrCtx *ac)
+{
+    uint32_t *fields = NULL, n = 0;
+    IndexElem *els = NULL;
+    bool ok = common_index(ac, DBIDX_FULLTEXT, &fields, &els, &n);
+    DbIndex idx = {.kind = DBIDX_FULLTEXT, .clustered = -1, .attr = ac->cur};
+    bool has_map;
+    Str map = map_argument(ac, &has_map);
+    if (has_map)
+        idx.map = map;
+    pending_push(ac, idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
+}
+
+/* @@id */
+static void model_id(AttrCtx *ac)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    DbModel *m = &db->models[ac->model];
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, "fields", &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "fields");
+        return;
+    }
+    uint32_t *fields, n;
+    IndexElem *els;
+    FieldProblems pr;
+    FieldResolution res = resolve_index_fields(ac, a->value, false, &fields, &els, &n, &pr);
+    if (res == FR_DEALT)
+        return;
+    if (res == FR_PROBLEMS) {
+        if (pr.unknown)
+            diag_error(r->diags, a->value->span, "`@@id` refers to fields that model `%s` does not have: %s",
+                       str_c(r->arena, m->name), pr.unknown);
+        if (pr.relations)
+            ac_error(ac, "`@@id` refers to the relation field%s %s: an id is made of scalar fields",
+                     strchr(pr.relations, ',') ? "s" : "", pr.relations);
+        return;
+    }
+    char *optional = NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (db->fields[fields[i]].arity != ARITY_REQUIRED)
+            problems_add(r->arena, &optional, db->fields[fields[i]].name);
+    if (optional)
+        ac_error(ac, "`@@id` refers to the optional field%s %s: an id is made of required fields",
+                 strchr(optional, ',') ? "s" : "", optional);
+    if (ac->has_pk) {
+        Diag *d = diag_error(r->diags, m->ast->span, "model `%s` has both `@id` and `@@id`: a model has one id",
+                             str_c(r->arena, m->name));
+        diag_note(r->diags, d, ac->cur->span, "the `@@id` is here");
+    }
+    DbIndex idx = {.kind = DBIDX_PRIMARY, .clustered = -1, .attr = ac->cur};
+    bool has_map, has_name;
+    idx.map = map_argument(ac, &has_map);
+    Str name = name_argument(ac, &has_name);
+    if (has_name) {
+        client_name_check(ac, name, "@@id");
+        idx.name = name;
+    }
+    idx.clustered = clustered_argument(ac);
+    ac->pk_source_field = DB_NONE;
+    pending_push(ac, idx, fields, els, n, true);
+}
+
+/* ---- scalar fields ----------------------------------------------------------------------- */
+
+static SortOrder sort_argument(AttrCtx *ac)
+{
+    const Arg *a = ac_optional(ac, "sort");
+    Str c;
+    if (a && co_constant(ac->r, a->value, &c)) {
+        if (str_eq_cstr(c, "Desc"))
+            return SORT_DESC;
+        if (str_eq_cstr(c, "Asc"))
+            return SORT_ASC;
+        ac_error(ac, "`sort` is `Asc` or `Desc`, not `%s`", str_c(ac->r->arena, c));
+    }
+    return SORT_DEFAULT;
+}
+
+static int32_t length_argument(AttrCtx *ac)
+{
+    const Arg *a = ac_optional(ac, "length");
+    int64_t v;
+    if (a && co_integer(ac->r, a->value, &v))
+        return v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+    return -1;
+}
+
+/* @id on a field */
+static void field_id(AttrCtx *ac, uint32_t field)
+{
+    Resolver *r = ac->r;
+    DbModel *m = &r->db->models[ac->model];
+    if (ac->has_pk) {
+        Diag *d = diag_error(r->diags, m->ast->span, "model `%s` has more than one `@id` field: a model has one id",
+                             str_c(r->arena, m->name));
+        diag_note(r->diags, d, ac->cur->span, "this `@id` is one too many; for an id of several fields use `@@id([...])`");
+        return;
+    }
+    DbIndex idx = {.kind = DBIDX_PRIMARY, .field_level = true, .attr = ac->cur};
+    bool has_map;
+    idx.map = map_argument(ac, &has_map);
+    IndexElem el = {.length = length_argument(ac), .expr = NULL};
+    el.sort = sort_argument(ac);
+    idx.clustered = clustered_argument(ac);
+    ac->pk_source_field = field;
+    pending_push(ac, idx, &field, &el, 1, true);
+}
+
+/* @unique on a field */
+static void field_unique(AttrCtx *ac, uint32_t field)
+{
+    DbIndex idx = {.kind = DBIDX_UNIQUE, .field_level = true, .attr = ac->cur};
+    bool has_map;
+    idx.map = map_argument(ac, &has_map);
+    IndexElem el = {.length = length_argument(ac)};
+    el.sort = sort_argument(ac);
+    idx.clustered = clustered_argument(ac);
+    idx.where = where_argument(ac);
+    pending_push(ac, idx, &field, &el, 1, false);
+}
+
+/* @map("name") and @@map("name") */
+static bool map_attribute(AttrCtx *ac, Str *out)
+{
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, "name", &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "name");
+        return false;
+    }
+    return co_string(ac->r, a->value, out);
+}
+
+static void field_map(AttrCtx *ac, uint32_t field)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    DbField *f = &db->fields[field];
+    Str mapped;
+    if (!map_attribute(ac, &mapped))
+        return;
+    f->db_name = mapped;
+    f->mapped = true;
+    DbModel *m = &db->models[ac->model];
+    const char *container = m->is_view ? "view" : "model";
+    uint32_t prev = namemap_put(&r->nt->names, 0x10000000u | ac->model, mapped, field);
+    if (prev != DB_NONE) {
+        Diag *d = diag_error(r->diags, f->ast->span, "the field `%s` maps to the column `%s` of another field of %s `%s`",
+                             str_c(r->arena, f->name), str_c(r->arena, mapped), container, str_c(r->arena, m->name));
+        diag_note(r->diags, d, db->fields[prev].ast->span, "`%s` maps to it too", str_c(r->arena, db->fields[prev].name));
+    }
+    uint32_t dup = resolve_find_field(db, ac->model, mapped);
+    if (dup != DB_NONE && dup != field && field_is_scalar(&db->fields[dup]) &&
+        (!db->fields[dup].mapped || str_eq(db->fields[dup].db_name, mapped))) {
+        /* a field read earlier with that column name, or one not (yet) mapped elsewhere */
+        Diag *d = diag_error(r->diags, f->ast->span, "the field `%s` maps to `%s`, the column of the field `%s` of %s `%s`",
+                             str_c(r->arena, f->name), str_c(r->arena, mapped), str_c(r->arena, db->fields[dup].name),
+                             container, str_c(r->arena, m->name));
+        diag_note(r->diags, d, db->fields[dup].ast->name_span, "`%s` is here", str_c(r->arena, db->fields[dup].name));
+    }
+}
+
+/* ---- defaults ------------------------------------------------------------------------------ */
+
+static const char *const KNOWN_FUNCTIONS[] = {"autoincrement", "cuid", "dbgenerated", "nanoid", "now",
+                                              "uuid", "ulid", "auto"};
+
+static bool known_function(Str name)
+{
+    for (size_t i = 0; i < sizeof KNOWN_FUNCTIONS / sizeof *KNOWN_FUNCTIONS; i++)
+        if (str_eq_cstr(name, KNOWN_FUNCTIONS[i]))
+            return true;
+    return false;
+}
+
+static uint32_t call_nargs(const Expr *e)
+{
+    return e->args ? e->args->count : 0;
+}
+
+static const Expr *call_arg0(const Expr *e)
+{
+    return e->args && e->args->count ? e->args->items[0].value : NULL;
+}
+
+/* A literal of the right kind for the scalar type (the contents are checked later). */
+static bool default_literal_ok(AttrCtx *ac, ScalarType st, const Expr *v)
+{
+    Resolver *r = ac->r;
+    switch (st) {
+    case SCALAR_STRING:
+    case SCALAR_JSON:
+    case SCALAR_BYTES:
+    case SCALAR_DATETIME:
+        if (v->kind == EXPR_STRING)
+            return true;
+        break;
+    case SCALAR_INT:
+    case SCALAR_BIGINT:
+    case SCALAR_FLOAT:
+        if (v->kind == EXPR_NUMBER)
+            return true;
+        break;
+    case SCALAR_DECIMAL:
+        if (v->kind == EXPR_NUMBER || v->kind == EXPR_STRING)
+            return true;
+        break;
+    case SCALAR_BOOLEAN:
+        if (v->kind == EXPR_CONSTANT) {
+            if (str_eq_cstr(v->text, "true") || str_eq_cstr(v->text, "false"))
+                return true;
+            diag_error(r->diags, v->span, "a Boolean default is `true` or `false`, not `%s`", str_c(r->arena, v->text));
+            return false;
+        }
+        break;
+    }
+    Diag *d = ac_error(ac, "the default of a %s field must be a %s value, not `%s`", db_scalar_name(st),
+                       st == SCALAR_INT || st == SCALAR_BIGINT || st == SCALAR_FLOAT ? "numeric"
+                       : st == SCALAR_BOOLEAN                                         ? "Boolean"
+                                                                                      : "string",
+                       expr_to_text(r->arena, v));
+    (void)d;
+    return false;
+}
+
+static bool enum_has_value(const Db *db, uint32_t en, Str name)
+{
+    const DbEnum *e = &db->enums[en];
+    for (uint32_t i = 0; i < e->nvalues; i++)
+        if (str_eq(db->enum_values[e->first_value + i].name, name))
+            return true;
+    return false;
+}
+
+static bool enum_default_ok(AttrCtx *ac, uint32_t en, const Expr *v)
+{
+    Resolver *r = ac->r;
+    if (v->kind != EXPR_CONSTANT) {
+        ac_error(ac, "the default of an enum field must be one of its values, not `%s`", expr_to_text(r->arena, v));
+        return false;
+    }
+    if (enum_has_value(r->db, en, v->text))
+        return true;
+    Diag *d = ac_error(ac, "`%s` is not a value of the enum `%s`", str_c(r->arena, v->text),
+                       str_c(r->arena, r->db->enums[en].name));
+    diag_note(r->diags, d, r->db->enums[en].ast->name_span, "the enum is defined here");
+    return false;
+}
+
+static void no_arguments_fn(AttrCtx *ac, const Expr *v, const char *fn, DbDefault *def, DbDefaultKind kind)
+{
+    if (call_nargs(v) == 0) {
+        def->kind = kind;
+        return;
+    }
+    Diag *d = ac_error(ac, "`%s()` takes no argument", fn);
+    diag_note(ac->r->diags, d, v->span, "write `%s()`", fn);
+}
+
+/* uuid(), cuid(), nanoid(): no argument, or one integer in range. */
+static void versioned_fn(AttrCtx *ac, const Expr *v, const char *fn, DbDefault *def, DbDefaultKind kind)
+{
+    const char *range = kind == DBDEF_UUID ? "4 or 7" : kind == DBDEF_CUID ? "1 or 2" : "between 2 and 255";
+    uint32_t n = call_nargs(v);
+    if (n == 0) {
+        def->kind = kind;
+        def->version = kind == DBDEF_UUID ? 4 : kind == DBDEF_CUID ? 1 : 0;
+        return;
+    }
+    const Expr *a0 = call_arg0(v);
+    if (n > 1 || !a0 || a0->kind != EXPR_NUMBER) {
+        ac_error(ac, "`%s()` takes no argument or a single integer (%s)", fn, range);
+        return;
+    }
+    int64_t x;
+    bool ok = parse_i64(a0->text, &x);
+    if (ok) {
+        if (kind == DBDEF_UUID)
+            ok = x == 4 || x == 7;
+        else if (kind == DBDEF_CUID)
+            ok = x == 1 || x == 2;
+        else
+            ok = x >= 2 && x <= 255;
+    }
+    if (!ok) {
+        ac_error(ac, "`%s()` takes no argument or a single integer %s, not `%s`", fn, range, str_c(ac->r->arena, a0->text));
+        return;
+    }
+    def->kind = kind;
+    def->version = (uint8_t)x;
+}
+
+static void dbgenerated_fn(AttrCtx *ac, const Expr *v, DbDefault *def)
+{
+    uint32_t n = call_nargs(v);
+    const Expr *a0 = call_arg0(v);
+    if (n > 1)
+        ac_error(ac, "`dbgenerated()` takes a single string argument");
+    if (n >= 1 && a0 && a0->kind == EXPR_STRING && a0->value.len == 0) {
+        ac_error(ac, "`dbgenerated()` takes no argument or a non-empty string");
+        return;
+    }
+    if (n == 0 || (a0 && a0->kind == EXPR_STRING)) {
+        def->kind = DBDEF_DBGENERATED;
+        def->text = n ? a0->value : (Str){0};
+        def->expr = v;
+        return;
+    }
+    if (n <= 1)
+        ac_error(ac, "`dbgenerated()` takes a single string argument");
+}
+
+static void field_default(AttrCtx *ac, uint32_t field)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    DbField *f = &db->fields[field];
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, "value", &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "value");
+        return;
+    }
+    const Expr *v = a->value;
+    bool has_map;
+    Str map = map_argument(ac, &has_map);
+    DbDefault def = {.kind = DBDEF_NONE, .attr = ac->cur, .map = map, .expr = v};
+
+    if (expr_is_call(v, "dbgenerated")) {
+        dbgenerated_fn(ac, v, &def);
+        if (def.kind != DBDEF_NONE)
+            f->def = def;
+        return;
+    }
+    bool list = f->arity == ARITY_LIST;
+    switch (f->kind) {
+    case DBF_COMPOSITE:
+        ac_error(ac, "a field of a composite type cannot have a default");
+        return;
+    case DBF_UNSUPPORTED: {
+        Diag *d = ac_error(ac, "an `Unsupported` field can only default to `dbgenerated(\"...\")`");
+        (void)d;
+        return;
+    }
+    case DBF_ENUM:
+        if (list) {
+            if (v->kind != EXPR_ARRAY) {
+                ac_error(ac, "the default of an enum list must be a list of its values, not `%s`", expr_to_text(r->arena, v));
+                return;
+            }
+            for (uint32_t i = 0; i < v->count; i++)
+                if (!enum_default_ok(ac, f->type_id, v->items[i]))
+                    return;
+        } else if (!enum_default_ok(ac, f->type_id, v)) {
+            return;
+        }
+        def.kind = DBDEF_VALUE;
+        f->def = def;
+        return;
+    case DBF_SCALAR:
+        break;
+    default:
+        return;
+    }
+    ScalarType stype = f->scalar;
+    if (v->kind == EXPR_CALL) {
+        Str fn = v->text;
+        if (str_eq_cstr(fn, "autoincrement") && has_map) {
+            ac_error(ac, "an `autoincrement()` default cannot be named (`map:`)");
+            return;
+        }
+        if (str_eq_cstr(fn, "autoincrement") && (stype == SCALAR_INT || stype == SCALAR_BIGINT)) {
+            no_arguments_fn(ac, v, "autoincrement", &def, DBDEF_AUTOINCREMENT);
+        } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "uuid")) {
+            versioned_fn(ac, v, "uuid", &def, DBDEF_UUID);
+        } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "cuid")) {
+            versioned_fn(ac, v, "cuid", &def, DBDEF_CUID);
+        } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "nanoid")) {
+            versioned_fn(ac, v, "nanoid", &def, DBDEF_NANOID);
+        } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "ulid")) {
+            no_arguments_fn(ac, v, "ulid", &def, DBDEF_ULID);
+        } else if (stype == SCALAR_DATETIME && str_eq_cstr(fn, "now")) {
+            no_arguments_fn(ac, v, "now", &def, DBDEF_NOW);
+        } else if (str_eq_cstr(fn, "auto")) {
+            if (call_nargs(v))
+                ac_error(ac, "`auto()` takes no argument");
+            else
+                def.kind = DBDEF_AUTO;
+        } else if (!known_function(fn)) {
+            def.kind = DBDEF_UNKNOWN_FUNCTION;
+            struct DbNameTable *nt = r->nt;
+            ARENA_PUSH(r->arena, nt->unknown_fn_fields, nt->nunknown_fn_fields, nt->capunknown_fn_fields, field);
+        } else {
+            const char *expect = str_eq_cstr(fn, "autoincrement") ? "Int or BigInt"
+                                 : str_eq_cstr(fn, "now")         ? "DateTime"
+                                                                  : "String";
+            Diag *d = ac_error(ac, "`%s()` cannot be the default of a %s field", str_c(r->arena, fn), db_scalar_name(stype));
+            diag_note(r->diags, d, v->span, "`%s()` makes %s values", str_c(r->arena, fn), expect);
+        }
+        if (def.kind != DBDEF_NONE)
+            f->def = def;
+        return;
+    }
+    if (list) {
+        if (v->kind != EXPR_ARRAY) {
+            ac_error(ac, "the default of a list field must be a list: `[%s]`", expr_to_text(r->arena, v));
+            return;
+        }
+        for (uint32_t i = 0; i < v->count; i++)
+            if (!default_literal_ok(ac, stype, v->items[i]))
+                return;
+    } else {
+        if (v->kind == EXPR_ARRAY) {
+            ac_error(ac, "the default of a field that is not a list cannot be a list");
+            return;
+        }
+        if (!default_literal_ok(ac, stype, v))
+            return;
+    }
+    def.kind = DBDEF_VALUE;
+    f->def = def;
+}
+
+/* @db.X(args): recorded; checked against the provider later. */
+static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
+{
+    const char *dot = memchr(a->name.ptr, '.', a->name.len);
+    DbNativeType nt = {.attr = a};
+    nt.scope = (Str){a->name.ptr, (uint32_t)(dot - a->name.ptr)};
+    nt.name = (Str){dot + 1, (uint32_t)(a->name.len - (uint32_t)(dot - a->name.ptr) - 1)};
+    for (uint32_t i = 0; a->args && i < a->args->count && i < 2; i++) {
+        const Expr *v = a->args->items[i].value;
+        int64_t x;
+        if (v && v->kind == EXPR_NUMBER && parse_i64(v->text, &x))
+            nt.args[i] = x;
+    }
+    nt.nargs = (uint8_t)(a->args ? (a->args->count > 255 ? 255 : a->args->count) : 0);
+    f->native = nt;
+    (void)ac;
+}
+
+static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
+{
+    Resolver *r = ac->r;
+    DbField *f = &r->db->fields[field];
+    const Field *af = f->ast;
+    ac_begin(ac, af->attrs, af->nattrs, false);
+    if (ac_single(ac, "map")) {
+        field_map(ac, field);
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "ignore")) {
+        if (f->kind == DBF_UNSUPPORTED)
+            ac_error(ac, "an `Unsupported` field is already ignored by the client: remove `@ignore`");
+        else
+            f->ignored = true;
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "relation")) {
+        ac_error(ac, "`@relation` belongs on a relation field; `%s` is a scalar field", str_c(r->arena, f->name));
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "id")) {
+        field_id(ac, field);
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "updatedAt")) {
+        if (!(f->kind == DBF_SCALAR && f->scalar == SCALAR_DATETIME))
+            ac_error(ac, "`@updatedAt` needs a DateTime field; `%s` is not one", str_c(r->arena, f->name));
+        if (f->arity == ARITY_LIST)
+            ac_error(ac, "`@updatedAt` cannot be used on a list field");
+        f->updated_at = true;
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "default")) {
+        field_default(ac, field);
+        ac_validate_args(ac);
+    }
+    if (f->kind == DBF_SCALAR) {
+        const Attribute *nt = ac_scoped(ac);
+        if (nt)
+            field_native_type(ac, f, nt);
+    }
+    if (ac_single(ac, "unique")) {
+        field_unique(ac, field);
+        ac_validate_args(ac);
+    }
+    ac_end(ac);
+}
+
+/* ---- relation fields ---------------------------------------------------------------------- */
+
+/* fields: [a, b] / references: [a, b] — names of scalar fields of `model`. */
+static bool relation_field_list(AttrCtx *ac, const Expr *e, uint32_t model, uint32_t **out, uint32_t *n,
+                                char **unknown, char **relations)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    uint32_t count = e->kind == EXPR_ARRAY ? e->count : 1;
+    bool ok = true;
+    for (uint32_t i = 0; i < count; i++) {
+        const Expr *it = e->kind == EXPR_ARRAY ? e->items[i] : e;
+        if (it->kind != EXPR_CONSTANT) {
+            mismatch(r, it, "a field name");
+            ok = false;
+        }
+    }
+    *unknown = *relations = NULL;
+    if (!ok)
+        return false;
+    uint32_t *ids = arena_alloc(r->arena, (size_t)(count ? count : 1) * sizeof *ids);
+    uint32_t nids = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        Str name = (e->kind == EXPR_ARRAY ? e->items[i] : e)->text;
+        uint32_t f = memchr(name.ptr, '.', name.len) ? DB_NONE : resolve_find_field(db, model, name);
+        if (f == DB_NONE) {
+            problems_add(r->arena, unknown, name);
+            continue;
+        }
+        if (!field_is_scalar(&db->fields[f])) {
+            problems_add(r->arena, relations, name);
+            continue;
+        }
+        for (uint32_t j = 0; j < nids; j++)
+            if (ids[j] == f) {
+                diag_error(r->diags, ac->cur->span, "the field `%s` is listed twice in `@relation`", str_c(r->arena, name));
+                return false;
+            }
+        ids[nids++] = f;
+    }
+    if (*unknown || *relations)
+        return false;
+    *out = ids;
+    *n = nids;
+    return true;
+}
+
+static DbRefAction referential_action(AttrCtx *ac, const Arg *a)
+{
+    Str c;
+    if (!co_constant(ac->r, a->value, &c))
+        return DBACT_UNSET;
+    static const struct { const char *name; DbRefAction act; } ACTIONS[] = {
+        {"Cascade", DBACT_CASCADE}, {"Restrict", DBACT_RESTRICT}, {"NoAction", DBACT_NO_ACTION},
+        {"SetNull", DBACT_SET_NULL}, {"SetDefault", DBACT_SET_DEFAULT},
+    };
+    for (unsigned i = 0; i < 5; i++)
+        if (str_eq_cstr(c, ACTIONS[i].name))
+            return ACTIONS[i].act;
+    Diag *d = diag_error(ac->r->diags, a->value->span, "unknown referential action `%s`", str_c(ac->r->arena, c));
+    diag_hint(ac->r->diags, d, "the actions are Cascade, Restrict, NoAction, SetNull and SetDefault");
+    return DBACT_UNSET;
+}
+
+static void relation_attribute(AttrCtx *ac, RelField *rf)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    rf->attr = ac->cur;
+    const Arg *a = ac_optional(ac, "fields");
+    if (a) {
+        char *unknown, *relations;
+        rf->has_fields = true;
+        if (!relation_field_list(ac, a->value, rf->model, &rf->fields, &rf->nfields, &unknown, &relations)) {
+            rf->nfields = 0;
+            if (unknown)
+                diag_error(r->diags, a->value->span, "`fields:` names fields that model `%s` does not have: %s",
+                           str_c(r->arena, db->models[rf->model].name), unknown);
+            if (relations)
+                diag_error(r->diags, a->value->span, "`fields:` names relation fields: %s; it lists the scalar fields that hold the foreign key",
+                           relations);
+        }
+    }
+    a = ac_optional(ac, "references");
+    if (a) {
+        char *unknown, *relations;
+        rf->has_refs = true;
+        if (!relation_field_list(ac, a->value, rf->target, &rf->refs, &rf->nrefs, &unknown, &relations)) {
+            rf->nrefs = 0;
+            if (unknown)
+                ac_error(ac, "`references:` names fields that model `%s` does not have: %s",
+                         str_c(r->arena, db->models[rf->target].name), unknown);
+            if (relations)
+                ac_error(ac, "`references:` names relation fields of model `%s`: %s; it lists scalar fields",
+                         str_c(r->arena, db->models[rf->target].name), relations);
+        }
+    }
+    /* the name: errors about it are not reported (as in Prisma: a name given twice leaves the
+     * relation unnamed, and the fields then do not pair) */
+    DefArgStatus st = ac_default_arg(ac, "name", &a);
+    if (st == DEFARG_OK) {
+        if (a->value->kind == EXPR_STRING) {
+            if (a->value->value.len == 0)
+                ac_error(ac, "a relation name must not be empty");
+            else {
+                rf->name = a->value->value;
+                rf->has_name = true;
+            }
+        } else {
+            mismatch(r, a->value, "a string (the relation name)");
+        }
+    }
+    a = ac_optional(ac, "onDelete");
+    if (a) {
+        rf->on_delete = referential_action(ac, a);
+        rf->on_delete_span = a->value->span;
+    }
+    a = ac_optional(ac, "onUpdate");
+    if (a) {
+        rf->on_update = referential_action(ac, a);
+        rf->on_update_span = a->value->span;
+    }
+    bool has_map;
+    rf->map = map_argument(ac, &has_map);
+    rf->has_map = has_map;
+}
+
+static void relation_field_attributes(AttrCtx *ac, RelField *rf)
+{
+    Resolver *r = ac->r;
+    DbField *f = &r->db->fields[rf->field];
+    const Field *af = f->ast;
+    ac->model = rf->model;
+    ac_begin(ac, af->attrs, af->nattrs, false);
+    if (ac_single(ac, "relation")) {
+        relation_attribute(ac, rf);
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "id")) {
+        ac_error(ac, "`%s` is a relation field and cannot be an id: an id is made of scalar fields", str_c(r->arena, f->name));
+        ac_discard(ac);
+    }
+    if (ac_single(ac, "ignore")) {
+        rf->ignored = true;
+        f->ignored = true;
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "default")) {
+        ac_error(ac, "a relation field cannot have a default");
+        ac_discard(ac);
+    }
+    if (ac_single(ac, "map")) {
+        Diag *d = ac_error(ac, "`@map` cannot be used on relation field `%s`", str_c(r->arena, f->name));
+        diag_hint(r->diags, d, "a relation field has no column; to name the foreign key use `@relation(map: \"...\")`");
+        const Arg *a;
+        DefArgStatus st = ac_default_arg(ac, "name", &a);
+        if (st != DEFARG_OK)
+            defarg_report(ac, st, a, "name");
+        ac_discard(ac);
+    }
+    if (ac_single(ac, "unique")) {
+        char *fields = NULL;
+        for (uint32_t i = 0; i < rf->nfields; i++)
+            problems_add(r->arena, &fields, r->db->fields[rf->fields[i]].name);
+        Diag *d = ac_error(ac, "`%s` is a relation field and cannot be `@unique`: only scalar fields can be unique",
+                           str_c(r->arena, f->name));
+        if (fields && rf->nfields == 1)
+            diag_hint(r->diags, d, "did you mean to put it on `%s`?", fields);
+        else if (fields)
+            diag_hint(r->diags, d, "did you mean `@@unique([%s])`?", fields);
+        ac_discard(ac);
+    }
+    ac_end(ac);
+}
+
+/* ---- blocks ----------------------------------------------------------------------------------- */
+
+static void model_ignore(AttrCtx *ac)
+{
+    Resolver *r = ac->r;
+    DbModel *m = &r->db->models[ac->model];
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        DbField *f = &r->db->fields[m->first_field + i];
+        if (field_is_scalar(f) && f->ignored)
+            diag_error(r->diags, f->ast->span, "`@ignore` on `%s` is redundant: the model `%s` is `@@ignore`d",
+                       str_c(r->arena, f->name), str_c(r->arena, m->name));
+    }
+    m->ignored = true;
+}
+
+static void schema_attribute(AttrCtx *ac, Str *schema, Span *span)
+{
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, "map", &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "map");
+        return;
+    }
+    Str s;
+    if (co_string(ac->r, a->value, &s)) {
+        *schema = s;
+        *span = a->value->span;
+    }
+}
+
+static void flush_indexes(AttrCtx *ac)
+{
+    Db *db = ac->r->db;
+    Arena *arena = ac->r->arena;
+    DbModel *m = &db->models[ac->model];
+    /* exact sizes: grow the arrays once per model */
+    m->first_index = db->nindexes;
+    for (uint32_t i = 0; i <= ac->npidx; i++) {
+        PendingIndex *p;
+        if (i < ac->npidx)
+            p = &ac->pidx[i];
+        else if (ac->has_pk)
+            p = &ac->pk;
+        else
+            break;
+        DbIndex idx = p->idx;
+        idx.first_field = db->nindex_fields;
+        idx.nfields = p->n;
+        for (uint32_t j = 0; j < p->n; j++) {
+            DbIndexField f = ac->ifields[p->first + j];
+            ARENA_PUSH(arena, db->index_fields, db->nindex_fields, ac->r->nt->cap_index_fields, f);
+        }
+        if (i == ac->npidx)
+            m->pk = db->nindexes;
+        ARENA_PUSH(arena, db->indexes, db->nindexes, ac->r->nt->cap_indexes, idx);
+    }
+    m->nindexes = ac->npidx;
+}
+
+static void model_attributes(AttrCtx *ac, uint32_t model)
+{
+    Resolver *r = ac->r;
+    Db *db = r->db;
+    DbModel *m = &db->models[model];
+    ac->model = model;
+    ac->npidx = 0;
+    ac->nifields = 0;
+    ac->has_pk = false;
+    ac->pk_source_field = DB_NONE;
+
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        uint32_t field = m->first_field + i;
+        if (field_is_scalar(&db->fields[field]))
+            scalar_field_attributes(ac, field);
+    }
+
+    const Block *b = m->ast;
+    ac_begin(ac, b->attrs, b->nattrs, true);
+    if (ac_single(ac, "ignore")) {
+        model_ignore(ac);
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "id")) {
+        model_id(ac);
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "map")) {
+        Str mapped;
+        if (map_attribute(ac, &mapped)) {
+            m->db_name = mapped;
+            m->mapped = true;
+            r->nt->model_map_attr[model] = ac->cur;
+        }
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "schema")) {
+        schema_attribute(ac, &m->schema, &r->nt->model_schema_span[model]);
+        ac_validate_args(ac);
+    }
+    while (ac_repeated(ac, "index")) {
+        model_index(ac);
+        ac_validate_args(ac);
+    }
+    while (ac_repeated(ac, "unique")) {
+        model_unique(ac);
+        ac_validate_args(ac);
+    }
+    while (ac_repeated(ac, "fulltext")) {
+        model_fulltext(ac);
+        ac_validate_args(ac);
+    }
+    /* a field-level id must be required */
+    if (!m->ignored && ac->has_pk && ac->pk_source_field != DB_NONE &&
+        db->fields[ac->pk_source_field].arity != ARITY_REQUIRED) {
+        const DbField *f = &db->fields[ac->pk_source_field];
+        Diag *d = diag_error(r->diags, ac->pk.idx.attr->span, "the id field `%s` must be required, not %s",
+                             str_c(r->arena, f->name), f->arity == ARITY_LIST ? "a list" : "optional");
+        diag_note(r->diags, d, f->ast->type.span, "write `%s` here", str_c(r->arena, f->ast->type.name));
+    }
+    ac_end(ac);
+    flush_indexes(ac);
+}
+
+static void enum_attributes(AttrCtx *ac, uint32_t en)
+{
+    Resolver *r = ac->r;
+    DbEnum *e = &r->db->enums[en];
+    for (uint32_t i = 0; i < e->nvalues; i++) {
+        DbEnumValue *v = &r->db->enum_values[e->first_value + i];
+        ac_begin(ac, v->ast->attrs, v->ast->nattrs, false);
+        if (ac_single(ac, "map")) {
+            Str mapped;
+            if (map_attribute(ac, &mapped))
+                v->db_name = mapped;
+            ac_validate_args(ac);
+        }
+        ac_end(ac);
+    }
+    ac_begin(ac, e->ast->attrs, e->ast->nattrs, true);
+    if (ac_single(ac, "map")) {
+        Str mapped;
+        if (map_attribute(ac, &mapped)) {
+            e->db_name = mapped;
+            e->mapped = true;
+        }
+        ac_validate_args(ac);
+    }
+    if (ac_single(ac, "schema")) {
+        schema_attribute(ac, &e->schema, &r->nt->enum_schema_span[en]);
+        ac_validate_args(ac);
+    }
+    ac_end(ac);
+}
+
+/* Composite types are rejected on these providers; their attributes are still read so that
+ * unknown attributes and malformed arguments are reported as Prisma reports them. */
+static void composite_type_attributes(AttrCtx *ac, uint32_t ct)
+{
+    Resolver *r = ac->r;
+    const Block *b = r->db->composite_types[ct].ast;
+    for (uint32_t i = 0; i < b->nfields; i++) {
+        const Field *af = b->fields[i];
+        if (!af->has_type || af->legacy_colon || af->type.form != TYPEFORM_PLAIN)
+            continue;
+        ac_begin(ac, af->attrs, af->nattrs, false);
+        bool scalar = false;
+        static const char *const S[] = {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"};
+        for (unsigned k = 0; !af->type.unsupported && k < 9; k++)
+            scalar |= str_eq_cstr(af->type.name, S[k]);
+        if (scalar)
+            (void)ac_scoped(ac);
+        if (ac_single(ac, "map")) {
+            Str mapped;
+            (void)map_attribute(ac, &mapped);
+            ac_validate_args(ac);
+        }
+        if (ac_single(ac, "default")) {
+            const Arg *a;
+            DefArgStatus s = ac_default_arg(ac, "value", &a);
+            if (s != DEFARG_OK)
+                defarg_report(ac, s, a, "value");
+            else if (ac_optional(ac, "map"))
+                ac_error(ac, "a field of a composite type cannot name its default (`map:`)");
+            ac_validate_args(ac);
+        }
+        ac_end(ac);
+    }
+}
+
+void resolve_attributes(Resolver *r)
+{
+    Db *db = r->db;
+    struct DbNameTable *nt = r->nt;
+    /* the relation fields, in Prisma's order */
+    uint32_t nrel = 0;
+    for (uint32_t i = 0; i < db->nfields; i++)
+        nrel += db->fields[i].kind == DBF_RELATION;
+    nt->relfields = arena_alloc(r->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
+    for (uint32_t i = 0; i < db->nfields; i++) {
+        DbField *f = &db->fields[i];
+        if (f->kind != DBF_RELATION)
+            continue;
+        RelField *rf = &nt->relfields[nt->nrelfields];
+        rf->field = i;
+        rf->model = f->model;
+        rf->target = f->type_id;
+        nt->field_relfield[i] = nt->nrelfields++;
+    }
+
+    AttrCtx ac = {.r = r};
+    for (uint32_t i = 0; i < nt->nrelfields; i++)
+        relation_field_attributes(&ac, &nt->relfields[i]);
+
+    uint32_t model = 0, en = 0, ct = 0;
+    for (uint32_t bi = 0; bi < r->ast->nblocks; bi++) {
+        switch (r->ast->blocks[bi]->kind) {
+        case BLOCK_MODEL:
+        case BLOCK_VIEW:
+            model_attributes(&ac, model++);
+            break;
+        case BLOCK_ENUM:
+            enum_attributes(&ac, en++);
+            break;
+        case BLOCK_TYPE:
+            composite_type_attributes(&ac, ct++);
+            break;
+        default:
+            break;
+        }
+    }
+    free(ac.used);
+    free(ac.live);
+    free(ac.pidx);
+    free(ac.ifields);
+}

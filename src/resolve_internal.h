@@ -1,0 +1,171 @@
+/* Private to resolve*.c and validate*.c: the pieces of the resolved schema that only
+ * validation needs (what each relation field says, spans of arguments, name tables), and the
+ * small helpers both stages share. */
+#ifndef PRISMAC_RESOLVE_INTERNAL_H
+#define PRISMAC_RESOLVE_INTERNAL_H
+
+#include "prismac/db.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+/* ---- hash tables ------------------------------------------------------------------------ */
+
+/* Open addressing from (scope, name) to a value. Capacity is fixed when the table is made
+ * (a power of two at least twice the number of entries it will hold): no rehashing. */
+typedef struct NameEntry {
+    Str name;
+    uint32_t scope;
+    uint32_t value;     /* DB_NONE: empty slot */
+} NameEntry;
+
+typedef struct NameMap {
+    NameEntry *slots;
+    uint32_t mask;
+    uint32_t count;
+} NameMap;
+
+void namemap_init(NameMap *m, Arena *a, uint32_t expected);
+/* Inserts or replaces (Prisma's maps keep the last entry); returns the previous value or
+ * DB_NONE. */
+uint32_t namemap_put(NameMap *m, uint32_t scope, Str name, uint32_t value);
+/* Inserts only when absent; returns the existing value or DB_NONE (then it was inserted). */
+uint32_t namemap_add(NameMap *m, uint32_t scope, Str name, uint32_t value);
+uint32_t namemap_get(const NameMap *m, uint32_t scope, Str name);
+/* Increments the count stored for a key; returns the new count. */
+uint32_t namemap_count(NameMap *m, uint32_t scope, Str name);
+
+/* Scopes of the shared name table. */
+#define SCOPE_TOPS      0xFFFFFFFFu    /* models, views, enums, composite types */
+#define SCOPE_GENERATOR 0xFFFFFFFEu
+#define SCOPE_SOURCE    0xFFFFFFFDu
+#define SCOPE_CTFIELD   0x80000000u    /* | composite type id: its fields */
+
+/* What a top-level name refers to: TOP_* << 28 | id. */
+enum { TOP_MODEL = 1, TOP_ENUM = 2, TOP_COMPOSITE = 3, TOP_OTHER = 4 };
+#define TOP_KIND(v) ((v) >> 28)
+#define TOP_ID(v) ((v) & 0x0FFFFFFFu)
+
+/* ---- what resolution keeps for validation ----------------------------------------------- */
+
+/* A relation field's @relation, as written. */
+typedef struct RelField {
+    uint32_t field;                 /* in Db.fields */
+    uint32_t model, target;
+    const Attribute *attr;          /* @relation, or NULL */
+    uint32_t *fields, nfields;      /* fields: [...] (resolved scalar fields of model) */
+    uint32_t *refs, nrefs;          /* references: [...] (scalar fields of target) */
+    bool has_fields, has_refs;      /* the argument is present (even if it did not resolve) */
+    bool has_name;
+    Str name;                       /* the relation name as written */
+    DbRefAction on_delete, on_update;
+    Span on_delete_span, on_update_span;
+    Str map;
+    bool has_map;
+    bool ignored;                   /* @ignore */
+} RelField;
+
+/* A composite type's field (validation only needs to know it is there). */
+typedef struct CtField {
+    const Field *ast;
+    uint32_t type;                  /* composite type id */
+} CtField;
+
+struct DbNameTable {
+    NameMap names;                  /* tops, generators, datasources, model fields, ct fields */
+    RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
+    uint32_t nrelfields;
+    uint32_t *field_relfield;       /* Db field -> relfields index, or DB_NONE */
+    uint32_t *field_scalar;         /* Db field -> its scalar attribute visit order (unused: DB_NONE) */
+    Span *model_schema_span;        /* @@schema argument (model), valid when schema.len */
+    Span *enum_schema_span;
+    const Attribute **model_map_attr;   /* @@map of each model, or NULL */
+    uint32_t *unknown_fn_fields;    /* fields whose @default calls an unknown function, in order */
+    uint32_t nunknown_fn_fields, capunknown_fn_fields;
+    CtField *ctfields;
+    uint32_t nctfields;
+    DbProvider config_provider;     /* the datasource's provider after the config pass */
+    bool datasource_ok;             /* exactly one datasource that was read without error */
+    Span schemas_span;              /* the datasource's `schemas` value, if any */
+    bool has_schemas;
+    Span extensions_span;
+    uint32_t cap_indexes, cap_index_fields, cap_relations, cap_fk_pairs;
+};
+
+/* A note without a place of its own ("note: ..."), for hints about the error's own span. */
+void diag_hint(Diags *d, Diag *diag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- expressions ------------------------------------------------------------------------ */
+
+/* The expression as Prisma prints it (strings quoted and escaped). */
+char *expr_to_text(Arena *a, const Expr *e);
+/* "a string", "a number", "a constant", "a function call", "a list" */
+const char *expr_kind_name(const Expr *e);
+bool expr_is_call(const Expr *e, const char *name);
+/* A NUL-terminated copy of a Str, for messages. */
+char *str_c(Arena *a, Str s);
+int str_cmp(Str a, Str b);
+/* Rust's i64 parsing: an optional sign, then decimal digits only. */
+bool parse_i64(Str s, int64_t *out);
+/* Is this a PostgreSQL operator class Prisma knows (`ops: InetOps`)? */
+bool opclass_known(Str name);
+
+/* ---- the resolution passes (resolve_*.c) ------------------------------------------------- */
+
+typedef struct Resolver {
+    Db *db;
+    Ast *ast;
+    Arena *arena;
+    Diags *diags;
+    struct DbNameTable *nt;
+} Resolver;
+
+void resolve_attributes(Resolver *r);
+void resolve_relations(Resolver *r);
+void resolve_config(Resolver *r);
+
+/* Model/view field lookup by name (the last field of that name, as Prisma's table). */
+uint32_t resolve_find_field(const Db *db, uint32_t model, Str name);
+
+/* ---- validation helpers (validate*.c) ---------------------------------------------------- */
+
+typedef struct Connector Connector;
+
+typedef struct Validator {
+    Db *db;
+    Arena *arena;
+    Diags *diags;
+    const Connector *conn;
+    DbProvider provider;
+    bool relation_mode_prisma;
+    uint32_t errors_at_start;       /* diags->errors when the pipeline started */
+} Validator;
+
+bool validate_has_errors(const Validator *v);
+void validate_native_type(Validator *v, const DbField *f);
+void validate_default_contents(Validator *v, const DbField *f);
+void validate_pg_indexes(Validator *v, uint32_t model);
+void validate_relations(Validator *v, void *names);
+void validate_relation_fk_name(Validator *v, void *names, uint32_t relation);
+void validate_db_name_length(Validator *v, uint32_t model, const Attribute *attr, Str name);
+/* "named_fk", "set_null_non_nullable" */
+bool validate_connector_has(const Validator *v, const char *what);
+const char *validate_connector_name(const Validator *v);
+/* One relation field's checks inside the per-model loop; false when an ambiguity error was
+ * reported (which stops the pipeline, as in Prisma). */
+bool validate_relation_field(Validator *v, uint32_t field, void *names);
+void *validate_relation_names_build(Validator *v);
+
+/* Native type tables (validate_types.c). */
+typedef struct NativeTypeDef {
+    const char *name;
+    uint8_t required_args, optional_args;
+    uint16_t scalars;               /* bit per ScalarType */
+} NativeTypeDef;
+const NativeTypeDef *native_type_find(DbProvider provider, Str name);
+
+/* camelCase and plural of a model name, as `prisma format` names a back-relation field. */
+char *inflect_camel(Arena *a, Str name);
+char *inflect_plural(Arena *a, const char *word);
+
+#endif

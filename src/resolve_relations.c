@@ -1,0 +1,163 @@
+/* Resolution: pairing relation fields into relations, as Prisma's parser database does.
+ *
+ * Relation fields are visited in order (models in file order, fields in order). A field's
+ * opposite is the first relation field of the model it points to that points back with the
+ * same relation name (or none); in a self-relation the field is not its own opposite. Each
+ * relation is created once, at the field that owns it:
+ *   list + list                     implicit m:n, at the field of model A (by model name; in a
+ *                                   self-relation by field name)
+ *   required + optional             1:1 at the required side
+ *   required + required, optional + optional without `fields`
+ *                                   1:1 at the first of [model name, field name]
+ *   optional with `fields` + optional
+ *                                   1:1 at the side with `fields`
+ *   single + list                   1:n at the single side
+ *   single, no opposite             1:1 when its `fields` are exactly a unique index of its
+ *                                   model (same order; @id does not count), else 1:n
+ *   list, no opposite               1:n known only from its back side
+ * Nothing is reported here; validation judges the result. */
+#include "resolve_internal.h"
+
+#include <string.h>
+
+/* Key of the opposite lookup: the model a relation field points to, and its name. */
+static Str opposite_key(Arena *a, uint32_t target, const RelField *rf)
+{
+    uint32_t len = 5 + (rf->has_name ? rf->name.len : 0);
+    char *k = arena_alloc_raw(a, len);
+    memcpy(k, &target, 4);
+    k[4] = rf->has_name ? 'N' : 'U';
+    if (rf->has_name && rf->name.len)
+        memcpy(k + 5, rf->name.ptr, rf->name.len);
+    return (Str){k, len};
+}
+
+static int tuple_cmp(Str m1, Str f1, Str m2, Str f2)
+{
+    int c = str_cmp(m1, m2);
+    return c ? c : str_cmp(f1, f2);
+}
+
+static bool fields_are_unique(const Db *db, const RelField *rf)
+{
+    const DbModel *m = &db->models[rf->model];
+    for (uint32_t i = 0; i < m->nindexes; i++) {
+        const DbIndex *idx = &db->indexes[m->first_index + i];
+        if (idx->kind != DBIDX_UNIQUE || idx->nfields != rf->nfields)
+            continue;
+        bool same = true;
+        for (uint32_t j = 0; j < idx->nfields && same; j++)
+            same = db->index_fields[idx->first_field + j].field == rf->fields[j];
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+void resolve_relations(Resolver *r)
+{
+    Db *db = r->db;
+    struct DbNameTable *nt = r->nt;
+    uint32_t n = nt->nrelfields;
+    if (n == 0)
+        return;
+    NameMap first;
+    namemap_init(&first, r->arena, n);
+    uint32_t *next = arena_alloc_raw(r->arena, (size_t)n * sizeof *next);
+    uint32_t *last = arena_alloc_raw(r->arena, (size_t)n * sizeof *last);
+    Str *keys = arena_alloc_raw(r->arena, (size_t)n * sizeof *keys);
+    /* chains of relation fields with the same (model, target, name), in order */
+    for (uint32_t i = 0; i < n; i++) {
+        RelField *rf = &nt->relfields[i];
+        next[i] = DB_NONE;
+        keys[i] = opposite_key(r->arena, rf->target, rf);
+        uint32_t head = namemap_add(&first, rf->model, keys[i], i);
+        if (head == DB_NONE)
+            last[i] = i;
+        else {
+            next[last[head]] = i;
+            last[head] = i;
+        }
+    }
+
+    for (uint32_t i = 0; i < n; i++) {
+        RelField *rf = &nt->relfields[i];
+        const DbField *f = &db->fields[rf->field];
+        const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
+        bool self = rf->model == rf->target;
+        /* the opposite: the first field of the target pointing back with the same name */
+        Str back_key = opposite_key(r->arena, rf->model, rf);
+        uint32_t opp = namemap_get(&first, rf->target, back_key);
+        while (opp != DB_NONE && self && opp == i)
+            opp = next[opp];
+        const RelField *orf = opp != DB_NONE ? &nt->relfields[opp] : NULL;
+        const DbField *of = orf ? &db->fields[orf->field] : NULL;
+
+        DbRelation rel = {.model_a = rf->model, .model_b = rf->target, .field_a = rf->field,
+                          .field_b = of ? orf->field : DB_NONE, .name = rf->has_name ? rf->name : (Str){0}};
+        bool back_only = false;
+        if (f->arity == ARITY_LIST) {
+            if (of && of->arity == ARITY_LIST) {
+                if (str_cmp(m->name, tm->name) > 0)
+                    continue;
+                if (self && str_cmp(f->name, of->name) > 0)
+                    continue;
+                rel.kind = DBREL_MANY_TO_MANY;
+                rel.embedded = rf->has_fields || orf->has_fields;
+            } else if (of) {
+                continue;       /* 1:n: created at the single side */
+            } else {
+                rel.kind = DBREL_ONE_TO_MANY;
+                back_only = true;
+            }
+        } else if (of) {
+            if (of->arity == ARITY_LIST) {
+                rel.kind = DBREL_ONE_TO_MANY;
+            } else if (f->arity == ARITY_REQUIRED && of->arity == ARITY_OPTIONAL) {
+                rel.kind = DBREL_ONE_TO_ONE;
+            } else if (f->arity == ARITY_REQUIRED) {
+                if (tuple_cmp(m->name, f->name, tm->name, of->name) > 0)
+                    continue;
+                rel.kind = DBREL_ONE_TO_ONE;
+            } else if (of->arity == ARITY_REQUIRED) {
+                continue;       /* the required side owns it */
+            } else if (rf->has_fields) {
+                rel.kind = DBREL_ONE_TO_ONE;
+            } else if (!orf->has_fields) {
+                if (tuple_cmp(m->name, f->name, tm->name, of->name) > 0)
+                    continue;
+                rel.kind = DBREL_ONE_TO_ONE;
+            } else {
+                continue;       /* the opposite side has `fields`: it owns the relation */
+            }
+        } else {
+            rel.kind = rf->has_fields && fields_are_unique(db, rf) ? DBREL_ONE_TO_ONE : DBREL_ONE_TO_MANY;
+        }
+
+        if (back_only) {
+            rel.model_a = rf->target;
+            rel.model_b = rf->model;
+            rel.field_a = DB_NONE;
+            rel.field_b = rf->field;
+        } else if (rel.kind != DBREL_MANY_TO_MANY) {
+            rel.first_fk = db->nfk_pairs;
+            uint32_t pairs = rf->nfields < rf->nrefs ? rf->nfields : rf->nrefs;
+            for (uint32_t k = 0; k < pairs; k++) {
+                DbFkPair p = {rf->fields[k], rf->refs[k]};
+                ARENA_PUSH(r->arena, db->fk_pairs, db->nfk_pairs, nt->cap_fk_pairs, p);
+            }
+            rel.nfk = pairs;
+            rel.on_delete = rf->on_delete;
+            rel.on_update = rf->on_update;
+            rel.map = rf->map;
+            rel.attr = rf->attr;
+        } else {
+            rel.attr = rf->attr;
+        }
+        uint32_t id = db->nrelations;
+        ARENA_PUSH(r->arena, db->relations, db->nrelations, nt->cap_relations, rel);
+        db->fields[rf->field].relation = id;
+        if (of)
+            db->fields[orf->field].relation = id;
+    }
+}

@@ -1,0 +1,799 @@
+/* Validation: the rules `prisma validate` applies once the schema resolved without error, for
+ * the provider's capabilities (Prisma's validation pipeline, in its order):
+ *   composite types, unknown default functions, the datasource, table names, then each model
+ *   (models first, then views): unique criteria, keys, @@schema, indexes of the provider,
+ *   autoincrement, each scalar field (lists, native types, default values), each relation field
+ *   (an ambiguous relation stops everything), each index; then enums; then each relation.
+ * The relation checks are in validate_relations.c; native types, default values and
+ * PostgreSQL's index rules in validate_types.c. */
+#include "resolve_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- providers ----------------------------------------------------------------------------- */
+
+enum {
+    CAP_SCALAR_LISTS = 1u << 0,
+    CAP_JSON = 1u << 1,
+    CAP_JSON_LISTS = 1u << 2,
+    CAP_ENUMS = 1u << 3,
+    CAP_DECIMAL = 1u << 4,
+    CAP_NAMED_PK = 1u << 5,
+    CAP_NAMED_FK = 1u << 6,
+    CAP_MULTI_SCHEMA = 1u << 7,
+    CAP_AUTOINC_NON_ID = 1u << 8,
+    CAP_AUTOINC_MULTIPLE = 1u << 9,
+    CAP_AUTOINC_NON_INDEXED = 1u << 10,
+    CAP_SET_NULL_NON_NULLABLE = 1u << 11,   /* with foreign keys */
+    CAP_ALL_INDEX_TYPES = 1u << 12,         /* BTree, Hash, Gist, Gin, SpGist, Brin */
+};
+
+/* Constraint-name namespaces (Prisma's ConstraintScope). */
+enum {
+    SCOPE_GLOBAL_KEY_INDEX = 1,             /* SQLite: indexes and uniques, whole schema */
+    SCOPE_GLOBAL_PK_KEY_INDEX = 2,          /* PostgreSQL: pk, indexes, uniques, per schema */
+    SCOPE_MODEL_PK_KEY_INDEX_FK = 3,        /* PostgreSQL: pk, indexes, uniques, fks, per table */
+};
+
+struct Connector {
+    const char *name;           /* as messages name it */
+    DbProvider provider;
+    uint32_t caps;
+    uint32_t max_ident;         /* bytes; 0 = no limit */
+    uint8_t scopes[2];
+};
+
+static const Connector CONN_POSTGRES = {
+    "PostgreSQL", PROVIDER_POSTGRESQL,
+    CAP_SCALAR_LISTS | CAP_JSON | CAP_JSON_LISTS | CAP_ENUMS | CAP_DECIMAL | CAP_NAMED_PK | CAP_NAMED_FK |
+        CAP_MULTI_SCHEMA | CAP_AUTOINC_NON_ID | CAP_AUTOINC_MULTIPLE | CAP_AUTOINC_NON_INDEXED |
+        CAP_SET_NULL_NON_NULLABLE | CAP_ALL_INDEX_TYPES,
+    63, {SCOPE_GLOBAL_PK_KEY_INDEX, SCOPE_MODEL_PK_KEY_INDEX_FK}};
+
+static const Connector CONN_SQLITE = {"SQLite", PROVIDER_SQLITE, CAP_JSON | CAP_ENUMS | CAP_DECIMAL, 10000,
+                                      {SCOPE_GLOBAL_KEY_INDEX, 0}};
+
+/* No datasource: Prisma's empty connector. */
+static const Connector CONN_NONE = {"the default connector (no datasource)", PROVIDER_NONE, CAP_JSON | CAP_ENUMS, 0,
+                                    {0, 0}};
+
+static bool has_cap(const Validator *v, uint32_t cap)
+{
+    return (v->conn->caps & cap) != 0;
+}
+
+bool validate_has_errors(const Validator *v)
+{
+    return v->diags->errors > v->errors_at_start;
+}
+
+#define S(x) str_c(v->arena, (x))
+
+/* ---- constraint names ---------------------------------------------------------------------- */
+
+/* Prisma's default names, truncated to the provider's identifier limit at a UTF-8 boundary. */
+static Str truncated(Validator *v, const char *s, size_t len, uint32_t room, const char *suffix)
+{
+    if (v->conn->max_ident && len >= room) {
+        len = room;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    char *out = arena_sprintf(v->arena, "%.*s%s", (int)len, s, suffix);
+    return (Str){out, (uint32_t)strlen(out)};
+}
+
+static Str joined_name(Validator *v, Str table, const Str *cols, uint32_t n, const char *suffix)
+{
+    size_t len = table.len + 1;
+    for (uint32_t i = 0; i < n; i++)
+        len += cols[i].len + (i ? 1 : 0);
+    char *buf = arena_alloc_raw(v->arena, len + 1);
+    char *p = buf;
+    memcpy(p, table.ptr, table.len);
+    p += table.len;
+    *p++ = '_';
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = '_';
+        memcpy(p, cols[i].ptr, cols[i].len);
+        p += cols[i].len;
+    }
+    *p = '\0';
+    uint32_t room = v->conn->max_ident ? v->conn->max_ident - (uint32_t)strlen(suffix) : 0;
+    return truncated(v, buf, len, room, suffix);
+}
+
+static Str index_constraint_name(Validator *v, const DbIndex *idx)
+{
+    if (idx->map.len)
+        return idx->map;
+    const Db *db = v->db;
+    Str cols[64];
+    uint32_t n = idx->nfields < 64 ? idx->nfields : 64;
+    for (uint32_t i = 0; i < n; i++)
+        cols[i] = db->fields[db->index_fields[idx->first_field + i].field].db_name;
+    return joined_name(v, db->models[idx->model].db_name, cols, n,
+                       idx->kind == DBIDX_UNIQUE ? "_key" : idx->kind == DBIDX_PRIMARY ? "_pkey" : "_idx");
+}
+
+/* NULL-able: providers without named primary keys have no pk name. */
+static bool pk_constraint_name(Validator *v, const DbModel *m, Str *out)
+{
+    if (!has_cap(v, CAP_NAMED_PK) || m->pk == DB_NONE)
+        return false;
+    const DbIndex *pk = &v->db->indexes[m->pk];
+    if (pk->map.len) {
+        *out = pk->map;
+        return true;
+    }
+    uint32_t room = v->conn->max_ident ? v->conn->max_ident - 5 : 0;
+    *out = truncated(v, m->db_name.ptr, m->db_name.len, room, "_pkey");
+    return true;
+}
+
+static Str fk_constraint_name(Validator *v, const DbRelation *rel)
+{
+    if (rel->map.len)
+        return rel->map;
+    const Db *db = v->db;
+    Str cols[64];
+    uint32_t n = rel->nfk < 64 ? rel->nfk : 64;
+    for (uint32_t i = 0; i < n; i++)
+        cols[i] = db->fields[db->fk_pairs[rel->first_fk + i].field].db_name;
+    return joined_name(v, db->models[rel->model_a].db_name, cols, n, "_fkey");
+}
+
+/* The names of the schema that must be unique in some namespace. */
+typedef struct Names {
+    NameMap counts;             /* namespace key -> occurrences */
+    NameMap relation_names;     /* (model, related model, relation name) -> count */
+    Str *field_relname;         /* per Db field (relation fields): relation name for ambiguity */
+} Names;
+
+static Str ns_key(Validator *v, uint8_t scope, Str schema, Str name)
+{
+    uint32_t len = 2 + schema.len + 1 + name.len;
+    char *k = arena_alloc_raw(v->arena, len);
+    k[0] = (char)scope;
+    k[1] = 'g';
+    if (schema.len)
+        memcpy(k + 2, schema.ptr, schema.len);
+    k[2 + schema.len] = '\0';
+    if (name.len)
+        memcpy(k + 3 + schema.len, name.ptr, name.len);
+    return (Str){k, len};
+}
+
+static Str ns_local_key(Validator *v, uint8_t scope, Str name)
+{
+    uint32_t len = 2 + name.len;
+    char *k = arena_alloc_raw(v->arena, len);
+    k[0] = (char)scope;
+    k[1] = 'l';
+    if (name.len)
+        memcpy(k + 2, name.ptr, name.len);
+    return (Str){k, len};
+}
+
+#define NS_GLOBAL 0xFFFFFFF0u
+#define NS_CUSTOM 0x40000000u   /* | model: client names of @@id / @@unique */
+
+static bool conn_has_scope(const Validator *v, uint8_t s)
+{
+    return v->conn->scopes[0] == s || v->conn->scopes[1] == s;
+}
+
+/* Inline relations a model holds, as Prisma's relations_from() lists them: the model whose
+ * field created the relation. */
+static uint32_t relation_owner(const DbRelation *rel)
+{
+    return rel->field_a != DB_NONE ? rel->model_a : rel->model_b;
+}
+
+static void names_build(Validator *v, Names *nm)
+{
+    Db *db = v->db;
+    uint32_t expect = db->nindexes * 3 + db->nrelations * 2 + db->nmodels * 4 + 16;
+    namemap_init(&nm->counts, v->arena, expect);
+    for (uint32_t s = 0; s < 2; s++) {
+        uint8_t scope = v->conn->scopes[s];
+        if (!scope)
+            continue;
+        bool pks = scope == SCOPE_GLOBAL_PK_KEY_INDEX || scope == SCOPE_MODEL_PK_KEY_INDEX_FK;
+        bool global = scope != SCOPE_MODEL_PK_KEY_INDEX_FK;
+        for (uint32_t m = 0; m < db->nmodels; m++) {
+            const DbModel *dm = &db->models[m];
+            Str name;
+            if (pks && pk_constraint_name(v, dm, &name)) {
+                if (global)
+                    namemap_count(&nm->counts, NS_GLOBAL, ns_key(v, scope, dm->schema, name));
+                else
+                    namemap_count(&nm->counts, m, ns_local_key(v, scope, name));
+            }
+            for (uint32_t i = 0; i < dm->nindexes; i++) {
+                name = index_constraint_name(v, &db->indexes[dm->first_index + i]);
+                if (global)
+                    namemap_count(&nm->counts, NS_GLOBAL, ns_key(v, scope, dm->schema, name));
+                else
+                    namemap_count(&nm->counts, m, ns_local_key(v, scope, name));
+            }
+        }
+        if (scope == SCOPE_MODEL_PK_KEY_INDEX_FK)
+            for (uint32_t i = 0; i < db->nrelations; i++) {
+                const DbRelation *rel = &db->relations[i];
+                if (rel->kind == DBREL_MANY_TO_MANY || db->models[relation_owner(rel)].is_view)
+                    continue;
+                namemap_count(&nm->counts, relation_owner(rel), ns_local_key(v, scope, fk_constraint_name(v, rel)));
+            }
+    }
+    /* client names of @@id and @@unique, per model */
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        const DbModel *dm = &db->models[m];
+        if (dm->pk != DB_NONE && db->indexes[dm->pk].name.len)
+            namemap_count(&nm->counts, NS_CUSTOM | m, db->indexes[dm->pk].name);
+        for (uint32_t i = 0; i < dm->nindexes; i++)
+            if (db->indexes[dm->first_index + i].name.len)
+                namemap_count(&nm->counts, NS_CUSTOM | m, db->indexes[dm->first_index + i].name);
+    }
+}
+
+static const char *scope_description(Validator *v, uint8_t scope, Str model)
+{
+    switch (scope) {
+    case SCOPE_GLOBAL_KEY_INDEX: return "the whole database (indexes and unique constraints)";
+    case SCOPE_GLOBAL_PK_KEY_INDEX: return "its schema (primary keys, indexes and unique constraints)";
+    case SCOPE_MODEL_PK_KEY_INDEX_FK:
+        return arena_sprintf(v->arena, "the table of model `%s` (primary key, indexes, unique constraints and foreign keys)",
+                             S(model));
+    }
+    return "?";
+}
+
+typedef enum { CN_INDEX, CN_RELATION, CN_PK } ConstraintKind;
+
+/* The namespaces a name of this kind is checked in, in Prisma's order (global ones first). */
+static void constraint_violations(Validator *v, Names *nm, uint32_t model, ConstraintKind kind, Str name,
+                                  const char *attr, Span span)
+{
+    static const uint8_t INDEX_SCOPES[] = {SCOPE_GLOBAL_KEY_INDEX, SCOPE_GLOBAL_PK_KEY_INDEX};
+    static const uint8_t REL_SCOPES[] = {SCOPE_MODEL_PK_KEY_INDEX_FK};
+    static const uint8_t PK_SCOPES[] = {SCOPE_GLOBAL_PK_KEY_INDEX, SCOPE_MODEL_PK_KEY_INDEX_FK};
+    const uint8_t *scopes = kind == CN_INDEX ? INDEX_SCOPES : kind == CN_RELATION ? REL_SCOPES : PK_SCOPES;
+    unsigned n = kind == CN_INDEX ? 2 : kind == CN_RELATION ? 1 : 2;
+    const DbModel *m = &v->db->models[model];
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < n; i++) {
+            uint8_t s = scopes[i];
+            bool global = s != SCOPE_MODEL_PK_KEY_INDEX_FK;
+            if (global != (pass == 0) || !conn_has_scope(v, s))
+                continue;
+            uint32_t c = global ? namemap_get(&nm->counts, NS_GLOBAL, ns_key(v, s, m->schema, name))
+                                : namemap_get(&nm->counts, model, ns_local_key(v, s, name));
+            if (c != DB_NONE && c > 1) {
+                Diag *d = diag_error(v->diags, span, "the constraint name `%s` of `%s` is used more than once in %s",
+                                     S(name), attr, scope_description(v, s, m->name));
+                diag_hint(v->diags, d, "give it another name with the `map` argument");
+            }
+        }
+}
+
+static bool custom_name_taken(Names *nm, uint32_t model, Str name)
+{
+    uint32_t c = namemap_get(&nm->counts, NS_CUSTOM | model, name);
+    return c != DB_NONE && c > 1;
+}
+
+static Span arg_span_or(const Attribute *a, const char *name, Span fallback)
+{
+    const Arg *arg = a && a->args ? ast_arg_find(a->args, name) : NULL;
+    return arg ? arg->span : fallback;
+}
+
+/* A name longer than the provider allows. */
+static void db_name_length(Validator *v, const DbModel *m, const Attribute *attr, Str name)
+{
+    if (!name.len || !v->conn->max_ident || name.len <= v->conn->max_ident)
+        return;
+    Diag *d = diag_error(v->diags, attr->span, "the name `%s` given to `%s%.*s` in model `%s` is %u bytes long; %s allows %u",
+                         S(name), attr->is_block ? "@@" : "@", (int)attr->name.len, attr->name.ptr, S(m->name), name.len,
+                         v->conn->name, v->conn->max_ident);
+    (void)d;
+}
+
+/* ---- pipeline steps ------------------------------------------------------------------------ */
+
+static void composite_types(Validator *v)
+{
+    for (uint32_t i = 0; i < v->db->ncomposite_types; i++) {
+        const DbCompositeType *ct = &v->db->composite_types[i];
+        Diag *d = diag_error(v->diags, ct->ast->span, "composite types are not supported on %s: `type %s` is for MongoDB",
+                             v->conn->name, S(ct->name));
+        diag_note(v->diags, d, ct->ast->name_span, "use a model with a relation, or a Json field");
+    }
+}
+
+static void unknown_default_functions(Validator *v)
+{
+    struct DbNameTable *nt = v->db->names;
+    for (uint32_t i = 0; i < nt->nunknown_fn_fields; i++) {
+        const DbField *f = &v->db->fields[nt->unknown_fn_fields[i]];
+        const Expr *e = f->def.expr;
+        Diag *d = diag_error(v->diags, e->span, "unknown function `%s()` in `@default`", S(e->text));
+        diag_note(v->diags, d, e->span,
+                  "the functions are autoincrement(), now(), uuid(), cuid(), nanoid(), ulid() and dbgenerated(\"...\")");
+    }
+}
+
+static void datasource_checks(Validator *v)
+{
+    const DbDatasource *ds = v->db->datasource;
+    struct DbNameTable *nt = v->db->names;
+    if (!ds)
+        return;
+    if (nt->has_schemas && !has_cap(v, CAP_MULTI_SCHEMA))
+        diag_error(v->diags, nt->schemas_span, "`schemas` is not supported on %s", v->conn->name);
+    if (v->provider == PROVIDER_POSTGRESQL && ds->has_extensions) {
+        if (!db_preview_feature(v->db, "postgresqlExtensions")) {
+            Diag *d = diag_error(v->diags, nt->extensions_span, "`extensions` needs the `postgresqlExtensions` preview feature");
+            diag_hint(v->diags, d, "add \"postgresqlExtensions\" to `previewFeatures` in the generator block");
+        } else {
+            for (uint32_t i = 0; i < ds->nextensions; i++) {
+                Str n = ds->extension_info[i].name;
+                if (n.len && n.ptr[0] >= '0' && n.ptr[0] <= '9')
+                    diag_error(v->diags, ds->extension_info[i].span, "the name of an extension must not start with a digit");
+                else if (memchr(n.ptr, '-', n.len))
+                    diag_error(v->diags, ds->extension_info[i].span, "`-` is not allowed in extension names");
+            }
+        }
+    }
+}
+
+/* Two models (or views) with the same table name in the same schema. */
+static void table_name_clashes(Validator *v)
+{
+    Db *db = v->db;
+    NameMap seen;
+    namemap_init(&seen, v->arena, db->nmodels);
+    for (int views = 0; views < 2; views++)
+        for (uint32_t m = 0; m < db->nmodels; m++) {
+            const DbModel *dm = &db->models[m];
+            if (dm->is_view != (views == 1))
+                continue;
+            Str key = ns_key(v, 0, dm->schema, dm->db_name);
+            uint32_t prev = namemap_put(&seen, 0, key, m);
+            if (prev == DB_NONE)
+                continue;
+            const DbModel *pm = &db->models[prev];
+            const Attribute *map = dm->mapped ? db->names->model_map_attr[m] : db->names->model_map_attr[prev];
+            Span span = map ? map->span : dm->ast->name_span;
+            Diag *d = diag_error(v->diags, span, "the %s `%s` and the %s `%s` both use the table `%s`",
+                                 pm->is_view ? "view" : "model", S(pm->name), dm->is_view ? "view" : "model", S(dm->name),
+                                 S(dm->db_name));
+            diag_note(v->diags, d, dm->mapped ? pm->ast->name_span : dm->ast->name_span,
+                      "give one of them another table name with `@@map`");
+        }
+}
+
+static bool field_required(const DbField *f)
+{
+    return f->arity != ARITY_OPTIONAL;
+}
+
+static void strict_unique_criteria(Validator *v, uint32_t model)
+{
+    Db *db = v->db;
+    const DbModel *m = &db->models[model];
+    if (m->ignored || m->is_view)
+        return;
+    char *loose = NULL;
+    for (uint32_t k = 0; k <= m->nindexes; k++) {
+        const DbIndex *idx;
+        if (k == 0) {
+            if (m->pk == DB_NONE)
+                continue;
+            idx = &db->indexes[m->pk];
+        } else {
+            idx = &db->indexes[m->first_index + k - 1];
+            if (idx->kind != DBIDX_UNIQUE)
+                continue;
+        }
+        bool strict = true;
+        char *list = NULL;
+        for (uint32_t i = 0; i < idx->nfields; i++) {
+            const DbField *f = &db->fields[db->index_fields[idx->first_field + i].field];
+            if (!field_required(f) || f->kind == DBF_UNSUPPORTED)
+                strict = false;
+            list = list ? arena_sprintf(v->arena, "%s, %s", list, S(f->name)) : S(f->name);
+        }
+        if (strict)
+            return;
+        loose = loose ? arena_sprintf(v->arena, "%s; (%s)", loose, list ? list : "")
+                      : arena_sprintf(v->arena, "(%s)", list ? list : "");
+    }
+    Diag *d = diag_error(v->diags, m->ast->span,
+                         "model `%s` has no unique criterion of required fields: mark a field `@id` or `@unique`, or "
+                         "add `@@id([...])` or `@@unique([...])`",
+                         S(m->name));
+    if (loose)
+        diag_note(v->diags, d, m->ast->name_span,
+                  "these do not count, as they hold optional or `Unsupported` fields: %s", loose);
+}
+
+static void primary_key_checks(Validator *v, Names *nm, uint32_t model)
+{
+    Db *db = v->db;
+    const DbModel *m = &db->models[model];
+    if (m->pk == DB_NONE)
+        return;
+    const DbIndex *pk = &db->indexes[m->pk];
+    const char *attr = pk->field_level ? "@id" : "@@id";
+    Str name;
+    if (pk_constraint_name(v, m, &name)) {
+        db_name_length(v, m, pk->attr, pk->map);
+        constraint_violations(v, nm, model, CN_PK, name, attr, arg_span_or(pk->attr, "map", pk->attr->span));
+    }
+    if (pk->name.len && custom_name_taken(nm, model, pk->name))
+        diag_error(v->diags, arg_span_or(pk->attr, "name", pk->attr->span),
+                   "the name `%s` of `%s` is used by another key of model `%s`: the `name` arguments must differ",
+                   S(pk->name), attr, S(m->name));
+    if (pk->nfields == 0)
+        diag_error(v->diags, pk->attr->span, "`@@id([])` lists no field: an id needs at least one");
+    if (pk->nfields > 1) {
+        /* the client name of a compound id: fields joined with `_` */
+        size_t len = 0;
+        for (uint32_t i = 0; i < pk->nfields; i++)
+            len += db->fields[db->index_fields[pk->first_field + i].field].name.len + 1;
+        char *cn = arena_alloc_raw(v->arena, len + 1), *p = cn;
+        for (uint32_t i = 0; i < pk->nfields; i++) {
+            Str fn = db->fields[db->index_fields[pk->first_field + i].field].name;
+            if (i)
+                *p++ = '_';
+            memcpy(p, fn.ptr, fn.len);
+            p += fn.len;
+        }
+        *p = '\0';
+        Str cname = {cn, (uint32_t)(p - cn)};
+        for (uint32_t i = 0; i < m->nfields; i++) {
+            const DbField *f = &db->fields[m->first_field + i];
+            if (f->kind != DBF_RELATION && f->kind != DBF_ERROR && str_eq(f->name, cname)) {
+                Diag *d = diag_error(v->diags, pk->attr->span,
+                                     "the field `%s` has the name the client gives this `@@id`", cn);
+                diag_hint(v->diags, d, "give the id another name: `@@id([...], name: \"...\")`");
+                break;
+            }
+        }
+    }
+    if (pk->map.len && !has_cap(v, CAP_NAMED_PK)) {
+        Diag *d = diag_error(v->diags, m->ast->span, "%s cannot name a primary key (`map:` on `%s` of model `%s`)",
+                             v->conn->name, attr, S(m->name));
+        diag_note(v->diags, d, arg_span_or(pk->attr, "map", pk->attr->span), "remove the `map` argument");
+    }
+    bool length = false, sort = false;
+    for (uint32_t i = 0; i < pk->nfields; i++) {
+        length |= db->index_fields[pk->first_field + i].length >= 0;
+        sort |= db->index_fields[pk->first_field + i].sort != SORT_DEFAULT;
+    }
+    if (length)
+        diag_error(v->diags, pk->attr->span, "`length` is not supported in a primary key on %s", v->conn->name);
+    if (sort)
+        diag_error(v->diags, pk->attr->span, "`sort` is not supported in a primary key on %s", v->conn->name);
+}
+
+static void schema_attribute_checks(Validator *v, Str schema, Span span, const Block *block, const char *what)
+{
+    const DbDatasource *ds = v->db->datasource;
+    if (schema.len) {
+        if (!has_cap(v, CAP_MULTI_SCHEMA) && v->db->names->has_schemas)
+            return;     /* `schemas` itself was reported */
+        if (!has_cap(v, CAP_MULTI_SCHEMA)) {
+            diag_error(v->diags, span, "`@@schema` is not supported on %s", v->conn->name);
+            return;
+        }
+        bool found = false;
+        for (uint32_t i = 0; ds && i < ds->nschemas; i++)
+            found |= str_eq(ds->schemas[i], schema);
+        if (!found) {
+            Diag *d = diag_error(v->diags, span, "the schema \"%s\" is not listed in the datasource's `schemas`", S(schema));
+            diag_hint(v->diags, d, "add it to `schemas = [...]` in the datasource block");
+        }
+        return;
+    }
+    if (has_cap(v, CAP_MULTI_SCHEMA) && ds && v->db->names->has_schemas) {
+        Diag *d = diag_error(v->diags, block->span, "the %s `%s` needs an `@@schema` attribute: the datasource lists `schemas`",
+                             what, S(block->name));
+        diag_note(v->diags, d, block->name_span, "add `@@schema(\"...\")` with one of the datasource's schemas");
+    }
+}
+
+static bool field_is_first_of_index(const Db *db, const DbModel *m, uint32_t field)
+{
+    if (m->pk != DB_NONE && db->indexes[m->pk].nfields &&
+        db->index_fields[db->indexes[m->pk].first_field].field == field)
+        return true;
+    for (uint32_t i = 0; i < m->nindexes; i++) {
+        const DbIndex *idx = &db->indexes[m->first_index + i];
+        if (idx->nfields && db->index_fields[idx->first_field].field == field)
+            return true;
+    }
+    return false;
+}
+
+static void autoincrement_checks(Validator *v, uint32_t model)
+{
+    Db *db = v->db;
+    const DbModel *m = &db->models[model];
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < m->nfields; i++)
+        count += db->fields[m->first_field + i].def.kind == DBDEF_AUTOINCREMENT;
+    if (!count)
+        return;
+    if (!has_cap(v, CAP_AUTOINC_MULTIPLE) && count > 1)
+        diag_error(v->diags, m->ast->span, "model `%s` has %u `autoincrement()` fields; %s allows one per table",
+                   S(m->name), count, v->conn->name);
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        uint32_t fid = m->first_field + i;
+        const DbField *f = &db->fields[fid];
+        if (f->def.kind != DBDEF_AUTOINCREMENT)
+            continue;
+        bool single_pk = m->pk != DB_NONE && db->indexes[m->pk].nfields == 1 &&
+                         db->index_fields[db->indexes[m->pk].first_field].field == fid;
+        if (!has_cap(v, CAP_AUTOINC_NON_ID) && !single_pk) {
+            Diag *d = diag_error(v->diags, f->ast->span, "`autoincrement()` on `%s`, which is not the `@id` of the model: %s "
+                                 "only autoincrements a single-field id", S(f->name), v->conn->name);
+            (void)d;
+        }
+        if (!has_cap(v, CAP_AUTOINC_NON_INDEXED) && !field_is_first_of_index(db, m, fid))
+            diag_error(v->diags, f->ast->span, "`autoincrement()` on `%s`, which does not start an index: %s needs an "
+                       "autoincrement column to be indexed", S(f->name), v->conn->name);
+    }
+}
+
+static void clustering_check(Validator *v, const DbIndex *idx, const char *attr)
+{
+    if (idx->clustered >= 0)
+        diag_error(v->diags, idx->attr->span, "`clustered` (on `%s`) is not supported on %s", attr, v->conn->name);
+}
+
+static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid)
+{
+    Db *db = v->db;
+    const DbField *f = &db->fields[fid];
+    const DbModel *m = &db->models[f->model];
+    const char *container = m->is_view ? "view" : "model";
+    if (f->kind == DBF_SCALAR && f->scalar == SCALAR_JSON) {
+        if (!has_cap(v, CAP_JSON))
+            diag_error(v->diags, f->ast->span, "%s has no Json type (field `%s`)", v->conn->name, S(f->name));
+        if (f->arity == ARITY_LIST && !has_cap(v, CAP_JSON_LISTS))
+            diag_error(v->diags, f->ast->span, "`%s` is a list of Json, which %s does not support", S(f->name), v->conn->name);
+    }
+    if (f->kind == DBF_SCALAR && f->scalar == SCALAR_DECIMAL && !has_cap(v, CAP_DECIMAL))
+        diag_error(v->diags, f->ast->span, "%s has no Decimal type (field `%s` of %s `%s`)", v->conn->name, S(f->name),
+                   container, S(m->name));
+    if (f->arity == ARITY_LIST && !has_cap(v, CAP_SCALAR_LISTS)) {
+        Diag *d = diag_error(v->diags, f->ast->span, "the field `%s` of %s `%s` cannot be a list: %s has no lists of scalar values",
+                             S(f->name), container, S(m->name), v->conn->name);
+        diag_note(v->diags, d, f->ast->type.span, "use a related model, or a Json field");
+    }
+    /* the client names of @@id and @@unique must not be field names */
+    const DbIndex *pk = m->pk != DB_NONE ? &db->indexes[m->pk] : NULL;
+    for (uint32_t i = 0; i < m->nindexes; i++) {
+        const DbIndex *idx = &db->indexes[m->first_index + i];
+        if (idx->kind == DBIDX_UNIQUE && idx->name.len && str_eq(idx->name, f->name)) {
+            diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@unique` in %s `%s` is also a field's name",
+                       S(f->name), container, S(m->name));
+            break;
+        }
+    }
+    if (pk && pk->name.len && str_eq(pk->name, f->name))
+        diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@id` in %s `%s` is also a field's name", S(f->name),
+                   container, S(m->name));
+    (void)nm;
+    validate_native_type(v, f);
+    if (f->def.kind != DBDEF_NONE && f->def.map.len) {
+        Diag *d = diag_error(v->diags, f->def.attr->span, "%s cannot name a default value (`map:` in `@default`)", v->conn->name);
+        diag_note(v->diags, d, arg_span_or(f->def.attr, "map", f->def.attr->span), "remove the `map` argument");
+        db_name_length(v, m, f->def.attr, f->def.map);
+    }
+    validate_default_contents(v, f);
+    if (f->def.kind == DBDEF_AUTO)
+        diag_error(v->diags, f->def.expr->span, "`auto()` is for MongoDB; %s does not support it", v->conn->name);
+}
+
+static void index_checks(Validator *v, Names *nm, uint32_t model, uint32_t index)
+{
+    Db *db = v->db;
+    const DbModel *m = &db->models[model];
+    const DbIndex *idx = &db->indexes[index];
+    const char *attr = idx->kind == DBIDX_NORMAL ? "@@index"
+                       : idx->kind == DBIDX_FULLTEXT ? "@@fulltext"
+                       : idx->field_level            ? "@unique"
+                                                     : "@@unique";
+    if (idx->nfields == 0)
+        diag_error(v->diags, idx->attr->span, "`%s([])` lists no field: an index needs at least one", attr);
+    Str name = index_constraint_name(v, idx);
+    Span span = arg_span_or(idx->attr, "map", arg_span_or(idx->attr, "name", idx->attr->span));
+    constraint_violations(v, nm, model, CN_INDEX, name, attr, span);
+    if (idx->kind == DBIDX_UNIQUE && idx->nfields > 1) {
+        size_t len = 0;
+        for (uint32_t i = 0; i < idx->nfields; i++)
+            len += db->fields[db->index_fields[idx->first_field + i].field].name.len + 1;
+        char *cn = arena_alloc_raw(v->arena, len + 1), *p = cn;
+        for (uint32_t i = 0; i < idx->nfields; i++) {
+            Str fn = db->fields[db->index_fields[idx->first_field + i].field].name;
+            if (i)
+                *p++ = '_';
+            memcpy(p, fn.ptr, fn.len);
+            p += fn.len;
+        }
+        *p = '\0';
+        Str cname = {cn, (uint32_t)(p - cn)};
+        for (uint32_t i = 0; i < m->nfields; i++) {
+            const DbField *f = &db->fields[m->first_field + i];
+            if (f->kind != DBF_RELATION && f->kind != DBF_ERROR && str_eq(f->name, cname)) {
+                Diag *d = diag_error(v->diags, idx->attr->span, "the field `%s` has the name the client gives this `%s`", cn,
+                                     attr);
+                diag_hint(v->diags, d, "give it another name: `%s([...], name: \"...\")`", attr);
+                break;
+            }
+        }
+    }
+    if (idx->name.len && custom_name_taken(nm, model, idx->name))
+        diag_error(v->diags, arg_span_or(idx->attr, "name", idx->attr->span),
+                   "the name `%s` of `%s` is used by another key of model `%s`: the `name` arguments must differ",
+                   S(idx->name), attr, S(m->name));
+    bool length = false, sort = false, ops = false;
+    for (uint32_t i = 0; i < idx->nfields; i++) {
+        const DbIndexField *f = &db->index_fields[idx->first_field + i];
+        length |= f->length >= 0;
+        sort |= f->sort != SORT_DEFAULT;
+        ops |= f->ops.len > 0;
+    }
+    if (length)
+        diag_error(v->diags, idx->attr->span, "`length` is not supported in an index on %s (it is for MySQL)", v->conn->name);
+    if (idx->algorithm.len && !str_eq_cstr(idx->algorithm, "BTree") && !has_cap(v, CAP_ALL_INDEX_TYPES))
+        diag_error(v->diags, arg_span_or(idx->attr, "type", idx->attr->span), "%s supports only BTree indexes, not `%s`",
+                   v->conn->name, S(idx->algorithm));
+    if (str_eq_cstr(idx->algorithm, "Hash") && has_cap(v, CAP_ALL_INDEX_TYPES) && sort)
+        diag_error(v->diags, idx->attr->span, "a Hash index has no order: remove `sort`");
+    if (idx->kind == DBIDX_FULLTEXT)
+        diag_error(v->diags, idx->attr->span, "`@@fulltext` indexes are not supported on %s (they are for MySQL and MongoDB)",
+                   v->conn->name);
+    db_name_length(v, m, idx->attr, idx->map);
+    clustering_check(v, idx, attr);
+    if (idx->kind != DBIDX_NORMAL && ops)
+        diag_error(v->diags, idx->attr->span, "operator classes (`ops:`) belong in `@@index`, not `%s`", attr);
+    if (idx->where && !db_preview_feature(db, "partialIndexes")) {
+        Diag *d = diag_error(v->diags, idx->attr->span, "partial indexes (`where:`) are a preview feature");
+        diag_note(v->diags, d, idx->where->span, "add \"partialIndexes\" to `previewFeatures` in the generator block");
+    }
+}
+
+static void enum_checks(Validator *v)
+{
+    Db *db = v->db;
+    NameMap seen;
+    namemap_init(&seen, v->arena, db->nenums);
+    for (uint32_t i = 0; i < db->nenums; i++) {
+        const DbEnum *e = &db->enums[i];
+        uint32_t prev = namemap_add(&seen, 0, ns_key(v, 0, e->schema, e->db_name), i);
+        if (prev != DB_NONE) {
+            Diag *d = diag_error(v->diags, e->ast->span, "the enums `%s` and `%s` have the same database name `%s`",
+                                 S(db->enums[prev].name), S(e->name), S(e->db_name));
+            diag_note(v->diags, d, db->enums[prev].ast->name_span, "`%s` is here", S(db->enums[prev].name));
+        }
+    }
+    for (uint32_t i = 0; i < db->nenums; i++) {
+        const DbEnum *e = &db->enums[i];
+        schema_attribute_checks(v, e->schema, db->names->enum_schema_span[i], e->ast, "enum");
+    }
+}
+
+static const Connector *connector_for(DbProvider p)
+{
+    switch (p) {
+    case PROVIDER_POSTGRESQL: return &CONN_POSTGRES;
+    case PROVIDER_SQLITE: return &CONN_SQLITE;
+    default: return &CONN_NONE;
+    }
+}
+
+void db_validate(Db *db, DbProvider provider, Diags *diags)
+{
+    if (db->resolve_errors || db->config_errors)
+        return;
+    if (provider == PROVIDER_NONE)
+        provider = db->provider;
+    if (provider == PROVIDER_UNSUPPORTED)
+        return;
+    Validator vv = {.db = db, .arena = db->arena, .diags = diags, .conn = connector_for(provider), .provider = provider,
+                    .relation_mode_prisma = db->datasource && db->datasource->relation_mode_prisma,
+                    .errors_at_start = diags->errors};
+    Validator *v = &vv;
+    Names nm;
+    names_build(v, &nm);
+    void *relnames = validate_relation_names_build(v);
+
+    composite_types(v);
+    unknown_default_functions(v);
+    datasource_checks(v);
+    table_name_clashes(v);
+
+    for (int views = 0; views < 2; views++)
+        for (uint32_t model = 0; model < db->nmodels; model++) {
+            const DbModel *m = &db->models[model];
+            if (m->is_view != (views == 1))
+                continue;
+            if (m->is_view && !db_preview_feature(db, "views")) {
+                Diag *d = diag_error(diags, m->ast->span, "views are a preview feature");
+                diag_note(diags, d, m->ast->keyword_span, "add \"views\" to `previewFeatures` in the generator block");
+            }
+            strict_unique_criteria(v, model);
+            primary_key_checks(v, &nm, model);
+            schema_attribute_checks(v, m->schema, db->names->model_schema_span[model], m->ast, "model");
+            if (m->is_view) {
+                if (m->pk != DB_NONE)
+                    diag_error(diags, db->indexes[m->pk].attr->span, "a view cannot have a primary key");
+                for (uint32_t i = 0; i < m->nindexes; i++)
+                    if (db->indexes[m->first_index + i].kind == DBIDX_NORMAL)
+                        diag_error(diags, db->indexes[m->first_index + i].attr->span, "a view cannot have indexes");
+            }
+            if (provider == PROVIDER_POSTGRESQL)
+                validate_pg_indexes(v, model);
+            autoincrement_checks(v, model);
+            if (m->pk != DB_NONE)
+                clustering_check(v, &db->indexes[m->pk], db->indexes[m->pk].field_level ? "@id" : "@@id");
+
+            for (uint32_t i = 0; i < m->nfields; i++) {
+                const DbField *f = &db->fields[m->first_field + i];
+                if (f->kind != DBF_RELATION && f->kind != DBF_ERROR)
+                    scalar_field_checks(v, &nm, m->first_field + i);
+            }
+            for (uint32_t i = 0; i < m->nfields; i++) {
+                const DbField *f = &db->fields[m->first_field + i];
+                if (f->kind == DBF_RELATION && !validate_relation_field(v, m->first_field + i, relnames))
+                    return;     /* an ambiguous relation stops the pipeline */
+            }
+            for (uint32_t i = 0; i < m->nindexes; i++) {
+                index_checks(v, &nm, model, m->first_index + i);
+            }
+        }
+
+    enum_checks(v);
+    validate_relations(v, &nm);
+}
+
+/* The foreign key's constraint name of an inline relation, in its namespaces. */
+void validate_relation_fk_name(Validator *v, void *names, uint32_t relation)
+{
+    const DbRelation *rel = &v->db->relations[relation];
+    Str name = fk_constraint_name(v, rel);
+    uint32_t owner = relation_owner(rel);
+    Span span = rel->field_a != DB_NONE
+                    ? (rel->attr ? arg_span_or(rel->attr, "map", v->db->fields[rel->field_a].ast->span)
+                                 : v->db->fields[rel->field_a].ast->span)
+                    : v->db->models[rel->model_b].ast->span;
+    if (!v->db->models[owner].is_view)
+        constraint_violations(v, names, owner, CN_RELATION, name, "@relation", span);
+}
+
+void validate_db_name_length(Validator *v, uint32_t model, const Attribute *attr, Str name)
+{
+    db_name_length(v, &v->db->models[model], attr, name);
+}
+
+bool validate_connector_has(const Validator *v, const char *what)
+{
+    if (!strcmp(what, "named_fk"))
+        return has_cap(v, CAP_NAMED_FK);
+    if (!strcmp(what, "set_null_non_nullable"))
+        return has_cap(v, CAP_SET_NULL_NON_NULLABLE) && !v->relation_mode_prisma;
+    return false;
+}
+
+const char *validate_connector_name(const Validator *v)
+{
+    return v->conn->name;
+}
