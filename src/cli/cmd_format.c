@@ -1,0 +1,445 @@
+/* prismac format [SCHEMA...] [--check] [--stdout]: the layout `prisma format` writes. */
+#include "cli.h"
+#include "prismac/db.h"
+#include "prismac/format.h"
+#include "prismac/textdiff.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int format_run(int argc, char **argv);
+
+const Command CMD_FORMAT = {
+    .name = "format",
+    .summary = "lay out a schema exactly as `prisma format` does",
+    .help = "usage: prismac format [OPTIONS] [SCHEMA...]\n"
+            "\n"
+            "Rewrites the schema's files in the layout `prisma format` produces, byte for\n"
+            "byte: aligned columns, sorted attributes, normalised spacing, at most one blank\n"
+            "line, and the relation fields and @relation arguments Prisma adds when one side\n"
+            "of a relation is missing. As `prisma format` does, the formatted schema is\n"
+            "validated first: when it has errors they are printed and nothing is written.\n"
+            "Files are replaced atomically (a temporary file beside each, then a rename) and\n"
+            "keep their permissions. A multi-file schema is formatted file by file; missing\n"
+            "relation fields go into the file that holds their model.\n"
+            "\n"
+            "SCHEMA is a .prisma file, several, or a folder; `-` reads one schema from\n"
+            "standard input and writes the result to standard output.\n"
+            "\n"
+            "options:\n"
+            "  --check                      write nothing; print a unified diff for every file\n"
+            "                               that is not formatted and exit 1 if there is one\n"
+            "  --stdout                     print the formatted files instead of writing them\n"
+            "                               (no validation, as an editor's format request)\n"
+            "  --format human|json|github   how validation errors are printed (default human)\n"
+            "  --color auto|always|never    colour in human output (NO_COLOR is honoured)\n"
+            "  -q, --quiet                  print nothing when all is well\n"
+            "\n"
+            "exit status: 0 formatted (or already formatted), 1 not formatted (--check) or\n"
+            "the formatted schema is invalid, 2 usage or I/O error\n",
+    .run = format_run,
+};
+
+typedef struct FormatOptions {
+    bool check;
+    bool to_stdout;
+} FormatOptions;
+
+static int format_option(void *state, int argc, char **argv, int i)
+{
+    (void)argc;
+    FormatOptions *fo = state;
+    if (strcmp(argv[i], "--check") == 0) {
+        fo->check = true;
+        return 1;
+    }
+    if (strcmp(argv[i], "--stdout") == 0) {
+        fo->to_stdout = true;
+        return 1;
+    }
+    return -1;
+}
+
+/* ---- reading the files -------------------------------------------------------------------- */
+
+typedef struct PathList {
+    char **items;
+    size_t count, cap;
+} PathList;
+
+static void path_push(PathList *l, char *path)
+{
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        char **n = realloc(l->items, l->cap * sizeof *n);
+        if (!n) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(EXIT_TROUBLE);
+        }
+        l->items = n;
+    }
+    l->items[l->count++] = path;
+}
+
+static void path_list_free(PathList *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->items[i]);
+    free(l->items);
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every .prisma file below a folder (recursively), as multi-file schemas are found. */
+static bool collect_folder(const char *dir, PathList *out)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "prismac: %s: %s\n", dir, strerror(errno));
+        return false;
+    }
+    struct dirent *ent;
+    bool ok = true;
+    while (ok && (ent = readdir(d)) != NULL) {
+        if (ent->d_name[0] == '.')
+            continue;
+        size_t dl = strlen(dir), nl = strlen(ent->d_name);
+        char *full = malloc(dl + nl + 2);
+        if (!full) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(EXIT_TROUBLE);
+        }
+        snprintf(full, dl + nl + 2, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", ent->d_name);
+        struct stat st;
+        if (stat(full, &st) != 0) {
+            free(full);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            ok = collect_folder(full, out);
+            free(full);
+        } else if (nl > 7 && strcmp(ent->d_name + nl - 7, ".prisma") == 0) {
+            path_push(out, full);
+        } else {
+            free(full);
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+static bool collect_paths(int npaths, char **paths, PathList *out)
+{
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            fprintf(stderr, "prismac: %s: %s\n", paths[i], strerror(errno));
+            return false;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            path_push(out, strdup(paths[i]));
+            continue;
+        }
+        size_t before = out->count;
+        if (!collect_folder(paths[i], out))
+            return false;
+        if (out->count == before) {
+            fprintf(stderr, "prismac: %s: folder holds no .prisma files\n", paths[i]);
+            return false;
+        }
+        qsort(out->items + before, out->count - before, sizeof *out->items, compare_paths);
+    }
+    return true;
+}
+
+static char *read_stream(FILE *f, size_t *len)
+{
+    size_t cap = 64 * 1024, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t k = fread(buf + n, 1, cap - n, f);
+        n += k;
+        if (k == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* Adds a file's text as Prisma reads it (UTF-8, invalid sequences as U+FFFD). `original` gets
+ * the bytes as they are, to tell whether formatting changes the file. */
+static void add_source(Schema *schema, const char *path, const char *raw, size_t len, Str *original)
+{
+    Str text = format_decode_utf8_lossy(&schema->arena, raw, len);
+    uint32_t id = source_add_text(&schema->sources, path, text.ptr, text.len);
+    if (text.ptr == raw) {
+        *original = (Str){schema->sources.files[id].text, (uint32_t)len};
+    } else {
+        fprintf(stderr, "prismac: warning: %s is not valid UTF-8; as Prisma does, the invalid bytes are read as "
+                        "U+FFFD\n", path);
+        *original = (Str){arena_strndup(&schema->arena, raw, len), (uint32_t)len};
+    }
+}
+
+static const char *default_schema_path(void)
+{
+    struct stat st;
+    if (stat("prisma/schema.prisma", &st) == 0 && S_ISREG(st.st_mode))
+        return "prisma/schema.prisma";
+    if (stat("schema.prisma", &st) == 0 && S_ISREG(st.st_mode))
+        return "schema.prisma";
+    if (stat("prisma/schema", &st) == 0 && S_ISDIR(st.st_mode))
+        return "prisma/schema";
+    return NULL;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+/* Replaces `path` with `text`: a temporary file in the same folder, the original's mode, then
+ * rename(2), so that a reader never sees half a file. */
+static bool write_atomically(const char *path, Str text)
+{
+    struct stat st;
+    mode_t mode = 0644;
+    if (stat(path, &st) == 0)
+        mode = st.st_mode & 07777;
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 32);
+    if (!tmp)
+        return false;
+    snprintf(tmp, n + 32, "%s.prismac-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "prismac: %s: cannot create a temporary file beside it: %s\n", path, strerror(errno));
+        free(tmp);
+        return false;
+    }
+    bool ok = true;
+    size_t off = 0;
+    while (ok && off < text.len) {
+        ssize_t w = write(fd, text.ptr + off, text.len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            ok = false;
+        } else {
+            off += (size_t)w;
+        }
+    }
+    if (ok && fchmod(fd, mode) != 0)
+        ok = false;
+    if (ok && fsync(fd) != 0)
+        ok = false;
+    if (close(fd) != 0)
+        ok = false;
+    if (ok && rename(tmp, path) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "prismac: %s: cannot write: %s\n", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* ---- the command -------------------------------------------------------------------------- */
+
+/* Is the formatted schema valid? `prisma format` validates the formatted text before it writes
+ * anything. When nothing was inserted, the formatted schema means what the input means, so the
+ * input's resolved schema is validated; the formatted text is parsed again only to point the
+ * errors at it, or when completion added fields. Prints the errors. */
+static bool formatted_schema_valid(const CliOptions *opt, Schema *orig, Db *orig_db, const FormatOutcome *outcome,
+                                   const Str *outputs)
+{
+    if (outcome->insertions == 0 && orig->diags.errors == 0) {
+        db_validate(orig_db, PROVIDER_NONE, &orig->diags);
+        if (orig->diags.errors == 0)
+            return true;
+    }
+    Schema check;
+    arena_init(&check.arena);
+    source_set_init(&check.sources, &check.arena);
+    diags_init(&check.diags, &check.arena);
+    for (uint32_t i = 0; i < orig->sources.count; i++)
+        source_add_text(&check.sources, orig->sources.files[i].path, outputs[i].ptr, outputs[i].len);
+    check.ast = ast_parse(&check.sources, &check.diags);
+    Db *db = db_resolve(check.ast, &check.diags);
+    db_validate(db, PROVIDER_NONE, &check.diags);
+    bool ok = check.diags.errors == 0;
+    if (!ok) {
+        report_diags(opt, &check, "format");
+        if (opt->format == FORMAT_HUMAN)
+            fprintf(stderr, "%s: the formatted schema has %u error%s; nothing was written\n", schema_describe(orig),
+                    check.diags.errors, check.diags.errors == 1 ? "" : "s");
+    }
+    schema_free(&check);
+    return ok;
+}
+
+static int format_run(int argc, char **argv)
+{
+    if (cli_wants_help(&CMD_FORMAT, argc, argv))
+        return EXIT_CLEAN;
+    CliOptions opt;
+    FormatOptions fo = {0};
+    ArgvList args;
+    int rc = cli_parse_args(&CMD_FORMAT, argc, argv, &opt, format_option, &fo, &args);
+    if (rc != EXIT_CLEAN) {
+        argv_list_free(&args);
+        return rc;
+    }
+    bool from_stdin = false;
+    for (int i = 0; i < args.count; i++)
+        if (strcmp(args.items[i], "-") == 0)
+            from_stdin = true;
+    if (from_stdin && args.count > 1) {
+        argv_list_free(&args);
+        return cli_usage_error("format", "`-` (standard input) cannot be combined with other schema paths");
+    }
+    if (from_stdin)
+        fo.to_stdout = true;
+
+    Schema schema;
+    arena_init(&schema.arena);
+    source_set_init(&schema.sources, &schema.arena);
+    diags_init(&schema.diags, &schema.arena);
+    schema.ast = NULL;
+    Str *originals = NULL;
+    PathList paths = {0};
+    Arena out_arena;
+    arena_init(&out_arena);
+    rc = EXIT_CLEAN;
+
+    if (from_stdin) {
+        size_t len;
+        char *raw = read_stream(stdin, &len);
+        if (!raw) {
+            fprintf(stderr, "prismac: cannot read standard input\n");
+            rc = EXIT_TROUBLE;
+            goto done;
+        }
+        originals = calloc(1, sizeof *originals);
+        add_source(&schema, "<stdin>", raw, len, &originals[0]);
+        free(raw);
+    } else {
+        char *fallback[1];
+        char **given = args.items;
+        int ngiven = args.count;
+        if (ngiven == 0) {
+            const char *found = default_schema_path();
+            if (!found) {
+                fprintf(stderr, "prismac: no schema found: looked for ./prisma/schema.prisma, ./schema.prisma and "
+                                "./prisma/schema/; pass the schema's path\n");
+                rc = EXIT_TROUBLE;
+                goto done;
+            }
+            fallback[0] = (char *)found;
+            given = fallback;
+            ngiven = 1;
+        }
+        if (!collect_paths(ngiven, given, &paths)) {
+            rc = EXIT_TROUBLE;
+            goto done;
+        }
+        originals = calloc(paths.count ? paths.count : 1, sizeof *originals);
+        for (size_t i = 0; i < paths.count; i++) {
+            FILE *f = fopen(paths.items[i], "rb");
+            size_t len = 0;
+            char *raw = f ? read_stream(f, &len) : NULL;
+            if (f)
+                fclose(f);
+            if (!raw) {
+                fprintf(stderr, "prismac: %s: %s\n", paths.items[i], f ? "read error" : strerror(errno));
+                rc = EXIT_TROUBLE;
+                goto done;
+            }
+            add_source(&schema, paths.items[i], raw, len, &originals[i]);
+            free(raw);
+        }
+    }
+
+    schema.ast = ast_parse(&schema.sources, &schema.diags);
+    Db *db = db_resolve(schema.ast, &schema.diags);
+    uint32_t nfiles = schema.sources.count;
+    /* the formatted texts in an arena of their own: the schema's is sized for the tree */
+    Str *outputs = arena_alloc(&out_arena, (size_t)(nfiles ? nfiles : 1) * sizeof *outputs);
+    FormatOutcome outcome;
+    if (format_schema(db, &schema.sources, &out_arena, outputs, &outcome) != FORMAT_OK) {
+        Diags d;
+        diags_init(&d, &schema.arena);
+        Source *src = &schema.sources.files[outcome.err_file];
+        uint32_t end = outcome.err.offset;
+        while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
+            end++;
+        diag_error(&d, (Span){outcome.err_file, outcome.err.offset, end}, "%s", outcome.err.message);
+        schema.diags = d;
+        report_diags(&opt, &schema, "format");
+        rc = EXIT_FINDINGS;
+        goto done;
+    }
+
+    if (fo.to_stdout) {
+        for (uint32_t i = 0; i < nfiles; i++)
+            fwrite(outputs[i].ptr, 1, outputs[i].len, stdout);
+        goto done;
+    }
+    if (!formatted_schema_valid(&opt, &schema, db, &outcome, outputs)) {
+        rc = EXIT_FINDINGS;
+        goto done;
+    }
+    uint32_t changed = 0;
+    for (uint32_t i = 0; i < nfiles; i++) {
+        const char *path = schema.sources.files[i].path;
+        if (str_eq(originals[i], outputs[i]))
+            continue;
+        changed++;
+        if (fo.check) {
+            char *la = arena_sprintf(&schema.arena, "a/%s", path), *lb = arena_sprintf(&schema.arena, "b/%s", path);
+            textdiff_unified(stdout, la, originals[i].ptr, originals[i].len, lb, outputs[i].ptr, outputs[i].len, 3,
+                             opt.color_out);
+        } else if (!write_atomically(path, outputs[i])) {
+            rc = EXIT_TROUBLE;
+            goto done;
+        } else if (!opt.quiet) {
+            printf("formatted %s\n", path);
+        }
+    }
+    if (fo.check && changed) {
+        if (!opt.quiet)
+            fprintf(stderr, "%u of %u file%s not formatted; `prismac format` rewrites %s\n", changed, nfiles,
+                    nfiles == 1 ? " is" : "s are", changed == 1 ? "it" : "them");
+        rc = EXIT_FINDINGS;
+    } else if (!changed && !opt.quiet) {
+        /* with --check, stdout carries only diffs */
+        fprintf(fo.check ? stderr : stdout, "%s: already formatted\n", schema_describe(&schema));
+    }
+
+done:
+    arena_free(&out_arena);
+    free(originals);
+    path_list_free(&paths);
+    argv_list_free(&args);
+    schema_free(&schema);
+    return rc;
+}
