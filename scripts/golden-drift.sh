@@ -86,7 +86,7 @@ lint_expected() {
       if (kind == "in_sync") { if (rest != "") bad("in_sync takes no argument"); insync++; next }
       findings++
       if (kind == "unmanaged") {
-        if ($2 !~ /^(view|materialized_view|trigger|check|partial_index|expression_index)$/) bad("unknown unmanaged kind " $2)
+        if ($2 !~ /^(view|materialized_view|trigger|check|partial_index|expression_index|virtual_table)$/) bad("unknown unmanaged kind " $2)
         if (NF < 3) bad("unmanaged needs KIND NAME")
         unmanaged++; next
       }
