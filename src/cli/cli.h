@@ -75,5 +75,6 @@ extern const Command CMD_VALIDATE;
 extern const Command CMD_AST;
 extern const Command CMD_FORMAT;
 extern const Command CMD_COMPARE;
+extern const Command CMD_VARIANT;
 
 #endif

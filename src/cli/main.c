@@ -9,6 +9,7 @@ static const Command *const COMMANDS[] = {
     &CMD_AST,
     &CMD_FORMAT,
     &CMD_COMPARE,
+    &CMD_VARIANT,
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
 
