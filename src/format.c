@@ -249,8 +249,10 @@ typedef struct Fmt {
     PendingAttr *attrs;
     size_t nattrs, capattrs;
     unsigned indent;
-    bool crashed;
+    unsigned depth;     /* expression nesting */
+    bool crashed;       /* Prisma's formatter fails on this input */
     size_t crash_offset;
+    const char *crash_message;
 } Fmt;
 
 /* ---- terminals ---------------------------------------------------------------------------- */
@@ -454,13 +456,13 @@ static void rollback(Buf *e, size_t mark)
 
 /* ---- expressions and arguments ------------------------------------------------------------ */
 
-static size_t expression(const Fmt *f, size_t p, Buf *e);
+static size_t expression(Fmt *f, size_t p, Buf *e);
 
 /* arguments_list = "(" (argument ("," argument)*)? ","? ")"; rendered "(a, b: c)". */
-static size_t arguments_list(const Fmt *f, size_t p, Buf *e);
+static size_t arguments_list(Fmt *f, size_t p, Buf *e);
 
 /* argument = identifier ":" expression | identifier ":" | expression */
-static size_t argument(const Fmt *f, size_t p, Buf *e)
+static size_t argument(Fmt *f, size_t p, Buf *e)
 {
     size_t mark = e ? e->len : 0;
     size_t q = identifier(f, p);
@@ -482,7 +484,7 @@ static size_t argument(const Fmt *f, size_t p, Buf *e)
     return expression(f, p, e);
 }
 
-static size_t arguments_list(const Fmt *f, size_t p, Buf *e)
+static size_t arguments_list(Fmt *f, size_t p, Buf *e)
 {
     if (!at(f, p, '('))
         return FAIL;
@@ -518,7 +520,7 @@ static size_t arguments_list(const Fmt *f, size_t p, Buf *e)
 }
 
 /* array_expression = "[" (expression ("," expression)*)? "]"; rendered "[a, b]". */
-static size_t array_expr(const Fmt *f, size_t p, Buf *e)
+static size_t array_expr(Fmt *f, size_t p, Buf *e)
 {
     size_t mark = e ? e->len : 0;
     emit_lit(e, "[");
@@ -550,7 +552,7 @@ static size_t array_expr(const Fmt *f, size_t p, Buf *e)
 }
 
 /* object_member = identifier ":" expression */
-static size_t object_member(const Fmt *f, size_t p, Buf *e)
+static size_t object_member(Fmt *f, size_t p, Buf *e)
 {
     size_t mark = e ? e->len : 0;
     size_t q = identifier(f, p);
@@ -568,7 +570,7 @@ static size_t object_member(const Fmt *f, size_t p, Buf *e)
 }
 
 /* object_expression = "{" (member ("," member)*)? "}"; rendered "{ a: 1, b: 2 }" ("{  }"). */
-static size_t object_expr(const Fmt *f, size_t p, Buf *e)
+static size_t object_expr(Fmt *f, size_t p, Buf *e)
 {
     size_t mark = e ? e->len : 0;
     emit_lit(e, "{ ");
@@ -601,7 +603,7 @@ static size_t object_expr(const Fmt *f, size_t p, Buf *e)
 
 /* expression = function_call | array | object | numeric_literal | string_literal | path,
  * with function_call = path arguments_list. */
-static size_t expression(const Fmt *f, size_t p, Buf *e)
+static size_t expression_at(Fmt *f, size_t p, Buf *e)
 {
     size_t mark = e ? e->len : 0;
     size_t q = path(f, p);
@@ -632,6 +634,28 @@ static size_t expression(const Fmt *f, size_t p, Buf *e)
     return t;
 }
 
+/* Nesting is bounded (arrays in calls in objects ...). Prisma's formatter runs out of stack
+ * somewhere past 2,000 levels (3,300 nested arrays; fewer calls) and `prisma format` fails; so
+ * does prismac, at this depth, rather than exhausting its own stack. */
+#define MAX_NESTING 2000
+
+static size_t expression(Fmt *f, size_t p, Buf *e)
+{
+    if (f->depth >= MAX_NESTING) {
+        if (!f->crashed) {
+            f->crashed = true;
+            f->crash_offset = p;
+            f->crash_message = "values nested more than 2,000 levels deep: Prisma's formatter runs out of stack "
+                               "on such a line";
+        }
+        return FAIL;
+    }
+    f->depth++;
+    size_t r = expression_at(f, p, e);
+    f->depth--;
+    return r;
+}
+
 /* ---- attributes, types, comments ---------------------------------------------------------- */
 
 /* Attributes are sorted (stably) by the rank of their path: these first, in this order, then
@@ -653,7 +677,7 @@ static uint8_t attribute_rank(const Fmt *f, size_t from, size_t to)
 
 /* field_attribute = "@" path arguments_list?; rendered "@path(args)". The match ends after
  * the skip that precedes a missing argument list (it shows in type aliases). */
-static size_t field_attribute(const Fmt *f, size_t p, Buf *e, uint8_t *rank)
+static size_t field_attribute(Fmt *f, size_t p, Buf *e, uint8_t *rank)
 {
     if (!at(f, p, '@'))
         return FAIL;
@@ -911,7 +935,7 @@ static size_t field_like(Fmt *f, size_t p, bool is_field, FieldParts *fp)
 }
 
 /* key_value = identifier "=" expression? trailing_comment?, then NEWLINE. */
-static size_t key_value(const Fmt *f, size_t p, Buf *e, size_t *key_to, bool *has_value, size_t *cfrom,
+static size_t key_value(Fmt *f, size_t p, Buf *e, size_t *key_to, bool *has_value, size_t *cfrom,
                         size_t *cto)
 {
     size_t q = identifier(f, p);
@@ -944,7 +968,7 @@ static size_t key_value(const Fmt *f, size_t p, Buf *e, size_t *key_to, bool *ha
 }
 
 /* block_attribute = "@@" path arguments_list? trailing_comment?, then NEWLINE. */
-static size_t block_attribute(const Fmt *f, size_t p, Buf *e, uint8_t *rank, size_t *cfrom, size_t *cto)
+static size_t block_attribute(Fmt *f, size_t p, Buf *e, uint8_t *rank, size_t *cfrom, size_t *cto)
 {
     if (!at_str(f, p, "@@"))
         return FAIL;
@@ -1114,6 +1138,8 @@ static void block_comment_rows(Fmt *f, size_t from, size_t to)
         if (!f->crashed) {
             f->crashed = true;
             f->crash_offset = from;
+            f->crash_message = "a block comment that continues a comment block is indented with a multi-byte "
+                               "space: Prisma's formatter crashes on it; indent it with plain spaces or tabs";
         }
     }
     Row *row = table_new_row(f, ROW_REGULAR);
@@ -1585,8 +1611,7 @@ FormatStatus format_text(Arena *arena, const char *text, size_t len, Str *out, F
         status = FORMAT_UNFORMATTABLE;
         if (err) {
             err->offset = (uint32_t)f.crash_offset;
-            err->message = "a block comment that continues a comment block is indented with a multi-byte space: "
-                           "Prisma's formatter crashes on it; indent it with plain spaces or tabs";
+            err->message = f.crash_message;
         }
     }
     buf_free(&f.out);

@@ -455,6 +455,36 @@ static void test_layout_unformattable(void **state)
     arena_free(&a);
 }
 
+/* Deep nesting formats up to a bound; beyond it formatting fails (as Prisma's runs out of stack). */
+static void test_layout_deep_nesting(void **state)
+{
+    (void)state;
+    Arena a;
+    arena_init(&a);
+    for (int depth = 1500; depth <= 2500; depth += 1000) {
+        size_t cap = (size_t)depth * 2 + 128;
+        char *text = malloc(cap);
+        size_t n = (size_t)snprintf(text, cap, "model A {\n  id Int @id\n  x Json @default(");
+        for (int i = 0; i < depth; i++)
+            text[n++] = '[';
+        for (int i = 0; i < depth; i++)
+            text[n++] = ']';
+        n += (size_t)snprintf(text + n, cap - n, ")\n}\n");
+        Str out;
+        FormatError err;
+        FormatStatus st = format_text(&a, text, n, &out, &err);
+        if (depth < 2000) {
+            assert_int_equal(st, FORMAT_OK);
+            assert_non_null(strstr(out.ptr, "  x  Json @default([[[["));
+        } else {
+            assert_int_equal(st, FORMAT_UNFORMATTABLE);
+            assert_non_null(strstr(err.message, "nested"));
+        }
+        free(text);
+    }
+    arena_free(&a);
+}
+
 static void test_decode_lossy(void **state)
 {
     (void)state;
@@ -864,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_complete_blocked),
         cmocka_unit_test(test_complete_ignored_and_compound),
         cmocka_unit_test(test_layout_unformattable),
+        cmocka_unit_test(test_layout_deep_nesting),
         cmocka_unit_test(test_decode_lossy),
         cmocka_unit_test(test_complete_multi_file),
         cmocka_unit_test_setup_teardown(test_cli_check_and_write, setup, teardown),
