@@ -239,22 +239,39 @@ static int compare_cases(const void *a, const void *b)
 
 int main(void)
 {
-    DIR *d = opendir(SQL_DIR);
+    /* the cases are the committed results: NNN-name.TARGET.prisma or NNN-name.TARGET.err */
+    DIR *d = opendir(VAR_DIR);
     if (!d)
         return 1;
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 1020) {
         size_t len = strlen(e->d_name);
-        if (len < 8 || strcmp(e->d_name + len - 7, ".prisma") != 0)
+        const char *ext = strrchr(e->d_name, '.');
+        if (!ext || (strcmp(ext, ".prisma") != 0 && strcmp(ext, ".err") != 0))
             continue;
-        for (int t = 0; t < 2; t++) {
-            snprintf(CASES[n].name, sizeof CASES[n].name, "%.*s", (int)(len - 7), e->d_name);
-            CASES[n].target = t ? PROVIDER_POSTGRESQL : PROVIDER_SQLITE;
-            n++;
+        size_t stem = (size_t)(ext - e->d_name);
+        DbProvider target;
+        size_t base;
+        if (stem > 7 && strncmp(e->d_name + stem - 7, ".sqlite", 7) == 0) {
+            target = PROVIDER_SQLITE;
+            base = stem - 7;
+        } else if (stem > 11 && strncmp(e->d_name + stem - 11, ".postgresql", 11) == 0) {
+            target = PROVIDER_POSTGRESQL;
+            base = stem - 11;
+        } else {
+            continue;
         }
+        (void)len;
+        snprintf(CASES[n].name, sizeof CASES[n].name, "%.*s", (int)base, e->d_name);
+        CASES[n].target = target;
+        n++;
     }
     closedir(d);
+    if (n < 300) {
+        fprintf(stderr, "test_variant: only %d cases in %s (regenerate with scripts/golden-variant.sh)\n", n, VAR_DIR);
+        return 1;
+    }
     qsort(CASES, (size_t)n, sizeof *CASES, compare_cases);
     struct CMUnitTest *tests = calloc((size_t)n + 2, sizeof *tests);
     static char names[1024][240];

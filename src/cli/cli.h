@@ -76,5 +76,6 @@ extern const Command CMD_AST;
 extern const Command CMD_FORMAT;
 extern const Command CMD_COMPARE;
 extern const Command CMD_VARIANT;
+extern const Command CMD_HOOK;
 
 #endif

@@ -10,6 +10,7 @@ static const Command *const COMMANDS[] = {
     &CMD_FORMAT,
     &CMD_COMPARE,
     &CMD_VARIANT,
+    &CMD_HOOK,
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof *COMMANDS)
 
