@@ -237,7 +237,8 @@ typedef enum BlockFlavor { FLAVOR_MODEL, FLAVOR_ENUM, FLAVOR_CONFIG } BlockFlavo
 typedef struct Fmt {
     const char *s;
     size_t len;
-    Buf out;            /* the rendered file */
+    Buf out;            /* the rendered file, in `arena` (grown by out_reserve) */
+    Arena *arena;
     Buf cells;          /* the text of the current table's cells */
     Buf scratch;        /* attributes and expressions being rendered */
     Row *rows;
@@ -281,7 +282,7 @@ static size_t ws_len(const Fmt *f, size_t p)
     return 0;
 }
 
-static size_t skip(const Fmt *f, size_t p)
+static size_t skip_slow(const Fmt *f, size_t p)
 {
     for (;;) {
         while (p < f->len && (f->s[p] == ' ' || f->s[p] == '\t'))
@@ -293,6 +294,17 @@ static size_t skip(const Fmt *f, size_t p)
             return p;
         p += n;
     }
+}
+
+/* WHITESPACE* (most calls find none) */
+static inline size_t skip(const Fmt *f, size_t p)
+{
+    if (p < f->len) {
+        unsigned char c = (unsigned char)f->s[p];
+        if (c != ' ' && c != '\t' && c < 0xC2)
+            return p;
+    }
+    return skip_slow(f, p);
 }
 
 /* NEWLINE: \n, \r\n or \r. Returns its length, or 0. */
@@ -356,9 +368,9 @@ static size_t identifier(const Fmt *f, size_t p)
     size_t n;
     if (p >= f->len)
         return FAIL;
-    unsigned char c0 = (unsigned char)f->s[p];
-    if (c0 < 0x80) {
-        if (IDENT_ASCII[c0] != 1)
+    const unsigned char *s = (const unsigned char *)f->s;
+    if (s[p] < 0x80) {
+        if (IDENT_ASCII[s[p]] != 1)
             return FAIL;
         p++;
     } else {
@@ -367,9 +379,11 @@ static size_t identifier(const Fmt *f, size_t p)
         p += n;
     }
     for (;;) {
-        while (p < f->len && (unsigned char)f->s[p] < 0x80 && IDENT_ASCII[(unsigned char)f->s[p]])
-            p++;
-        if (p >= f->len || (unsigned char)f->s[p] < 0x80 || !ident_char(f, p, false, &n))
+        const unsigned char *q = s + p, *end = s + f->len;
+        while (q < end && *q < 0x80 && IDENT_ASCII[*q])
+            q++;
+        p = (size_t)(q - s);
+        if (q >= end || *q < 0x80 || !ident_char(f, p, false, &n))
             return p;
         p += n;
     }
@@ -1001,12 +1015,37 @@ static size_t block_attribute(Fmt *f, size_t p, Buf *e, uint8_t *rank, size_t *c
 
 /* ---- output ------------------------------------------------------------------------------- */
 
+/* The output lives in the caller's arena: it is reserved at a little more than the input's
+ * size, which is almost always enough, and moved to twice the size when it is not (the old
+ * block is abandoned to the arena). One byte stays free for the final NUL. */
+static void out_reserve(Fmt *f, size_t extra)
+{
+    size_t need = f->out.len + extra + 1;
+    if (need <= f->out.cap)
+        return;
+    size_t cap = f->out.cap * 2;
+    if (cap < need)
+        cap = need;
+    char *p = arena_alloc_raw(f->arena, cap);
+    if (f->out.len)
+        memcpy(p, f->out.ptr, f->out.len);
+    f->out.ptr = p;
+    f->out.cap = cap - 1;
+}
+
+static void out_putc(Fmt *f, char c)
+{
+    if (f->out.cap == f->out.len)
+        out_reserve(f, 1);
+    f->out.ptr[f->out.len++] = c;
+}
+
 /* The renderer's write: indentation first when at the start of a line (also for empty text). */
 static void out_write(Fmt *f, const char *s, size_t n)
 {
     size_t ind = (f->out.len == 0 || f->out.ptr[f->out.len - 1] == '\n') ? (size_t)f->indent * 2 : 0;
     if (f->out.cap - f->out.len < ind + n)
-        buf_reserve(&f->out, ind + n);
+        out_reserve(f, ind + n);
     char *d = f->out.ptr + f->out.len;
     memset(d, ' ', ind);
     if (n)
@@ -1016,7 +1055,7 @@ static void out_write(Fmt *f, const char *s, size_t n)
 
 static void out_end_line(Fmt *f)
 {
-    buf_putc(&f->out, '\n');
+    out_putc(f, '\n');
 }
 
 static Row *table_new_row(Fmt *f, RowKind kind)
@@ -1055,6 +1094,27 @@ static void row_suffix(Fmt *f, Row *row, const char *s, size_t n)
     row->suf_len += (uint32_t)n;
 }
 
+/* Appends n spaces (no indentation check). */
+static void out_spaces(Fmt *f, size_t n)
+{
+    if (f->out.cap - f->out.len < n)
+        out_reserve(f, n);
+    memset(f->out.ptr + f->out.len, ' ', n);
+    f->out.len += n;
+}
+
+static void out_raw(Fmt *f, const char *s, size_t n)
+{
+    if (f->out.cap - f->out.len < n)
+        out_reserve(f, n);
+    memcpy(f->out.ptr + f->out.len, s, n);
+    f->out.len += n;
+}
+
+/* Prints the table: every regular row's cells padded to their column's width (in bytes) plus
+ * one space, the last cell unpadded, then the suffix after one space; interleaved rows as they
+ * are. The renderer indents a write that starts a line; no cell or suffix ends with a line
+ * end, so only a row's first write can start one. */
 static void table_render(Fmt *f)
 {
     uint32_t width[3] = {0, 0, 0};
@@ -1071,22 +1131,17 @@ static void table_render(Fmt *f)
     for (size_t i = 0; i < f->nrows; i++) {
         const Row *row = &f->rows[i];
         if (row->kind == ROW_REGULAR) {
-            for (unsigned c = 0; c < row->ncells; c++) {
-                out_write(f, f->cells.ptr + row->cell_off[c], row->cell_len[c]);
-                size_t pad = c + 1 == row->ncells ? 0 : width[c] - row->cell_len[c] + 1;
-                if (pad == 0) {
-                    out_write(f, "", 0);
-                } else {
-                    /* the renderer indents before any write at a line start, even of spaces */
-                    out_write(f, " ", 1);
-                    buf_reserve(&f->out, pad);
-                    memset(f->out.ptr + f->out.len, ' ', pad - 1);
-                    f->out.len += pad - 1;
+            if (row->ncells) {
+                out_write(f, f->cells.ptr + row->cell_off[0], row->cell_len[0]);
+                for (unsigned c = 1; c < row->ncells; c++) {
+                    out_spaces(f, width[c - 1] - row->cell_len[c - 1] + 1);
+                    out_raw(f, f->cells.ptr + row->cell_off[c], row->cell_len[c]);
                 }
-            }
-            if (row->suf_len) {
-                if (row->ncells)
-                    out_write(f, " ", 1);
+                if (row->suf_len) {
+                    out_raw(f, " ", 1);
+                    out_raw(f, f->cells.ptr + row->suf_off, row->suf_len);
+                }
+            } else if (row->suf_len) {
                 out_write(f, f->cells.ptr + row->suf_off, row->suf_len);
             }
         } else {
@@ -1208,9 +1263,18 @@ static void field_row(Fmt *f, const Item *it, bool is_field)
         row->cell_off[1] = off;
         row->cell_len[1] = (uint32_t)(f->cells.len - off);
         off = (uint32_t)f->cells.len;
-        bool any = false;
+        bool any = false, sorted = true;
+        for (size_t i = 1; i < it->npieces && sorted; i++)
+            sorted = pc[i - 1].rank <= pc[i].rank;
+        if (sorted) {
+            for (size_t i = 0; i < it->npieces; i++) {
+                if (i)
+                    buf_putc(&f->cells, ' ');
+                buf_put(&f->cells, f->scratch.ptr + pc[i].off, pc[i].len);
+            }
+        }
         /* ranks are 0..8 (known attributes) or UINT8_MAX (the rest, in source order) */
-        for (unsigned r = 0; r <= ATTRIBUTE_RANKS && it->npieces; r++) {
+        for (unsigned r = 0; r <= ATTRIBUTE_RANKS && it->npieces && !sorted; r++) {
             uint8_t rank = r == ATTRIBUTE_RANKS ? UINT8_MAX : (uint8_t)r;
             for (size_t i = 0; i < it->npieces; i++) {
                 if (pc[i].rank != rank)
@@ -1591,7 +1655,7 @@ static void format_top(Fmt *f)
         p = q;
     }
     if (f->out.len == 0 || f->out.ptr[f->out.len - 1] != '\n')
-        buf_putc(&f->out, '\n');
+        out_putc(f, '\n');
 }
 
 FormatStatus format_text(Arena *arena, const char *text, size_t len, Str *out, FormatError *err)
@@ -1599,13 +1663,12 @@ FormatStatus format_text(Arena *arena, const char *text, size_t len, Str *out, F
     Fmt f = {0};
     f.s = text;
     f.len = len;
-    buf_reserve(&f.out, len + len / 4 + 16);
+    f.arena = arena;
+    out_reserve(&f, len + len / 8 + 64);
     format_top(&f);
 
-    char *copy = arena_alloc_raw(arena, f.out.len + 1);
-    memcpy(copy, f.out.ptr, f.out.len);
-    copy[f.out.len] = '\0';
-    *out = (Str){copy, (uint32_t)f.out.len};
+    f.out.ptr[f.out.len] = '\0';
+    *out = (Str){f.out.ptr, (uint32_t)f.out.len};
     FormatStatus status = FORMAT_OK;
     if (f.crashed) {
         status = FORMAT_UNFORMATTABLE;
@@ -1614,7 +1677,6 @@ FormatStatus format_text(Arena *arena, const char *text, size_t len, Str *out, F
             err->message = f.crash_message;
         }
     }
-    buf_free(&f.out);
     buf_free(&f.cells);
     buf_free(&f.scratch);
     free(f.rows);
