@@ -20,7 +20,7 @@ static void emit_enum(int i)
 
 static void emit_model(int i, int n, int pg)
 {
-    int parent = i > 0 ? (i * 7) % i : -1;
+    int parent = i > 0 ? (i - 1) / 8 : -1;   /* a tree: model i has children 8i+1 .. 8i+8 */
     int tenth = i - i % 10;
     printf("/// Entity number %d, with the fields a typical application keeps.\n"
            "model Entity%d {\n"
@@ -46,9 +46,8 @@ static void emit_model(int i, int n, int pg)
                "  parent      Entity%d? @relation(\"Entity%dParent\", fields: [parentId], references: [id], onDelete: SetNull)\n",
                pg ? "   @db.Uuid" : "", parent, i);
     /* back-relations from the models that point here */
-    for (int j = i + 1; j < n && j < i * 8 + 8; j++)
-        if (j > 0 && (j * 7) % j == i)
-            printf("  children%d  Entity%d[] @relation(\"Entity%dParent\")\n", j, j, j);
+    for (int j = i * 8 + 1; j < n && j <= i * 8 + 8; j++)
+        printf("  children%d  Entity%d[] @relation(\"Entity%dParent\")\n", j, j, j);
     if (i % 10 == 0 && i + 1 < n)
         printf("  tags        Entity%d[]\n", i + 1);
     if (i % 10 == 1)

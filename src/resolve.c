@@ -17,13 +17,29 @@
 
 /* ---- hash tables ------------------------------------------------------------------------ */
 
+/* Eight bytes at a time: names are short, and this is the resolver's inner loop. */
 static uint32_t namemap_hash(uint32_t scope, Str name)
 {
-    uint32_t h = str_hash(name) ^ (scope * 0x9E3779B1u);
-    h ^= h >> 15;
-    h *= 0x2C1B3C6Du;
-    h ^= h >> 12;
-    return h;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)scope << 32) ^ name.len;
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    }
+    h ^= h >> 31;
+    h *= 0x94D049BB133111EBull;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 void namemap_init(NameMap *m, Arena *a, uint32_t expected)
@@ -273,12 +289,20 @@ const char *db_scalar_name(ScalarType t)
 
 static bool scalar_from_name(Str name, ScalarType *out)
 {
-    for (unsigned i = 0; i < sizeof SCALAR_NAMES / sizeof *SCALAR_NAMES; i++)
-        if (str_eq_cstr(name, SCALAR_NAMES[i])) {
-            *out = (ScalarType)i;
-            return true;
-        }
-    return false;
+    ScalarType t;
+    switch (name.len) {
+    case 3: t = SCALAR_INT; break;
+    case 4: t = name.ptr[0] == 'J' ? SCALAR_JSON : SCALAR_BYTES; break;   /* Json, (none) */
+    case 5: t = name.ptr[0] == 'F' ? SCALAR_FLOAT : SCALAR_BYTES; break;
+    case 6: t = name.ptr[0] == 'S' ? SCALAR_STRING : name.ptr[0] == 'B' ? SCALAR_BIGINT : SCALAR_INT; break;
+    case 7: t = name.ptr[0] == 'B' ? SCALAR_BOOLEAN : SCALAR_DECIMAL; break;
+    case 8: t = SCALAR_DATETIME; break;
+    default: return false;
+    }
+    if (!str_eq_cstr(name, SCALAR_NAMES[t]))
+        return false;
+    *out = t;
+    return true;
 }
 
 const char *db_provider_name(DbProvider p)
@@ -304,9 +328,22 @@ uint32_t db_find_enum(const Db *db, Str name)
     return v != DB_NONE && TOP_KIND(v) == TOP_ENUM ? TOP_ID(v) : DB_NONE;
 }
 
+static uint32_t *field_slot(const Db *db, uint32_t model, Str name)
+{
+    const struct DbNameTable *nt = db->names;
+    uint32_t *tab = nt->ftab + nt->ftab_first[model], mask = (1u << nt->ftab_bits[model]) - 1;
+    uint32_t i = namemap_hash(0, name) & mask;
+    for (;;) {
+        uint32_t f = tab[i];
+        if (f == DB_NONE || str_eq(db->fields[f].name, name))
+            return &tab[i];
+        i = (i + 1) & mask;
+    }
+}
+
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
 {
-    return namemap_get(&db->names->names, model, name);
+    return *field_slot(db, model, name);
 }
 
 uint32_t db_find_field(const Db *db, uint32_t model, Str name)
@@ -416,24 +453,34 @@ static const char *const RESERVED_NAMES[] = {
 
 static bool is_reserved_name(Str name)
 {
+    if (name.len < 2 || name.len > 12 || !((name.ptr[0] >= 'a' && name.ptr[0] <= 'z') || name.ptr[0] == 'P'))
+        return false;
     for (size_t i = 0; i < sizeof RESERVED_NAMES / sizeof *RESERVED_NAMES; i++)
-        if (str_eq_cstr(name, RESERVED_NAMES[i]))
+        if (RESERVED_NAMES[i][0] == name.ptr[0] && str_eq_cstr(name, RESERVED_NAMES[i]))
             return true;
     return false;
 }
 
 /* Names are an ASCII letter or digit followed by letters, digits, `_` and `-` (the lexer
  * takes them); Prisma then rejects a leading digit and any `-`. */
-static void check_identifier(Resolver *r, Str name, Span span, const char *what)
+static void identifier_error(Resolver *r, Str name, Span span, const char *what)
 {
     if (name.len == 0)
         diag_error(r->diags, span, "the name of a %s must not be empty", what);
     else if (name.ptr[0] >= '0' && name.ptr[0] <= '9')
         diag_error(r->diags, span, "the name of a %s must not start with a digit: `%s`", what, str_c(r->arena, name));
-    else if (memchr(name.ptr, '-', name.len))
-        diag_note(r->diags,
-                  diag_error(r->diags, span, "`-` is not allowed in %s names: `%s`", what, str_c(r->arena, name)),
-                  span, "use `_` instead, or camelCase");
+    else
+        diag_hint(r->diags, diag_error(r->diags, span, "`-` is not allowed in %s names: `%s`", what, str_c(r->arena, name)),
+                  "use `_` instead, or camelCase");
+}
+
+static inline void check_identifier(Resolver *r, Str name, Span span, const char *what)
+{
+    bool bad = name.len == 0 || (name.ptr[0] >= '0' && name.ptr[0] <= '9');
+    for (uint32_t i = 0; i < name.len && !bad; i++)
+        bad = name.ptr[i] == '-';
+    if (bad)
+        identifier_error(r, name, span, what);
 }
 
 static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n)
@@ -456,6 +503,18 @@ static void names_pass(Resolver *r)
         uint32_t scope = SCOPE_TOPS, value_id = DB_NONE;
         switch (b->kind) {
         case BLOCK_ENUM: {
+            DbEnum *e = &db->enums[en];
+            e->name = e->db_name = b->name;
+            e->ast = b;
+            e->first_value = value;
+            e->nvalues = b->nvalues;
+            for (uint32_t i = 0; i < b->nvalues; i++) {
+                DbEnumValue *dv = &db->enum_values[value + i];
+                dv->name = dv->db_name = b->values[i]->name;
+                dv->ast = b->values[i];
+            }
+            db->nenums = en + 1;
+            db->nenum_values = value + b->nvalues;
             check_identifier(r, b->name, b->name_span, "enum");
             if (is_reserved_name(b->name))
                 diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name an enum: the generated client uses it",
@@ -481,35 +540,72 @@ static void names_pass(Resolver *r)
         case BLOCK_MODEL:
         case BLOCK_VIEW: {
             bool view = b->kind == BLOCK_VIEW;
+            DbModel *m = &db->models[model];
+            m->name = m->db_name = b->name;
+            m->ast = b;
+            m->is_view = view;
+            m->first_field = field;
+            m->pk = DB_NONE;
             check_identifier(r, b->name, b->name_span, view ? "view" : "model");
             if (is_reserved_name(b->name))
                 diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
                            str_c(r->arena, b->name), view ? "view" : "model");
             check_attr_identifiers(r, b->attrs, b->nattrs);
             for (uint32_t i = 0; i < b->nfields; i++) {
-                Field *f = b->fields[i];
-                if (!field_is_usable(f))
+                Field *af = b->fields[i];
+                if (!field_is_usable(af))
                     continue;
-                check_identifier(r, f->name, f->name_span, "field");
-                check_attr_identifiers(r, f->attrs, f->nattrs);
-                uint32_t prev = namemap_put(names, model, f->name, field);
+                /* the field, its attributes and what its type name says, read once */
+                DbField *f = &db->fields[field];
+                f->name = f->db_name = af->name;
+                f->model = model;
+                f->ast = af;
+                f->arity = (FieldArity)af->type.arity;
+                f->type_id = DB_NONE;
+                f->relation = DB_NONE;
+                ScalarType st2;
+                if (af->type.unsupported) {
+                    f->kind = DBF_UNSUPPORTED;
+                    f->unsupported = af->type.name;
+                } else if (scalar_from_name(af->type.name, &st2)) {
+                    f->kind = DBF_SCALAR;
+                    f->scalar = st2;
+                } else {
+                    f->kind = DBF_ERROR;    /* resolved by the type pass */
+                    r->nt->ftype[field] = af->type.name;
+                }
+                r->nt->fattrs[field] = af->attrs;
+                r->nt->fnattrs[field] = af->nattrs;
+                r->nt->field_relfield[field] = DB_NONE;
+                check_identifier(r, af->name, af->name_span, "field");
+                check_attr_identifiers(r, af->attrs, af->nattrs);
+                uint32_t *slot = field_slot(db, model, af->name);
+                uint32_t prev = *slot;
+                *slot = field;      /* the last field of a name wins, as in Prisma's table */
                 if (prev != DB_NONE) {
-                    Diag *d = diag_error(r->diags, f->name_span, "the field `%s` is already defined in %s `%s`",
-                                         str_c(r->arena, f->name), view ? "view" : "model", str_c(r->arena, b->name));
+                    Diag *d = diag_error(r->diags, af->name_span, "the field `%s` is already defined in %s `%s`",
+                                         str_c(r->arena, af->name), view ? "view" : "model", str_c(r->arena, b->name));
                     diag_note(r->diags, d, db->fields[prev].ast->name_span, "first defined here");
                 }
                 field++;
             }
+            m->nfields = field - m->first_field;
+            db->nfields = field;
+            db->nmodels = model + 1;
             value_id = (uint32_t)TOP_MODEL << 28 | model;
             model++;
             break;
         }
         case BLOCK_TYPE:
+            db->composite_types[ct].name = b->name;
+            db->composite_types[ct].ast = b;
+            db->ncomposite_types = ct + 1;
             check_identifier(r, b->name, b->name_span, "composite type");
             for (uint32_t i = 0; i < b->nfields; i++) {
                 Field *f = b->fields[i];
                 if (!field_is_usable(f))
                     continue;
+                r->nt->ctfields[r->nt->nctfields++] = (CtField){f, ct};
                 if (namemap_put(names, SCOPE_CTFIELD | ct, f->name, i) != DB_NONE)
                     diag_error(r->diags, f->name_span, "the field `%s` is already defined in composite type `%s`",
                                str_c(r->arena, f->name), str_c(r->arena, b->name));
@@ -590,42 +686,28 @@ static void type_not_found(Resolver *r, const Field *f)
 static void types_pass(Resolver *r)
 {
     Db *db = r->db;
-    uint32_t ct = 0;
-    for (uint32_t m = 0; m < db->nmodels; m++) {
-        /* models first in db order = file order; enums and composite types below keep the
-         * file order of their errors relative to each other */
-        (void)m;
-    }
-    uint32_t model = 0, en = 0;
+    uint32_t model = 0, ct = 0;
     for (uint32_t bi = 0; bi < r->ast->nblocks; bi++) {
         Block *b = r->ast->blocks[bi];
         if (b->kind == BLOCK_MODEL || b->kind == BLOCK_VIEW) {
             DbModel *dm = &db->models[model];
             for (uint32_t i = 0; i < dm->nfields; i++) {
-                DbField *f = &db->fields[dm->first_field + i];
-                const Field *af = f->ast;
-                ScalarType st;
-                if (af->type.unsupported) {
-                    f->kind = DBF_UNSUPPORTED;
-                    f->unsupported = af->type.name;
-                } else if (scalar_from_name(af->type.name, &st)) {
-                    f->kind = DBF_SCALAR;
-                    f->scalar = st;
+                uint32_t fid = dm->first_field + i;
+                DbField *f = &db->fields[fid];
+                if (f->kind != DBF_ERROR)
+                    continue;       /* a scalar or Unsupported: read by the name pass */
+                uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, r->nt->ftype[fid]);
+                if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
+                    type_not_found(r, f->ast);
+                } else if (TOP_KIND(v) == TOP_MODEL) {
+                    f->kind = DBF_RELATION;
+                    f->type_id = TOP_ID(v);
+                } else if (TOP_KIND(v) == TOP_ENUM) {
+                    f->kind = DBF_ENUM;
+                    f->type_id = TOP_ID(v);
                 } else {
-                    uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, af->type.name);
-                    if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
-                        f->kind = DBF_ERROR;
-                        type_not_found(r, af);
-                    } else if (TOP_KIND(v) == TOP_MODEL) {
-                        f->kind = DBF_RELATION;
-                        f->type_id = TOP_ID(v);
-                    } else if (TOP_KIND(v) == TOP_ENUM) {
-                        f->kind = DBF_ENUM;
-                        f->type_id = TOP_ID(v);
-                    } else {
-                        f->kind = DBF_COMPOSITE;
-                        f->type_id = TOP_ID(v);
-                    }
+                    f->kind = DBF_COMPOSITE;
+                    f->type_id = TOP_ID(v);
                 }
             }
             model++;
@@ -633,7 +715,6 @@ static void types_pass(Resolver *r)
             if (b->nvalues == 0)
                 diag_error(r->diags, b->span, "the enum `%s` has no values: an enum needs at least one",
                            str_c(r->arena, b->name));
-            en++;
         } else if (b->kind == BLOCK_TYPE) {
             for (uint32_t i = 0; i < b->nfields; i++) {
                 const Field *af = b->fields[i];
@@ -653,25 +734,31 @@ static void types_pass(Resolver *r)
             ct++;
         }
     }
-    (void)en;
+    (void)ct;
 }
 
 /* ---- building the Db --------------------------------------------------------------------- */
 
+/* Sizes from the blocks' own counts (fields that did not parse are dropped later: these are
+ * upper bounds), so that the name pass reads every field once. */
 static void db_allocate(Resolver *r)
 {
     Db *db = r->db;
     Ast *ast = r->ast;
-    uint32_t nmodels = 0, nfields = 0, nenums = 0, nvalues = 0, ncts = 0, nctfields = 0, nprops = 0;
+    uint32_t nmodels = 0, nfields = 0, nenums = 0, nvalues = 0, ncts = 0, nctfields = 0, nprops = 0, ftab = 0;
     for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
         Block *b = ast->blocks[bi];
         switch (b->kind) {
         case BLOCK_MODEL:
-        case BLOCK_VIEW:
+        case BLOCK_VIEW: {
             nmodels++;
-            for (uint32_t i = 0; i < b->nfields; i++)
-                nfields += field_is_usable(b->fields[i]);
+            nfields += b->nfields;
+            uint8_t bits = 2;
+            while ((1u << bits) < b->nfields * 2)
+                bits++;
+            ftab += 1u << bits;
             break;
+        }
         case BLOCK_ENUM:
             nenums++;
             nvalues += b->nvalues;
@@ -686,73 +773,37 @@ static void db_allocate(Resolver *r)
         }
     }
     Arena *a = r->arena;
+    struct DbNameTable *nt = r->nt;
+    size_t fcount = nfields ? nfields : 1;
     db->models = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof *db->models);
-    db->fields = arena_alloc(a, (size_t)(nfields ? nfields : 1) * sizeof *db->fields);
+    db->fields = arena_alloc(a, fcount * sizeof *db->fields);
     db->enums = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof *db->enums);
     db->enum_values = arena_alloc(a, (size_t)(nvalues ? nvalues : 1) * sizeof *db->enum_values);
     db->composite_types = arena_alloc(a, (size_t)(ncts ? ncts : 1) * sizeof *db->composite_types);
-    struct DbNameTable *nt = r->nt;
-    namemap_init(&nt->names, a, ast->nblocks + 2 * nfields + nvalues + nctfields + nprops);
-    nt->field_relfield = arena_alloc_raw(a, (size_t)(nfields ? nfields : 1) * sizeof(uint32_t));
+    namemap_init(&nt->names, a, ast->nblocks + nvalues + nctfields + nprops);
+    nt->field_relfield = arena_alloc_raw(a, fcount * sizeof(uint32_t));
+    nt->ftype = arena_alloc_raw(a, fcount * sizeof *nt->ftype);
+    nt->fattrs = arena_alloc_raw(a, fcount * sizeof *nt->fattrs);
+    nt->fnattrs = arena_alloc_raw(a, fcount * sizeof *nt->fnattrs);
     nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
     nt->enum_schema_span = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof(Span));
     nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
     nt->ctfields = arena_alloc(a, (size_t)(nctfields ? nctfields : 1) * sizeof *nt->ctfields);
-
+    nt->ftab_first = arena_alloc_raw(a, (size_t)(nmodels ? nmodels : 1) * sizeof *nt->ftab_first);
+    nt->ftab_bits = arena_alloc_raw(a, (size_t)(nmodels ? nmodels : 1));
+    nt->ftab = arena_alloc_raw(a, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);
+    memset(nt->ftab, 0xFF, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);
+    uint32_t total = 0, mi = 0;
     for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
         Block *b = ast->blocks[bi];
-        switch (b->kind) {
-        case BLOCK_MODEL:
-        case BLOCK_VIEW: {
-            DbModel *m = &db->models[db->nmodels];
-            m->name = m->db_name = b->name;
-            m->ast = b;
-            m->is_view = b->kind == BLOCK_VIEW;
-            m->first_field = db->nfields;
-            m->pk = DB_NONE;
-            for (uint32_t i = 0; i < b->nfields; i++) {
-                Field *af = b->fields[i];
-                if (!field_is_usable(af))
-                    continue;
-                nt->field_relfield[db->nfields] = DB_NONE;
-                DbField *f = &db->fields[db->nfields++];
-                f->name = f->db_name = af->name;
-                f->model = db->nmodels;
-                f->ast = af;
-                f->arity = (FieldArity)af->type.arity;
-                f->type_id = DB_NONE;
-                f->relation = DB_NONE;
-                f->kind = DBF_ERROR;
-            }
-            m->nfields = db->nfields - m->first_field;
-            db->nmodels++;
-            break;
-        }
-        case BLOCK_ENUM: {
-            DbEnum *e = &db->enums[db->nenums];
-            e->name = e->db_name = b->name;
-            e->ast = b;
-            e->first_value = db->nenum_values;
-            for (uint32_t i = 0; i < b->nvalues; i++) {
-                DbEnumValue *v = &db->enum_values[db->nenum_values++];
-                v->name = v->db_name = b->values[i]->name;
-                v->ast = b->values[i];
-            }
-            e->nvalues = b->nvalues;
-            db->nenums++;
-            break;
-        }
-        case BLOCK_TYPE:
-            db->composite_types[db->ncomposite_types].name = b->name;
-            db->composite_types[db->ncomposite_types].ast = b;
-            for (uint32_t i = 0; i < b->nfields; i++)
-                if (field_is_usable(b->fields[i]))
-                    nt->ctfields[nt->nctfields++] = (CtField){b->fields[i], db->ncomposite_types};
-            db->ncomposite_types++;
-            break;
-        default:
-            break;
-        }
+        if (b->kind != BLOCK_MODEL && b->kind != BLOCK_VIEW)
+            continue;
+        uint8_t bits = 2;
+        while ((1u << bits) < b->nfields * 2)
+            bits++;
+        nt->ftab_first[mi] = total;
+        nt->ftab_bits[mi++] = bits;
+        total += 1u << bits;
     }
 }
 

@@ -21,10 +21,39 @@ typedef struct PendingIndex {
     uint32_t first, n;          /* into AttrCtx.ifields */
 } PendingIndex;
 
+/* The attributes the pass reads, by name (the name compared once per attribute). */
+typedef enum AttrCode {
+    AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_UNIQUE, AT_INDEX,
+    AT_FULLTEXT, AT_SCHEMA, AT_SCOPED,
+} AttrCode;
+
+static uint8_t attr_code(Str n)
+{
+    if (memchr(n.ptr, '.', n.len))
+        return AT_SCOPED;
+    switch (n.len) {
+    case 2: return !memcmp(n.ptr, "id", 2) ? AT_ID : AT_OTHER;
+    case 3: return !memcmp(n.ptr, "map", 3) ? AT_MAP : AT_OTHER;
+    case 5: return !memcmp(n.ptr, "index", 5) ? AT_INDEX : AT_OTHER;
+    case 6:
+        return !memcmp(n.ptr, "ignore", 6) ? AT_IGNORE : !memcmp(n.ptr, "unique", 6) ? AT_UNIQUE
+               : !memcmp(n.ptr, "schema", 6) ? AT_SCHEMA : AT_OTHER;
+    case 7: return !memcmp(n.ptr, "default", 7) ? AT_DEFAULT : AT_OTHER;
+    case 8:
+        return !memcmp(n.ptr, "relation", 8) ? AT_RELATION : !memcmp(n.ptr, "fulltext", 8) ? AT_FULLTEXT : AT_OTHER;
+    case 9: return !memcmp(n.ptr, "updatedAt", 9) ? AT_UPDATED_AT : AT_OTHER;
+    default: return AT_OTHER;
+    }
+}
+
 typedef struct AttrCtx {
     Resolver *r;
     Attribute **attrs;
     uint32_t nattrs;
+    uint8_t *codes;             /* AttrCode per attribute of the container */
+    uint32_t capcodes;
+    uint16_t code_count[AT_SCOPED + 1];     /* attributes with each code */
+    uint16_t code_first[AT_SCOPED + 1];     /* the first of them */
     bool block;                 /* the container's attributes are @@ attributes */
     uint8_t *used;              /* per attribute of the container */
     uint32_t capused;
@@ -41,12 +70,13 @@ typedef struct AttrCtx {
     PendingIndex pk;
     uint32_t pk_source_field;   /* field-level @id: the field; DB_NONE for @@id */
     bool ignored;
+    uint32_t *maptab;           /* @map column names of the model: field ids */
+    uint32_t capmaptab, mapmask;
+    bool maptab_live;
 } AttrCtx;
 
-static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
+static void *grow_slow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 {
-    if (need <= *cap)
-        return p;
     uint32_t n = *cap ? *cap : 8;
     while (n < need)
         n *= 2;
@@ -57,6 +87,11 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
     }
     *cap = n;
     return q;
+}
+
+static inline void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    return need <= *cap ? p : grow_slow(p, cap, need, elem);
 }
 
 static const char *attr_label(const Attribute *a)
@@ -76,6 +111,14 @@ static void ac_begin(AttrCtx *ac, Attribute **attrs, uint32_t n, bool block)
     ac->block = block;
     ac->used = grow(ac->used, &ac->capused, n + 1, 1);
     memset(ac->used, 0, n + 1);
+    ac->codes = grow(ac->codes, &ac->capcodes, n + 1, 1);
+    memset(ac->code_count, 0, sizeof ac->code_count);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t c = attr_code(attrs[i]->name);
+        ac->codes[i] = c;
+        if (ac->code_count[c]++ == 0)
+            ac->code_first[c] = (uint16_t)i;
+    }
     ac->cur = NULL;
 }
 
@@ -175,20 +218,12 @@ static bool ac_set(AttrCtx *ac, const Attribute *attr)
     return true;
 }
 
-static bool ac_single(AttrCtx *ac, const char *name)
+static bool ac_single_slow(AttrCtx *ac, AttrCode code)
 {
-    int first = -1, count = 0;
-    for (uint32_t i = 0; i < ac->nattrs; i++)
-        if (str_eq_cstr(ac->attrs[i]->name, name)) {
-            if (first < 0)
-                first = (int)i;
-            count++;
-        }
-    if (count == 0)
-        return false;
+    uint32_t count = ac->code_count[code], first = ac->code_first[code];
     if (count > 1) {
         for (uint32_t i = 0; i < ac->nattrs; i++)
-            if (str_eq_cstr(ac->attrs[i]->name, name)) {
+            if (ac->codes[i] == code) {
                 ac->used[i] = 1;
                 diag_error(ac->r->diags, ac->attrs[i]->span, "`%s` may be given only once here",
                            attr_display(ac, ac->attrs[i]));
@@ -199,10 +234,18 @@ static bool ac_single(AttrCtx *ac, const char *name)
     return ac_set(ac, ac->attrs[first]);
 }
 
-static bool ac_repeated(AttrCtx *ac, const char *name)
+/* Is the attribute there (once, and readable)? The common case, absent, costs one load. */
+static inline bool ac_single(AttrCtx *ac, AttrCode code)
 {
-    for (uint32_t i = 0; i < ac->nattrs; i++)
-        if (!ac->used[i] && str_eq_cstr(ac->attrs[i]->name, name)) {
+    return ac->code_count[code] && ac_single_slow(ac, code);
+}
+
+static bool ac_repeated(AttrCtx *ac, AttrCode code)
+{
+    if (!ac->code_count[code])
+        return false;
+    for (uint32_t i = ac->code_first[code]; i < ac->nattrs; i++)
+        if (!ac->used[i] && ac->codes[i] == code) {
             ac->used[i] = 1;
             if (ac_set(ac, ac->attrs[i]))
                 return true;
@@ -214,11 +257,13 @@ static bool ac_repeated(AttrCtx *ac, const char *name)
 static const Attribute *ac_scoped(AttrCtx *ac)
 {
     const Attribute *found = NULL;
-    for (uint32_t i = 0; i < ac->nattrs; i++) {
+    if (!ac->code_count[AT_SCOPED])
+        return NULL;
+    for (uint32_t i = ac->code_first[AT_SCOPED]; i < ac->nattrs; i++) {
         const Attribute *a = ac->attrs[i];
-        const char *dot = memchr(a->name.ptr, '.', a->name.len);
-        if (!dot)
+        if (ac->codes[i] != AT_SCOPED)
             continue;
+        const char *dot = memchr(a->name.ptr, '.', a->name.len);
         ac->used[i] = 1;
         if (found)
             diag_error(ac->r->diags, a->span, "a field takes only one native type attribute (`@%.*s.…`)",
@@ -875,6 +920,37 @@ static void field_unique(AttrCtx *ac, uint32_t field)
     pending_push(ac, idx, &field, &el, 1, false);
 }
 
+/* The column names given by @map in the current model: a small table of field ids, reset per
+ * model (Prisma keeps the last field of each name). */
+static void maptab_reset(AttrCtx *ac, uint32_t nfields)
+{
+    uint32_t bits = 2;
+    while ((1u << bits) < nfields * 2)
+        bits++;
+    ac->maptab = grow(ac->maptab, &ac->capmaptab, 1u << bits, sizeof *ac->maptab);
+    ac->mapmask = (1u << bits) - 1;
+    ac->maptab_live = false;
+}
+
+static uint32_t maptab_put(AttrCtx *ac, Str name, uint32_t field)
+{
+    if (!ac->maptab_live) {
+        memset(ac->maptab, 0xFF, (size_t)(ac->mapmask + 1) * sizeof *ac->maptab);
+        ac->maptab_live = true;
+    }
+    const Db *db = ac->r->db;
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < name.len; i++)
+        h = (h ^ (unsigned char)name.ptr[i]) * 16777619u;
+    for (uint32_t i = h & ac->mapmask;; i = (i + 1) & ac->mapmask) {
+        uint32_t f = ac->maptab[i];
+        if (f == DB_NONE || str_eq(db->fields[f].db_name, name)) {
+            ac->maptab[i] = field;
+            return f;
+        }
+    }
+}
+
 /* @map("name") and @@map("name") */
 static bool map_attribute(AttrCtx *ac, Str *out)
 {
@@ -899,7 +975,7 @@ static void field_map(AttrCtx *ac, uint32_t field)
     f->mapped = true;
     DbModel *m = &db->models[ac->model];
     const char *container = m->is_view ? "view" : "model";
-    uint32_t prev = namemap_put(&r->nt->names, 0x10000000u | ac->model, mapped, field);
+    uint32_t prev = maptab_put(ac, mapped, field);
     if (prev != DB_NONE) {
         Diag *d = diag_error(r->diags, f->ast->span, "the field `%s` maps to the column `%s` of another field of %s `%s`",
                              str_c(r->arena, f->name), str_c(r->arena, mapped), container, str_c(r->arena, m->name));
@@ -1199,28 +1275,29 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
 {
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[field];
-    const Field *af = f->ast;
-    ac_begin(ac, af->attrs, af->nattrs, false);
-    if (ac_single(ac, "map")) {
+    if (r->nt->fnattrs[field] == 0)
+        return;
+    ac_begin(ac, r->nt->fattrs[field], r->nt->fnattrs[field], false);
+    if (ac_single(ac, AT_MAP)) {
         field_map(ac, field);
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "ignore")) {
+    if (ac_single(ac, AT_IGNORE)) {
         if (f->kind == DBF_UNSUPPORTED)
             ac_error(ac, "an `Unsupported` field is already ignored by the client: remove `@ignore`");
         else
             f->ignored = true;
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "relation")) {
+    if (ac_single(ac, AT_RELATION)) {
         ac_error(ac, "`@relation` belongs on a relation field; `%s` is a scalar field", str_c(r->arena, f->name));
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "id")) {
+    if (ac_single(ac, AT_ID)) {
         field_id(ac, field);
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "updatedAt")) {
+    if (ac_single(ac, AT_UPDATED_AT)) {
         if (!(f->kind == DBF_SCALAR && f->scalar == SCALAR_DATETIME))
             ac_error(ac, "`@updatedAt` needs a DateTime field; `%s` is not one", str_c(r->arena, f->name));
         if (f->arity == ARITY_LIST)
@@ -1228,7 +1305,7 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
         f->updated_at = true;
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "default")) {
+    if (ac_single(ac, AT_DEFAULT)) {
         field_default(ac, field);
         ac_validate_args(ac);
     }
@@ -1237,7 +1314,7 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
         if (nt)
             field_native_type(ac, f, nt);
     }
-    if (ac_single(ac, "unique")) {
+    if (ac_single(ac, AT_UNIQUE)) {
         field_unique(ac, field);
         ac_validate_args(ac);
     }
@@ -1375,27 +1452,26 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf)
 {
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[rf->field];
-    const Field *af = f->ast;
     ac->model = rf->model;
-    ac_begin(ac, af->attrs, af->nattrs, false);
-    if (ac_single(ac, "relation")) {
+    ac_begin(ac, r->nt->fattrs[rf->field], r->nt->fnattrs[rf->field], false);
+    if (ac_single(ac, AT_RELATION)) {
         relation_attribute(ac, rf);
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "id")) {
+    if (ac_single(ac, AT_ID)) {
         ac_error(ac, "`%s` is a relation field and cannot be an id: an id is made of scalar fields", str_c(r->arena, f->name));
         ac_discard(ac);
     }
-    if (ac_single(ac, "ignore")) {
+    if (ac_single(ac, AT_IGNORE)) {
         rf->ignored = true;
         f->ignored = true;
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "default")) {
+    if (ac_single(ac, AT_DEFAULT)) {
         ac_error(ac, "a relation field cannot have a default");
         ac_discard(ac);
     }
-    if (ac_single(ac, "map")) {
+    if (ac_single(ac, AT_MAP)) {
         Diag *d = ac_error(ac, "`@map` cannot be used on relation field `%s`", str_c(r->arena, f->name));
         diag_hint(r->diags, d, "a relation field has no column; to name the foreign key use `@relation(map: \"...\")`");
         const Arg *a;
@@ -1404,7 +1480,7 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf)
             defarg_report(ac, st, a, "name");
         ac_discard(ac);
     }
-    if (ac_single(ac, "unique")) {
+    if (ac_single(ac, AT_UNIQUE)) {
         char *fields = NULL;
         for (uint32_t i = 0; i < rf->nfields; i++)
             problems_add(r->arena, &fields, r->db->fields[rf->fields[i]].name);
@@ -1488,6 +1564,7 @@ static void model_attributes(AttrCtx *ac, uint32_t model)
     ac->nifields = 0;
     ac->has_pk = false;
     ac->pk_source_field = DB_NONE;
+    maptab_reset(ac, m->nfields);
 
     for (uint32_t i = 0; i < m->nfields; i++) {
         uint32_t field = m->first_field + i;
@@ -1497,15 +1574,15 @@ static void model_attributes(AttrCtx *ac, uint32_t model)
 
     const Block *b = m->ast;
     ac_begin(ac, b->attrs, b->nattrs, true);
-    if (ac_single(ac, "ignore")) {
+    if (ac_single(ac, AT_IGNORE)) {
         model_ignore(ac);
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "id")) {
+    if (ac_single(ac, AT_ID)) {
         model_id(ac);
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "map")) {
+    if (ac_single(ac, AT_MAP)) {
         Str mapped;
         if (map_attribute(ac, &mapped)) {
             m->db_name = mapped;
@@ -1514,19 +1591,19 @@ static void model_attributes(AttrCtx *ac, uint32_t model)
         }
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "schema")) {
+    if (ac_single(ac, AT_SCHEMA)) {
         schema_attribute(ac, &m->schema, &r->nt->model_schema_span[model]);
         ac_validate_args(ac);
     }
-    while (ac_repeated(ac, "index")) {
+    while (ac_repeated(ac, AT_INDEX)) {
         model_index(ac);
         ac_validate_args(ac);
     }
-    while (ac_repeated(ac, "unique")) {
+    while (ac_repeated(ac, AT_UNIQUE)) {
         model_unique(ac);
         ac_validate_args(ac);
     }
-    while (ac_repeated(ac, "fulltext")) {
+    while (ac_repeated(ac, AT_FULLTEXT)) {
         model_fulltext(ac);
         ac_validate_args(ac);
     }
@@ -1549,7 +1626,7 @@ static void enum_attributes(AttrCtx *ac, uint32_t en)
     for (uint32_t i = 0; i < e->nvalues; i++) {
         DbEnumValue *v = &r->db->enum_values[e->first_value + i];
         ac_begin(ac, v->ast->attrs, v->ast->nattrs, false);
-        if (ac_single(ac, "map")) {
+        if (ac_single(ac, AT_MAP)) {
             Str mapped;
             if (map_attribute(ac, &mapped))
                 v->db_name = mapped;
@@ -1558,7 +1635,7 @@ static void enum_attributes(AttrCtx *ac, uint32_t en)
         ac_end(ac);
     }
     ac_begin(ac, e->ast->attrs, e->ast->nattrs, true);
-    if (ac_single(ac, "map")) {
+    if (ac_single(ac, AT_MAP)) {
         Str mapped;
         if (map_attribute(ac, &mapped)) {
             e->db_name = mapped;
@@ -1566,7 +1643,7 @@ static void enum_attributes(AttrCtx *ac, uint32_t en)
         }
         ac_validate_args(ac);
     }
-    if (ac_single(ac, "schema")) {
+    if (ac_single(ac, AT_SCHEMA)) {
         schema_attribute(ac, &e->schema, &r->nt->enum_schema_span[en]);
         ac_validate_args(ac);
     }
@@ -1590,12 +1667,12 @@ static void composite_type_attributes(AttrCtx *ac, uint32_t ct)
             scalar |= str_eq_cstr(af->type.name, S[k]);
         if (scalar)
             (void)ac_scoped(ac);
-        if (ac_single(ac, "map")) {
+        if (ac_single(ac, AT_MAP)) {
             Str mapped;
             (void)map_attribute(ac, &mapped);
             ac_validate_args(ac);
         }
-        if (ac_single(ac, "default")) {
+        if (ac_single(ac, AT_DEFAULT)) {
             const Arg *a;
             DefArgStatus s = ac_default_arg(ac, "value", &a);
             if (s != DEFARG_OK)
@@ -1650,6 +1727,8 @@ void resolve_attributes(Resolver *r)
         }
     }
     free(ac.used);
+    free(ac.maptab);
+    free(ac.codes);
     free(ac.live);
     free(ac.pidx);
     free(ac.ifields);

@@ -360,6 +360,11 @@ static bool lift_datasource(Resolver *r, const Block *b, DbDatasource *ds)
         if (!used[i] && str_eq_cstr(b->props[i]->key, "schemas")) {
             used[i] = 1;
             const Property *p = b->props[i];
+            if (ds->provider == PROVIDER_SQLITE) {
+                Diag *d = diag_error(r->diags, p->value->span, "`schemas` is not supported on SQLite: it has one schema");
+                diag_hint(r->diags, d, "remove the `schemas` property");
+                continue;
+            }
             Str *names;
             Span *spans;
             uint32_t n;

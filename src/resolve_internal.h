@@ -72,7 +72,15 @@ typedef struct CtField {
 } CtField;
 
 struct DbNameTable {
-    NameMap names;                  /* tops, generators, datasources, model fields, ct fields */
+    NameMap names;                  /* tops, generators, datasources, enum values, ct fields, @map */
+    /* Each model's fields by name: an open-addressing table of field ids per model, all in one
+     * array (a model's table is small and read while the model is: it stays in cache). */
+    uint32_t *ftab;
+    uint32_t *ftab_first;           /* per model: start in ftab */
+    uint8_t *ftab_bits;             /* per model: log2 of its table size */
+    Str *ftype;                     /* per field: the type name, while the type pass needs it */
+    Attribute ***fattrs;            /* per field: its attributes (as the AST holds them) */
+    uint32_t *fnattrs;
     RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
     uint32_t nrelfields;
     uint32_t *field_relfield;       /* Db field -> relfields index, or DB_NONE */
@@ -139,6 +147,7 @@ typedef struct Validator {
     DbProvider provider;
     bool relation_mode_prisma;
     uint32_t errors_at_start;       /* diags->errors when the pipeline started */
+    const char **native_cache;      /* per field: its PostgreSQL native type, read once */
 } Validator;
 
 bool validate_has_errors(const Validator *v);
@@ -159,6 +168,7 @@ void *validate_relation_names_build(Validator *v);
 /* Native type tables (validate_types.c). */
 typedef struct NativeTypeDef {
     const char *name;
+    uint8_t len;
     uint8_t required_args, optional_args;
     uint16_t scalars;               /* bit per ScalarType */
 } NativeTypeDef;

@@ -73,37 +73,37 @@ bool validate_has_errors(const Validator *v)
 
 /* ---- constraint names ---------------------------------------------------------------------- */
 
-/* Prisma's default names, truncated to the provider's identifier limit at a UTF-8 boundary. */
-static Str truncated(Validator *v, const char *s, size_t len, uint32_t room, const char *suffix)
+/* Prisma's default names ("Table_a_b_key"), built without printf: the parts are joined, the
+ * result cut to the provider's identifier limit (minus the suffix) at a UTF-8 boundary, then
+ * the suffix appended. */
+static Str default_name(Validator *v, Str table, const Str *cols, uint32_t n, bool with_cols, const char *suffix)
 {
-    if (v->conn->max_ident && len >= room) {
-        len = room;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-            len--;
+    size_t slen = strlen(suffix), len = table.len;
+    if (with_cols) {
+        len += 1;
+        for (uint32_t i = 0; i < n; i++)
+            len += cols[i].len + (i ? 1 : 0);
     }
-    char *out = arena_sprintf(v->arena, "%.*s%s", (int)len, s, suffix);
-    return (Str){out, (uint32_t)strlen(out)};
-}
-
-static Str joined_name(Validator *v, Str table, const Str *cols, uint32_t n, const char *suffix)
-{
-    size_t len = table.len + 1;
-    for (uint32_t i = 0; i < n; i++)
-        len += cols[i].len + (i ? 1 : 0);
-    char *buf = arena_alloc_raw(v->arena, len + 1);
+    char *buf = arena_alloc_raw(v->arena, len + slen + 1);
     char *p = buf;
     memcpy(p, table.ptr, table.len);
     p += table.len;
-    *p++ = '_';
-    for (uint32_t i = 0; i < n; i++) {
-        if (i)
-            *p++ = '_';
-        memcpy(p, cols[i].ptr, cols[i].len);
-        p += cols[i].len;
+    if (with_cols) {
+        *p++ = '_';
+        for (uint32_t i = 0; i < n; i++) {
+            if (i)
+                *p++ = '_';
+            memcpy(p, cols[i].ptr, cols[i].len);
+            p += cols[i].len;
+        }
     }
-    *p = '\0';
-    uint32_t room = v->conn->max_ident ? v->conn->max_ident - (uint32_t)strlen(suffix) : 0;
-    return truncated(v, buf, len, room, suffix);
+    if (v->conn->max_ident && len >= v->conn->max_ident - slen) {
+        len = v->conn->max_ident - slen;
+        while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(buf + len, suffix, slen + 1);
+    return (Str){buf, (uint32_t)(len + slen)};
 }
 
 static Str index_constraint_name(Validator *v, const DbIndex *idx)
@@ -115,22 +115,16 @@ static Str index_constraint_name(Validator *v, const DbIndex *idx)
     uint32_t n = idx->nfields < 64 ? idx->nfields : 64;
     for (uint32_t i = 0; i < n; i++)
         cols[i] = db->fields[db->index_fields[idx->first_field + i].field].db_name;
-    return joined_name(v, db->models[idx->model].db_name, cols, n,
-                       idx->kind == DBIDX_UNIQUE ? "_key" : idx->kind == DBIDX_PRIMARY ? "_pkey" : "_idx");
+    return default_name(v, db->models[idx->model].db_name, cols, n, true, idx->kind == DBIDX_UNIQUE ? "_key" : "_idx");
 }
 
-/* NULL-able: providers without named primary keys have no pk name. */
+/* Providers without named primary keys have no pk name. */
 static bool pk_constraint_name(Validator *v, const DbModel *m, Str *out)
 {
     if (!has_cap(v, CAP_NAMED_PK) || m->pk == DB_NONE)
         return false;
     const DbIndex *pk = &v->db->indexes[m->pk];
-    if (pk->map.len) {
-        *out = pk->map;
-        return true;
-    }
-    uint32_t room = v->conn->max_ident ? v->conn->max_ident - 5 : 0;
-    *out = truncated(v, m->db_name.ptr, m->db_name.len, room, "_pkey");
+    *out = pk->map.len ? pk->map : default_name(v, m->db_name, NULL, 0, false, "_pkey");
     return true;
 }
 
@@ -143,43 +137,32 @@ static Str fk_constraint_name(Validator *v, const DbRelation *rel)
     uint32_t n = rel->nfk < 64 ? rel->nfk : 64;
     for (uint32_t i = 0; i < n; i++)
         cols[i] = db->fields[db->fk_pairs[rel->first_fk + i].field].db_name;
-    return joined_name(v, db->models[rel->model_a].db_name, cols, n, "_fkey");
+    return default_name(v, db->models[rel->model_a].db_name, cols, n, true, "_fkey");
 }
 
-/* The names of the schema that must be unique in some namespace. */
+/* The names of the schema that must be unique in some namespace, computed once. */
 typedef struct Names {
     NameMap counts;             /* namespace key -> occurrences */
-    NameMap relation_names;     /* (model, related model, relation name) -> count */
-    Str *field_relname;         /* per Db field (relation fields): relation name for ambiguity */
+    bool dup;                   /* some namespace holds a name twice */
+    Str *index_name;            /* per Db index (not primary keys) */
+    Str *pk_name;               /* per model; .ptr NULL: none */
+    Str *fk_name;               /* per relation (inline ones) */
 } Names;
 
-static Str ns_key(Validator *v, uint8_t scope, Str schema, Str name)
-{
-    uint32_t len = 2 + schema.len + 1 + name.len;
-    char *k = arena_alloc_raw(v->arena, len);
-    k[0] = (char)scope;
-    k[1] = 'g';
-    if (schema.len)
-        memcpy(k + 2, schema.ptr, schema.len);
-    k[2 + schema.len] = '\0';
-    if (name.len)
-        memcpy(k + 3 + schema.len, name.ptr, name.len);
-    return (Str){k, len};
-}
-
-static Str ns_local_key(Validator *v, uint8_t scope, Str name)
-{
-    uint32_t len = 2 + name.len;
-    char *k = arena_alloc_raw(v->arena, len);
-    k[0] = (char)scope;
-    k[1] = 'l';
-    if (name.len)
-        memcpy(k + 2, name.ptr, name.len);
-    return (Str){k, len};
-}
-
-#define NS_GLOBAL 0xFFFFFFF0u
+#define NS_GLOBAL 0xFFFFFF00u   /* | scope: global namespaces; key = [schema \0] name */
 #define NS_CUSTOM 0x40000000u   /* | model: client names of @@id / @@unique */
+#define NS_LOCAL(scope, model) ((uint32_t)(scope) << 28 | (model))
+
+static Str global_key(Validator *v, Str schema, Str name)
+{
+    if (!schema.len)
+        return name;
+    char *k = arena_alloc_raw(v->arena, schema.len + 1 + name.len);
+    memcpy(k, schema.ptr, schema.len);
+    k[schema.len] = '\0';
+    memcpy(k + schema.len + 1, name.ptr, name.len);
+    return (Str){k, schema.len + 1 + name.len};
+}
 
 static bool conn_has_scope(const Validator *v, uint8_t s)
 {
@@ -193,44 +176,169 @@ static uint32_t relation_owner(const DbRelation *rel)
     return rel->field_a != DB_NONE ? rel->model_a : rel->model_b;
 }
 
+static void ns_count(Validator *v, Names *nm, uint8_t scope, uint32_t model, Str name)
+{
+    const DbModel *m = &v->db->models[model];
+    uint32_t c = scope == SCOPE_MODEL_PK_KEY_INDEX_FK ? namemap_count(&nm->counts, NS_LOCAL(scope, model), name)
+                                                      : namemap_count(&nm->counts, NS_GLOBAL | scope, global_key(v, m->schema, name));
+    nm->dup |= c > 1;
+}
+
+static uint64_t fingerprint(Str schema, Str name)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int part = 0; part < 2; part++) {
+        Str x = part ? name : schema;
+        for (uint32_t i = 0; i < x.len; i++)
+            h = (h ^ (unsigned char)x.ptr[i]) * 0x100000001B3ull;
+        h = (h ^ 0xFF) * 0x100000001B3ull;
+    }
+    h ^= h >> 31;
+    h *= 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return h | 1;
+}
+
+/* A set of fingerprints (0 = empty slot); true when one was already there. */
+static bool fp_insert(uint64_t *tab, uint32_t mask, uint64_t fp)
+{
+    for (uint32_t i = (uint32_t)fp & mask;; i = (i + 1) & mask) {
+        if (tab[i] == fp)
+            return true;
+        if (!tab[i]) {
+            tab[i] = fp;
+            return false;
+        }
+    }
+}
+
+/* Might some constraint name repeat in one of the provider's namespaces? Decided cheaply
+ * (64-bit fingerprints over the schema, names compared within each table) so that exact
+ * counting runs only when a clash is possible, which in a valid schema it never is. */
+static bool names_may_repeat(Validator *v, Names *nm)
+{
+    const Db *db = v->db;
+    bool global = conn_has_scope(v, SCOPE_GLOBAL_KEY_INDEX) || conn_has_scope(v, SCOPE_GLOBAL_PK_KEY_INDEX);
+    bool pks = conn_has_scope(v, SCOPE_GLOBAL_PK_KEY_INDEX);
+    bool local = conn_has_scope(v, SCOPE_MODEL_PK_KEY_INDEX_FK);
+    bool hit = false;
+    if (global) {
+        uint32_t cap = 16;
+        while (cap < (db->nindexes + db->nmodels) * 2)
+            cap <<= 1;
+        uint64_t *tab = calloc(cap, sizeof *tab);
+        for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
+            const DbModel *dm = &db->models[m];
+            if (pks && nm->pk_name[m].ptr)
+                hit |= fp_insert(tab, cap - 1, fingerprint(dm->schema, nm->pk_name[m]));
+            for (uint32_t i = 0; i < dm->nindexes && !hit; i++)
+                hit |= fp_insert(tab, cap - 1, fingerprint(dm->schema, nm->index_name[dm->first_index + i]));
+        }
+        free(tab);
+    }
+    if (local && !hit) {
+        /* each table's names: primary key, indexes, and the foreign keys it owns */
+        uint32_t *first = calloc(db->nmodels + 1, sizeof *first), *list = malloc((db->nrelations + 1) * sizeof *list);
+        for (uint32_t i = 0; i < db->nrelations; i++)
+            if (db->relations[i].kind != DBREL_MANY_TO_MANY)
+                first[relation_owner(&db->relations[i]) + 1]++;
+        for (uint32_t m = 0; m < db->nmodels; m++)
+            first[m + 1] += first[m];
+        uint32_t *fill = calloc(db->nmodels + 1, sizeof *fill);
+        for (uint32_t i = 0; i < db->nrelations; i++)
+            if (db->relations[i].kind != DBREL_MANY_TO_MANY) {
+                uint32_t o = relation_owner(&db->relations[i]);
+                list[first[o] + fill[o]++] = i;
+            }
+        Str *names = NULL;
+        uint32_t capnames = 0;
+        for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
+            const DbModel *dm = &db->models[m];
+            uint32_t k = 0, need = 1 + dm->nindexes + (first[m + 1] - first[m]);
+            if (need > capnames) {
+                capnames = need * 2;
+                names = realloc(names, capnames * sizeof *names);
+            }
+            if (nm->pk_name[m].ptr)
+                names[k++] = nm->pk_name[m];
+            for (uint32_t i = 0; i < dm->nindexes; i++)
+                names[k++] = nm->index_name[dm->first_index + i];
+            if (!dm->is_view)
+                for (uint32_t i = first[m]; i < first[m + 1]; i++)
+                    names[k++] = nm->fk_name[list[i]];
+            if (k <= 32) {
+                for (uint32_t i = 0; i < k && !hit; i++)
+                    for (uint32_t j = i + 1; j < k && !hit; j++)
+                        hit = str_eq(names[i], names[j]);
+            } else {
+                uint32_t cap = 16;
+                while (cap < k * 2)
+                    cap <<= 1;
+                uint64_t *tab = calloc(cap, sizeof *tab);
+                for (uint32_t i = 0; i < k && !hit; i++)
+                    hit = fp_insert(tab, cap - 1, fingerprint((Str){0}, names[i]));
+                free(tab);
+            }
+        }
+        free(names);
+        free(first);
+        free(fill);
+        free(list);
+    }
+    return hit;
+}
+
 static void names_build(Validator *v, Names *nm)
 {
     Db *db = v->db;
-    uint32_t expect = db->nindexes * 3 + db->nrelations * 2 + db->nmodels * 4 + 16;
+    nm->dup = false;
+    nm->index_name = arena_alloc(v->arena, (size_t)(db->nindexes ? db->nindexes : 1) * sizeof(Str));
+    nm->pk_name = arena_alloc(v->arena, (size_t)(db->nmodels ? db->nmodels : 1) * sizeof(Str));
+    nm->fk_name = arena_alloc(v->arena, (size_t)(db->nrelations ? db->nrelations : 1) * sizeof(Str));
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        const DbModel *dm = &db->models[m];
+        Str name;
+        if (pk_constraint_name(v, dm, &name))
+            nm->pk_name[m] = name;
+        for (uint32_t i = 0; i < dm->nindexes; i++)
+            nm->index_name[dm->first_index + i] = index_constraint_name(v, &db->indexes[dm->first_index + i]);
+    }
+    for (uint32_t i = 0; i < db->nrelations; i++)
+        if (db->relations[i].kind != DBREL_MANY_TO_MANY)
+            nm->fk_name[i] = fk_constraint_name(v, &db->relations[i]);
+
+    uint32_t ncustom = 0;
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        const DbModel *dm = &db->models[m];
+        ncustom += dm->pk != DB_NONE && db->indexes[dm->pk].name.len;
+        for (uint32_t i = 0; i < dm->nindexes; i++)
+            ncustom += db->indexes[dm->first_index + i].name.len > 0;
+    }
+    bool exact = names_may_repeat(v, nm);
+    uint32_t expect = ncustom + 16 + (exact ? db->nindexes * 2 + db->nrelations + db->nmodels * 3 : 0);
     namemap_init(&nm->counts, v->arena, expect);
-    for (uint32_t s = 0; s < 2; s++) {
+    for (uint32_t s = 0; exact && s < 2; s++) {
         uint8_t scope = v->conn->scopes[s];
         if (!scope)
             continue;
         bool pks = scope == SCOPE_GLOBAL_PK_KEY_INDEX || scope == SCOPE_MODEL_PK_KEY_INDEX_FK;
-        bool global = scope != SCOPE_MODEL_PK_KEY_INDEX_FK;
         for (uint32_t m = 0; m < db->nmodels; m++) {
             const DbModel *dm = &db->models[m];
-            Str name;
-            if (pks && pk_constraint_name(v, dm, &name)) {
-                if (global)
-                    namemap_count(&nm->counts, NS_GLOBAL, ns_key(v, scope, dm->schema, name));
-                else
-                    namemap_count(&nm->counts, m, ns_local_key(v, scope, name));
-            }
-            for (uint32_t i = 0; i < dm->nindexes; i++) {
-                name = index_constraint_name(v, &db->indexes[dm->first_index + i]);
-                if (global)
-                    namemap_count(&nm->counts, NS_GLOBAL, ns_key(v, scope, dm->schema, name));
-                else
-                    namemap_count(&nm->counts, m, ns_local_key(v, scope, name));
-            }
+            if (pks && nm->pk_name[m].ptr)
+                ns_count(v, nm, scope, m, nm->pk_name[m]);
+            for (uint32_t i = 0; i < dm->nindexes; i++)
+                ns_count(v, nm, scope, m, nm->index_name[dm->first_index + i]);
         }
         if (scope == SCOPE_MODEL_PK_KEY_INDEX_FK)
             for (uint32_t i = 0; i < db->nrelations; i++) {
                 const DbRelation *rel = &db->relations[i];
                 if (rel->kind == DBREL_MANY_TO_MANY || db->models[relation_owner(rel)].is_view)
                     continue;
-                namemap_count(&nm->counts, relation_owner(rel), ns_local_key(v, scope, fk_constraint_name(v, rel)));
+                ns_count(v, nm, scope, relation_owner(rel), nm->fk_name[i]);
             }
     }
     /* client names of @@id and @@unique, per model */
-    for (uint32_t m = 0; m < db->nmodels; m++) {
+    for (uint32_t m = 0; ncustom && m < db->nmodels; m++) {
         const DbModel *dm = &db->models[m];
         if (dm->pk != DB_NONE && db->indexes[dm->pk].name.len)
             namemap_count(&nm->counts, NS_CUSTOM | m, db->indexes[dm->pk].name);
@@ -258,6 +366,8 @@ typedef enum { CN_INDEX, CN_RELATION, CN_PK } ConstraintKind;
 static void constraint_violations(Validator *v, Names *nm, uint32_t model, ConstraintKind kind, Str name,
                                   const char *attr, Span span)
 {
+    if (!nm->dup)
+        return;
     static const uint8_t INDEX_SCOPES[] = {SCOPE_GLOBAL_KEY_INDEX, SCOPE_GLOBAL_PK_KEY_INDEX};
     static const uint8_t REL_SCOPES[] = {SCOPE_MODEL_PK_KEY_INDEX_FK};
     static const uint8_t PK_SCOPES[] = {SCOPE_GLOBAL_PK_KEY_INDEX, SCOPE_MODEL_PK_KEY_INDEX_FK};
@@ -270,8 +380,8 @@ static void constraint_violations(Validator *v, Names *nm, uint32_t model, Const
             bool global = s != SCOPE_MODEL_PK_KEY_INDEX_FK;
             if (global != (pass == 0) || !conn_has_scope(v, s))
                 continue;
-            uint32_t c = global ? namemap_get(&nm->counts, NS_GLOBAL, ns_key(v, s, m->schema, name))
-                                : namemap_get(&nm->counts, model, ns_local_key(v, s, name));
+            uint32_t c = global ? namemap_get(&nm->counts, NS_GLOBAL | s, global_key(v, m->schema, name))
+                                : namemap_get(&nm->counts, NS_LOCAL(s, model), name);
             if (c != DB_NONE && c > 1) {
                 Diag *d = diag_error(v->diags, span, "the constraint name `%s` of `%s` is used more than once in %s",
                                      S(name), attr, scope_description(v, s, m->name));
@@ -333,8 +443,6 @@ static void datasource_checks(Validator *v)
     struct DbNameTable *nt = v->db->names;
     if (!ds)
         return;
-    if (nt->has_schemas && !has_cap(v, CAP_MULTI_SCHEMA))
-        diag_error(v->diags, nt->schemas_span, "`schemas` is not supported on %s", v->conn->name);
     if (v->provider == PROVIDER_POSTGRESQL && ds->has_extensions) {
         if (!db_preview_feature(v->db, "postgresqlExtensions")) {
             Diag *d = diag_error(v->diags, nt->extensions_span, "`extensions` needs the `postgresqlExtensions` preview feature");
@@ -362,7 +470,7 @@ static void table_name_clashes(Validator *v)
             const DbModel *dm = &db->models[m];
             if (dm->is_view != (views == 1))
                 continue;
-            Str key = ns_key(v, 0, dm->schema, dm->db_name);
+            Str key = global_key(v, dm->schema, dm->db_name);
             uint32_t prev = namemap_put(&seen, 0, key, m);
             if (prev == DB_NONE)
                 continue;
@@ -430,10 +538,9 @@ static void primary_key_checks(Validator *v, Names *nm, uint32_t model)
         return;
     const DbIndex *pk = &db->indexes[m->pk];
     const char *attr = pk->field_level ? "@id" : "@@id";
-    Str name;
-    if (pk_constraint_name(v, m, &name)) {
+    if (nm->pk_name[model].ptr) {
         db_name_length(v, m, pk->attr, pk->map);
-        constraint_violations(v, nm, model, CN_PK, name, attr, arg_span_or(pk->attr, "map", pk->attr->span));
+        constraint_violations(v, nm, model, CN_PK, nm->pk_name[model], attr, arg_span_or(pk->attr, "map", pk->attr->span));
     }
     if (pk->name.len && custom_name_taken(nm, model, pk->name))
         diag_error(v->diags, arg_span_or(pk->attr, "name", pk->attr->span),
@@ -613,9 +720,10 @@ static void index_checks(Validator *v, Names *nm, uint32_t model, uint32_t index
                                                      : "@@unique";
     if (idx->nfields == 0)
         diag_error(v->diags, idx->attr->span, "`%s([])` lists no field: an index needs at least one", attr);
-    Str name = index_constraint_name(v, idx);
-    Span span = arg_span_or(idx->attr, "map", arg_span_or(idx->attr, "name", idx->attr->span));
-    constraint_violations(v, nm, model, CN_INDEX, name, attr, span);
+    if (nm->dup) {
+        Span span = arg_span_or(idx->attr, "map", arg_span_or(idx->attr, "name", idx->attr->span));
+        constraint_violations(v, nm, model, CN_INDEX, nm->index_name[index], attr, span);
+    }
     if (idx->kind == DBIDX_UNIQUE && idx->nfields > 1) {
         size_t len = 0;
         for (uint32_t i = 0; i < idx->nfields; i++)
@@ -678,7 +786,7 @@ static void enum_checks(Validator *v)
     namemap_init(&seen, v->arena, db->nenums);
     for (uint32_t i = 0; i < db->nenums; i++) {
         const DbEnum *e = &db->enums[i];
-        uint32_t prev = namemap_add(&seen, 0, ns_key(v, 0, e->schema, e->db_name), i);
+        uint32_t prev = namemap_add(&seen, 0, global_key(v, e->schema, e->db_name), i);
         if (prev != DB_NONE) {
             Diag *d = diag_error(v->diags, e->ast->span, "the enums `%s` and `%s` have the same database name `%s`",
                                  S(db->enums[prev].name), S(e->name), S(e->db_name));
@@ -689,6 +797,40 @@ static void enum_checks(Validator *v)
         const DbEnum *e = &db->enums[i];
         schema_attribute_checks(v, e->schema, db->names->enum_schema_span[i], e->ast, "enum");
     }
+}
+
+/* Views have no keys of their own in the database: no primary key, no index, and a unique
+ * criterion is only a promise to the client (no name, no arguments, no clustering). */
+static void view_pk_check(Validator *v, uint32_t model)
+{
+    const Db *db = v->db;
+    const DbModel *m = &db->models[model];
+    if (m->pk != DB_NONE) {
+        Diag *d = diag_error(v->diags, db->indexes[m->pk].attr->span, "a view cannot have a primary key");
+        diag_hint(v->diags, d, "mark the view's identifying fields `@unique` (or `@@unique([...])`) instead");
+    }
+}
+
+static void view_index_checks(Validator *v, const DbIndex *idx)
+{
+    const Db *db = v->db;
+    if (idx->kind != DBIDX_UNIQUE)
+        diag_error(v->diags, idx->attr->span, "a view cannot have indexes: it has no storage of its own");
+    const char *attr = idx->kind == DBIDX_NORMAL ? "@@index"
+                       : idx->kind == DBIDX_FULLTEXT ? "@@fulltext"
+                       : idx->field_level            ? "@unique"
+                                                     : "@@unique";
+    bool args = false;
+    for (uint32_t k = 0; k < idx->nfields; k++) {
+        const DbIndexField *f = &db->index_fields[idx->first_field + k];
+        args |= f->sort != SORT_DEFAULT || f->length >= 0;
+    }
+    if (args)
+        diag_error(v->diags, idx->attr->span, "the fields of `%s` on a view take no arguments (`sort`, `length`)", attr);
+    if (idx->map.len)
+        diag_error(v->diags, idx->attr->span, "`%s` on a view has no database index, so it cannot be named (`map:`)", attr);
+    if (idx->clustered >= 0)
+        diag_error(v->diags, idx->attr->span, "`%s` on a view has no database index, so it cannot be clustered", attr);
 }
 
 static const Connector *connector_for(DbProvider p)
@@ -732,16 +874,11 @@ void db_validate(Db *db, DbProvider provider, Diags *diags)
             }
             strict_unique_criteria(v, model);
             primary_key_checks(v, &nm, model);
-            schema_attribute_checks(v, m->schema, db->names->model_schema_span[model], m->ast, "model");
-            if (m->is_view) {
-                if (m->pk != DB_NONE)
-                    diag_error(diags, db->indexes[m->pk].attr->span, "a view cannot have a primary key");
-                for (uint32_t i = 0; i < m->nindexes; i++)
-                    if (db->indexes[m->first_index + i].kind == DBIDX_NORMAL)
-                        diag_error(diags, db->indexes[m->first_index + i].attr->span, "a view cannot have indexes");
-            }
-            if (provider == PROVIDER_POSTGRESQL)
+            if (provider == PROVIDER_POSTGRESQL && !m->is_view)
                 validate_pg_indexes(v, model);
+            schema_attribute_checks(v, m->schema, db->names->model_schema_span[model], m->ast, "model");
+            if (m->is_view)
+                view_pk_check(v, model);
             autoincrement_checks(v, model);
             if (m->pk != DB_NONE)
                 clustering_check(v, &db->indexes[m->pk], db->indexes[m->pk].field_level ? "@id" : "@@id");
@@ -757,7 +894,10 @@ void db_validate(Db *db, DbProvider provider, Diags *diags)
                     return;     /* an ambiguous relation stops the pipeline */
             }
             for (uint32_t i = 0; i < m->nindexes; i++) {
-                index_checks(v, &nm, model, m->first_index + i);
+                if (m->is_view)
+                    view_index_checks(v, &db->indexes[m->first_index + i]);
+                else
+                    index_checks(v, &nm, model, m->first_index + i);
             }
         }
 
@@ -769,14 +909,17 @@ void db_validate(Db *db, DbProvider provider, Diags *diags)
 void validate_relation_fk_name(Validator *v, void *names, uint32_t relation)
 {
     const DbRelation *rel = &v->db->relations[relation];
-    Str name = fk_constraint_name(v, rel);
-    uint32_t owner = relation_owner(rel);
+    Names *nm = names;
+    if (!nm->dup)
+        return;
+    Str name = nm->fk_name[relation];
     Span span = rel->field_a != DB_NONE
                     ? (rel->attr ? arg_span_or(rel->attr, "map", v->db->fields[rel->field_a].ast->span)
                                  : v->db->fields[rel->field_a].ast->span)
                     : v->db->models[rel->model_b].ast->span;
-    if (!v->db->models[owner].is_view)
-        constraint_violations(v, names, owner, CN_RELATION, name, "@relation", span);
+    /* counted at the model that created the relation, looked up at the referencing model
+     * (they differ only for a relation known from its list side) */
+    constraint_violations(v, names, rel->model_a, CN_RELATION, name, "@relation", span);
 }
 
 void validate_db_name_length(Validator *v, uint32_t model, const Attribute *attr, Str name)

@@ -20,10 +20,9 @@ static RelField *relfield(const Validator *v, uint32_t field)
 /* ---- relation names (ambiguity) ----------------------------------------------------------- */
 
 typedef struct RelNames {
-    NameMap heads;          /* (model, key) -> first field */
-    uint32_t *next;         /* per Db field: the next field with the same key */
-    uint32_t *count;        /* per Db field (heads only): fields with that key */
-    Str *key;               /* per Db field */
+    uint32_t *head;         /* per Db field: the first field of its model with the same target and name */
+    uint32_t *next;         /* per Db field: the next field of that group */
+    uint32_t *count;        /* per Db field (heads only): fields in the group */
 } RelNames;
 
 /* The relation name of a field: as written, or Prisma's generated "AToB". */
@@ -41,37 +40,77 @@ static Str field_relation_name(const Validator *v, const RelField *rf)
     return (Str){s, (uint32_t)strlen(s)};
 }
 
+/* Do two relation fields of one model, pointing to the same model, carry the same relation
+ * name? (Unnamed fields carry the generated "AToB", which a written name can equal.) */
+static bool same_relation_name(const Validator *v, const RelField *a, const RelField *b)
+{
+    if (a->has_name && b->has_name)
+        return str_eq(a->name, b->name);
+    if (!a->has_name && !b->has_name)
+        return true;
+    const RelField *named = a->has_name ? a : b;
+    Str gen = field_relation_name(v, a->has_name ? b : a);
+    return str_eq(named->name, gen);
+}
+
+static void group_add(RelNames *rn, uint32_t *tail, uint32_t head, uint32_t field)
+{
+    rn->next[field] = DB_NONE;
+    if (head == field) {
+        rn->count[field] = 1;
+        tail[field] = field;
+    } else {
+        rn->next[tail[head]] = field;
+        tail[head] = field;
+        rn->count[head]++;
+    }
+}
+
 void *validate_relation_names_build(Validator *v)
 {
     Db *db = v->db;
     struct DbNameTable *nt = db->names;
     RelNames *rn = arena_alloc(v->arena, sizeof *rn);
-    namemap_init(&rn->heads, v->arena, nt->nrelfields);
     size_t n = db->nfields ? db->nfields : 1;
     rn->next = arena_alloc_raw(v->arena, n * sizeof *rn->next);
     rn->count = arena_alloc(v->arena, n * sizeof *rn->count);
-    rn->key = arena_alloc(v->arena, n * sizeof *rn->key);
-    uint32_t *tail = arena_alloc_raw(v->arena, n * sizeof *tail);
-    for (uint32_t i = 0; i < nt->nrelfields; i++) {
-        RelField *rf = &nt->relfields[i];
-        Str name = field_relation_name(v, rf);
-        uint32_t len = 4 + name.len;
-        char *k = arena_alloc_raw(v->arena, len);
-        memcpy(k, &rf->target, 4);
-        memcpy(k + 4, name.ptr, name.len);
-        Str key = {k, len};
-        rn->key[rf->field] = key;
-        rn->next[rf->field] = DB_NONE;
-        uint32_t head = namemap_add(&rn->heads, rf->model, key, rf->field);
-        if (head == DB_NONE) {
-            rn->count[rf->field] = 1;
-            tail[rf->field] = rf->field;
-        } else {
-            rn->next[tail[head]] = rf->field;
-            tail[head] = rf->field;
-            rn->count[head]++;
+    rn->head = arena_alloc_raw(v->arena, n * sizeof *rn->head);
+    uint32_t *tail = malloc(n * sizeof *tail);
+    /* a model's relation fields are consecutive in nt->relfields: group them model by model */
+    for (uint32_t start = 0, end; start < nt->nrelfields; start = end) {
+        uint32_t model = nt->relfields[start].model;
+        for (end = start; end < nt->nrelfields && nt->relfields[end].model == model; end++)
+            ;
+        uint32_t k = end - start;
+        if (k <= 64) {
+            for (uint32_t i = start; i < end; i++) {
+                const RelField *rf = &nt->relfields[i];
+                uint32_t head = rf->field;
+                for (uint32_t j = start; j < i; j++) {
+                    const RelField *o = &nt->relfields[j];
+                    if (o->target == rf->target && same_relation_name(v, o, rf)) {
+                        head = rn->head[o->field];
+                        break;
+                    }
+                }
+                rn->head[rf->field] = head;
+                group_add(rn, tail, head, rf->field);
+            }
+            continue;
+        }
+        NameMap heads;
+        namemap_init(&heads, v->arena, k);
+        for (uint32_t i = start; i < end; i++) {
+            const RelField *rf = &nt->relfields[i];
+            Str name = field_relation_name(v, rf);
+            uint32_t head = namemap_add(&heads, rf->target, name, rf->field);
+            if (head == DB_NONE)
+                head = rf->field;
+            rn->head[rf->field] = head;
+            group_add(rn, tail, head, rf->field);
         }
     }
+    free(tail);
     return rn;
 }
 
@@ -87,7 +126,7 @@ static char *field_list(const Validator *v, const RelNames *rn, uint32_t head)
 static bool ambiguity(Validator *v, uint32_t field, const RelNames *rn)
 {
     const RelField *rf = relfield(v, field);
-    uint32_t head = namemap_get(&rn->heads, rf->model, rn->key[field]);
+    uint32_t head = rn->head[field];
     uint32_t n = rn->count[head];
     if (n < 2)
         return true;
@@ -720,6 +759,12 @@ static void many_to_many(Validator *v, uint32_t id)
         }
         return;
     }
+    if (db->models[rel->model_a].is_view || db->models[rel->model_b].is_view)
+        for (int i = 0; i < 2; i++) {
+            Diag *d = diag_error(v->diags, db->fields[sides[i]->field].ast->span,
+                                 "a view cannot take part in an implicit many-to-many relation");
+            diag_hint(v->diags, d, "a view has no join table; model the relation explicitly");
+        }
     for (int i = 0; i < 2; i++) {
         const RelField *rf = sides[i];
         const DbField *f = &db->fields[rf->field];
@@ -772,19 +817,38 @@ void validate_relations(Validator *v, void *names)
     ModelRels mr;
     mr.first = calloc(db->nmodels + 1, sizeof *mr.first);
     mr.list = malloc((db->nrelations ? db->nrelations : 1) * sizeof *mr.list);
-    RelKey *keys = malloc((db->nrelations ? db->nrelations : 1) * sizeof *keys);
-    uint32_t nkeys = 0;
+    /* counting sort by model_a, then by model_b within a model (lists are short) */
+    uint32_t *fill = calloc(db->nmodels + 1, sizeof *fill);
     for (uint32_t i = 0; i < db->nrelations; i++)
-        if (complete_inline(&db->relations[i])) {
-            keys[nkeys++] = (RelKey){db->relations[i].model_a, db->relations[i].model_b, i};
+        if (complete_inline(&db->relations[i]))
             mr.first[db->relations[i].model_a + 1]++;
-        }
-    qsort(keys, nkeys, sizeof *keys, relkey_cmp);
     for (uint32_t m = 0; m < db->nmodels; m++)
         mr.first[m + 1] += mr.first[m];
-    for (uint32_t i = 0; i < nkeys; i++)
-        mr.list[i] = keys[i].id;
-    free(keys);
+    for (uint32_t i = 0; i < db->nrelations; i++)
+        if (complete_inline(&db->relations[i])) {
+            uint32_t m = db->relations[i].model_a;
+            mr.list[mr.first[m] + fill[m]++] = i;
+        }
+    free(fill);
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        uint32_t lo = mr.first[m], hi = mr.first[m + 1];
+        if (hi - lo > 16) {
+            RelKey *keys = malloc((hi - lo) * sizeof *keys);
+            for (uint32_t k = lo; k < hi; k++)
+                keys[k - lo] = (RelKey){m, db->relations[mr.list[k]].model_b, mr.list[k]};
+            qsort(keys, hi - lo, sizeof *keys, relkey_cmp);
+            for (uint32_t k = lo; k < hi; k++)
+                mr.list[k] = keys[k - lo].id;
+            free(keys);
+            continue;
+        }
+        for (uint32_t k = lo + 1; k < hi; k++)
+            for (uint32_t j = k; j > lo && db->relations[mr.list[j - 1]].model_b > db->relations[mr.list[j]].model_b; j--) {
+                uint32_t t = mr.list[j];
+                mr.list[j] = mr.list[j - 1];
+                mr.list[j - 1] = t;
+            }
+    }
     uint32_t *visited = calloc(db->nrelations ? db->nrelations : 1, sizeof *visited);
     CycleStep *steps = NULL;
     uint32_t capsteps = 0;

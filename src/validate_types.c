@@ -13,27 +13,27 @@
 
 /* PostgreSQL's native types, with their arguments and the scalar types they store. */
 static const NativeTypeDef PG_TYPES[] = {
-    {"SmallInt", 0, 0, BIT(SCALAR_INT)},       {"Integer", 0, 0, BIT(SCALAR_INT)},
-    {"BigInt", 0, 0, BIT(SCALAR_BIGINT)},      {"Decimal", 0, 2, BIT(SCALAR_DECIMAL)},
-    {"Money", 0, 0, BIT(SCALAR_DECIMAL)},      {"Inet", 0, 0, BIT(SCALAR_STRING)},
-    {"Oid", 0, 0, BIT(SCALAR_INT)},            {"Citext", 0, 0, BIT(SCALAR_STRING)},
-    {"Real", 0, 0, BIT(SCALAR_FLOAT)},         {"DoublePrecision", 0, 0, BIT(SCALAR_FLOAT)},
-    {"VarChar", 0, 1, BIT(SCALAR_STRING)},     {"Char", 0, 1, BIT(SCALAR_STRING)},
-    {"Text", 0, 0, BIT(SCALAR_STRING)},        {"ByteA", 0, 0, BIT(SCALAR_BYTES)},
-    {"Timestamp", 0, 1, BIT(SCALAR_DATETIME)}, {"Timestamptz", 0, 1, BIT(SCALAR_DATETIME)},
-    {"Date", 0, 0, BIT(SCALAR_DATETIME)},      {"Time", 0, 1, BIT(SCALAR_DATETIME)},
-    {"Timetz", 0, 1, BIT(SCALAR_DATETIME)},    {"Boolean", 0, 0, BIT(SCALAR_BOOLEAN)},
-    {"Bit", 0, 1, BIT(SCALAR_STRING)},         {"VarBit", 0, 1, BIT(SCALAR_STRING)},
-    {"Uuid", 0, 0, BIT(SCALAR_STRING)},        {"Xml", 0, 0, BIT(SCALAR_STRING)},
-    {"Json", 0, 0, BIT(SCALAR_JSON)},          {"JsonB", 0, 0, BIT(SCALAR_JSON)},
+    {"SmallInt", 8, 0, 0, BIT(SCALAR_INT)},       {"Integer", 7, 0, 0, BIT(SCALAR_INT)},
+    {"BigInt", 6, 0, 0, BIT(SCALAR_BIGINT)},      {"Decimal", 7, 0, 2, BIT(SCALAR_DECIMAL)},
+    {"Money", 5, 0, 0, BIT(SCALAR_DECIMAL)},      {"Inet", 4, 0, 0, BIT(SCALAR_STRING)},
+    {"Oid", 3, 0, 0, BIT(SCALAR_INT)},            {"Citext", 6, 0, 0, BIT(SCALAR_STRING)},
+    {"Real", 4, 0, 0, BIT(SCALAR_FLOAT)},         {"DoublePrecision", 15, 0, 0, BIT(SCALAR_FLOAT)},
+    {"VarChar", 7, 0, 1, BIT(SCALAR_STRING)},     {"Char", 4, 0, 1, BIT(SCALAR_STRING)},
+    {"Text", 4, 0, 0, BIT(SCALAR_STRING)},        {"ByteA", 5, 0, 0, BIT(SCALAR_BYTES)},
+    {"Timestamp", 9, 0, 1, BIT(SCALAR_DATETIME)}, {"Timestamptz", 11, 0, 1, BIT(SCALAR_DATETIME)},
+    {"Date", 4, 0, 0, BIT(SCALAR_DATETIME)},      {"Time", 4, 0, 1, BIT(SCALAR_DATETIME)},
+    {"Timetz", 6, 0, 1, BIT(SCALAR_DATETIME)},    {"Boolean", 7, 0, 0, BIT(SCALAR_BOOLEAN)},
+    {"Bit", 3, 0, 1, BIT(SCALAR_STRING)},         {"VarBit", 6, 0, 1, BIT(SCALAR_STRING)},
+    {"Uuid", 4, 0, 0, BIT(SCALAR_STRING)},        {"Xml", 3, 0, 0, BIT(SCALAR_STRING)},
+    {"Json", 4, 0, 0, BIT(SCALAR_JSON)},          {"JsonB", 5, 0, 0, BIT(SCALAR_JSON)},
 };
 
 const NativeTypeDef *native_type_find(DbProvider provider, Str name)
 {
-    if (provider != PROVIDER_POSTGRESQL)
+    if (provider != PROVIDER_POSTGRESQL || name.len == 0)
         return NULL;
     for (size_t i = 0; i < sizeof PG_TYPES / sizeof *PG_TYPES; i++)
-        if (str_eq_cstr(name, PG_TYPES[i].name))
+        if (PG_TYPES[i].len == name.len && PG_TYPES[i].name[0] == name.ptr[0] && !memcmp(name.ptr, PG_TYPES[i].name, name.len))
             return &PG_TYPES[i];
     return NULL;
 }
@@ -600,13 +600,41 @@ static const char *algo_name(uint8_t a)
     }
 }
 
-/* The field's native type when it is a valid PostgreSQL one, else NULL. */
-static const char *pg_native(const DbField *f)
+/* The field's native type as PostgreSQL reads it: a known type whose arguments parse, or a
+ * type Prisma does not know (kept by name, as an extension's type might be); NULL when
+ * there is none or its arguments do not parse. */
+static const char *pg_native_read(Validator *v, const DbField *f)
 {
-    if (!f->native.attr)
+    const Attribute *a = f->native.attr;
+    if (!a)
         return NULL;
     const NativeTypeDef *d = native_type_find(PROVIDER_POSTGRESQL, f->native.name);
-    return d ? d->name : NULL;
+    if (!d)
+        return str_c(v->arena, f->native.name);
+    uint32_t n = a->args ? a->args->count : 0, x;
+    if (n < d->required_args || n > (uint32_t)d->required_args + d->optional_args)
+        return NULL;
+    if (!strcmp(d->name, "Decimal") && n == 1)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (!parse_u32(a->args->items[i].value, &x))
+            return NULL;
+    return d->name;
+}
+
+static const char NOT_YET[1];
+
+static const char *pg_native(Validator *v, const DbField *f)
+{
+    uint32_t id = (uint32_t)(f - v->db->fields);
+    if (!v->native_cache) {
+        v->native_cache = arena_alloc_raw(v->arena, (size_t)(v->db->nfields ? v->db->nfields : 1) * sizeof *v->native_cache);
+        for (uint32_t i = 0; i < v->db->nfields; i++)
+            v->native_cache[i] = NOT_YET;
+    }
+    if (v->native_cache[id] == NOT_YET)
+        v->native_cache[id] = pg_native_read(v, f);
+    return v->native_cache[id];
 }
 
 static bool algo_supports_type(uint8_t algo, const DbField *f)
@@ -677,7 +705,7 @@ static void generalized_index(Validator *v, const DbIndex *idx)
         if (xf->ops_raw)
             continue;
         const DbField *f = &db->fields[xf->field];
-        const char *native = pg_native(f);
+        const char *native = pg_native(v, f);
         const OpClass *op = xf->ops.len ? opclass_find(xf->ops) : NULL;
         if (op && !(op->algos & algo)) {
             index_error(v, idx, "the operator class `%s` does not work with a %s index", op->name, algo_name(algo));
@@ -769,7 +797,7 @@ void validate_pg_indexes(Validator *v, uint32_t model)
         const DbIndex *idx = &db->indexes[m->first_index + k];
         for (uint32_t i = 0; i < idx->nfields; i++) {
             const DbField *f = &db->fields[db->index_fields[idx->first_field + i].field];
-            if (nat(pg_native(f), "Xml")) {
+            if (nat(pg_native(v, f), "Xml")) {
                 Diag *d = diag_error(v->diags, f->ast->span, idx->kind == DBIDX_UNIQUE
                                                                  ? "a field of native type `Xml` cannot be unique on PostgreSQL"
                                                                  : "a field of native type `Xml` cannot be indexed on PostgreSQL");
