@@ -797,6 +797,26 @@ static void test_cli_check_and_write(void **state)
     run_free(&r);
 }
 
+static void test_cli_symlink(void **state)
+{
+    (void)state;
+    /* formatting through a symbolic link rewrites the file it points to and keeps the link */
+    write_tmp("real.prisma", MESSY);
+    char link[512], target[512];
+    snprintf(link, sizeof link, "%s/link.prisma", TMP);
+    snprintf(target, sizeof target, "%s/real.prisma", TMP);
+    assert_int_equal(symlink(target, link), 0);
+    RunResult r = prismac_in_tmp("format link.prisma");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char *text = read_tmp("real.prisma");
+    assert_string_equal(text, TIDY);
+    free(text);
+}
+
 static void test_cli_invalid_writes_nothing(void **state)
 {
     (void)state;
@@ -808,6 +828,19 @@ static void test_cli_invalid_writes_nothing(void **state)
     assert_non_null(strstr(r.err, "nothing was written"));
     char *text = read_tmp("bad.prisma");
     assert_string_equal(text, bad);
+    free(text);
+    run_free(&r);
+
+    /* resolves, but a model without a unique criterion does not validate: the error points
+     * into the formatted text */
+    static const char bad2[] = "datasource db {\n  provider = \"sqlite\"\n}\nmodel A {\n      x    Int\n}\n";
+    write_tmp("bad2.prisma", bad2);
+    r = prismac_in_tmp("format --check bad2.prisma");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "bad2.prisma:5:"));
+    assert_string_equal(r.out, "");
+    text = read_tmp("bad2.prisma");
+    assert_string_equal(text, bad2);
     free(text);
     run_free(&r);
 }
@@ -898,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_decode_lossy),
         cmocka_unit_test(test_complete_multi_file),
         cmocka_unit_test_setup_teardown(test_cli_check_and_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_invalid_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_stdout_and_stdin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_usage_and_io, setup, teardown),

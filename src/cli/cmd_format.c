@@ -218,48 +218,53 @@ static const char *default_schema_path(void)
 
 /* Replaces `path` with `text`: a temporary file in the same folder, the original's mode, then
  * rename(2), so that a reader never sees half a file. */
-static bool write_atomically(const char *path, Str text)
+static bool write_atomically(const char *given, Str text)
 {
+    /* through a symbolic link, the file it points to is replaced, not the link */
+    char *real = realpath(given, NULL);
+    const char *path = real ? real : given;
     struct stat st;
     mode_t mode = 0644;
     if (stat(path, &st) == 0)
         mode = st.st_mode & 07777;
     size_t n = strlen(path);
     char *tmp = malloc(n + 32);
-    if (!tmp)
+    if (!tmp) {
+        free(real);
         return false;
+    }
     snprintf(tmp, n + 32, "%s.prismac-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        fprintf(stderr, "prismac: %s: cannot create a temporary file beside it: %s\n", path, strerror(errno));
+        fprintf(stderr, "prismac: %s: cannot create a temporary file beside it: %s\n", given, strerror(errno));
         free(tmp);
+        free(real);
         return false;
     }
-    bool ok = true;
+    int err = 0;
     size_t off = 0;
-    while (ok && off < text.len) {
+    while (!err && off < text.len) {
         ssize_t w = write(fd, text.ptr + off, text.len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            ok = false;
-        } else {
+        if (w < 0 && errno != EINTR)
+            err = errno;
+        else if (w > 0)
             off += (size_t)w;
-        }
     }
-    if (ok && fchmod(fd, mode) != 0)
-        ok = false;
-    if (ok && fsync(fd) != 0)
-        ok = false;
-    if (close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
+    if (!err && fchmod(fd, mode) != 0)
+        err = errno;
+    if (!err && fsync(fd) != 0)
+        err = errno;
+    if (close(fd) != 0 && !err)
+        err = errno;
+    if (!err && rename(tmp, path) != 0)
+        err = errno;
+    bool ok = err == 0;
     if (!ok) {
-        fprintf(stderr, "prismac: %s: cannot write: %s\n", path, strerror(errno));
+        fprintf(stderr, "prismac: %s: cannot write: %s\n", given, strerror(err));
         unlink(tmp);
     }
     free(tmp);
+    free(real);
     return ok;
 }
 
@@ -270,7 +275,7 @@ static bool write_atomically(const char *path, Str text)
  * input's resolved schema is validated; the formatted text is parsed again only to point the
  * errors at it, or when completion added fields. Prints the errors. */
 static bool formatted_schema_valid(const CliOptions *opt, Schema *orig, Db *orig_db, const FormatOutcome *outcome,
-                                   const Str *outputs)
+                                   const Str *originals, const Str *outputs)
 {
     if (outcome->insertions == 0 && orig->diags.errors == 0) {
         db_validate(orig_db, PROVIDER_NONE, &orig->diags);
@@ -289,9 +294,13 @@ static bool formatted_schema_valid(const CliOptions *opt, Schema *orig, Db *orig
     bool ok = check.diags.errors == 0;
     if (!ok) {
         report_diags(opt, &check, "format");
+        bool moved = false;
+        for (uint32_t i = 0; i < orig->sources.count; i++)
+            moved |= !str_eq(originals[i], outputs[i]);
         if (opt->format == FORMAT_HUMAN)
-            fprintf(stderr, "%s: the formatted schema has %u error%s; nothing was written\n", schema_describe(orig),
-                    check.diags.errors, check.diags.errors == 1 ? "" : "s");
+            fprintf(stderr, "%s: the formatted schema has %u error%s; nothing was written%s\n", schema_describe(orig),
+                    check.diags.errors, check.diags.errors == 1 ? "" : "s",
+                    moved ? " (lines are those of the formatted text)" : "");
     }
     schema_free(&check);
     return ok;
@@ -404,7 +413,7 @@ static int format_run(int argc, char **argv)
             fwrite(outputs[i].ptr, 1, outputs[i].len, stdout);
         goto done;
     }
-    if (!formatted_schema_valid(&opt, &schema, db, &outcome, outputs)) {
+    if (!formatted_schema_valid(&opt, &schema, db, &outcome, originals, outputs)) {
         rc = EXIT_FINDINGS;
         goto done;
     }
