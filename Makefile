@@ -85,7 +85,7 @@ $(BIN): $(CLI_OBJS) $(LIB)
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(LIB) $(LIBS) -lcmocka
+	@$(CC) $(CFLAGS) $(PG_CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(LIB) $(LIBS) -lcmocka
 
 test: check-deps $(BIN) $(TEST_BINS)
 	@PRISMAC=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS)
@@ -103,7 +103,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse
+bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench/bench_sql
 	@BUILD=$(abspath $(BUILD)) bench/run.sh
 
 FUZZ_SECONDS ?= 60

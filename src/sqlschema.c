@@ -12,6 +12,7 @@ SqlSchema *sql_schema_new(SqlFlavour flavour)
     SqlSchema *schema = arena_alloc(&boot, sizeof *schema);
     schema->arena = boot;
     schema->flavour = flavour;
+    schema->default_namespace = flavour == SQL_POSTGRES ? STR_LIT("public") : (Str){"", 0};
     return schema;
 }
 
@@ -31,6 +32,34 @@ Str sql_str(SqlSchema *schema, const char *text, size_t len)
 Str sql_strs(SqlSchema *schema, Str s)
 {
     return arena_str(&schema->arena, s.ptr ? s.ptr : "", s.len);
+}
+
+/* Exactly `need` slots (arena_grow would round up to a power of two). */
+static void *reserve_exact(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return items;
+    void *p = arena_alloc(a, (size_t)need * elem);
+    if (count)
+        memcpy(p, items, (size_t)count * elem);
+    *cap = need;
+    return p;
+}
+
+void sql_schema_reserve(SqlSchema *schema, uint32_t ntables, uint32_t nenums)
+{
+    schema->tables = reserve_exact(&schema->arena, schema->tables, schema->ntables, &schema->captables, ntables,
+                                   sizeof *schema->tables);
+    schema->enums = reserve_exact(&schema->arena, schema->enums, schema->nenums, &schema->capenums, nenums,
+                                  sizeof *schema->enums);
+}
+
+void sql_table_reserve(SqlSchema *schema, uint32_t table, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
+{
+    SqlTable *t = &schema->tables[table];
+    t->columns = reserve_exact(&schema->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
+    t->indexes = reserve_exact(&schema->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
+    t->fks = reserve_exact(&schema->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
 }
 
 uint32_t sql_add_namespace(SqlSchema *schema, Str name)
@@ -121,6 +150,29 @@ void sql_add_unmanaged(SqlSchema *schema, const SqlUnmanaged *object)
     u.name = sql_strs(schema, u.name);
     u.definition = sql_strs(schema, u.definition);
     ARENA_PUSH(&schema->arena, schema->unmanaged, schema->nunmanaged, schema->capunmanaged, u);
+}
+
+uint32_t sql_add_extension(SqlSchema *schema, const SqlExtension *extension)
+{
+    SqlExtension e = *extension;
+    e.name = sql_strs(schema, e.name);
+    e.schema = sql_strs(schema, e.schema);
+    e.version = sql_strs(schema, e.version);
+    ARENA_PUSH(&schema->arena, schema->extensions, schema->nextensions, schema->capextensions, e);
+    return schema->nextensions - 1;
+}
+
+Str sql_namespace_name(const SqlSchema *schema, uint32_t namespace)
+{
+    if (namespace == SQL_NONE || namespace >= schema->nnamespaces)
+        return schema->default_namespace;
+    return schema->namespaces[namespace].name;
+}
+
+bool sql_namespace_is_default(const SqlSchema *schema, uint32_t namespace)
+{
+    return namespace == SQL_NONE || namespace >= schema->nnamespaces ||
+           str_eq(schema->namespaces[namespace].name, schema->default_namespace);
 }
 
 uint32_t sql_find_namespace(const SqlSchema *schema, Str name)
@@ -304,6 +356,20 @@ void sql_schema_dump(const SqlSchema *schema, FILE *out)
     }
     for (uint32_t i = 0; i < schema->ntables; i++)
         dump_table(schema, &schema->tables[i], out);
+    for (uint32_t i = 0; i < schema->nextensions; i++) {
+        const SqlExtension *e = &schema->extensions[i];
+        fputs("extension ", out);
+        dump_str(out, e->name);
+        if (e->schema.len) {
+            fputs(" schema ", out);
+            dump_str(out, e->schema);
+        }
+        if (e->version.len) {
+            fputs(" version ", out);
+            dump_str(out, e->version);
+        }
+        fputc('\n', out);
+    }
     for (uint32_t i = 0; i < schema->nunmanaged; i++) {
         const SqlUnmanaged *u = &schema->unmanaged[i];
         fprintf(out, "unmanaged %s ", sql_unmanaged_kind_name(u->kind));

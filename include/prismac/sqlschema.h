@@ -40,17 +40,74 @@ typedef enum SqlTypeFamily {
     SQLT_UNSUPPORTED,
 } SqlTypeFamily;
 
+/* Normalised type spellings (lower.c produces them; introspection must produce the same for the
+ * same database, so that the differ sees no drift where there is none):
+ *
+ * PostgreSQL — `name` is the type as Prisma's DDL prints it, upper case, no spaces inside the
+ * parentheses, without [] (a list sets `list`):
+ *   TEXT  VARCHAR  VARCHAR(n)  CHAR  CHAR(n)  CITEXT
+ *   SMALLINT  INTEGER  BIGINT  OID  REAL  DOUBLE PRECISION  DECIMAL  DECIMAL(p,s)  MONEY
+ *   BOOLEAN  DATE  TIME  TIME(p)  TIMETZ  TIMETZ(p)  TIMESTAMP  TIMESTAMP(p)  TIMESTAMPTZ  TIMESTAMPTZ(p)
+ *   JSON  JSONB  BYTEA  UUID  XML  INET  BIT  BIT(n)  VARBIT  VARBIT(n)
+ *   (character varying(140) -> VARCHAR(140), numeric(65,30) -> DECIMAL(65,30), int4 -> INTEGER,
+ *   float8 -> DOUBLE PRECISION, timestamp(3) without time zone -> TIMESTAMP(3), bpchar(2) -> CHAR(2),
+ *   jsonb -> JSONB, ...). A serial column is its integer type (INTEGER, SMALLINT, BIGINT) with
+ *   `autoincrement` set and an SQLDEF_SEQUENCE default: SERIAL is rendering, not a type.
+ *   An enum column: family SQLT_ENUM, `name` the enum's name (unquoted, unqualified), `enum_id`
+ *   the SqlEnum. Any other type (Unsupported("...") in the schema, or a type Prisma does not
+ *   know): family SQLT_UNSUPPORTED, `name` as written in the schema / as format_type() prints it.
+ *   `family` follows the Prisma scalar type the column comes from (String -> SQLT_STRING even
+ *   for UUID, INET, CITEXT; Int -> SQLT_INT; BigInt -> SQLT_BIGINT; Float -> SQLT_FLOAT;
+ *   Decimal -> SQLT_DECIMAL; Boolean -> SQLT_BOOLEAN; DateTime -> SQLT_DATETIME;
+ *   Json -> SQLT_JSON; Bytes -> SQLT_BINARY). Lowering never produces SQLT_UUID. On
+ *   PostgreSQL the differ compares `name` (and `list`), not `family`.
+ *
+ * SQLite — `name` is the declared type exactly as Prisma writes it, which only depends on the
+ *   family: TEXT, INTEGER, BIGINT, REAL, DECIMAL, BOOLEAN, DATETIME, JSONB, BLOB (an enum is TEXT
+ *   with family SQLT_STRING: SQLite has no enums); Unsupported("x") is x. The differ compares
+ *   `family` only, as Prisma does, so introspection maps a declared type to the family SQLite's
+ *   affinity rules and Prisma's describer give it (INT/INTEGER -> SQLT_INT, BIGINT -> SQLT_BIGINT,
+ *   TEXT/VARCHAR/CHAR/CLOB -> SQLT_STRING, REAL/FLOAT/DOUBLE -> SQLT_FLOAT, DECIMAL/NUMERIC ->
+ *   SQLT_DECIMAL, BOOLEAN -> SQLT_BOOLEAN, DATE/DATETIME/TIMESTAMP -> SQLT_DATETIME,
+ *   JSONB/JSON -> SQLT_JSON, BLOB -> SQLT_BINARY). */
 typedef struct SqlColumnType {
     SqlTypeFamily family;
-    /* The type as prismac writes it in DDL, without []: "TEXT", "INTEGER", "VARCHAR(140)",
-     * "DECIMAL(65,30)", "TIMESTAMP(3)", "DOUBLE PRECISION", "JSONB"; for an enum its type
-     * name ("UserRole"); for Unsupported("...") the text as written. Introspection spells
-     * what it reads the same way (character varying(140) -> VARCHAR(140)). */
+    /* The type as prismac writes it in DDL, without [] (see above). */
     Str name;
     uint32_t enum_id;       /* SQLT_ENUM: its SqlEnum, or SQL_NONE when not in this schema */
     bool list;              /* an array column (PostgreSQL) */
 } SqlColumnType;
 
+/* Normalised default spellings. `sql` is the text that follows DEFAULT in Prisma's DDL:
+ *
+ *   SQLDEF_VALUE   a constant, as Prisma's DDL prints it:
+ *     strings and enum values  'it''s'            (single quotes doubled, nothing else escaped;
+ *                                                  an enum default is its database value, @map applied)
+ *     Int, BigInt              -42                 (no leading zeros, no +, -0 is 0)
+ *     Float, Decimal           1.50  0.000001  100000   (the number as written, in positional
+ *                                                  notation: leading zeros dropped, trailing zeros
+ *                                                  kept, an exponent applied: "1e5" -> 100000)
+ *     Boolean                  true  false
+ *     DateTime                 '2024-06-30 12:34:56.789 +05:30'   (chrono's display: fraction only
+ *                                                  when non-zero, 3, 6 or 9 digits; offset +HH:MM)
+ *     Json (PostgreSQL)        '{"a": 1}'          (the JSON text as written, quoted like a string)
+ *     Json (SQLite)            '{"a": 1}'          (prismac quotes it too: see README, Prisma prints it bare)
+ *     Bytes (PostgreSQL)       '\x48656c6c6f'      (lower-case hex)
+ *     Bytes (SQLite)           '48656c6c6f'
+ *     lists (PostgreSQL)       ARRAY['a', 'b']::TEXT[]   ARRAY[]::"Color"[]   (elements as above,
+ *                                                  then the column's full type; an enum type quoted,
+ *                                                  with its schema when not in the default one)
+ *   SQLDEF_NOW        sql = CURRENT_TIMESTAMP (now(); introspection maps now(), CURRENT_TIMESTAMP
+ *                     and transaction_timestamp() here)
+ *   SQLDEF_SEQUENCE   autoincrement on PostgreSQL (SERIAL, or nextval('..._seq'::regclass) read
+ *                     from a database); sql is not rendered and may hold the nextval text.
+ *                     SQLite lowers autoincrement to `autoincrement` with no default.
+ *   SQLDEF_EXPRESSION dbgenerated("expr"): sql is expr as written; the differ compares it
+ *                     ignoring ASCII case. An empty sql is dbgenerated() without an argument: the
+ *                     database has a default prismac does not manage — nothing is rendered and
+ *                     the differ accepts whatever the other side has.
+ *   Introspection strips PostgreSQL's casts from constants ('x'::text -> 'x', '{}'::jsonb -> '{}',
+ *   ARRAY['a'::text] -> ARRAY['a']::TEXT[]) and spells numbers and booleans as above. */
 typedef enum SqlDefaultKind {
     SQLDEF_NONE,
     SQLDEF_VALUE,       /* a constant: sql holds it as Prisma's DDL prints it ('pending', 0, true, '{}') */
@@ -68,8 +125,12 @@ typedef struct SqlDefault {
 typedef struct SqlColumn {
     Str name;
     SqlColumnType type;
-    bool nullable;
-    bool autoincrement;     /* SERIAL on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT on SQLite */
+    bool nullable;          /* a list (array) column is nullable: Prisma never writes NOT NULL on it */
+    /* PostgreSQL: SERIAL/SMALLSERIAL/BIGSERIAL (with an SQLDEF_SEQUENCE default).
+     * SQLite: what Prisma's schema calculator says: @default(autoincrement()), or an Int @id of
+     * its own (the implicit rowid alias); the renderer writes AUTOINCREMENT on a single-column
+     * INTEGER primary key whatever this says, and the differ ignores it on SQLite, as Prisma does. */
+    bool autoincrement;
     SqlDefault def;
     SqlOrigin origin;
 } SqlColumn;
@@ -80,7 +141,9 @@ typedef struct SqlIndexColumn {
     uint32_t column;        /* position in the table's columns */
     SortOrder sort;         /* SORT_DEFAULT when not given */
     int32_t length;         /* prefix length (MySQL); -1 when none */
-    Str opclass;            /* operator class (PostgreSQL); empty for the default */
+    /* Operator class (PostgreSQL) as SQL spells it, lower case: "inet_ops", "jsonb_path_ops",
+     * "int8_bloom_ops", or a raw("...") class as written; empty for the default. */
+    Str opclass;
 } SqlIndexColumn;
 
 typedef struct SqlIndex {
@@ -132,6 +195,14 @@ typedef struct SqlNamespace {
     Str name;
 } SqlNamespace;
 
+/* A PostgreSQL extension (datasource `extensions = [...]`). */
+typedef struct SqlExtension {
+    Str name;               /* as created: map: if given, else the name */
+    Str schema;             /* schema: ...; empty when not given (the differ then accepts any) */
+    Str version;            /* version: ...; empty when not given (likewise) */
+    SqlOrigin origin;
+} SqlExtension;
+
 /* What Prisma cannot express; reported apart from drift. */
 typedef enum SqlUnmanagedKind {
     UNMANAGED_VIEW,
@@ -153,10 +224,15 @@ typedef struct SqlUnmanaged {
 typedef struct SqlSchema {
     Arena arena;
     SqlFlavour flavour;
+    /* The schema unqualified names resolve to (PostgreSQL: "public"; empty on SQLite). Objects in
+     * it, or with namespace SQL_NONE, are rendered without a schema prefix, and the differ
+     * treats SQL_NONE and this namespace as the same. sql_schema_new() sets it per flavour. */
+    Str default_namespace;
     SqlNamespace *namespaces;   uint32_t nnamespaces, capnamespaces;
     SqlTable *tables;           uint32_t ntables, captables;
     SqlEnum *enums;             uint32_t nenums, capenums;
     SqlUnmanaged *unmanaged;    uint32_t nunmanaged, capunmanaged;
+    SqlExtension *extensions;   uint32_t nextensions, capextensions;   /* PostgreSQL */
 } SqlSchema;
 
 SqlSchema *sql_schema_new(SqlFlavour flavour);
@@ -176,6 +252,11 @@ uint32_t sql_add_foreign_key(SqlSchema *schema, uint32_t table, const SqlForeign
 uint32_t sql_add_enum(SqlSchema *schema, uint32_t namespace, Str name, SqlOrigin origin);
 void sql_add_enum_value(SqlSchema *schema, uint32_t enum_id, Str value, SqlOrigin origin);
 void sql_add_unmanaged(SqlSchema *schema, const SqlUnmanaged *object);
+uint32_t sql_add_extension(SqlSchema *schema, const SqlExtension *extension);
+
+/* Capacity hints (builders that know their sizes avoid regrowing arrays). */
+void sql_schema_reserve(SqlSchema *schema, uint32_t ntables, uint32_t nenums);
+void sql_table_reserve(SqlSchema *schema, uint32_t table, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks);
 
 /* Lookups by name (exact; pass namespace SQL_NONE to ignore namespaces). */
 uint32_t sql_find_namespace(const SqlSchema *schema, Str name);
@@ -184,6 +265,10 @@ uint32_t sql_find_column(const SqlTable *table, Str name);
 uint32_t sql_find_enum(const SqlSchema *schema, uint32_t namespace, Str name);
 /* The table's primary key, or NULL. */
 const SqlIndex *sql_table_primary_key(const SqlTable *table);
+/* The name of a table's / enum's namespace, with SQL_NONE meaning the default namespace. */
+Str sql_namespace_name(const SqlSchema *schema, uint32_t namespace);
+/* Is this namespace the default one (rendered without a prefix)? */
+bool sql_namespace_is_default(const SqlSchema *schema, uint32_t namespace);
 
 const char *sql_action_name(SqlAction action);      /* "CASCADE", "SET NULL", ... */
 const char *sql_unmanaged_kind_name(SqlUnmanagedKind kind);

@@ -73,6 +73,7 @@ void argv_list_free(ArgvList *list);
 
 extern const Command CMD_VALIDATE;
 extern const Command CMD_AST;
+extern const Command CMD_SQL;
 extern const Command CMD_FORMAT;
 extern const Command CMD_COMPARE;
 extern const Command CMD_VARIANT;

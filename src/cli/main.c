@@ -7,6 +7,7 @@
 static const Command *const COMMANDS[] = {
     &CMD_VALIDATE,
     &CMD_AST,
+    &CMD_SQL,
     &CMD_FORMAT,
     &CMD_COMPARE,
     &CMD_VARIANT,

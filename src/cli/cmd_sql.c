@@ -1,0 +1,243 @@
+/* prismac sql [SCHEMA...] [--provider sqlite|postgresql] [-o FILE]: the DDL that creates the
+ * schema from nothing, byte for byte what `prisma migrate diff --from-empty --to-schema ...
+ * --script` prints (README.md lists the deliberate differences). */
+#include "cli.h"
+#include "prismac/db.h"
+#include "prismac/lower.h"
+#include "prismac/migrate.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int sql_run(int argc, char **argv);
+
+const Command CMD_SQL = {
+    .name = "sql",
+    .summary = "print the SQL that creates the schema, as `prisma migrate diff --from-empty` does",
+    .help = "usage: prismac sql [OPTIONS] [SCHEMA...]\n"
+            "\n"
+            "Validates the schema and prints the DDL that creates it in an empty database:\n"
+            "the same bytes as `prisma migrate diff --from-empty --to-schema SCHEMA --script`,\n"
+            "so the output can serve as a Prisma migration (migration.sql).\n"
+            "\n"
+            "options:\n"
+            "  --provider sqlite|postgresql  render for this provider instead of the datasource's;\n"
+            "                                if the schema does not carry over, every construct\n"
+            "                                that does not is listed (path:line:col) and nothing\n"
+            "                                is printed\n"
+            "  -o, --output FILE             write the SQL to FILE (replaced atomically)\n"
+            "  --no-public-schema            leave out CREATE SCHEMA \"public\" (PostgreSQL), as\n"
+            "                                `prisma migrate dev` does in a first migration\n"
+            "  --prisma-exact                Prisma's bytes even where they are not valid SQL\n"
+            "                                (a quote inside a name or an enum value, JSON\n"
+            "                                defaults on SQLite: see the README)\n"
+            "  --format human|json|github    how diagnostics are reported (default: human, on stderr)\n"
+            "  --color auto|always|never     colour in human output (NO_COLOR is honoured)\n"
+            "  -q, --quiet                   no warnings on stderr\n"
+            "\n"
+            "exit status: 0 SQL printed, 1 the schema is invalid (for that provider),\n"
+            "             2 usage or I/O error\n",
+    .run = sql_run,
+};
+
+typedef struct SqlArgs {
+    const char *provider;
+    const char *output;
+    bool no_public_schema;
+    bool prisma_exact;
+} SqlArgs;
+
+static int sql_option(void *state, int argc, char **argv, int i)
+{
+    SqlArgs *a = state;
+    const char *arg = argv[i];
+    if (strcmp(arg, "--provider") == 0 || strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+        if (i + 1 >= argc) {
+            cli_usage_error("sql", "`%s` needs a value", arg);
+            return 0;
+        }
+        if (arg[1] == 'o' || strcmp(arg, "--output") == 0)
+            a->output = argv[i + 1];
+        else
+            a->provider = argv[i + 1];
+        return 2;
+    }
+    if (strncmp(arg, "--provider=", 11) == 0) {
+        a->provider = arg + 11;
+        return 1;
+    }
+    if (strncmp(arg, "--output=", 9) == 0) {
+        a->output = arg + 9;
+        return 1;
+    }
+    if (strcmp(arg, "--no-public-schema") == 0) {
+        a->no_public_schema = true;
+        return 1;
+    }
+    if (strcmp(arg, "--prisma-exact") == 0) {
+        a->prisma_exact = true;
+        return 1;
+    }
+    return -1;
+}
+
+static bool parse_provider(const char *s, DbProvider *out)
+{
+    if (strcmp(s, "postgresql") == 0 || strcmp(s, "postgres") == 0)
+        *out = PROVIDER_POSTGRESQL;
+    else if (strcmp(s, "sqlite") == 0)
+        *out = PROVIDER_SQLITE;
+    else
+        return false;
+    return true;
+}
+
+/* Writes `data` to `path` through a temporary file in the same folder and a rename. */
+static int write_atomically(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "prismac: cannot write %s: %s\n", path, strerror(errno));
+        free(tmp);
+        return EXIT_TROUBLE;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        done += (size_t)w;
+    }
+    bool ok = done == len && fsync(fd) == 0;
+    if (close(fd) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "prismac: cannot write %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return EXIT_TROUBLE;
+    }
+    free(tmp);
+    return EXIT_CLEAN;
+}
+
+/* Every error of a validation for another provider, one line each (no source excerpt). */
+static void list_constructs(const CliOptions *opt, Schema *schema, const Diags *d, const char *provider)
+{
+    uint32_t errors = 0;
+    for (uint32_t i = 0; i < d->count; i++) {
+        if (d->items[i].severity != DIAG_ERROR)
+            continue;
+        Diag one = d->items[i];
+        one.note = NULL;
+        diag_print(stderr, &schema->sources, &one, (DiagStyle){.color = opt->color_err, .show_source = false});
+        errors++;
+    }
+    fprintf(stderr, "%s: %u construct%s do%s not carry over to %s\n", schema_describe(schema), errors,
+            errors == 1 ? "" : "s", errors == 1 ? "es" : "", provider);
+}
+
+static int sql_run(int argc, char **argv)
+{
+    if (cli_wants_help(&CMD_SQL, argc, argv))
+        return EXIT_CLEAN;
+    CliOptions opt;
+    ArgvList paths;
+    SqlArgs args = {0};
+    int rc = cli_parse_args(&CMD_SQL, argc, argv, &opt, sql_option, &args, &paths);
+    if (rc != EXIT_CLEAN) {
+        argv_list_free(&paths);
+        return rc;
+    }
+    DbProvider target = PROVIDER_NONE;
+    if (args.provider && !parse_provider(args.provider, &target)) {
+        argv_list_free(&paths);
+        return cli_usage_error("sql", "unknown provider `%s`: expected `postgresql` or `sqlite`", args.provider);
+    }
+
+    Schema schema;
+    rc = schema_load(&schema, paths.count, paths.items);
+    argv_list_free(&paths);
+    if (rc != EXIT_CLEAN) {
+        schema_free(&schema);
+        return rc;
+    }
+    Db *db = NULL;
+    if (schema.diags.errors == 0) {
+        db = db_resolve(schema.ast, &schema.diags);
+        db_validate(db, PROVIDER_NONE, &schema.diags);
+    }
+    if (schema.diags.errors) {
+        report_diags(&opt, &schema, "sql");
+        if (opt.format == FORMAT_HUMAN)
+            fprintf(stderr, "%s: %u error%s\n", schema_describe(&schema), schema.diags.errors,
+                    schema.diags.errors == 1 ? "" : "s");
+        schema_free(&schema);
+        return EXIT_FINDINGS;
+    }
+    if (schema.diags.warnings && !opt.quiet && opt.format == FORMAT_HUMAN)
+        report_diags(&opt, &schema, "sql");
+
+    if (target == PROVIDER_NONE) {
+        target = db->provider;
+        if (target != PROVIDER_POSTGRESQL && target != PROVIDER_SQLITE) {
+            fprintf(stderr, "prismac: %s: %s; pass --provider postgresql or --provider sqlite\n",
+                    schema_describe(&schema),
+                    target == PROVIDER_NONE ? "the schema has no datasource"
+                                            : "prismac renders SQL for postgresql and sqlite only");
+            schema_free(&schema);
+            return EXIT_TROUBLE;
+        }
+    } else if (target != db->provider) {
+        Diags other;
+        diags_init(&other, &schema.arena);
+        db_validate(db, target, &other);
+        if (other.errors) {
+            if (opt.format == FORMAT_HUMAN) {
+                list_constructs(&opt, &schema, &other, db_provider_name(target));
+            } else {
+                Diags saved = schema.diags;
+                schema.diags = other;
+                report_diags(&opt, &schema, "sql");
+                schema.diags = saved;
+            }
+            schema_free(&schema);
+            return EXIT_FINDINGS;
+        }
+    }
+
+    SqlFlavour flavour = lower_flavour_for(target);
+    const Dialect *dialect = dialect_get(flavour, args.prisma_exact);
+    SqlSchema *next = lower_schema(db, dialect);
+    SqlSchema *prev = sql_schema_new(flavour);
+    if (args.no_public_schema && flavour == SQL_POSTGRES)
+        sql_add_namespace(prev, prev->default_namespace);
+    Migration *m = migrate_diff(prev, next, dialect);
+    SqlBuf out = {0};
+    migrate_render_script(m, NULL, &out);
+    if (args.output) {
+        rc = write_atomically(args.output, out.ptr ? out.ptr : "", out.len);
+    } else {
+        if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
+            rc = EXIT_TROUBLE;
+        if (fflush(stdout) != 0)
+            rc = EXIT_TROUBLE;
+        if (rc != EXIT_CLEAN)
+            fprintf(stderr, "prismac: cannot write the SQL: %s\n", strerror(errno));
+    }
+    sqlbuf_free(&out);
+    migrate_free(m);
+    sql_schema_free(prev);
+    sql_schema_free(next);
+    schema_free(&schema);
+    return rc;
+}

@@ -1,0 +1,363 @@
+/* The SQLite dialect: statements as Prisma's sqlite renderer writes them. SQLite cannot alter
+ * or drop columns, foreign keys or primary keys in place: the differ plans a table rebuild
+ * (RedefineTables) instead, and foreign keys live inside CREATE TABLE. */
+#include "prismac/migrate.h"
+
+#define INDENT "    "
+
+static void sqlite_quote(SqlBuf *out, Str s, char q)
+{
+    sqlbuf_reserve(out, s.len + 2);
+    out->ptr[out->len++] = q;
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    for (;;) {
+        const char *hit = p < end ? memchr(p, q, (size_t)(end - p)) : NULL;
+        if (!hit) {
+            sqlbuf_put(out, p, (size_t)(end - p));
+            break;
+        }
+        sqlbuf_put(out, p, (size_t)(hit - p + 1));
+        sqlbuf_putc(out, q);
+        p = hit + 1;
+    }
+    sqlbuf_putc(out, q);
+}
+
+static void sqlite_quote_ident(SqlBuf *out, Str name)
+{
+    sqlite_quote(out, name, '"');
+}
+
+/* Prisma-exact: the quotes around, nothing escaped inside. */
+static void raw_ident(SqlBuf *out, Str name)
+{
+    sqlbuf_putc(out, '"');
+    sqlbuf_putstr(out, name);
+    sqlbuf_putc(out, '"');
+}
+
+static void sqlite_quote_string(SqlBuf *out, Str value)
+{
+    sqlite_quote(out, value, '\'');
+}
+
+/* Prisma writes the hex digits as a string ('deadbeef'), not as a blob literal. */
+static void sqlite_bytes_literal(SqlBuf *out, const unsigned char *bytes, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    sqlbuf_reserve(out, n * 2 + 2);
+    sqlbuf_putc(out, '\'');
+    for (size_t i = 0; i < n; i++) {
+        sqlbuf_putc(out, hex[bytes[i] >> 4]);
+        sqlbuf_putc(out, hex[bytes[i] & 15]);
+    }
+    sqlbuf_putc(out, '\'');
+}
+
+/* ---- pieces -------------------------------------------------------------------------------- */
+
+static bool is_single_primary_key(const SqlTable *t, uint32_t column)
+{
+    const SqlIndex *pk = sql_table_primary_key(t);
+    return pk && pk->ncolumns == 1 && pk->columns[0].column == column;
+}
+
+static bool default_renders(const SqlDefault *def)
+{
+    switch (def->kind) {
+    case SQLDEF_NONE:
+    case SQLDEF_SEQUENCE:
+        return false;
+    case SQLDEF_NOW:
+        return true;
+    case SQLDEF_VALUE:
+    case SQLDEF_EXPRESSION:
+        return def->sql.len > 0;
+    }
+    return false;
+}
+
+static void write_default_sql(SqlBuf *out, const SqlDefault *def)
+{
+    if (def->kind == SQLDEF_NOW && def->sql.len == 0)
+        SQLBUF_LIT(out, "CURRENT_TIMESTAMP");
+    else
+        sqlbuf_putstr(out, def->sql);
+}
+
+/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] */
+static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t, uint32_t ci)
+{
+    const SqlColumn *c = &t->columns[ci];
+    bool single_pk = is_single_primary_key(t, ci);
+    d->quote_ident(out, c->name);
+    sqlbuf_putc(out, ' ');
+    sqlbuf_putstr(out, c->type.name);
+    if (!c->nullable)
+        SQLBUF_LIT(out, " NOT NULL");
+    if (single_pk)
+        SQLBUF_LIT(out, " PRIMARY KEY");
+    if (single_pk && c->type.family == SQLT_INT)
+        SQLBUF_LIT(out, " AUTOINCREMENT");
+    if (default_renders(&c->def)) {
+        SQLBUF_LIT(out, " DEFAULT ");
+        write_default_sql(out, &c->def);
+    }
+}
+
+static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
+                                     const SqlForeignKey *fk)
+{
+    const SqlTable *rt = &schema->tables[fk->referenced_table];
+    if (fk->name.len) {
+        SQLBUF_LIT(out, "CONSTRAINT ");
+        d->quote_ident(out, fk->name);
+        sqlbuf_putc(out, ' ');
+    }
+    SQLBUF_LIT(out, "FOREIGN KEY (");
+    sql_write_column_list(d, out, t, fk->columns, fk->ncolumns, ", ");
+    SQLBUF_LIT(out, ") REFERENCES ");
+    d->quote_ident(out, rt->name);
+    SQLBUF_LIT(out, " (");
+    sql_write_column_list(d, out, rt, fk->referenced_columns, fk->ncolumns, ", ");
+    SQLBUF_LIT(out, ") ON DELETE ");
+    sqlbuf_puts(out, sql_action_sql(fk->on_delete));
+    SQLBUF_LIT(out, " ON UPDATE ");
+    sqlbuf_puts(out, sql_action_sql(fk->on_update));
+}
+
+static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
+                                      Str name)
+{
+    SQLBUF_LIT(out, "CREATE TABLE ");
+    d->quote_ident(out, name);
+    SQLBUF_LIT(out, " (\n");
+    bool has_single_pk = false;
+    for (uint32_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            SQLBUF_LIT(out, ",\n");
+        sqlbuf_puts(out, INDENT);
+        sqlite_write_column(d, out, t, i);
+        if (is_single_primary_key(t, i))
+            has_single_pk = true;
+    }
+    const SqlIndex *pk = sql_table_primary_key(t);
+    if (pk && !has_single_pk) {
+        SQLBUF_LIT(out, ",\n\n" INDENT "PRIMARY KEY (");
+        for (uint32_t k = 0; k < pk->ncolumns; k++) {
+            if (k)
+                SQLBUF_LIT(out, ", ");
+            d->quote_ident(out, t->columns[pk->columns[k].column].name);
+        }
+        sqlbuf_putc(out, ')');
+    }
+    for (uint32_t i = 0; i < t->nfks; i++) {
+        SQLBUF_LIT(out, ",\n" INDENT);
+        sqlite_write_foreign_key(d, out, schema, t, &t->fks[i]);
+    }
+    SQLBUF_LIT(out, "\n)");
+}
+
+static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlTable *t, const SqlIndex *x)
+{
+    bool internal = x->name.len >= 7 && memcmp(x->name.ptr, "sqlite_", 7) == 0;
+    if (internal)
+        SQLBUF_LIT(out, "Pragma writable_schema=1;\n");
+    sqlbuf_puts(out, x->kind == SQLIDX_UNIQUE ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    d->quote_ident(out, x->name);
+    SQLBUF_LIT(out, " ON ");
+    d->quote_ident(out, t->name);
+    sqlbuf_putc(out, '(');
+    for (uint32_t k = 0; k < x->ncolumns; k++) {
+        const SqlIndexColumn *ic = &x->columns[k];
+        if (k)
+            SQLBUF_LIT(out, ", ");
+        d->quote_ident(out, t->columns[ic->column].name);
+        if (ic->sort == SORT_ASC)
+            SQLBUF_LIT(out, " ASC");
+        else if (ic->sort == SORT_DESC)
+            SQLBUF_LIT(out, " DESC");
+    }
+    sqlbuf_putc(out, ')');
+    if (internal)
+        SQLBUF_LIT(out, ";\nPragma writable_schema=0");
+}
+
+/* ---- steps --------------------------------------------------------------------------------- */
+
+static void sqlite_create_table(RenderCtx *ctx, const MigrateStep *step)
+{
+    const SqlTable *t = &ctx->next->tables[step->next_table];
+    sqlite_write_create_table(ctx->dialect, ctx->out, ctx->next, t, t->name);
+    sql_stmt_end(ctx);
+}
+
+/* Foreign keys may make the order of drops matter; Prisma turns enforcement off around it. */
+static void sqlite_drop_table(RenderCtx *ctx, const MigrateStep *step)
+{
+    const Dialect *d = ctx->dialect;
+    SQLBUF_LIT(ctx->out, "PRAGMA foreign_keys=off");
+    sql_stmt_end(ctx);
+    SQLBUF_LIT(ctx->out, "DROP TABLE ");
+    d->quote_ident(ctx->out, ctx->prev->tables[step->prev_table].name);
+    sql_stmt_end(ctx);
+    SQLBUF_LIT(ctx->out, "PRAGMA foreign_keys=on");
+    sql_stmt_end(ctx);
+}
+
+static void sqlite_create_index(RenderCtx *ctx, const MigrateStep *step)
+{
+    const SqlTable *t = &ctx->next->tables[step->next_table];
+    sqlite_write_create_index(ctx->dialect, ctx->out, t, &t->indexes[step->next_id]);
+    sql_stmt_end(ctx);
+}
+
+static void sqlite_drop_index(RenderCtx *ctx, const MigrateStep *step)
+{
+    const Dialect *d = ctx->dialect;
+    SQLBUF_LIT(ctx->out, "DROP INDEX ");
+    d->quote_ident(ctx->out, ctx->prev->tables[step->prev_table].indexes[step->prev_id].name);
+    sql_stmt_end(ctx);
+}
+
+static void sqlite_redefine_index(RenderCtx *ctx, const MigrateStep *step)
+{
+    sqlite_drop_index(ctx, step);
+    sqlite_create_index(ctx, step);
+}
+
+/* Only added columns are altered in place (anything else is a rebuild). */
+static void sqlite_alter_table(RenderCtx *ctx, const MigrateStep *step)
+{
+    const Dialect *d = ctx->dialect;
+    const SqlTable *pt = &ctx->prev->tables[step->prev_table];
+    const SqlTable *nt = &ctx->next->tables[step->next_table];
+    for (uint32_t i = 0; i < step->detail->nchanges; i++) {
+        const TableChange *ch = &step->detail->changes[i];
+        if (ch->kind != TABLECHANGE_ADD_COLUMN)
+            continue;
+        SQLBUF_LIT(ctx->out, "ALTER TABLE ");
+        d->quote_ident(ctx->out, pt->name);
+        SQLBUF_LIT(ctx->out, " ADD COLUMN ");
+        sqlite_write_column(ctx->dialect, ctx->out, nt, ch->next_column);
+        sql_stmt_end(ctx);
+    }
+}
+
+/* "Making Other Kinds Of Table Schema Changes" (sqlite.org/lang_altertable.html), as Prisma does
+ * it: new_T created, the rows copied over, T dropped, new_T renamed, indexes recreated. */
+static void sqlite_redefine_tables(RenderCtx *ctx, const MigrateStep *step)
+{
+    const Dialect *d = ctx->dialect;
+    SqlBuf *out = ctx->out;
+    Arena *a = (Arena *)&ctx->migration->arena;
+    SQLBUF_LIT(out, "PRAGMA defer_foreign_keys=ON");
+    sql_stmt_end(ctx);
+    SQLBUF_LIT(out, "PRAGMA foreign_keys=OFF");
+    sql_stmt_end(ctx);
+    for (uint32_t r = 0; r < step->detail->nredefines; r++) {
+        const RedefineTable *rd = &step->detail->redefines[r];
+        const SqlTable *pt = &ctx->prev->tables[rd->prev_table];
+        const SqlTable *nt = &ctx->next->tables[rd->next_table];
+        char *tmp = arena_sprintf(a, "new_%.*s", (int)nt->name.len, nt->name.ptr);
+        Str tmp_name = {tmp, nt->name.len + 4};
+        sqlite_write_create_table(d, out, ctx->next, nt, tmp_name);
+        sql_stmt_end(ctx);
+        if (rd->npairs) {
+            SQLBUF_LIT(out, "INSERT INTO ");
+            d->quote_ident(out, tmp_name);
+            SQLBUF_LIT(out, " (");
+            for (uint32_t i = 0; i < rd->npairs; i++) {
+                if (i)
+                    SQLBUF_LIT(out, ", ");
+                d->quote_ident(out, nt->columns[rd->pairs[i].next].name);
+            }
+            SQLBUF_LIT(out, ") SELECT ");
+            for (uint32_t i = 0; i < rd->npairs; i++) {
+                const ColumnPair *p = &rd->pairs[i];
+                const SqlColumn *pc = &pt->columns[p->prev], *nc = &nt->columns[p->next];
+                if (i)
+                    SQLBUF_LIT(out, ", ");
+                bool became_required_with_default =
+                    (p->changes & COLCHANGE_ARITY) && !nc->nullable && default_renders(&nc->def);
+                if (became_required_with_default) {
+                    SQLBUF_LIT(out, "coalesce(");
+                    d->quote_ident(out, pc->name);
+                    SQLBUF_LIT(out, ", ");
+                    write_default_sql(out, &nc->def);
+                    SQLBUF_LIT(out, ") AS ");
+                    d->quote_ident(out, pc->name);
+                } else {
+                    d->quote_ident(out, pc->name);
+                }
+            }
+            SQLBUF_LIT(out, " FROM ");
+            d->quote_ident(out, pt->name);
+            sql_stmt_end(ctx);
+        }
+        SQLBUF_LIT(out, "DROP TABLE ");
+        d->quote_ident(out, pt->name);
+        sql_stmt_end(ctx);
+        SQLBUF_LIT(out, "ALTER TABLE ");
+        d->quote_ident(out, tmp_name);
+        SQLBUF_LIT(out, " RENAME TO ");
+        d->quote_ident(out, nt->name);
+        sql_stmt_end(ctx);
+        for (uint32_t i = 0; i < nt->nindexes; i++) {
+            if (nt->indexes[i].kind == SQLIDX_PRIMARY)
+                continue;
+            sqlite_write_create_index(d, out, nt, &nt->indexes[i]);
+            sql_stmt_end(ctx);
+        }
+    }
+    SQLBUF_LIT(out, "PRAGMA foreign_keys=ON");
+    sql_stmt_end(ctx);
+    SQLBUF_LIT(out, "PRAGMA defer_foreign_keys=OFF");
+    sql_stmt_end(ctx);
+}
+
+#define SQLITE_DIALECT_COMMON \
+    .flavour = SQL_SQLITE, \
+    .name = "sqlite", \
+    .max_identifier_length = 10000, \
+    .has_enums = false, \
+    .has_namespaces = false, \
+    .has_extensions = false, \
+    .has_native_lists = false, \
+    .named_primary_keys = false, \
+    .inline_foreign_keys = true, \
+    .m2m_primary_key = false, \
+    .can_alter_columns = false, \
+    .can_drop_columns = false, \
+    .can_rename_index = false, \
+    .can_rename_foreign_key = false, \
+    .unnamed_foreign_keys = true, \
+    .compare_type_families = true, \
+    .write_bytes_literal = sqlite_bytes_literal, \
+    .create_table = sqlite_create_table, \
+    .drop_table = sqlite_drop_table, \
+    .alter_table = sqlite_alter_table, \
+    .redefine_tables = sqlite_redefine_tables, \
+    .create_index = sqlite_create_index, \
+    .drop_index = sqlite_drop_index, \
+    .redefine_index = sqlite_redefine_index
+
+const Dialect dialect_sqlite = {
+    SQLITE_DIALECT_COMMON,
+    .quote_ident = sqlite_quote_ident,
+    .quote_string = sqlite_quote_string,
+    .quote_enum_value = sqlite_quote_string,
+    .json_default_quoted = true,
+    .create_extension_schemas = true,
+    .prisma_exact = false,
+};
+
+const Dialect dialect_sqlite_exact = {
+    SQLITE_DIALECT_COMMON,
+    .quote_ident = raw_ident,
+    .quote_string = sqlite_quote_string,
+    .quote_enum_value = sqlite_quote_string,
+    .json_default_quoted = false,
+    .create_extension_schemas = false,
+    .prisma_exact = true,
+};

@@ -1,0 +1,1002 @@
+/* Lowering: Db -> SqlSchema, with Prisma's conventions (sql_schema_calculator.rs and psl's
+ * constraint_names.rs). See lower.h and the spellings in sqlschema.h. */
+#include "prismac/lower.h"
+#include "prismac/dialect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct Lower {
+    const Db *db;
+    SqlSchema *s;
+    const Dialect *d;
+    uint32_t *table_of_model;   /* model -> table, SQL_NONE for views */
+    uint32_t *column_of_field;  /* field -> column position in its table, SQL_NONE if none */
+    uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
+    uint32_t *fks_of_model;     /* foreign keys each model's table will hold */
+    SqlBuf buf, tbuf;           /* scratch */
+} Lower;
+
+SqlFlavour lower_flavour_for(DbProvider provider)
+{
+    return provider == PROVIDER_POSTGRESQL ? SQL_POSTGRES : SQL_SQLITE;
+}
+
+static SqlOrigin span_origin(Span s)
+{
+    return s;
+}
+
+static Str buf_str(Lower *lw)
+{
+    return (Str){lw->buf.ptr ? lw->buf.ptr : "", (uint32_t)lw->buf.len};
+}
+
+static void buf_reset(Lower *lw)
+{
+    lw->buf.len = 0;
+    if (lw->buf.ptr)
+        lw->buf.ptr[0] = '\0';
+}
+
+/* ---- names --------------------------------------------------------------------------------- */
+
+/* constraint_names.rs: "{table}_{columns joined by _}" cut to fit `suffix` within the limit. */
+static Str constraint_name(Lower *lw, Str table, const Str *columns, uint32_t ncolumns, const char *suffix)
+{
+    buf_reset(lw);
+    sqlbuf_putstr(&lw->buf, table);
+    for (uint32_t i = 0; i < ncolumns; i++) {
+        sqlbuf_putc(&lw->buf, '_');
+        sqlbuf_putstr(&lw->buf, columns[i]);
+    }
+    uint32_t keep = sql_name_cut(buf_str(lw), lw->d->max_identifier_length, (uint32_t)strlen(suffix));
+    lw->buf.len = keep;
+    sqlbuf_puts(&lw->buf, suffix);
+    return buf_str(lw);
+}
+
+/* The first `max` characters (code points) of a name. */
+static Str take_chars(Str s, uint32_t max)
+{
+    uint32_t i = 0, n = 0;
+    while (i < s.len && n < max) {
+        i++;
+        while (i < s.len && ((unsigned char)s.ptr[i] & 0xC0) == 0x80)
+            i++;
+        n++;
+    }
+    return (Str){s.ptr, i};
+}
+
+/* OperatorClass names as SQL spells them: InetOps -> inet_ops, TimestampTzMinMaxMultiOps ->
+ * timestamptz_minmax_multi_ops, VarBitMinMaxOps -> varbit_minmax_ops. */
+static void write_opclass(SqlBuf *out, Str name)
+{
+    /* split into words at upper-case letters (digits stay with their word) */
+    Str words[16];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < name.len && n < 16;) {
+        uint32_t j = i + 1;
+        while (j < name.len && !(name.ptr[j] >= 'A' && name.ptr[j] <= 'Z'))
+            j++;
+        words[n++] = (Str){name.ptr + i, j - i};
+        i = j;
+    }
+    bool first = true;
+    for (uint32_t w = 0; w < n; w++) {
+        bool glue = w + 1 < n && ((str_eq_cstr(words[w], "Min") && str_eq_cstr(words[w + 1], "Max")) ||
+                                  (str_eq_cstr(words[w], "Timestamp") && str_eq_cstr(words[w + 1], "Tz")) ||
+                                  (str_eq_cstr(words[w], "Time") && str_eq_cstr(words[w + 1], "Tz")) ||
+                                  (str_eq_cstr(words[w], "Var") && str_eq_cstr(words[w + 1], "Bit")));
+        if (!first)
+            sqlbuf_putc(out, '_');
+        first = false;
+        uint32_t count = glue ? 2 : 1;
+        for (uint32_t k = 0; k < count; k++)
+            for (uint32_t c = 0; c < words[w + k].len; c++) {
+                char ch = words[w + k].ptr[c];
+                sqlbuf_putc(out, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
+            }
+        w += count - 1;
+    }
+}
+
+/* ---- types --------------------------------------------------------------------------------- */
+
+static SqlTypeFamily family_of(ScalarType t)
+{
+    switch (t) {
+    case SCALAR_STRING: return SQLT_STRING;
+    case SCALAR_BOOLEAN: return SQLT_BOOLEAN;
+    case SCALAR_INT: return SQLT_INT;
+    case SCALAR_BIGINT: return SQLT_BIGINT;
+    case SCALAR_FLOAT: return SQLT_FLOAT;
+    case SCALAR_DECIMAL: return SQLT_DECIMAL;
+    case SCALAR_DATETIME: return SQLT_DATETIME;
+    case SCALAR_JSON: return SQLT_JSON;
+    case SCALAR_BYTES: return SQLT_BINARY;
+    }
+    return SQLT_STRING;
+}
+
+static const char *sqlite_type_of(SqlTypeFamily f)
+{
+    switch (f) {
+    case SQLT_BOOLEAN: return "BOOLEAN";
+    case SQLT_DATETIME: return "DATETIME";
+    case SQLT_FLOAT: return "REAL";
+    case SQLT_DECIMAL: return "DECIMAL";
+    case SQLT_INT: return "INTEGER";
+    case SQLT_BIGINT: return "BIGINT";
+    case SQLT_BINARY: return "BLOB";
+    case SQLT_JSON: return "JSONB";
+    default: return "TEXT";
+    }
+}
+
+static const char *pg_default_type(ScalarType t)
+{
+    switch (t) {
+    case SCALAR_STRING: return "TEXT";
+    case SCALAR_BOOLEAN: return "BOOLEAN";
+    case SCALAR_INT: return "INTEGER";
+    case SCALAR_BIGINT: return "BIGINT";
+    case SCALAR_FLOAT: return "DOUBLE PRECISION";
+    case SCALAR_DECIMAL: return "DECIMAL(65,30)";
+    case SCALAR_DATETIME: return "TIMESTAMP(3)";
+    case SCALAR_JSON: return "JSONB";
+    case SCALAR_BYTES: return "BYTEA";
+    }
+    return "TEXT";
+}
+
+/* @db.X(args) as PostgreSQL DDL spells it. */
+static void write_pg_native(SqlBuf *out, const DbNativeType *nt, ScalarType scalar)
+{
+    static const struct { const char *prisma, *sql; } names[] = {
+        {"Text", "TEXT"}, {"VarChar", "VARCHAR"}, {"Char", "CHAR"}, {"Citext", "CITEXT"}, {"Uuid", "UUID"},
+        {"Xml", "XML"}, {"Inet", "INET"}, {"Bit", "BIT"}, {"VarBit", "VARBIT"}, {"SmallInt", "SMALLINT"},
+        {"Integer", "INTEGER"}, {"BigInt", "BIGINT"}, {"Oid", "OID"}, {"Real", "REAL"},
+        {"DoublePrecision", "DOUBLE PRECISION"}, {"Decimal", "DECIMAL"}, {"Money", "MONEY"},
+        {"Boolean", "BOOLEAN"}, {"Date", "DATE"}, {"Time", "TIME"}, {"Timetz", "TIMETZ"},
+        {"Timestamp", "TIMESTAMP"}, {"Timestamptz", "TIMESTAMPTZ"}, {"Json", "JSON"}, {"JsonB", "JSONB"},
+        {"ByteA", "BYTEA"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (str_eq_cstr(nt->name, names[i].prisma)) {
+            sqlbuf_puts(out, names[i].sql);
+            if (nt->nargs == 1)
+                sqlbuf_printf(out, "(%lld)", (long long)nt->args[0]);
+            else if (nt->nargs == 2)
+                sqlbuf_printf(out, "(%lld,%lld)", (long long)nt->args[0], (long long)nt->args[1]);
+            return;
+        }
+    sqlbuf_puts(out, pg_default_type(scalar));     /* not a PostgreSQL type: validation said so */
+}
+
+/* ---- constant defaults --------------------------------------------------------------------- */
+
+/* An integer literal as i64 display prints it; NULL-safe for anything else (kept as written). */
+static void write_integer(SqlBuf *out, Str text)
+{
+    char buf[64];
+    if (text.len == 0 || text.len >= sizeof buf) {
+        sqlbuf_putstr(out, text);
+        return;
+    }
+    memcpy(buf, text.ptr, text.len);
+    buf[text.len] = '\0';
+    char *end;
+    long long v = strtoll(buf, &end, 10);
+    if (*end != '\0') {
+        sqlbuf_putstr(out, text);
+        return;
+    }
+    sqlbuf_printf(out, "%lld", v);
+}
+
+/* A decimal as BigDecimal's Display prints it: positional notation, leading zeros dropped,
+ * trailing zeros kept, an exponent applied ("1e5" -> 100000, "1E-3" -> 0.001, "-0.0" -> 0.0). */
+static void write_decimal(SqlBuf *out, Str text)
+{
+    const char *p = text.ptr, *end = text.ptr + text.len;
+    bool neg = false;
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
+    char *digits = malloc(text.len + 2);
+    size_t nd = 0;
+    long scale = 0;
+    bool in_frac = false, any = false;
+    for (; p < end; p++) {
+        if (*p >= '0' && *p <= '9') {
+            digits[nd++] = *p;
+            any = true;
+            if (in_frac)
+                scale++;
+        } else if (*p == '.' && !in_frac) {
+            in_frac = true;
+        } else {
+            break;
+        }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        char *stop;
+        long e = strtol(p + 1, &stop, 10);
+        if (stop == end)
+            scale -= e;
+        else
+            any = false;
+        p = stop;
+    }
+    if (!any || p != end) {
+        free(digits);
+        sqlbuf_putstr(out, text);     /* not a number (validation said so) */
+        return;
+    }
+    size_t lead = 0;
+    while (lead < nd && digits[lead] == '0')
+        lead++;
+    const char *d = digits + lead;
+    size_t n = nd - lead;
+    bool zero = n == 0;
+    if (zero) {
+        d = "0";
+        n = 1;
+    }
+    if (neg && !zero)
+        sqlbuf_putc(out, '-');
+    if (scale <= 0) {
+        sqlbuf_put(out, d, n);
+        if (!zero)
+            for (long i = 0; i < -scale; i++)
+                sqlbuf_putc(out, '0');
+    } else if ((long)n <= scale) {
+        sqlbuf_puts(out, "0.");
+        for (long i = 0; i < scale - (long)n; i++)
+            sqlbuf_putc(out, '0');
+        sqlbuf_put(out, d, n);
+    } else {
+        sqlbuf_put(out, d, n - (size_t)scale);
+        sqlbuf_putc(out, '.');
+        sqlbuf_put(out, d + n - (size_t)scale, (size_t)scale);
+    }
+    free(digits);
+}
+
+static int digits_at(const char *p, const char *end, int n, int *value)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p + i >= end || p[i] < '0' || p[i] > '9')
+            return 0;
+        v = v * 10 + (p[i] - '0');
+    }
+    *value = v;
+    return 1;
+}
+
+/* An RFC 3339 date-time (as chrono parses it) re-spelled as chrono displays a
+ * DateTime<FixedOffset>: "2024-06-30 12:34:56.789 +05:30". False if it does not parse. */
+static bool write_datetime(SqlBuf *out, Str text)
+{
+    const char *p = text.ptr, *end = text.ptr + text.len;
+    int Y, M, D, h, m, s;
+    if (!digits_at(p, end, 4, &Y) || p + 4 >= end || p[4] != '-' || !digits_at(p + 5, end, 2, &M) || p + 7 >= end ||
+        p[7] != '-' || !digits_at(p + 8, end, 2, &D))
+        return false;
+    p += 10;
+    if (p >= end || (*p != 'T' && *p != 't' && *p != ' '))
+        return false;
+    p++;
+    if (!digits_at(p, end, 2, &h) || p + 2 >= end || p[2] != ':' || !digits_at(p + 3, end, 2, &m) ||
+        p + 5 >= end || p[5] != ':' || !digits_at(p + 6, end, 2, &s))
+        return false;
+    p += 8;
+    long nanos = 0;
+    if (p < end && *p == '.') {
+        p++;
+        int count = 0;
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (count < 9) {
+                nanos = nanos * 10 + (*p - '0');
+                count++;
+            }
+            p++;
+        }
+        if (count == 0)
+            return false;
+        for (; count < 9; count++)
+            nanos *= 10;
+    }
+    int off_sign = 1, oh = 0, om = 0;
+    if (p < end && (*p == 'Z' || *p == 'z')) {
+        p++;
+    } else if (p < end && (*p == '+' || *p == '-')) {
+        off_sign = *p == '-' ? -1 : 1;
+        p++;
+        if (!digits_at(p, end, 2, &oh))
+            return false;
+        p += 2;
+        if (p < end && *p == ':')
+            p++;
+        if (p < end) {
+            if (!digits_at(p, end, 2, &om))
+                return false;
+            p += 2;
+        }
+    } else {
+        return false;
+    }
+    if (p != end)
+        return false;
+    sqlbuf_printf(out, "%04d-%02d-%02d %02d:%02d:%02d", Y, M, D, h, m, s);
+    if (nanos) {
+        if (nanos % 1000000 == 0)
+            sqlbuf_printf(out, ".%03ld", nanos / 1000000);
+        else if (nanos % 1000 == 0)
+            sqlbuf_printf(out, ".%06ld", nanos / 1000);
+        else
+            sqlbuf_printf(out, ".%09ld", nanos);
+    }
+    bool negative = off_sign < 0 && (oh || om);
+    sqlbuf_printf(out, " %c%02d:%02d", negative ? '-' : '+', oh, om);
+    return true;
+}
+
+static int b64_value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+static size_t base64_decode(Str in, unsigned char *out)
+{
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (uint32_t i = 0; i < in.len; i++) {
+        int v = b64_value(in.ptr[i]);
+        if (v < 0)
+            continue;   /* padding */
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return n;
+}
+
+/* The enum value's database name for `@default(NAME)`. */
+static Str enum_value_db_name(const Db *db, uint32_t enum_id, Str name)
+{
+    if (enum_id < db->nenums) {
+        const DbEnum *e = &db->enums[enum_id];
+        for (uint32_t i = 0; i < e->nvalues; i++)
+            if (str_eq(db->enum_values[e->first_value + i].name, name))
+                return db->enum_values[e->first_value + i].db_name;
+    }
+    return name;
+}
+
+/* One constant (not a list) as Prisma renders it for a column of `field`'s type. */
+static void write_constant(Lower *lw, SqlBuf *out, const DbField *f, const Expr *e)
+{
+    const Dialect *d = lw->d;
+    if (f->kind == DBF_ENUM) {
+        Str name = e->kind == EXPR_STRING ? e->value : e->text;
+        d->quote_string(out, enum_value_db_name(lw->db, f->type_id, name));
+        return;
+    }
+    switch (f->scalar) {
+    case SCALAR_STRING:
+        d->quote_string(out, e->kind == EXPR_STRING ? e->value : e->text);
+        return;
+    case SCALAR_INT:
+    case SCALAR_BIGINT:
+        write_integer(out, e->text);
+        return;
+    case SCALAR_FLOAT:
+    case SCALAR_DECIMAL:
+        write_decimal(out, e->kind == EXPR_STRING ? e->value : e->text);
+        return;
+    case SCALAR_BOOLEAN:
+        sqlbuf_putstr(out, e->text);
+        return;
+    case SCALAR_DATETIME: {
+        Str v = e->kind == EXPR_STRING ? e->value : e->text;
+        SqlBuf tmp = {0};
+        if (write_datetime(&tmp, v))
+            d->quote_string(out, (Str){tmp.ptr, (uint32_t)tmp.len});
+        else
+            d->quote_string(out, v);
+        sqlbuf_free(&tmp);
+        return;
+    }
+    case SCALAR_JSON: {
+        Str v = e->kind == EXPR_STRING ? e->value : e->text;
+        if (d->json_default_quoted)
+            d->quote_string(out, v);
+        else
+            sqlbuf_putstr(out, v);
+        return;
+    }
+    case SCALAR_BYTES: {
+        Str v = e->kind == EXPR_STRING ? e->value : e->text;
+        unsigned char *bytes = malloc(v.len + 1);
+        size_t n = base64_decode(v, bytes);
+        d->write_bytes_literal(out, bytes, n);
+        free(bytes);
+        return;
+    }
+    }
+}
+
+/* ---- columns ------------------------------------------------------------------------------- */
+
+/* The column's full type as the renderer prints it ("TEXT", "\"Color\"", "\"ns\".\"Color\""),
+ * without [] — for the ::TYPE[] cast of list defaults. */
+static void write_full_type(Lower *lw, SqlBuf *out, const SqlColumn *c)
+{
+    if (c->type.family == SQLT_ENUM && c->type.enum_id != SQL_NONE) {
+        const SqlEnum *e = &lw->s->enums[c->type.enum_id];
+        if (!sql_namespace_is_default(lw->s, e->namespace)) {
+            lw->d->quote_ident(out, lw->s->namespaces[e->namespace].name);
+            sqlbuf_putc(out, '.');
+        }
+        lw->d->quote_ident(out, e->name);
+        return;
+    }
+    sqlbuf_putstr(out, c->type.name);
+}
+
+static bool is_implicit_autoincrement(const Lower *lw, const DbModel *m, uint32_t field_id)
+{
+    const Db *db = lw->db;
+    if (lw->d->flavour != SQL_SQLITE || m->pk == DB_NONE)
+        return false;
+    const DbIndex *pk = &db->indexes[m->pk];
+    const DbField *f = &db->fields[field_id];
+    return pk->nfields == 1 && db->index_fields[pk->first_field].field == field_id && f->kind == DBF_SCALAR &&
+           f->scalar == SCALAR_INT;
+}
+
+static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlColumn *c)
+{
+    const DbField *f = &lw->db->fields[field_id];
+    const DbDefault *def = &f->def;
+    SqlBuf *out = &lw->buf;
+    buf_reset(lw);
+    switch (def->kind) {
+    case DBDEF_NONE:
+    case DBDEF_UUID:
+    case DBDEF_CUID:
+    case DBDEF_NANOID:
+    case DBDEF_ULID:
+    case DBDEF_AUTO:
+    case DBDEF_UNKNOWN_FUNCTION:
+        break;
+    case DBDEF_AUTOINCREMENT:
+        c->autoincrement = true;
+        if (lw->d->flavour == SQL_POSTGRES)
+            c->def.kind = SQLDEF_SEQUENCE;
+        break;
+    case DBDEF_NOW:
+        c->def.kind = SQLDEF_NOW;
+        c->def.sql = STR_LIT("CURRENT_TIMESTAMP");
+        break;
+    case DBDEF_DBGENERATED:
+        c->def.kind = SQLDEF_EXPRESSION;
+        c->def.sql = def->text;
+        break;
+    case DBDEF_VALUE:
+        if (!def->expr || f->kind == DBF_UNSUPPORTED)
+            break;
+        if (def->expr->kind == EXPR_ARRAY) {
+            sqlbuf_puts(out, "ARRAY[");
+            for (uint32_t i = 0; i < def->expr->count; i++) {
+                if (i)
+                    sqlbuf_puts(out, ", ");
+                write_constant(lw, out, f, def->expr->items[i]);
+            }
+            sqlbuf_puts(out, "]::");
+            write_full_type(lw, out, c);
+            sqlbuf_puts(out, "[]");
+        } else {
+            write_constant(lw, out, f, def->expr);
+        }
+        c->def.kind = SQLDEF_VALUE;
+        c->def.sql = buf_str(lw);
+        break;
+    }
+    if (is_implicit_autoincrement(lw, m, field_id))
+        c->autoincrement = true;
+}
+
+/* The span of a field's name, found from where its name lies in the model's file (the field's
+ * syntax node is not touched: on a large schema those reads are cache misses that cost more
+ * than the rest of lowering). */
+static SqlOrigin field_origin(const Source *file, uint32_t file_id, const DbField *f)
+{
+    if (file && f->name.ptr >= file->text && f->name.ptr + f->name.len <= file->text + file->len) {
+        uint32_t start = (uint32_t)(f->name.ptr - file->text);
+        return (SqlOrigin){file_id, start, start + f->name.len};
+    }
+    return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
+}
+
+static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t field_id, const Source *file,
+                         uint32_t file_id)
+{
+    const Db *db = lw->db;
+    const DbField *f = &db->fields[field_id];
+    SqlColumn c = {0};
+    c.name = f->db_name;
+    c.type.enum_id = SQL_NONE;
+    c.origin = field_origin(file, file_id, f);
+    bool list = f->arity == ARITY_LIST;
+    c.nullable = f->arity != ARITY_REQUIRED;
+    c.type.list = list && lw->d->has_native_lists;
+    SqlBuf *tn = &lw->tbuf;
+    tn->len = 0;
+    switch (f->kind) {
+    case DBF_SCALAR:
+        c.type.family = family_of(f->scalar);
+        if (lw->d->flavour == SQL_POSTGRES) {
+            if (f->native.name.len)
+                write_pg_native(tn, &f->native, f->scalar);
+            else
+                sqlbuf_puts(tn, pg_default_type(f->scalar));
+        } else {
+            sqlbuf_puts(tn, sqlite_type_of(c.type.family));
+        }
+        break;
+    case DBF_ENUM:
+        if (lw->d->has_enums && f->type_id < db->nenums) {
+            c.type.family = SQLT_ENUM;
+            c.type.enum_id = lw->enum_map[f->type_id];
+            sqlbuf_putstr(tn, db->enums[f->type_id].db_name);
+        } else {
+            c.type.family = SQLT_STRING;
+            sqlbuf_puts(tn, "TEXT");
+        }
+        break;
+    case DBF_UNSUPPORTED:
+        c.type.family = SQLT_UNSUPPORTED;
+        sqlbuf_putstr(tn, f->unsupported);
+        break;
+    default:
+        return;
+    }
+    c.type.name = (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len};
+    lower_default(lw, m, field_id, &c);
+    lw->column_of_field[field_id] = sql_add_column(lw->s, table, &c);
+}
+
+/* ---- indexes ------------------------------------------------------------------------------- */
+
+static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
+{
+    const Db *db = lw->db;
+    SqlTable *t = &lw->s->tables[table];
+    SqlIndexColumn *cols = calloc(x->nfields + 1, sizeof *cols);
+    Str *names = calloc(x->nfields + 1, sizeof *names);
+    SqlBuf ops = {0};
+    size_t *ops_at = calloc(x->nfields + 1, sizeof *ops_at), *ops_len = calloc(x->nfields + 1, sizeof *ops_len);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < x->nfields; i++) {
+        const DbIndexField *xf = &db->index_fields[x->first_field + i];
+        uint32_t col = xf->field < db->nfields ? lw->column_of_field[xf->field] : SQL_NONE;
+        if (col == SQL_NONE)
+            continue;
+        cols[n].column = col;
+        cols[n].sort = xf->sort;
+        cols[n].length = xf->length;
+        ops_at[n] = ops.len;
+        if (xf->ops.len && lw->d->flavour == SQL_POSTGRES) {
+            if (xf->ops_raw)
+                sqlbuf_putstr(&ops, xf->ops);
+            else
+                write_opclass(&ops, xf->ops);
+        }
+        ops_len[n] = ops.len - ops_at[n];
+        names[n] = t->columns[col].name;
+        n++;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        cols[i].opclass = (Str){ops.ptr ? ops.ptr + ops_at[i] : "", (uint32_t)ops_len[i]};
+    SqlIndex idx = {0};
+    idx.columns = cols;
+    idx.ncolumns = n;
+    idx.origin = x->attr ? span_origin(x->attr->span) : SQL_NO_ORIGIN;
+    if (x->algorithm.len && !str_eq_cstr(x->algorithm, "BTree") && lw->d->flavour == SQL_POSTGRES)
+        idx.algorithm = x->algorithm;
+    switch (x->kind) {
+    case DBIDX_PRIMARY:
+        idx.kind = SQLIDX_PRIMARY;
+        if (lw->d->named_primary_keys)
+            idx.name = x->map.len ? x->map : constraint_name(lw, t->name, NULL, 0, "_pkey");
+        break;
+    case DBIDX_UNIQUE:
+        idx.kind = SQLIDX_UNIQUE;
+        idx.name = x->map.len ? x->map : constraint_name(lw, t->name, names, n, "_key");
+        break;
+    case DBIDX_NORMAL:
+        idx.kind = SQLIDX_NORMAL;
+        /* `name:` on @@index was the database name before `map:` existed; Prisma still takes it */
+        idx.name = x->map.len ? x->map : x->name.len ? x->name : constraint_name(lw, t->name, names, n, "_idx");
+        break;
+    case DBIDX_FULLTEXT:
+        goto done;      /* MySQL and MongoDB only */
+    }
+    sql_add_index(lw->s, table, &idx);
+done:
+    sqlbuf_free(&ops);
+    free(ops_at);
+    free(ops_len);
+    free(cols);
+    free(names);
+}
+
+/* ---- relations ----------------------------------------------------------------------------- */
+
+static SqlAction sql_action(DbRefAction a)
+{
+    switch (a) {
+    case DBACT_CASCADE: return SQLACT_CASCADE;
+    case DBACT_RESTRICT: return SQLACT_RESTRICT;
+    case DBACT_NO_ACTION: return SQLACT_NO_ACTION;
+    case DBACT_SET_NULL: return SQLACT_SET_NULL;
+    case DBACT_SET_DEFAULT: return SQLACT_SET_DEFAULT;
+    case DBACT_UNSET: break;
+    }
+    return SQLACT_NO_ACTION;
+}
+
+typedef struct RelOrder {
+    uint32_t relation;
+    uint32_t model, field;
+} RelOrder;
+
+static int cmp_rel_order(const void *x, const void *y)
+{
+    const RelOrder *a = x, *b = y;
+    if (a->model != b->model)
+        return a->model < b->model ? -1 : 1;
+    if (a->field != b->field)
+        return a->field < b->field ? -1 : 1;
+    return (a->relation > b->relation) - (a->relation < b->relation);
+}
+
+static bool model_is_table(const Lower *lw, uint32_t model)
+{
+    return model < lw->db->nmodels && lw->table_of_model[model] != SQL_NONE;
+}
+
+/* Foreign keys of 1:1 and 1:n relations, in the order Prisma creates them: by referencing
+ * model, then by the position of the relation field that holds `fields:`. */
+static void lower_foreign_keys(Lower *lw)
+{
+    const Db *db = lw->db;
+    RelOrder *order = calloc(db->nrelations + 1, sizeof *order);
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < db->nrelations; r++) {
+        const DbRelation *rel = &db->relations[r];
+        if (rel->kind == DBREL_MANY_TO_MANY || rel->field_a == DB_NONE || rel->nfk == 0)
+            continue;
+        if (!model_is_table(lw, rel->model_a) || !model_is_table(lw, rel->model_b))
+            continue;
+        order[n++] = (RelOrder){r, rel->model_a, rel->field_a};
+    }
+    qsort(order, n, sizeof *order, cmp_rel_order);
+    for (uint32_t i = 0; i < n; i++) {
+        const DbRelation *rel = &db->relations[order[i].relation];
+        uint32_t table = lw->table_of_model[rel->model_a], ref = lw->table_of_model[rel->model_b];
+        SqlForeignKey fk = {0};
+        uint32_t *cols = calloc(rel->nfk + 1, sizeof *cols), *refs = calloc(rel->nfk + 1, sizeof *refs);
+        Str *names = calloc(rel->nfk + 1, sizeof *names);
+        bool ok = true;
+        for (uint32_t k = 0; k < rel->nfk; k++) {
+            const DbFkPair *p = &db->fk_pairs[rel->first_fk + k];
+            cols[k] = lw->column_of_field[p->field];
+            refs[k] = lw->column_of_field[p->references];
+            if (cols[k] == SQL_NONE || refs[k] == SQL_NONE)
+                ok = false;
+            else
+                names[k] = lw->s->tables[table].columns[cols[k]].name;
+        }
+        if (ok) {
+            fk.columns = cols;
+            fk.referenced_columns = refs;
+            fk.ncolumns = rel->nfk;
+            fk.referenced_table = ref;
+            fk.name = rel->map.len ? rel->map
+                                   : constraint_name(lw, lw->s->tables[table].name, names, rel->nfk, "_fkey");
+            fk.on_delete = sql_action(db_relation_on_delete(db, rel));
+            fk.on_update = sql_action(db_relation_on_update(db, rel));
+            const DbField *rf = &db->fields[rel->field_a];
+            fk.origin = rel->attr ? span_origin(rel->attr->span) : rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
+            sql_add_foreign_key(lw->s, table, &fk);
+        }
+        free(cols);
+        free(refs);
+        free(names);
+    }
+    free(order);
+}
+
+static uint32_t pk_first_column(const Lower *lw, uint32_t model)
+{
+    const DbModel *m = &lw->db->models[model];
+    if (m->pk == DB_NONE || lw->db->indexes[m->pk].nfields == 0)
+        return SQL_NONE;
+    return lw->column_of_field[lw->db->index_fields[lw->db->indexes[m->pk].first_field].field];
+}
+
+static SqlColumn join_column(Lower *lw, uint32_t model, const char *name)
+{
+    SqlColumn c = {0};
+    uint32_t table = lw->table_of_model[model];
+    uint32_t pc = pk_first_column(lw, model);
+    c.name = (Str){name, 1};
+    c.type.enum_id = SQL_NONE;
+    if (pc != SQL_NONE) {
+        c.type = lw->s->tables[table].columns[pc].type;
+        c.type.list = false;
+    }
+    return c;
+}
+
+/* Implicit m:n join tables, in the order Prisma creates the relations: by model A, then by the
+ * position of its relation field (the first of the two for a self relation). */
+static void lower_join_tables(Lower *lw)
+{
+    const Db *db = lw->db;
+    RelOrder *order = calloc(db->nrelations + 1, sizeof *order);
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < db->nrelations; r++) {
+        const DbRelation *rel = &db->relations[r];
+        if (rel->kind != DBREL_MANY_TO_MANY || rel->embedded)
+            continue;
+        if (!model_is_table(lw, rel->model_a) || !model_is_table(lw, rel->model_b))
+            continue;
+        uint32_t field = rel->field_a;
+        if (rel->model_a == rel->model_b && rel->field_b < field)
+            field = rel->field_b;
+        if (field == DB_NONE)
+            field = rel->field_b;
+        order[n++] = (RelOrder){r, rel->model_a, field};
+    }
+    qsort(order, n, sizeof *order, cmp_rel_order);
+    uint32_t max = lw->d->max_identifier_length;
+    bool fks = !(db->datasource && db->datasource->relation_mode_prisma);
+    for (uint32_t i = 0; i < n; i++) {
+        const DbRelation *rel = &db->relations[order[i].relation];
+        Str full = db_relation_table_name(db, rel);
+        Str tname = take_chars(full, max);
+        uint32_t ta = lw->table_of_model[rel->model_a], tb = lw->table_of_model[rel->model_b];
+        const DbField *rf = rel->field_a != DB_NONE ? &db->fields[rel->field_a] : NULL;
+        SqlOrigin origin = rf && rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
+        uint32_t t = sql_add_table(lw->s, lw->s->tables[ta].namespace, tname, origin);
+        tname = lw->s->tables[t].name;      /* the copy: the scratch buffer is reused below */
+        sql_table_reserve(lw->s, t, 2, 2, fks ? 2 : 0);
+        SqlColumn a = join_column(lw, rel->model_a, "A"), b = join_column(lw, rel->model_b, "B");
+        a.origin = b.origin = origin;
+        uint32_t ca = sql_add_column(lw->s, t, &a), cb = sql_add_column(lw->s, t, &b);
+
+        /* (A, B): the primary key on PostgreSQL, a unique index on SQLite */
+        SqlIndexColumn ab[2] = {{ca, SORT_DEFAULT, -1, {"", 0}}, {cb, SORT_DEFAULT, -1, {"", 0}}};
+        SqlIndex key = {0};
+        const char *suffix = lw->d->m2m_primary_key ? "_AB_pkey" : "_AB_unique";
+        buf_reset(lw);
+        sqlbuf_putstr(&lw->buf, take_chars(tname, max - (uint32_t)strlen(suffix)));
+        sqlbuf_puts(&lw->buf, suffix);
+        key.kind = lw->d->m2m_primary_key ? SQLIDX_PRIMARY : SQLIDX_UNIQUE;
+        key.name = buf_str(lw);
+        key.columns = ab;
+        key.ncolumns = 2;
+        key.origin = origin;
+        sql_add_index(lw->s, t, &key);
+
+        SqlIndexColumn bcol[1] = {{cb, SORT_DEFAULT, -1, {"", 0}}};
+        SqlIndex bidx = {0};
+        buf_reset(lw);
+        sqlbuf_putstr(&lw->buf, take_chars(tname, max - 8));
+        sqlbuf_puts(&lw->buf, "_B_index");
+        bidx.kind = SQLIDX_NORMAL;
+        bidx.name = buf_str(lw);
+        bidx.columns = bcol;
+        bidx.ncolumns = 1;
+        bidx.origin = origin;
+        sql_add_index(lw->s, t, &bidx);
+
+        if (!fks)
+            continue;
+        /* "We slightly diverge from the default naming conventions here": the table name is cut
+         * to leave room for _A_fkey / _B_fkey, whatever the rest. */
+        uint32_t max_table = max > 7 + 5 ? max - 5 - 2 : 0;
+        for (int side = 0; side < 2; side++) {
+            uint32_t model = side == 0 ? rel->model_a : rel->model_b;
+            uint32_t col = side == 0 ? ca : cb;
+            uint32_t ref = side == 0 ? ta : tb;
+            uint32_t refcol = pk_first_column(lw, model);
+            if (refcol == SQL_NONE)
+                continue;
+            buf_reset(lw);
+            bool cut = side == 0 ? tname.len > max_table : tname.len >= max_table;
+            Str base = tname;
+            if (cut)
+                base.len = sql_name_cut(tname, max_table, 0);
+            sqlbuf_putstr(&lw->buf, base);
+            sqlbuf_puts(&lw->buf, side == 0 ? "_A_fkey" : "_B_fkey");
+            SqlForeignKey fk = {0};
+            fk.name = buf_str(lw);
+            fk.columns = &col;
+            fk.referenced_columns = &refcol;
+            fk.ncolumns = 1;
+            fk.referenced_table = ref;
+            fk.on_delete = fk.on_update = SQLACT_CASCADE;
+            fk.origin = origin;
+            sql_add_foreign_key(lw->s, t, &fk);
+        }
+    }
+    free(order);
+}
+
+/* ---- the schema ---------------------------------------------------------------------------- */
+
+static int cmp_str(const void *x, const void *y)
+{
+    const Str *a = x, *b = y;
+    int c = memcmp(a->ptr, b->ptr, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+typedef struct ExtOrder {
+    Str written;
+    SqlExtension ext;
+} ExtOrder;
+
+/* Prisma orders extensions by the name as written (not by map:). */
+static int cmp_ext(const void *x, const void *y)
+{
+    return cmp_str(&((const ExtOrder *)x)->written, &((const ExtOrder *)y)->written);
+}
+
+static uint32_t namespace_of(Lower *lw, Str schema)
+{
+    if (!lw->d->has_namespaces)
+        return SQL_NONE;
+    Str name = schema.len ? schema : lw->s->default_namespace;
+    for (uint32_t i = 0; i < lw->s->nnamespaces; i++)
+        if (str_eq(lw->s->namespaces[i].name, name))
+            return i;
+    return sql_add_namespace(lw->s, name);
+}
+
+static void lower_namespaces_and_extensions(Lower *lw)
+{
+    const DbDatasource *ds = lw->db->datasource;
+    if (!lw->d->has_namespaces)
+        return;
+    /* Prisma creates the datasource's schemas in name order; the default one when none is listed */
+    if (ds && ds->nschemas) {
+        Str *names = calloc(ds->nschemas, sizeof *names);
+        memcpy(names, ds->schemas, ds->nschemas * sizeof *names);
+        qsort(names, ds->nschemas, sizeof *names, cmp_str);
+        for (uint32_t i = 0; i < ds->nschemas; i++)
+            if (i == 0 || !str_eq(names[i], names[i - 1]))
+                sql_add_namespace(lw->s, names[i]);
+        free(names);
+    } else {
+        sql_add_namespace(lw->s, lw->s->default_namespace);
+    }
+    if (!lw->d->has_extensions || !ds || !ds->extension_info)
+        return;
+    ExtOrder *exts = calloc(ds->nextensions + 1, sizeof *exts);
+    for (uint32_t i = 0; i < ds->nextensions; i++) {
+        const DbExtension *e = &ds->extension_info[i];
+        exts[i].written = e->name;
+        exts[i].ext.name = e->map.len ? e->map : e->name;
+        exts[i].ext.schema = e->schema;
+        exts[i].ext.version = e->version;
+        exts[i].ext.origin = e->span;
+    }
+    qsort(exts, ds->nextensions, sizeof *exts, cmp_ext);
+    for (uint32_t i = 0; i < ds->nextensions; i++)
+        sql_add_extension(lw->s, &exts[i].ext);
+    free(exts);
+}
+
+static void lower_enums(Lower *lw)
+{
+    const Db *db = lw->db;
+    for (uint32_t i = 0; i < db->nenums; i++)
+        lw->enum_map[i] = SQL_NONE;
+    if (!lw->d->has_enums)
+        return;
+    for (uint32_t i = 0; i < db->nenums; i++) {
+        const DbEnum *e = &db->enums[i];
+        SqlOrigin origin = e->ast ? span_origin(e->ast->span) : SQL_NO_ORIGIN;
+        uint32_t id = sql_add_enum(lw->s, namespace_of(lw, e->schema), e->db_name, origin);
+        lw->enum_map[i] = id;
+        for (uint32_t v = 0; v < e->nvalues; v++) {
+            const DbEnumValue *ev = &db->enum_values[e->first_value + v];
+            sql_add_enum_value(lw->s, id, ev->db_name, ev->ast ? span_origin(ev->ast->span) : SQL_NO_ORIGIN);
+        }
+    }
+}
+
+static void lower_tables(Lower *lw)
+{
+    const Db *db = lw->db;
+    for (uint32_t mi = 0; mi < db->nmodels; mi++) {
+        const DbModel *m = &db->models[mi];
+        lw->table_of_model[mi] = SQL_NONE;
+        if (m->is_view)
+            continue;
+        SqlOrigin origin = m->ast ? span_origin(m->ast->span) : SQL_NO_ORIGIN;
+        uint32_t t = sql_add_table(lw->s, namespace_of(lw, m->schema), m->db_name, origin);
+        lw->table_of_model[mi] = t;
+        sql_table_reserve(lw->s, t, m->nfields, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
+        const Source *file = NULL;
+        uint32_t file_id = origin.file;
+        if (db->ast && db->ast->sources && file_id < db->ast->sources->count)
+            file = &db->ast->sources->files[file_id];
+        for (uint32_t k = 0; k < m->nfields; k++)
+            lower_column(lw, t, m, m->first_field + k, file, file_id);
+        if (m->pk != DB_NONE)
+            lower_index(lw, t, &db->indexes[m->pk]);
+        for (uint32_t k = 0; k < m->nindexes; k++)
+            lower_index(lw, t, &db->indexes[m->first_index + k]);
+    }
+}
+
+SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
+{
+    Lower lw = {0};
+    lw.db = db;
+    lw.d = dialect;
+    lw.s = sql_schema_new(dialect->flavour);
+    lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
+    lw.column_of_field = malloc((db->nfields + 1) * sizeof *lw.column_of_field);
+    lw.enum_map = calloc(db->nenums + 1, sizeof *lw.enum_map);
+    lw.fks_of_model = calloc(db->nmodels + 1, sizeof *lw.fks_of_model);
+    for (uint32_t i = 0; i < db->nfields; i++)
+        lw.column_of_field[i] = SQL_NONE;
+    uint32_t njoin = 0;
+    for (uint32_t r = 0; r < db->nrelations; r++) {
+        const DbRelation *rel = &db->relations[r];
+        if (rel->kind == DBREL_MANY_TO_MANY)
+            njoin++;
+        else if (rel->model_a < db->nmodels)
+            lw.fks_of_model[rel->model_a]++;
+    }
+    sql_schema_reserve(lw.s, db->nmodels + njoin, lw.d->has_enums ? db->nenums : 0);
+
+    lower_namespaces_and_extensions(&lw);
+    lower_enums(&lw);
+    lower_tables(&lw);
+    if (!(db->datasource && db->datasource->relation_mode_prisma))
+        lower_foreign_keys(&lw);
+    lower_join_tables(&lw);
+
+    sqlbuf_free(&lw.buf);
+    sqlbuf_free(&lw.tbuf);
+    free(lw.fks_of_model);
+    free(lw.table_of_model);
+    free(lw.column_of_field);
+    free(lw.enum_map);
+    return lw.s;
+}

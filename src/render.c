@@ -1,0 +1,252 @@
+/* Rendering: steps -> SQL script through the dialect, framed as Prisma frames migration scripts
+ * (apply_migration.rs render_script), and the writers the dialects share. */
+#include "prismac/migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- SqlBuf -------------------------------------------------------------------------------- */
+
+void sqlbuf_reserve(SqlBuf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->ptr, cap);
+    if (!p) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    b->ptr = p;
+    b->cap = cap;
+}
+
+void sqlbuf_put(SqlBuf *b, const char *s, size_t n)
+{
+    sqlbuf_reserve(b, n);
+    if (n)
+        memcpy(b->ptr + b->len, s, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
+
+void sqlbuf_puts(SqlBuf *b, const char *s)
+{
+    sqlbuf_put(b, s, strlen(s));
+}
+
+void sqlbuf_putstr(SqlBuf *b, Str s)
+{
+    sqlbuf_put(b, s.ptr ? s.ptr : "", s.len);
+}
+
+void sqlbuf_printf(SqlBuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        sqlbuf_put(b, small, (size_t)n);
+        return;
+    }
+    sqlbuf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void sqlbuf_free(SqlBuf *b)
+{
+    free(b->ptr);
+    b->ptr = NULL;
+    b->len = b->cap = 0;
+}
+
+void sql_stmt_end(RenderCtx *ctx)
+{
+    sqlbuf_put(ctx->out, ";\n", 2);
+}
+
+/* ---- shared writers ------------------------------------------------------------------------ */
+
+const Dialect *dialect_for_flavour(SqlFlavour flavour)
+{
+    return flavour == SQL_POSTGRES ? &dialect_postgres : &dialect_sqlite;
+}
+
+const Dialect *dialect_get(SqlFlavour flavour, bool exact)
+{
+    if (flavour == SQL_POSTGRES)
+        return exact ? &dialect_postgres_exact : &dialect_postgres;
+    return exact ? &dialect_sqlite_exact : &dialect_sqlite;
+}
+
+void sql_write_table_name(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *table)
+{
+    const Dialect *d = ctx->dialect;
+    if (d->has_namespaces && !sql_namespace_is_default(schema, table->namespace)) {
+        d->quote_ident(ctx->out, schema->namespaces[table->namespace].name);
+        sqlbuf_putc(ctx->out, '.');
+    }
+    d->quote_ident(ctx->out, table->name);
+}
+
+void sql_write_enum_name(const Dialect *d, SqlBuf *out, const SqlSchema *schema, uint32_t enum_id, Str fallback)
+{
+    if (enum_id == SQL_NONE || enum_id >= schema->nenums) {
+        d->quote_ident(out, fallback);
+        return;
+    }
+    const SqlEnum *e = &schema->enums[enum_id];
+    if (d->has_namespaces && !sql_namespace_is_default(schema, e->namespace)) {
+        d->quote_ident(out, schema->namespaces[e->namespace].name);
+        sqlbuf_putc(out, '.');
+    }
+    d->quote_ident(out, e->name);
+}
+
+void sql_write_column_list(const Dialect *d, SqlBuf *out, const SqlTable *table, const uint32_t *columns, uint32_t n,
+                           const char *sep)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            sqlbuf_puts(out, sep);
+        d->quote_ident(out, columns[i] < table->ncolumns ? table->columns[columns[i]].name : (Str){"?", 1});
+    }
+}
+
+const char *sql_action_sql(SqlAction action)
+{
+    return sql_action_name(action);
+}
+
+uint32_t sql_name_cut(Str name, uint32_t limit, uint32_t suffix_len)
+{
+    if (limit <= suffix_len)
+        return 0;
+    uint32_t max = limit - suffix_len;
+    if (name.len < max)
+        return name.len;
+    uint32_t cut = max;
+    /* back to the start of a UTF-8 character */
+    while (cut > 0 && ((unsigned char)name.ptr[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
+/* ---- the script ---------------------------------------------------------------------------- */
+
+const char *migrate_step_name(MigrateStepKind kind)
+{
+    switch (kind) {
+    case STEP_CREATE_SCHEMA: return "CreateSchema";
+    case STEP_DROP_EXTENSION: return "DropExtension";
+    case STEP_CREATE_EXTENSION: return "CreateExtension";
+    case STEP_ALTER_EXTENSION: return "AlterExtension";
+    case STEP_CREATE_ENUM: return "CreateEnum";
+    case STEP_ALTER_ENUM: return "AlterEnum";
+    case STEP_DROP_FOREIGN_KEY: return "DropForeignKey";
+    case STEP_DROP_INDEX: return "DropIndex";
+    case STEP_ALTER_TABLE: return "AlterTable";
+    case STEP_DROP_TABLE: return "DropTable";
+    case STEP_DROP_ENUM: return "DropEnum";
+    case STEP_CREATE_TABLE: return "CreateTable";
+    case STEP_REDEFINE_TABLES: return "RedefineTables";
+    case STEP_CREATE_INDEX: return "CreateIndex";
+    case STEP_RENAME_FOREIGN_KEY: return "RenameForeignKey";
+    case STEP_ADD_FOREIGN_KEY: return "AddForeignKey";
+    case STEP_RENAME_INDEX: return "RenameIndex";
+    case STEP_REDEFINE_INDEX: return "RedefineIndex";
+    }
+    return "Step";
+}
+
+static StepRenderFn step_renderer(const Dialect *d, MigrateStepKind kind)
+{
+    switch (kind) {
+    case STEP_CREATE_SCHEMA: return d->create_schema;
+    case STEP_DROP_EXTENSION: return d->drop_extension;
+    case STEP_CREATE_EXTENSION: return d->create_extension;
+    case STEP_ALTER_EXTENSION: return d->alter_extension;
+    case STEP_CREATE_ENUM: return d->create_enum;
+    case STEP_ALTER_ENUM: return d->alter_enum;
+    case STEP_DROP_FOREIGN_KEY: return d->drop_foreign_key;
+    case STEP_DROP_INDEX: return d->drop_index;
+    case STEP_ALTER_TABLE: return d->alter_table;
+    case STEP_DROP_TABLE: return d->drop_table;
+    case STEP_DROP_ENUM: return d->drop_enum;
+    case STEP_CREATE_TABLE: return d->create_table;
+    case STEP_REDEFINE_TABLES: return d->redefine_tables;
+    case STEP_CREATE_INDEX: return d->create_index;
+    case STEP_RENAME_FOREIGN_KEY: return d->rename_foreign_key;
+    case STEP_ADD_FOREIGN_KEY: return d->add_foreign_key;
+    case STEP_RENAME_INDEX: return d->rename_index;
+    case STEP_REDEFINE_INDEX: return d->redefine_index;
+    }
+    return NULL;
+}
+
+bool migrate_is_destructive(const Migration *migration)
+{
+    for (uint32_t i = 0; i < migration->nsteps; i++)
+        if (migration->steps[i].destructive)
+            return true;
+    return false;
+}
+
+void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out)
+{
+    if (migration->nsteps == 0) {
+        sqlbuf_puts(out, "-- This is an empty migration.\n");
+        return;
+    }
+    if (options && options->warnings) {
+        bool any = false;
+        for (uint32_t i = 0; i < migration->nsteps; i++)
+            if (migration->steps[i].warning) {
+                if (!any)
+                    sqlbuf_puts(out, "/*\n  Warnings:\n\n");
+                any = true;
+                sqlbuf_puts(out, "  - ");
+                sqlbuf_puts(out, migration->steps[i].warning);
+                sqlbuf_putc(out, '\n');
+            }
+        if (any)
+            sqlbuf_puts(out, "\n*/\n");
+    }
+    /* a generous guess of the size, so the buffer is not copied as it grows */
+    size_t guess = 64 * (size_t)migration->nsteps;
+    for (uint32_t i = 0; i < migration->next->ntables; i++)
+        guess += 48 * (size_t)migration->next->tables[i].ncolumns;
+    sqlbuf_reserve(out, guess);
+    RenderCtx ctx = {migration, migration->prev, migration->next, migration->dialect, out};
+    bool first = true;
+    for (uint32_t i = 0; i < migration->nsteps; i++) {
+        const MigrateStep *step = &migration->steps[i];
+        StepRenderFn fn = step_renderer(migration->dialect, step->kind);
+        if (!fn)
+            continue;
+        size_t mark = out->len;
+        if (!first)
+            sqlbuf_putc(out, '\n');
+        sqlbuf_puts(out, "-- ");
+        sqlbuf_puts(out, migrate_step_name(step->kind));
+        sqlbuf_putc(out, '\n');
+        size_t body = out->len;
+        fn(&ctx, step);
+        if (out->len == body) {     /* the step renders nothing: no comment either */
+            out->len = mark;
+            out->ptr[mark] = '\0';
+            continue;
+        }
+        first = false;
+    }
+}
