@@ -272,14 +272,15 @@ static bool write_atomically(const char *given, Str text)
 
 /* Is the formatted schema valid? `prisma format` validates the formatted text before it writes
  * anything. When nothing was inserted, the formatted schema means what the input means, so the
- * input's resolved schema is validated; the formatted text is parsed again only to point the
- * errors at it, or when completion added fields. Prints the errors. */
+ * input's resolved schema is validated; the formatted text is parsed again only to point
+ * errors and warnings at it, or when completion added fields. Prints the errors (and, in human
+ * output, the warnings). */
 static bool formatted_schema_valid(const CliOptions *opt, Schema *orig, Db *orig_db, const FormatOutcome *outcome,
                                    const Str *originals, const Str *outputs)
 {
     if (outcome->insertions == 0 && orig->diags.errors == 0) {
         db_validate(orig_db, PROVIDER_NONE, &orig->diags);
-        if (orig->diags.errors == 0)
+        if (orig->diags.errors == 0 && orig->diags.warnings == 0)
             return true;
     }
     Schema check;
@@ -301,6 +302,9 @@ static bool formatted_schema_valid(const CliOptions *opt, Schema *orig, Db *orig
             fprintf(stderr, "%s: the formatted schema has %u error%s; nothing was written%s\n", schema_describe(orig),
                     check.diags.errors, check.diags.errors == 1 ? "" : "s",
                     moved ? " (lines are those of the formatted text)" : "");
+    } else if (check.diags.warnings && opt->format == FORMAT_HUMAN && !opt->quiet) {
+        /* warnings, as Prisma's linter prints them, do not stop the formatting */
+        report_diags(opt, &check, "format");
     }
     schema_free(&check);
     return ok;
