@@ -103,7 +103,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench/bench_sql
+bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench/bench_sql $(BUILD)/bench/bench_validate
 	@BUILD=$(abspath $(BUILD)) bench/run.sh
 
 FUZZ_SECONDS ?= 60

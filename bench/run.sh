@@ -6,7 +6,9 @@ out=bench/out
 mkdir -p "$out"
 sizes="10 100 1000 5000"
 for n in $sizes; do
-  [ -s "$out/models-$n.prisma" ] || "$BUILD/bench/genschema" "$n" postgresql > "$out/models-$n.prisma"
+  # regenerated when the generator changed
+  [ -s "$out/models-$n.prisma" ] && [ "$out/models-$n.prisma" -nt "$BUILD/bench/genschema" ] ||
+    "$BUILD/bench/genschema" "$n" postgresql > "$out/models-$n.prisma"
 done
 
 echo "== lex+parse (target on 5,000 models: >= 200 MB/s, peak RSS <= 10x the input)"
@@ -73,3 +75,22 @@ for _ in 1 2 3 4 5 6 7; do
   [ "$wall" -lt "$best_wall" ] && best_wall=$wall
 done
 echo "prismac sql, 5,000 models, end to end: $best_wall ms (best of 7, wall clock)"
+
+# ---- validation -----------------------------------------------------------------------------
+# bench_validate: MB/s by CPU time of each stage (best of 9 runs) and of the whole, in process;
+# then `prismac validate` itself, end to end (best of 7 runs, user+sys), on 5,000 models.
+echo
+echo "== parse, resolve, validate (target on 5,000 models: prismac validate end to end >= 100 MB/s)"
+printf '%8s %10s %10s %10s %10s %12s %10s\n' models bytes "parse" "resolve" "validate" "all (cpu)" "peak RSS"
+for n in $sizes; do
+  read -r bytes p r v t w rss < <("$BUILD/bench/bench_validate" "$out/models-$n.prisma" 9)
+  printf '%8s %10s %10s %10s %10s %12s %6s KiB\n' "$n" "$bytes" "$p" "$r" "$v" "$t" "$rss"
+done
+vbytes=$(wc -c < "$out/models-5000.prisma")
+vbest=999999
+for _ in 1 2 3 4 5 6 7; do
+  t=$( { TIMEFORMAT='%U %S'; time "$BUILD/prismac" validate -q "$out/models-5000.prisma" >/dev/null 2>&1; } 2>&1 ) || true
+  ms=$(awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%d", (a[1] + a[2]) * 1000 }')
+  [ "$ms" -gt 0 ] && [ "$ms" -lt "$vbest" ] && vbest=$ms
+done
+awk -v b="$vbytes" -v ms="$vbest" 'BEGIN { printf "prismac validate models-5000.prisma: %d ms cpu, %.1f MB/s end to end\n", ms, b / (ms / 1000) / 1e6 }'
