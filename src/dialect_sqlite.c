@@ -7,20 +7,27 @@
 
 static void sqlite_quote(SqlBuf *out, Str s, char q)
 {
-    sqlbuf_reserve(out, s.len + 2);
-    out->ptr[out->len++] = q;
-    const char *p = s.ptr, *end = s.ptr + s.len;
-    for (;;) {
-        const char *hit = p < end ? memchr(p, q, (size_t)(end - p)) : NULL;
-        if (!hit) {
-            sqlbuf_put(out, p, (size_t)(end - p));
-            break;
+    /* one scan for the quote (rare), then a plain copy, or a copy doubling it */
+    sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
+    char *w = out->ptr + out->len;
+    *w++ = q;
+    unsigned found = 0;
+    for (uint32_t i = 0; i < s.len; i++)
+        found |= s.ptr[i] == q;
+    if (!found) {
+        memcpy(w, s.ptr, s.len);
+        w += s.len;
+    } else {
+        for (uint32_t i = 0; i < s.len; i++) {
+            char c = s.ptr[i];
+            *w++ = c;
+            if (c == q)
+                *w++ = q;
         }
-        sqlbuf_put(out, p, (size_t)(hit - p + 1));
-        sqlbuf_putc(out, q);
-        p = hit + 1;
     }
-    sqlbuf_putc(out, q);
+    *w++ = q;
+    *w = '\0';
+    out->len = (size_t)(w - out->ptr);
 }
 
 static void sqlite_quote_ident(SqlBuf *out, Str name)

@@ -14,7 +14,12 @@ typedef struct Lower {
     uint32_t *column_of_field;  /* field -> column position in its table, SQL_NONE if none */
     uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
     uint32_t *fks_of_model;     /* foreign keys each model's table will hold */
-    SqlBuf buf, tbuf;           /* scratch */
+    SqlBuf buf, tbuf, obuf;     /* scratch */
+    /* scratch for one index (grown as needed) */
+    SqlIndexColumn *xcols;
+    Str *xnames;
+    size_t *xops_at, *xops_len;
+    uint32_t xcap;
 } Lower;
 
 SqlFlavour lower_flavour_for(DbProvider provider)
@@ -151,6 +156,19 @@ static const char *pg_default_type(ScalarType t)
     return "TEXT";
 }
 
+static void write_int64(SqlBuf *out, int64_t v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    sqlbuf_put(out, p, (size_t)(buf + sizeof buf - p));
+}
+
 /* @db.X(args) as PostgreSQL DDL spells it. */
 static void write_pg_native(SqlBuf *out, const DbNativeType *nt, ScalarType scalar)
 {
@@ -166,10 +184,12 @@ static void write_pg_native(SqlBuf *out, const DbNativeType *nt, ScalarType scal
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (str_eq_cstr(nt->name, names[i].prisma)) {
             sqlbuf_puts(out, names[i].sql);
-            if (nt->nargs == 1)
-                sqlbuf_printf(out, "(%lld)", (long long)nt->args[0]);
-            else if (nt->nargs == 2)
-                sqlbuf_printf(out, "(%lld,%lld)", (long long)nt->args[0], (long long)nt->args[1]);
+            for (uint8_t k = 0; k < nt->nargs && k < 2; k++) {
+                sqlbuf_putc(out, k ? ',' : '(');
+                write_int64(out, nt->args[k]);
+            }
+            if (nt->nargs)
+                sqlbuf_putc(out, ')');
             return;
         }
     sqlbuf_puts(out, pg_default_type(scalar));     /* not a PostgreSQL type: validation said so */
@@ -590,32 +610,40 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
 {
     const Db *db = lw->db;
     SqlTable *t = &lw->s->tables[table];
-    SqlIndexColumn *cols = calloc(x->nfields + 1, sizeof *cols);
-    Str *names = calloc(x->nfields + 1, sizeof *names);
-    SqlBuf ops = {0};
-    size_t *ops_at = calloc(x->nfields + 1, sizeof *ops_at), *ops_len = calloc(x->nfields + 1, sizeof *ops_len);
+    if (x->nfields + 1 > lw->xcap) {
+        lw->xcap = (x->nfields + 1) * 2;
+        lw->xcols = realloc(lw->xcols, lw->xcap * sizeof *lw->xcols);
+        lw->xnames = realloc(lw->xnames, lw->xcap * sizeof *lw->xnames);
+        lw->xops_at = realloc(lw->xops_at, lw->xcap * sizeof *lw->xops_at);
+        lw->xops_len = realloc(lw->xops_len, lw->xcap * sizeof *lw->xops_len);
+    }
+    SqlIndexColumn *cols = lw->xcols;
+    Str *names = lw->xnames;
+    SqlBuf *ops = &lw->obuf;
+    ops->len = 0;
     uint32_t n = 0;
     for (uint32_t i = 0; i < x->nfields; i++) {
         const DbIndexField *xf = &db->index_fields[x->first_field + i];
         uint32_t col = xf->field < db->nfields ? lw->column_of_field[xf->field] : SQL_NONE;
         if (col == SQL_NONE)
             continue;
+        memset(&cols[n], 0, sizeof cols[n]);
         cols[n].column = col;
         cols[n].sort = xf->sort;
         cols[n].length = xf->length;
-        ops_at[n] = ops.len;
+        lw->xops_at[n] = ops->len;
         if (xf->ops.len && lw->d->flavour == SQL_POSTGRES) {
             if (xf->ops_raw)
-                sqlbuf_putstr(&ops, xf->ops);
+                sqlbuf_putstr(ops, xf->ops);
             else
-                write_opclass(&ops, xf->ops);
+                write_opclass(ops, xf->ops);
         }
-        ops_len[n] = ops.len - ops_at[n];
+        lw->xops_len[n] = ops->len - lw->xops_at[n];
         names[n] = t->columns[col].name;
         n++;
     }
     for (uint32_t i = 0; i < n; i++)
-        cols[i].opclass = (Str){ops.ptr ? ops.ptr + ops_at[i] : "", (uint32_t)ops_len[i]};
+        cols[i].opclass = (Str){ops->ptr ? ops->ptr + lw->xops_at[i] : "", (uint32_t)lw->xops_len[i]};
     SqlIndex idx = {0};
     idx.columns = cols;
     idx.ncolumns = n;
@@ -638,15 +666,9 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
         idx.name = x->map.len ? x->map : x->name.len ? x->name : constraint_name(lw, t->name, names, n, "_idx");
         break;
     case DBIDX_FULLTEXT:
-        goto done;      /* MySQL and MongoDB only */
+        return;     /* MySQL and MongoDB only */
     }
     sql_add_index(lw->s, table, &idx);
-done:
-    sqlbuf_free(&ops);
-    free(ops_at);
-    free(ops_len);
-    free(cols);
-    free(names);
 }
 
 /* ---- relations ----------------------------------------------------------------------------- */
@@ -944,6 +966,20 @@ static void lower_tables(Lower *lw)
     for (uint32_t mi = 0; mi < db->nmodels; mi++) {
         const DbModel *m = &db->models[mi];
         lw->table_of_model[mi] = SQL_NONE;
+        /* The syntax nodes this reads (the next model's block, this model's default values) are
+         * scattered over the tree: ask for them all first, so that the cache misses overlap. */
+        if (mi + 1 < db->nmodels && db->models[mi + 1].ast)
+            __builtin_prefetch(&db->models[mi + 1].ast->span);
+        for (uint32_t k = 0; k < m->nfields; k++) {
+            const DbDefault *def = &db->fields[m->first_field + k].def;
+            if (def->kind == DBDEF_VALUE && def->expr)
+                __builtin_prefetch(def->expr);
+        }
+        for (uint32_t k = 0; k < m->nindexes; k++)
+            if (db->indexes[m->first_index + k].attr)
+                __builtin_prefetch(&db->indexes[m->first_index + k].attr->span);
+        if (m->pk != DB_NONE && db->indexes[m->pk].attr)
+            __builtin_prefetch(&db->indexes[m->pk].attr->span);
         if (m->is_view)
             continue;
         SqlOrigin origin = m->ast ? span_origin(m->ast->span) : SQL_NO_ORIGIN;
@@ -994,6 +1030,11 @@ SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
 
     sqlbuf_free(&lw.buf);
     sqlbuf_free(&lw.tbuf);
+    sqlbuf_free(&lw.obuf);
+    free(lw.xcols);
+    free(lw.xnames);
+    free(lw.xops_at);
+    free(lw.xops_len);
     free(lw.fks_of_model);
     free(lw.table_of_model);
     free(lw.column_of_field);

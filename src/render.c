@@ -24,15 +24,6 @@ void sqlbuf_reserve(SqlBuf *b, size_t extra)
     b->cap = cap;
 }
 
-void sqlbuf_put(SqlBuf *b, const char *s, size_t n)
-{
-    sqlbuf_reserve(b, n);
-    if (n)
-        memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = '\0';
-}
-
 void sqlbuf_puts(SqlBuf *b, const char *s)
 {
     sqlbuf_put(b, s, strlen(s));

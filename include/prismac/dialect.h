@@ -23,7 +23,14 @@ typedef struct SqlBuf {
 } SqlBuf;
 
 void sqlbuf_reserve(SqlBuf *b, size_t extra);
-void sqlbuf_put(SqlBuf *b, const char *s, size_t n);
+static inline void sqlbuf_put(SqlBuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        sqlbuf_reserve(b, n);
+    memcpy(b->ptr + b->len, s, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
 void sqlbuf_puts(SqlBuf *b, const char *s);
 void sqlbuf_putstr(SqlBuf *b, Str s);
 void sqlbuf_printf(SqlBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
