@@ -7,7 +7,9 @@
  *   - a provider prismac does not handle (mysql, sqlserver, mongodb, cockroachdb): exactly one
  *     error, "not supported by prismac yet".
  * The list of error lines is compared too and the agreement printed; only the first line is
- * required (Prisma's order within a stage sometimes follows a hash table). */
+ * required (Prisma's order within a stage sometimes follows a hash table). Warnings must fall on
+ * the lines of the warnings Prisma's linter gives (warnings.txt), apart from prismac's own
+ * warnings about the Prisma 6 forms it accepts. */
 #include "testutil.h"
 
 #include "prismac/db.h"
@@ -25,6 +27,37 @@ typedef struct Fixture {
 
 static Fixture FIXTURES[MAX_FIXTURES];
 static int all_lines_agree, fixtures_run;
+
+/* Prisma's linter warnings for the fixtures (warnings.txt: `FILE:LINE: warning: MESSAGE`). */
+static char *WARNINGS_TXT;
+
+/* The lines of Prisma's warnings for a fixture, sorted. */
+static int expected_warnings(const char *name, unsigned *lines, int max)
+{
+    int n = 0;
+    size_t nlen = strlen(name);
+    for (const char *p = WARNINGS_TXT; p && *p;) {
+        const char *eol = strchr(p, '\n');
+        if (!eol)
+            eol = p + strlen(p);
+        if ((size_t)(eol - p) > nlen + 1 && strncmp(p, name, nlen) == 0 && p[nlen] == ':' && n < max)
+            lines[n++] = (unsigned)strtoul(p + nlen + 1, NULL, 10);
+        p = *eol ? eol + 1 : eol;
+    }
+    return n;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* prismac's own warnings: the Prisma 6 forms it accepts (Prisma 7 rejects them outright). */
+static bool prismac_only_warning(const Diag *d)
+{
+    return strstr(d->message, "Prisma 6") != NULL;
+}
 
 /* Known gaps of the parser (not of validation): object literals in `where: { ... }` are not
  * parsed yet. These fixtures must keep failing with a syntax error until the parser learns
@@ -113,7 +146,7 @@ static void run_fixture(void **state)
     char *err = NULL;
     assert_int_equal(source_add_path(&set, fx->path, &err), SOURCE_OK);
     Ast *ast = ast_parse(&set, &diags);
-    uint32_t syntax_errors = diags.errors;
+    uint32_t syntax_errors = diags.errors, parse_diags = diags.count;
     Db *db = db_resolve(ast, &diags);
     db_validate(db, PROVIDER_NONE, &diags);
 
@@ -145,6 +178,22 @@ static void run_fixture(void **state)
         arena_free(&arena);
         return;
     }
+    /* the warnings: on the lines of Prisma's linter's */
+    unsigned want[MAX_LINES], got[MAX_LINES];
+    int nwant = expected_warnings(fx->name, want, MAX_LINES), ngot = 0;
+    for (uint32_t i = parse_diags; i < diags.count; i++)
+        if (diags.items[i].severity == DIAG_WARNING && !prismac_only_warning(&diags.items[i]) && ngot < MAX_LINES)
+            got[ngot++] = source_line_col(&set.files[diags.items[i].span.file], diags.items[i].span.start).line;
+    qsort(want, (size_t)nwant, sizeof *want, cmp_unsigned);
+    qsort(got, (size_t)ngot, sizeof *got, cmp_unsigned);
+    bool same_warnings = nwant == ngot;
+    for (int i = 0; same_warnings && i < ngot; i++)
+        same_warnings = want[i] == got[i];
+    if (!same_warnings)
+        print_error("%s: %d warnings (first at line %u), Prisma's linter %d (first at line %u)\n", fx->name, ngot,
+                    ngot ? got[0] : 0, nwant, nwant ? want[0] : 0);
+    assert_true(same_warnings);
+
     if (exp.valid) {
         if (diags.errors)
             print_error("%s: Prisma says valid; prismac: line %u: %s\n", fx->name, lines[0], first->message);
@@ -203,6 +252,11 @@ int main(void)
     }
     closedir(d);
     qsort(FIXTURES, (size_t)n, sizeof *FIXTURES, compare_fixtures);
+    WARNINGS_TXT = read_whole_file(FIXTURE_DIR "/warnings.txt", NULL);
+    if (!WARNINGS_TXT) {
+        fprintf(stderr, "test_validate_fixtures: cannot read %s/warnings.txt\n", FIXTURE_DIR);
+        return 1;
+    }
     if (n < 200) {
         fprintf(stderr, "test_validate_fixtures: only %d fixtures in %s\n", n, FIXTURE_DIR);
         return 1;
@@ -215,5 +269,6 @@ int main(void)
     }
     int rc = _cmocka_run_group_tests("validate fixtures", tests, (size_t)n, NULL, report);
     free(tests);
+    free(WARNINGS_TXT);
     return rc;
 }
