@@ -797,6 +797,30 @@ static void test_cli_check_and_write(void **state)
     run_free(&r);
 }
 
+static void test_cli_json_and_github(void **state)
+{
+    (void)state;
+    write_tmp("schema.prisma", MESSY);
+    RunResult r = prismac_in_tmp("format --check --format json schema.prisma");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "\"command\": \"format\""));
+    assert_non_null(strstr(r.out, "\"formatted\": false"));
+    assert_non_null(strstr(r.out, "\"diff\": \"--- a/schema.prisma\\n+++ b/schema.prisma\\n"));
+    run_free(&r);
+    r = prismac_in_tmp("format --check --format github schema.prisma");
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "::error file=schema.prisma,title=prismac format::schema.prisma is not formatted; "
+                               "run `prismac format`\n");
+    run_free(&r);
+    r = prismac_in_tmp("format --format json schema.prisma");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"written\": true"));
+    run_free(&r);
+    char *text = read_tmp("schema.prisma");
+    assert_string_equal(text, TIDY);
+    free(text);
+}
+
 static void test_cli_symlink(void **state)
 {
     (void)state;
@@ -931,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_decode_lossy),
         cmocka_unit_test(test_complete_multi_file),
         cmocka_unit_test_setup_teardown(test_cli_check_and_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli_json_and_github, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_invalid_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_stdout_and_stdin, setup, teardown),

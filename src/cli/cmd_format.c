@@ -5,6 +5,7 @@
 #include "prismac/textdiff.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,9 @@ const Command CMD_FORMAT = {
             "                               that is not formatted and exit 1 if there is one\n"
             "  --stdout                     print the formatted files instead of writing them\n"
             "                               (no validation, as an editor's format request)\n"
-            "  --format human|json|github   how validation errors are printed (default human)\n"
+            "  --format human|json|github   output: human (default); json: one object, with\n"
+            "                               every file's state (and diff, with --check);\n"
+            "                               github: annotations for errors and unformatted files\n"
             "  --color auto|always|never    colour in human output (NO_COLOR is honoured)\n"
             "  -q, --quiet                  print nothing when all is well\n"
             "\n"
@@ -422,28 +425,68 @@ static int format_run(int argc, char **argv)
         goto done;
     }
     uint32_t changed = 0;
+    json_t *jfiles = opt.format == FORMAT_JSON ? json_array() : NULL;
     for (uint32_t i = 0; i < nfiles; i++) {
         const char *path = schema.sources.files[i].path;
-        if (str_eq(originals[i], outputs[i]))
+        bool differs = !str_eq(originals[i], outputs[i]);
+        json_t *jf = NULL;
+        if (jfiles) {
+            jf = json_object();
+            json_object_set_new(jf, "path", json_string(path));
+            json_object_set_new(jf, "formatted", json_boolean(!differs));
+            json_array_append_new(jfiles, jf);
+        }
+        if (!differs)
             continue;
         changed++;
         if (fo.check) {
             char *la = arena_sprintf(&schema.arena, "a/%s", path), *lb = arena_sprintf(&schema.arena, "b/%s", path);
-            textdiff_unified(stdout, la, originals[i].ptr, originals[i].len, lb, outputs[i].ptr, outputs[i].len, 3,
-                             opt.color_out);
+            if (opt.format == FORMAT_HUMAN) {
+                textdiff_unified(stdout, la, originals[i].ptr, originals[i].len, lb, outputs[i].ptr, outputs[i].len,
+                                 3, opt.color_out);
+            } else if (jf) {
+                char *diff = NULL;
+                size_t dlen = 0;
+                FILE *mem = open_memstream(&diff, &dlen);
+                if (mem) {
+                    textdiff_unified(mem, la, originals[i].ptr, originals[i].len, lb, outputs[i].ptr, outputs[i].len,
+                                     3, false);
+                    fclose(mem);
+                }
+                json_object_set_new(jf, "diff", json_stringn(diff ? diff : "", diff ? dlen : 0));
+                free(diff);
+            } else {
+                printf("::error file=%s,title=prismac format::%s is not formatted; run `prismac format`\n", path,
+                       path);
+            }
         } else if (!write_atomically(path, outputs[i])) {
+            json_decref(jfiles);
             rc = EXIT_TROUBLE;
             goto done;
-        } else if (!opt.quiet) {
+        } else if (jf) {
+            json_object_set_new(jf, "written", json_true());
+        } else if (!opt.quiet && opt.format == FORMAT_HUMAN) {
             printf("formatted %s\n", path);
         }
     }
+    if (jfiles) {
+        json_t *root = json_object();
+        json_object_set_new(root, "version", json_integer(1));
+        json_object_set_new(root, "command", json_string("format"));
+        json_object_set_new(root, "valid", json_true());
+        json_object_set_new(root, "check", json_boolean(fo.check));
+        json_object_set_new(root, "formatted", json_boolean(changed == 0));
+        json_object_set_new(root, "files", jfiles);
+        json_dumpf(root, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(root);
+    }
     if (fo.check && changed) {
-        if (!opt.quiet)
+        if (!opt.quiet && opt.format == FORMAT_HUMAN)
             fprintf(stderr, "%u of %u file%s not formatted; `prismac format` rewrites %s\n", changed, nfiles,
                     nfiles == 1 ? " is" : "s are", changed == 1 ? "it" : "them");
         rc = EXIT_FINDINGS;
-    } else if (!changed && !opt.quiet) {
+    } else if (!changed && !opt.quiet && opt.format == FORMAT_HUMAN) {
         /* with --check, stdout carries only diffs */
         fprintf(fo.check ? stderr : stdout, "%s: already formatted\n", schema_describe(&schema));
     }
