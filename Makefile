@@ -88,13 +88,13 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@$(CC) $(CFLAGS) $(PG_CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(LIB) $(LIBS) -lcmocka
 
 test: check-deps $(BIN) $(TEST_BINS)
-	@PRISMAC=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS)
+	@PRISMAC=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) bash tests/run.sh $(TEST_BINS)
 
 check-deps:
-	@scripts/check-deps.sh
+	@bash scripts/check-deps.sh
 
 deps:
-	@scripts/check-deps.sh --install
+	@bash scripts/check-deps.sh --install
 
 # ---- bench, fuzz, demo ------------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench/bench_sql $(BUILD)/bench/bench_validate
-	@BUILD=$(abspath $(BUILD)) bench/run.sh
+	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -119,7 +119,7 @@ fuzz:
 	    build/fuzz/corpus
 
 demo: $(BIN)
-	@examples/demo.sh $(abspath $(BIN))
+	@bash examples/demo.sh $(abspath $(BIN))
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
