@@ -31,7 +31,9 @@ Str sql_str(SqlSchema *schema, const char *text, size_t len)
 
 Str sql_strs(SqlSchema *schema, Str s)
 {
-    return arena_str(&schema->arena, s.ptr ? s.ptr : "", s.len);
+    if (s.len == 0)
+        return (Str){"", 0};    /* nothing to copy: a static empty string */
+    return arena_str(&schema->arena, s.ptr, s.len);
 }
 
 /* Exactly `need` slots (arena_grow would round up to a power of two). */

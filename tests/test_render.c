@@ -284,9 +284,13 @@ static void test_cli_sql_output_file(void **state)
     char out[] = "/tmp/prismac-render-out-XXXXXX";
     int fd = mkstemp(out);
     close(fd);
+    chmod(out, 0640);
     RunResult r = run_cmd("%s sql %s -o %s", prismac_bin(), path, out);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640);    /* the file replaced keeps its mode */
     char *written = read_whole_file(out, NULL);
     assert_string_equal(written, "-- CreateTable\nCREATE TABLE \"A\" (\n    \"id\" INTEGER NOT NULL PRIMARY KEY "
                                  "AUTOINCREMENT\n);\n");

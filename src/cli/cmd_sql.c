@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int sql_run(int argc, char **argv);
@@ -107,6 +108,17 @@ static int write_atomically(const char *path, const char *data, size_t len)
         free(tmp);
         return EXIT_TROUBLE;
     }
+    /* mkstemp makes the file private: give it the mode the file had, or the usual one */
+    struct stat st;
+    mode_t mode;
+    if (stat(path, &st) == 0) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    fchmod(fd, mode);
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
