@@ -23,7 +23,7 @@ CFLAGS   ?= $(OPT)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -D_DEFAULT_SOURCE \
             -Iinclude -Isrc -I$(BUILD)/gen $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
-LIBS     := -ljansson -lsqlite3 -lpq -lcrypto
+LIBS     := -ljansson -lsqlite3 -lpq -lcrypto -lpthread
 
 LIB_SRCS := $(wildcard src/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)

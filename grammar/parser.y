@@ -39,6 +39,15 @@
     parse_syntax_error(ctx, TOKEN, expected, YYNTOKEN);
 }
 
+%code {
+/* Lemon stays silent for three tokens after an error; recovery here is per line, so a new line
+ * may report its own first error. */
+void PrismaParseReportAgain(void *parser)
+{
+    ((yyParser *)parser)->yyerrcnt = -1;
+}
+}
+
 %parse_failure {
     parse_failure(ctx);
 }
@@ -51,10 +60,11 @@ schema ::= top_items.
 
 top_items ::= top_items NEWLINE.
 top_items ::= top_items block.
-/* A bad line at the top level; errors are reported again from the next line on. */
-top_items ::= top_items error NEWLINE.      { yypParser->yyerrcnt = -1; }
+/* A bad line at the top level. (Errors are reported again from the next line on: the driver
+ * calls PrismaParseReportAgain after each line.) */
+top_items ::= top_items error NEWLINE.
 /* A block whose header is wrong (unknown keyword, missing name): skip its body whole. */
-top_items ::= top_items bad_block_open NEWLINE skipped RBRACE.   { parse_skip_end(ctx); yypParser->yyerrcnt = -1; }
+top_items ::= top_items bad_block_open NEWLINE skipped RBRACE.   { parse_skip_end(ctx); }
 top_items ::= .
 bad_block_open ::= error LBRACE.            { parse_skip_begin(ctx); }
 
@@ -83,7 +93,7 @@ config_head ::= GENERATOR(K) IDENT(N).       { ast_block_begin(ctx, BLOCK_GENERA
 model_items ::= model_items NEWLINE.
 model_items ::= model_items field NEWLINE.
 model_items ::= model_items block_attr NEWLINE.
-model_items ::= model_items error NEWLINE.           { yypParser->yyerrcnt = -1; }
+model_items ::= model_items error NEWLINE.
 model_items ::= .
 
 field ::= IDENT(N) field_type(T) field_attrs.          { ast_field(ctx, N, &T, false); }
@@ -163,7 +173,7 @@ elements(A) ::= elements(L) COMMA expr(E).   { A = L; ast_expr_array_push(ctx, A
 enum_items ::= enum_items NEWLINE.
 enum_items ::= enum_items enum_value NEWLINE.
 enum_items ::= enum_items block_attr NEWLINE.
-enum_items ::= enum_items error NEWLINE.             { yypParser->yyerrcnt = -1; }
+enum_items ::= enum_items error NEWLINE.
 enum_items ::= .
 
 enum_value ::= IDENT(N) field_attrs.         { ast_enum_value(ctx, N); }
@@ -172,7 +182,7 @@ enum_value ::= IDENT(N) field_attrs.         { ast_enum_value(ctx, N); }
 
 config_items ::= config_items NEWLINE.
 config_items ::= config_items property NEWLINE.
-config_items ::= config_items error NEWLINE.         { yypParser->yyerrcnt = -1; }
+config_items ::= config_items error NEWLINE.
 config_items ::= .
 
 property ::= IDENT(K) EQUALS expr(V).        { ast_property(ctx, K, V); }

@@ -41,6 +41,26 @@ void arena_free(Arena *a)
     arena_init(a);
 }
 
+void arena_adopt(Arena *dst, Arena *src)
+{
+    if (!src->head)
+        return;
+    ArenaChunk *tail = src->head;
+    while (tail->next)
+        tail = tail->next;
+    if (dst->head) {
+        /* behind dst's current chunk, which keeps serving allocations */
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+        dst->cur = src->cur;
+        dst->end = src->end;
+    }
+    dst->allocated += src->allocated;
+    arena_init(src);
+}
+
 static void arena_out_of_memory(size_t size)
 {
     fprintf(stderr, "prismac: out of memory (needed %zu bytes)\n", size);

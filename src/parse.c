@@ -4,7 +4,9 @@
 #include "parse_internal.h"
 #include "parser.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Lexer kinds the grammar sees, by LexKind; 0 for comments and errors (handled here). */
 static const int TOKEN_OF_KIND[LEX_KIND_COUNT] = {
@@ -419,9 +421,11 @@ void parse_syntax_error(ParseCtx *ctx, LexToken tok, const bool *expected, int n
             if (guess)
                 d->note = arena_sprintf(ctx->ast->arena, "did you mean `%s`?", guess);
         } else {
-            diag_error(ctx->diags, span,
-                       "unexpected %s outside of a block: expected `model`, `enum`, `view`, `type`, `datasource` or `generator`",
-                       found);
+            d = diag_error(ctx->diags, span,
+                           "unexpected %s outside of a block: expected `model`, `enum`, `view`, `type`, `datasource` or `generator`",
+                           found);
+            if (tok.kind == LEX_LBRACE)
+                d->note = "a block's `{` goes on the same line as its keyword and name (`model User {`)";
         }
         return;
     }
@@ -505,6 +509,7 @@ void parse_skip_end(ParseCtx *ctx)
 typedef struct Driver {
     ParseCtx ctx;
     Lexer lexer;
+    uint32_t end;               /* where this parse stops: the file's end, or its chunk's */
     void *parser;
     LexToken last_lbrace;
     bool comment_ends_code;     /* a block comment followed code: only the line end may follow */
@@ -666,6 +671,8 @@ static void driver_run(Driver *dr)
     ParseCtx *ctx = &dr->ctx;
     for (;;) {
         LexToken tok = lexer_next(&dr->lexer);
+        if (tok.start >= dr->end)
+            tok = (LexToken){LEX_EOF, dr->end, dr->end};   /* a chunk ends at a line start */
         if (tok.kind >= LEX_COMMENT) {
             if (tok.kind <= LEX_BLOCK_COMMENT) {
                 driver_comment(dr, tok);
@@ -681,7 +688,8 @@ static void driver_run(Driver *dr)
                 diag_error(ctx->diags, ctx_span(ctx, tok.start, tok.end),
                            "unexpected %s after the comment at column %u: a comment after code must end the line",
                            found_text(ctx, tok),
-                           source_line_col(&ctx->ast->sources->files[ctx->file], dr->midline_comment.start).col);
+                           /* counted here: the line table is shared by parallel chunks */
+                           source_count_chars(ctx->text, ctx->line_start, dr->midline_comment.start) + 1);
                 driver_illegal(dr, tok);
                 continue;
             }
@@ -693,8 +701,10 @@ static void driver_run(Driver *dr)
         case LEX_NEWLINE:
             /* Blank and comment-only lines mean nothing to the grammar: only a line with code
              * needs its end. */
-            if (ctx->line_has_code)
+            if (ctx->line_has_code) {
                 driver_feed(dr, TK_NEWLINE, tok);
+                PrismaParseReportAgain(dr->parser);
+            }
             ctx->line++;
             ctx->line_start = tok.end;
             ctx->line_has_code = false;
@@ -756,13 +766,11 @@ static void diags_sort_range(Diags *diags, uint32_t first)
     }
 }
 
-void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
+/* Parses [start, end) of a file into `ast` (whose file entry `afile_index` receives the
+ * comments); `end` is a line start, or the file's end. */
+static void parse_range(Ast *ast, uint32_t file, uint32_t afile_index, uint32_t start, uint32_t end, Diags *diags)
 {
-    uint32_t first_diag = diags->count;
     Source *src = &ast->sources->files[file];
-    AstFile af = {.file = file, .first_block = ast->nblocks};
-    ARENA_PUSH(ast->arena, ast->files, ast->nfiles, ast->capfiles, af);
-
     Driver *dr = calloc(1, sizeof *dr);
     if (!dr) {
         fprintf(stderr, "prismac: out of memory\n");
@@ -772,12 +780,15 @@ void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
     ctx->ast = ast;
     ctx->diags = diags;
     ctx->file = file;
-    ctx->afile_index = ast->nfiles - 1;
+    ctx->afile_index = afile_index;
     ctx->text = src->text;
-    ctx->len = src->len;
+    ctx->len = end;
     ctx->trailing_doc = -1;
+    ctx->line_start = start;
+    dr->end = end;
     lexer_init(&dr->lexer, src->text, src->len);
-    if (src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0) {
+    dr->lexer.pos = start;
+    if (start == 0 && src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0) {
         driver_lexer_error(dr, (LexToken){LEX_ERR_CHAR, 0, 3});
         dr->lexer.pos = 3;
     }
@@ -787,6 +798,9 @@ void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
+    /* A line end first: the parser then has a top-level list on its stack, so that an error in
+     * the very first line recovers like any other instead of resetting the parser. */
+    driver_feed(dr, TK_NEWLINE, (LexToken){LEX_NEWLINE, start, start});
     driver_run(dr);
 
     driver_check_closed(dr);
@@ -794,13 +808,173 @@ void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
     ast_ctx_free(ctx);
     PrismaParseFree(dr->parser, free);
     free(dr);
+}
+
+/* ---- large files: chunks parsed in parallel ----------------------------------------------- *
+ *
+ * The language is line-based and blocks do not nest, so after a line that is only `}` the
+ * parser is always at the top level with nothing pending: such lines split a file into
+ * chunks that parse independently, and their trees, comments and diagnostics concatenate into
+ * exactly what one pass gives (tests/test_parser.c checks this on every fixture). A block
+ * comment could hide a `}` line, so files with one are parsed in one pass. */
+
+/* The start of the line after the first line at or after `from` that holds only `}` (blanks
+ * and a // comment may follow it); `len` if there is none. */
+static uint32_t next_split(const char *text, uint32_t len, uint32_t from)
+{
+    for (uint32_t i = from; i < len; i++) {
+        if (text[i] != '}' || (i > 0 && text[i - 1] != '\n' && text[i - 1] != '\r'))
+            continue;
+        uint32_t k = i + 1;
+        while (k < len && (text[k] == ' ' || text[k] == '\t'))
+            k++;
+        if (k + 1 < len && text[k] == '/' && text[k + 1] == '/')
+            while (k < len && text[k] != '\n' && text[k] != '\r')
+                k++;
+        if (k == len)
+            return len;
+        if (text[k] != '\n' && text[k] != '\r')
+            continue;
+        if (text[k] == '\r' && k + 1 < len && text[k + 1] == '\n')
+            k++;
+        return k + 1;
+    }
+    return len;
+}
+
+typedef struct Chunk {
+    Ast *ast;                   /* the chunk's own tree, arena and file entry */
+    Arena arena;
+    Diags diags;
+    uint32_t file, start, end;
+} Chunk;
+
+static void *parse_chunk(void *arg)
+{
+    Chunk *c = arg;
+    parse_range(c->ast, c->file, 0, c->start, c->end, &c->diags);
+    return NULL;
+}
+
+static bool has_block_comment(const char *text, uint32_t len)
+{
+    for (const char *p = text, *end = text + len; (p = memchr(p, '/', (size_t)(end - p))) != NULL; p++)
+        if (p + 1 < end && p[1] == '*')
+            return true;
+    return false;
+}
+
+/* Where the file's chunks start; one chunk means: parse it in one pass. */
+static uint32_t plan_chunks(const Source *src, const ParseOptions *opt, uint32_t *starts, uint32_t max)
+{
+    uint32_t n = opt->threads < max ? opt->threads : max;
+    if (n < 2 || src->len < opt->min_chunk_bytes * 2 || has_block_comment(src->text, src->len))
+        return 1;
+    if (src->len / opt->min_chunk_bytes < n)
+        n = src->len / opt->min_chunk_bytes;
+    uint32_t count = 0;
+    starts[count++] = 0;
+    for (uint32_t k = 1; k < n; k++) {
+        uint32_t at = next_split(src->text, src->len, (uint32_t)((uint64_t)src->len * k / n));
+        if (at >= src->len || at <= starts[count - 1])
+            continue;
+        starts[count++] = at;
+    }
+    return count;
+}
+
+static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint32_t *starts, uint32_t n)
+{
+    Source *src = &ast->sources->files[file];
+    Chunk *chunks = calloc(n, sizeof *chunks);
+    pthread_t *threads = calloc(n, sizeof *threads);
+    bool *started = calloc(n, sizeof *started);
+    if (!chunks || !threads || !started) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        Chunk *c = &chunks[i];
+        arena_init(&c->arena);
+        diags_init(&c->diags, &c->arena);
+        c->ast = ast_new(&c->arena, ast->sources);
+        AstFile af = {.file = file};
+        ARENA_PUSH(&c->arena, c->ast->files, c->ast->nfiles, c->ast->capfiles, af);
+        c->file = file;
+        c->start = starts[i];
+        c->end = i + 1 < n ? starts[i + 1] : src->len;
+        /* the first chunk runs on this thread; a thread that cannot start runs here too */
+        started[i] = i > 0 && pthread_create(&threads[i], NULL, parse_chunk, c) == 0;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (!started[i])
+            parse_chunk(&chunks[i]);
+    for (uint32_t i = 1; i < n; i++)
+        if (started[i])
+            pthread_join(threads[i], NULL);
+
+    /* Concatenate: blocks, comments, diagnostics; the chunks' memory joins the tree's arena. */
+    AstFile *af = &ast->files[ast->nfiles - 1];
+    for (uint32_t i = 0; i < n; i++) {
+        Chunk *c = &chunks[i];
+        for (uint32_t b = 0; b < c->ast->nblocks; b++)
+            ARENA_PUSH(ast->arena, ast->blocks, ast->nblocks, ast->capblocks, c->ast->blocks[b]);
+        af->nblocks += c->ast->nblocks;
+        AstFile *cf = &c->ast->files[0];
+        for (uint32_t k = 0; k < cf->ncomments; k++)
+            ARENA_PUSH(ast->arena, af->comments, af->ncomments, af->capcomments, cf->comments[k]);
+        for (uint32_t k = 0; k < c->diags.count; k++) {
+            ARENA_PUSH(diags->arena, diags->items, diags->count, diags->cap, c->diags.items[k]);
+            if (c->diags.items[k].severity == DIAG_ERROR)
+                diags->errors++;
+            else if (c->diags.items[k].severity == DIAG_WARNING)
+                diags->warnings++;
+        }
+        arena_adopt(ast->arena, &c->arena);
+    }
+    free(chunks);
+    free(threads);
+    free(started);
+}
+
+void ast_parse_file_with(Ast *ast, uint32_t file, Diags *diags, const ParseOptions *opt)
+{
+    uint32_t first_diag = diags->count;
+    AstFile af = {.file = file, .first_block = ast->nblocks};
+    ARENA_PUSH(ast->arena, ast->files, ast->nfiles, ast->capfiles, af);
+    Source *src = &ast->sources->files[file];
+    uint32_t starts[64];
+    uint32_t n = opt ? plan_chunks(src, opt, starts, 64) : 1;
+    if (n > 1)
+        parse_file_chunked(ast, file, diags, starts, n);
+    else
+        parse_range(ast, file, ast->nfiles - 1, 0, src->len, diags);
     diags_sort_range(diags, first_diag);
+}
+
+void ast_parse_file(Ast *ast, uint32_t file, Diags *diags)
+{
+    ast_parse_file_with(ast, file, diags, NULL);
+}
+
+ParseOptions parse_options_default(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    ParseOptions opt = {.threads = cpus > 1 ? (uint32_t)(cpus < 8 ? cpus : 8) : 1,
+                        .min_chunk_bytes = 512 * 1024};
+    return opt;
+}
+
+Ast *ast_parse_with(SourceSet *sources, Diags *diags, const ParseOptions *opt)
+{
+    Ast *ast = ast_new(sources->arena, sources);
+    for (uint32_t i = 0; i < sources->count; i++)
+        ast_parse_file_with(ast, i, diags, opt);
+    return ast;
 }
 
 Ast *ast_parse(SourceSet *sources, Diags *diags)
 {
-    Ast *ast = ast_new(sources->arena, sources);
-    for (uint32_t i = 0; i < sources->count; i++)
-        ast_parse_file(ast, i, diags);
-    return ast;
+    ParseOptions opt = parse_options_default();
+    return ast_parse_with(sources, diags, &opt);
 }

@@ -113,5 +113,6 @@ void PrismaParse(void *parser, int major, LexToken minor);
 void PrismaParseFree(void *parser, void (*free_fn)(void *));
 void PrismaParseInit(void *parser, ParseCtx *ctx);
 void PrismaParseFinalize(void *parser);
+void PrismaParseReportAgain(void *parser);
 
 #endif

@@ -422,6 +422,59 @@ static void test_unicode_identifiers(void **state)
                 "model Über | naïve String @map(\"x\") | 名前 String\n");
 }
 
+/* The tree, comments and diagnostics of a file parsed in one pass and in chunks. */
+static char *parse_dump(const char *path, const ParseOptions *opt)
+{
+    Arena a;
+    arena_init(&a);
+    SourceSet set;
+    source_set_init(&set, &a);
+    Diags d;
+    diags_init(&d, &a);
+    char *err = NULL;
+    if (source_add_path(&set, path, &err) != SOURCE_OK) {
+        arena_free(&a);
+        return NULL;
+    }
+    Ast *ast = ast_parse_with(&set, &d, opt);
+    Capture c;
+    FILE *f = capture_begin(&c);
+    ast_dump_json(ast, f);
+    diags_print(f, &set, &d, (DiagStyle){.color = false, .show_source = true});
+    char *out = capture_end(&c);
+    arena_free(&a);
+    return out;
+}
+
+static void test_chunked_parse_equals_one_pass(void **state)
+{
+    (void)state;
+    static const char *const dirs[] = {"fixtures/syntax", "fixtures/validate", "fixtures/sql", "fixtures/format",
+                                       "examples"};
+    ParseOptions one = {.threads = 1, .min_chunk_bytes = 1};
+    ParseOptions many = {.threads = 5, .min_chunk_bytes = 1};
+    unsigned files = 0;
+    for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+        RunResult r = run_cmd("ls %s/*.prisma", dirs[k]);
+        for (char *path = strtok(r.out, "\n"); path; path = strtok(NULL, "\n")) {
+            char *a = parse_dump(path, &one), *b = parse_dump(path, &many);
+            if (!a || !b) {
+                free(a);
+                free(b);
+                continue;
+            }
+            if (strcmp(a, b) != 0)
+                print_error("%s parses differently in chunks\n", path);
+            assert_string_equal(a, b);
+            files++;
+            free(a);
+            free(b);
+        }
+        run_free(&r);
+    }
+    assert_true(files > 1000);
+}
+
 static void test_empty_inputs(void **state)
 {
     (void)state;
@@ -454,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_keyword_glued_to_name),
         cmocka_unit_test(test_unicode_identifiers),
         cmocka_unit_test(test_empty_inputs),
+        cmocka_unit_test(test_chunked_parse_equals_one_pass),
     };
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
 }

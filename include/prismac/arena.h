@@ -25,6 +25,8 @@ typedef struct Str {
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
+/* Moves all of `src`'s memory into `dst` (it is freed with `dst`); `src` is left empty. */
+void arena_adopt(Arena *dst, Arena *src);
 /* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
 void *arena_alloc_slow(Arena *a, size_t size);
 

@@ -169,10 +169,20 @@ typedef struct Ast {
 } Ast;
 
 /* Parses every file of `sources` into one tree. Syntax errors go to `diags`; the tree holds
- * whatever could be parsed around them. */
+ * whatever could be parsed around them. Large files are parsed in chunks on several threads
+ * (the result is the same as one pass). */
 Ast *ast_parse(SourceSet *sources, Diags *diags);
-/* Parses one file (already in the set) and appends it to `ast`. */
+/* Parses one file (already in the set), in one pass, and appends it to `ast`. */
 void ast_parse_file(Ast *ast, uint32_t file, Diags *diags);
+
+typedef struct ParseOptions {
+    uint32_t threads;           /* at most this many chunks per file (1: one pass) */
+    uint32_t min_chunk_bytes;   /* no chunk smaller than this */
+} ParseOptions;
+
+ParseOptions parse_options_default(void);   /* the machine's CPUs (up to 8), 512 KiB chunks */
+Ast *ast_parse_with(SourceSet *sources, Diags *diags, const ParseOptions *opt);
+void ast_parse_file_with(Ast *ast, uint32_t file, Diags *diags, const ParseOptions *opt);
 Ast *ast_new(Arena *arena, SourceSet *sources);
 
 const char *ast_block_kind_name(BlockKind kind);
