@@ -483,10 +483,45 @@ static inline void check_identifier(Resolver *r, Str name, Span span, const char
         identifier_error(r, name, span, what);
 }
 
-static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n)
+uint8_t attr_code(Str n)
 {
-    for (uint32_t i = 0; i < n; i++)
-        check_identifier(r, attrs[i]->name, attrs[i]->name_span, "attribute");
+    if (memchr(n.ptr, '.', n.len))
+        return AT_SCOPED;
+    switch (n.len) {
+    case 2: return !memcmp(n.ptr, "id", 2) ? AT_ID : AT_OTHER;
+    case 3: return !memcmp(n.ptr, "map", 3) ? AT_MAP : AT_OTHER;
+    case 5: return !memcmp(n.ptr, "index", 5) ? AT_INDEX : AT_OTHER;
+    case 6:
+        return !memcmp(n.ptr, "ignore", 6) ? AT_IGNORE : !memcmp(n.ptr, "unique", 6) ? AT_UNIQUE
+               : !memcmp(n.ptr, "schema", 6) ? AT_SCHEMA : AT_OTHER;
+    case 7: return !memcmp(n.ptr, "default", 7) ? AT_DEFAULT : AT_OTHER;
+    case 8:
+        return !memcmp(n.ptr, "relation", 8) ? AT_RELATION : !memcmp(n.ptr, "fulltext", 8) ? AT_FULLTEXT : AT_OTHER;
+    case 9: return !memcmp(n.ptr, "updatedAt", 9) ? AT_UPDATED_AT : AT_OTHER;
+    default: return AT_OTHER;
+    }
+}
+
+/* Also counts the attributes that make indexes and keys, and their fields, so that the
+ * attribute pass can size its arrays once; and, for a field (`codes` not NULL), records what
+ * each attribute is, so that the attribute pass need not read the names again. */
+static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n, uint8_t *codes)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const Attribute *a = attrs[i];
+        check_identifier(r, a->name, a->name_span, "attribute");
+        Str nm = a->name;
+        if (codes)
+            codes[i] = attr_code(nm);
+        bool key = (nm.len == 2 && !memcmp(nm.ptr, "id", 2)) || (nm.len == 6 && !memcmp(nm.ptr, "unique", 6)) ||
+                   (a->is_block && ((nm.len == 5 && !memcmp(nm.ptr, "index", 5)) ||
+                                    (nm.len == 8 && !memcmp(nm.ptr, "fulltext", 8))));
+        if (!key)
+            continue;
+        r->nt->nindex_attrs++;
+        const Expr *v = a->args && a->args->count ? a->args->items[0].value : NULL;
+        r->nt->nindex_elems += v && v->kind == EXPR_ARRAY ? v->count : 1;
+    }
 }
 
 static void names_pass(Resolver *r)
@@ -519,11 +554,11 @@ static void names_pass(Resolver *r)
             if (is_reserved_name(b->name))
                 diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name an enum: the generated client uses it",
                            str_c(r->arena, b->name));
-            check_attr_identifiers(r, b->attrs, b->nattrs);
+            check_attr_identifiers(r, b->attrs, b->nattrs, NULL);
             for (uint32_t i = 0; i < b->nvalues; i++, value++) {
                 EnumValue *v = b->values[i];
                 check_identifier(r, v->name, v->name_span, "enum value");
-                check_attr_identifiers(r, v->attrs, v->nattrs);
+                check_attr_identifiers(r, v->attrs, v->nattrs, NULL);
                 /* values are checked for duplicates within their enum: scope = enum id with
                  * the top bits set apart from model ids */
                 uint32_t prev = namemap_add(names, 0x40000000u | en, v->name, value);
@@ -550,7 +585,7 @@ static void names_pass(Resolver *r)
             if (is_reserved_name(b->name))
                 diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
                            str_c(r->arena, b->name), view ? "view" : "model");
-            check_attr_identifiers(r, b->attrs, b->nattrs);
+            check_attr_identifiers(r, b->attrs, b->nattrs, NULL);
             for (uint32_t i = 0; i < b->nfields; i++) {
                 Field *af = b->fields[i];
                 if (!field_is_usable(af))
@@ -578,7 +613,18 @@ static void names_pass(Resolver *r)
                 r->nt->fnattrs[field] = af->nattrs;
                 r->nt->field_relfield[field] = DB_NONE;
                 check_identifier(r, af->name, af->name_span, "field");
-                check_attr_identifiers(r, af->attrs, af->nattrs);
+                struct DbNameTable *nt = r->nt;
+                if (nt->nacodes + af->nattrs > nt->capacodes) {
+                    nt->capacodes = (nt->capacodes + af->nattrs) * 2 + 64;
+                    nt->acodes = realloc(nt->acodes, nt->capacodes);
+                    if (!nt->acodes) {
+                        fprintf(stderr, "prismac: out of memory\n");
+                        exit(2);
+                    }
+                }
+                nt->fcodes[field] = nt->nacodes;
+                check_attr_identifiers(r, af->attrs, af->nattrs, nt->acodes + nt->nacodes);
+                nt->nacodes += af->nattrs;
                 uint32_t *slot = field_slot(db, model, af->name);
                 uint32_t prev = *slot;
                 *slot = field;      /* the last field of a name wins, as in Prisma's table */
@@ -606,6 +652,13 @@ static void names_pass(Resolver *r)
                 if (!field_is_usable(f))
                     continue;
                 r->nt->ctfields[r->nt->nctfields++] = (CtField){f, ct};
+                /* keys and relations belong to models */
+                for (uint32_t k = 0; k < f->nattrs; k++) {
+                    Str an = f->attrs[k]->name;
+                    if (str_eq_cstr(an, "id") || str_eq_cstr(an, "unique") || str_eq_cstr(an, "relation"))
+                        diag_error(r->diags, f->attrs[k]->span, "`@%s` cannot be used on a field of a composite type",
+                                   str_c(r->arena, an));
+                }
                 if (namemap_put(names, SCOPE_CTFIELD | ct, f->name, i) != DB_NONE)
                     diag_error(r->diags, f->name_span, "the field `%s` is already defined in composite type `%s`",
                                str_c(r->arena, f->name), str_c(r->arena, b->name));
@@ -785,6 +838,7 @@ static void db_allocate(Resolver *r)
     nt->ftype = arena_alloc_raw(a, fcount * sizeof *nt->ftype);
     nt->fattrs = arena_alloc_raw(a, fcount * sizeof *nt->fattrs);
     nt->fnattrs = arena_alloc_raw(a, fcount * sizeof *nt->fnattrs);
+    nt->fcodes = arena_alloc_raw(a, fcount * sizeof *nt->fcodes);
     nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
     nt->enum_schema_span = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof(Span));
     nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
@@ -824,6 +878,10 @@ Db *db_resolve(Ast *ast, Diags *diags)
     resolve_attributes(&r);
     resolve_relations(&r);
     db->resolve_errors = diags->errors > 0;
+
+    free(db->names->acodes);     /* only the attribute pass reads it */
+    db->names->acodes = NULL;
+    db->names->nacodes = db->names->capacodes = 0;
 
     uint32_t before_config = diags->errors;
     resolve_config(&r);

@@ -16,35 +16,19 @@
 
 /* ---- the attribute visitor --------------------------------------------------------------- */
 
+typedef struct IndexElem {
+    Str name;
+    const Expr *expr;
+    SortOrder sort;
+    int32_t length;
+    Str ops;
+    bool ops_raw;
+} IndexElem;
+
 typedef struct PendingIndex {
     DbIndex idx;
     uint32_t first, n;          /* into AttrCtx.ifields */
 } PendingIndex;
-
-/* The attributes the pass reads, by name (the name compared once per attribute). */
-typedef enum AttrCode {
-    AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_UNIQUE, AT_INDEX,
-    AT_FULLTEXT, AT_SCHEMA, AT_SCOPED,
-} AttrCode;
-
-static uint8_t attr_code(Str n)
-{
-    if (memchr(n.ptr, '.', n.len))
-        return AT_SCOPED;
-    switch (n.len) {
-    case 2: return !memcmp(n.ptr, "id", 2) ? AT_ID : AT_OTHER;
-    case 3: return !memcmp(n.ptr, "map", 3) ? AT_MAP : AT_OTHER;
-    case 5: return !memcmp(n.ptr, "index", 5) ? AT_INDEX : AT_OTHER;
-    case 6:
-        return !memcmp(n.ptr, "ignore", 6) ? AT_IGNORE : !memcmp(n.ptr, "unique", 6) ? AT_UNIQUE
-               : !memcmp(n.ptr, "schema", 6) ? AT_SCHEMA : AT_OTHER;
-    case 7: return !memcmp(n.ptr, "default", 7) ? AT_DEFAULT : AT_OTHER;
-    case 8:
-        return !memcmp(n.ptr, "relation", 8) ? AT_RELATION : !memcmp(n.ptr, "fulltext", 8) ? AT_FULLTEXT : AT_OTHER;
-    case 9: return !memcmp(n.ptr, "updatedAt", 9) ? AT_UPDATED_AT : AT_OTHER;
-    default: return AT_OTHER;
-    }
-}
 
 typedef struct AttrCtx {
     Resolver *r;
@@ -70,6 +54,9 @@ typedef struct AttrCtx {
     PendingIndex pk;
     uint32_t pk_source_field;   /* field-level @id: the field; DB_NONE for @@id */
     bool ignored;
+    IndexElem *els;             /* scratch: the elements of the field list being read */
+    uint32_t capels;
+    uint32_t *ids, capids;      /* scratch: their fields */
     uint32_t *maptab;           /* @map column names of the model: field ids */
     uint32_t capmaptab, mapmask;
     bool maptab_live;
@@ -104,7 +91,8 @@ static char *attr_display(AttrCtx *ac, const Attribute *a)
     return arena_sprintf(ac->r->arena, "%s%.*s", attr_label(a), (int)a->name.len, a->name.ptr);
 }
 
-static void ac_begin(AttrCtx *ac, Attribute **attrs, uint32_t n, bool block)
+/* `codes`: the attributes' AttrCodes when the name pass computed them, else NULL. */
+static void ac_begin(AttrCtx *ac, Attribute **attrs, uint32_t n, bool block, const uint8_t *codes)
 {
     ac->attrs = attrs;
     ac->nattrs = n;
@@ -114,7 +102,7 @@ static void ac_begin(AttrCtx *ac, Attribute **attrs, uint32_t n, bool block)
     ac->codes = grow(ac->codes, &ac->capcodes, n + 1, 1);
     memset(ac->code_count, 0, sizeof ac->code_count);
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t c = attr_code(attrs[i]->name);
+        uint8_t c = codes ? codes[i] : attr_code(attrs[i]->name);
         ac->codes[i] = c;
         if (ac->code_count[c]++ == 0)
             ac->code_first[c] = (uint16_t)i;
@@ -451,14 +439,6 @@ static void client_name_check(AttrCtx *ac, Str name, const char *attr)
 
 /* ---- field lists of indexes and keys ----------------------------------------------------- */
 
-typedef struct IndexElem {
-    Str name;
-    const Expr *expr;
-    SortOrder sort;
-    int32_t length;
-    Str ops;
-    bool ops_raw;
-} IndexElem;
 
 static bool index_elem_args(Resolver *r, const Expr *call, IndexElem *el)
 {
@@ -513,10 +493,13 @@ static bool index_elem_args(Resolver *r, const Expr *call, IndexElem *el)
 }
 
 /* Reads `[a, b(sort: Desc)]` (or a single element). NULL when an element is not a field. */
-static IndexElem *index_elems(Resolver *r, const Expr *e, uint32_t *n)
+static IndexElem *index_elems(AttrCtx *ac, const Expr *e, uint32_t *n)
 {
+    Resolver *r = ac->r;
     uint32_t count = e->kind == EXPR_ARRAY ? e->count : 1;
-    IndexElem *els = arena_alloc(r->arena, (size_t)(count ? count : 1) * sizeof *els);
+    ac->els = grow(ac->els, &ac->capels, count + 1, sizeof *ac->els);
+    IndexElem *els = ac->els;
+    memset(els, 0, (size_t)(count + 1) * sizeof *els);
     bool ok = true;
     for (uint32_t i = 0; i < count; i++) {
         const Expr *it = e->kind == EXPR_ARRAY ? e->items[i] : e;
@@ -576,10 +559,11 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
     Resolver *r = ac->r;
     Db *db = r->db;
     uint32_t count;
-    IndexElem *els = index_elems(r, e, &count);
+    IndexElem *els = index_elems(ac, e, &count);
     if (!els)
         return FR_DEALT;
-    uint32_t *ids = arena_alloc(r->arena, (size_t)(count ? count : 1) * sizeof *ids);
+    ac->ids = grow(ac->ids, &ac->capids, count + 1, sizeof *ac->ids);
+    uint32_t *ids = ac->ids;
     memset(pr, 0, sizeof *pr);
     uint32_t nids = 0;
     for (uint32_t i = 0; i < count; i++) {
@@ -1046,7 +1030,8 @@ static bool default_literal_ok(AttrCtx *ac, ScalarType st, const Expr *v)
         }
         break;
     }
-    Diag *d = ac_error(ac, "the default of a %s field must be a %s value, not `%s`", db_scalar_name(st),
+    const char *tn = db_scalar_name(st);
+    Diag *d = ac_error(ac, "the default of %s %s field must be a %s value, not `%s`", tn[0] == 'I' ? "an" : "a", tn,
                        st == SCALAR_INT || st == SCALAR_BIGINT || st == SCALAR_FLOAT ? "numeric"
                        : st == SCALAR_BOOLEAN                                         ? "Boolean"
                                                                                       : "string",
@@ -1277,7 +1262,7 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
     DbField *f = &r->db->fields[field];
     if (r->nt->fnattrs[field] == 0)
         return;
-    ac_begin(ac, r->nt->fattrs[field], r->nt->fnattrs[field], false);
+    ac_begin(ac, r->nt->fattrs[field], r->nt->fnattrs[field], false, r->nt->acodes + r->nt->fcodes[field]);
     if (ac_single(ac, AT_MAP)) {
         field_map(ac, field);
         ac_validate_args(ac);
@@ -1453,7 +1438,7 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf)
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[rf->field];
     ac->model = rf->model;
-    ac_begin(ac, r->nt->fattrs[rf->field], r->nt->fnattrs[rf->field], false);
+    ac_begin(ac, r->nt->fattrs[rf->field], r->nt->fnattrs[rf->field], false, r->nt->acodes + r->nt->fcodes[rf->field]);
     if (ac_single(ac, AT_RELATION)) {
         relation_attribute(ac, rf);
         ac_validate_args(ac);
@@ -1573,7 +1558,7 @@ static void model_attributes(AttrCtx *ac, uint32_t model)
     }
 
     const Block *b = m->ast;
-    ac_begin(ac, b->attrs, b->nattrs, true);
+    ac_begin(ac, b->attrs, b->nattrs, true, NULL);
     if (ac_single(ac, AT_IGNORE)) {
         model_ignore(ac);
         ac_validate_args(ac);
@@ -1625,7 +1610,7 @@ static void enum_attributes(AttrCtx *ac, uint32_t en)
     DbEnum *e = &r->db->enums[en];
     for (uint32_t i = 0; i < e->nvalues; i++) {
         DbEnumValue *v = &r->db->enum_values[e->first_value + i];
-        ac_begin(ac, v->ast->attrs, v->ast->nattrs, false);
+        ac_begin(ac, v->ast->attrs, v->ast->nattrs, false, NULL);
         if (ac_single(ac, AT_MAP)) {
             Str mapped;
             if (map_attribute(ac, &mapped))
@@ -1634,7 +1619,7 @@ static void enum_attributes(AttrCtx *ac, uint32_t en)
         }
         ac_end(ac);
     }
-    ac_begin(ac, e->ast->attrs, e->ast->nattrs, true);
+    ac_begin(ac, e->ast->attrs, e->ast->nattrs, true, NULL);
     if (ac_single(ac, AT_MAP)) {
         Str mapped;
         if (map_attribute(ac, &mapped)) {
@@ -1652,6 +1637,85 @@ static void enum_attributes(AttrCtx *ac, uint32_t en)
 
 /* Composite types are rejected on these providers; their attributes are still read so that
  * unknown attributes and malformed arguments are reported as Prisma reports them. */
+/* The default of a composite type's field: literals as for models; of the functions only
+ * cuid(), uuid() and now() (nothing is generated by a database inside a document). */
+static void composite_default(AttrCtx *ac, const Field *af)
+{
+    Resolver *r = ac->r;
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, "value", &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "value");
+        return;
+    }
+    if (ac_optional(ac, "map"))
+        ac_error(ac, "a field of a composite type cannot name its default (`map:`)");
+    const Expr *v = a->value;
+    if (expr_is_call(v, "dbgenerated")) {
+        ac_error(ac, "a field of a composite type cannot default to `dbgenerated()`");
+        return;
+    }
+    if (af->type.unsupported) {
+        ac_error(ac, "an `Unsupported` field of a composite type cannot have a default");
+        return;
+    }
+    static const char *const S[] = {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"};
+    int st_idx = -1;
+    for (int k = 0; k < 9; k++)
+        if (str_eq_cstr(af->type.name, S[k]))
+            st_idx = k;
+    bool list = af->type.arity == ARITY_LIST;
+    if (st_idx < 0) {
+        uint32_t t = namemap_get(&r->nt->names, SCOPE_TOPS, af->type.name);
+        if (t != DB_NONE && TOP_KIND(t) == TOP_ENUM) {
+            if (list && v->kind != EXPR_ARRAY)
+                ac_error(ac, "the default of an enum list must be a list of its values, not `%s`", expr_to_text(r->arena, v));
+            else if (list) {
+                for (uint32_t i = 0; i < v->count; i++)
+                    if (!enum_default_ok(ac, TOP_ID(t), v->items[i]))
+                        break;
+            } else
+                (void)enum_default_ok(ac, TOP_ID(t), v);
+        } else if (t != DB_NONE && TOP_KIND(t) == TOP_COMPOSITE) {
+            ac_error(ac, "a field of composite type cannot have a default: remove `@default`");
+        }
+        return;
+    }
+    ScalarType stype = (ScalarType)st_idx;
+    if (v->kind == EXPR_CALL) {
+        Str fn = v->text;
+        DbDefault def = {0};
+        if (stype == SCALAR_STRING && str_eq_cstr(fn, "uuid"))
+            versioned_fn(ac, v, "uuid", &def, DBDEF_UUID);
+        else if (stype == SCALAR_STRING && str_eq_cstr(fn, "cuid"))
+            versioned_fn(ac, v, "cuid", &def, DBDEF_CUID);
+        else if (stype == SCALAR_DATETIME && str_eq_cstr(fn, "now"))
+            no_arguments_fn(ac, v, "now", &def, DBDEF_NOW);
+        else if (str_eq_cstr(fn, "autoincrement") || str_eq_cstr(fn, "auto"))
+            ac_error(ac, "`%s()` cannot be the default of a field of a composite type", str_c(r->arena, fn));
+        else if (!known_function(fn))
+            diag_error(r->diags, v->span, "unknown function `%s()` in `@default`", str_c(r->arena, fn));
+        else
+            ac_error(ac, "`%s()` cannot be the default of a %s field", str_c(r->arena, fn), db_scalar_name(stype));
+        return;
+    }
+    if (list) {
+        if (v->kind != EXPR_ARRAY) {
+            ac_error(ac, "the default of a list field must be a list: `[%s]`", expr_to_text(r->arena, v));
+            return;
+        }
+        for (uint32_t i = 0; i < v->count; i++)
+            if (!default_literal_ok(ac, stype, v->items[i]))
+                return;
+    } else if (v->kind == EXPR_ARRAY) {
+        ac_error(ac, "the default of a field that is not a list cannot be a list");
+    } else {
+        (void)default_literal_ok(ac, stype, v);
+    }
+}
+
+/* Composite types are rejected on these providers; their attributes are still read so that
+ * unknown attributes and malformed arguments are reported as Prisma reports them. */
 static void composite_type_attributes(AttrCtx *ac, uint32_t ct)
 {
     Resolver *r = ac->r;
@@ -1660,7 +1724,7 @@ static void composite_type_attributes(AttrCtx *ac, uint32_t ct)
         const Field *af = b->fields[i];
         if (!af->has_type || af->legacy_colon || af->type.form != TYPEFORM_PLAIN)
             continue;
-        ac_begin(ac, af->attrs, af->nattrs, false);
+        ac_begin(ac, af->attrs, af->nattrs, false, NULL);
         bool scalar = false;
         static const char *const S[] = {"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"};
         for (unsigned k = 0; !af->type.unsupported && k < 9; k++)
@@ -1669,16 +1733,23 @@ static void composite_type_attributes(AttrCtx *ac, uint32_t ct)
             (void)ac_scoped(ac);
         if (ac_single(ac, AT_MAP)) {
             Str mapped;
-            (void)map_attribute(ac, &mapped);
+            if (map_attribute(ac, &mapped)) {
+                /* a mapped name equal to another field's name (fields without a @map of their own) */
+                uint32_t other = namemap_get(&r->nt->names, SCOPE_CTFIELD | ct, mapped);
+                if (other != DB_NONE && other != i) {
+                    bool other_mapped = false;
+                    const Field *of = b->fields[other];
+                    for (uint32_t k = 0; k < of->nattrs; k++)
+                        other_mapped |= str_eq_cstr(of->attrs[k]->name, "map");
+                    if (!other_mapped)
+                        diag_error(r->diags, af->span, "the field `%s` maps to `%s`, the name of another field of composite type `%s`",
+                                   str_c(r->arena, af->name), str_c(r->arena, mapped), str_c(r->arena, b->name));
+                }
+            }
             ac_validate_args(ac);
         }
         if (ac_single(ac, AT_DEFAULT)) {
-            const Arg *a;
-            DefArgStatus s = ac_default_arg(ac, "value", &a);
-            if (s != DEFARG_OK)
-                defarg_report(ac, s, a, "value");
-            else if (ac_optional(ac, "map"))
-                ac_error(ac, "a field of a composite type cannot name its default (`map:`)");
+            composite_default(ac, af);
             ac_validate_args(ac);
         }
         ac_end(ac);
@@ -1705,6 +1776,14 @@ void resolve_attributes(Resolver *r)
         nt->field_relfield[i] = nt->nrelfields++;
     }
 
+    /* exact room for the indexes (counted by the name pass): no regrowth */
+    if (nt->nindex_attrs) {
+        db->indexes = arena_alloc_raw(r->arena, (size_t)nt->nindex_attrs * sizeof *db->indexes);
+        nt->cap_indexes = nt->nindex_attrs;
+        db->index_fields = arena_alloc_raw(r->arena, (size_t)(nt->nindex_elems + 1) * sizeof *db->index_fields);
+        nt->cap_index_fields = nt->nindex_elems + 1;
+    }
+
     AttrCtx ac = {.r = r};
     for (uint32_t i = 0; i < nt->nrelfields; i++)
         relation_field_attributes(&ac, &nt->relfields[i]);
@@ -1727,6 +1806,8 @@ void resolve_attributes(Resolver *r)
         }
     }
     free(ac.used);
+    free(ac.els);
+    free(ac.ids);
     free(ac.maptab);
     free(ac.codes);
     free(ac.live);

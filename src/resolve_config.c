@@ -160,6 +160,7 @@ static void parse_extensions(Resolver *r, DbDatasource *ds, const Property *p, u
     uint32_t count = e->kind == EXPR_ARRAY ? e->count : 1;
     DbExtension *ext = arena_alloc(r->arena, (size_t)(count ? count : 1) * sizeof *ext);
     uint32_t n = 0;
+    /* every entry must be a name or a call before any is read */
     bool ok = true;
     for (uint32_t i = 0; i < count; i++) {
         const Expr *it = e->kind == EXPR_ARRAY ? e->items[i] : e;
@@ -167,8 +168,12 @@ static void parse_extensions(Resolver *r, DbDatasource *ds, const Property *p, u
             diag_error(r->diags, it->span, "expected an extension name here, found %s: `%s`", expr_kind_name(it),
                        expr_to_text(r->arena, it));
             ok = false;
-            continue;
         }
+    }
+    if (!ok)
+        return;
+    for (uint32_t i = 0; i < count; i++) {
+        const Expr *it = e->kind == EXPR_ARRAY ? e->items[i] : e;
         DbExtension x = {.name = it->text, .span = it->span};
         for (uint32_t k = 0; it->kind == EXPR_CALL && it->args && k < it->args->count; k++) {
             const Arg *a = &it->args->items[k];

@@ -81,6 +81,9 @@ struct DbNameTable {
     Str *ftype;                     /* per field: the type name, while the type pass needs it */
     Attribute ***fattrs;            /* per field: its attributes (as the AST holds them) */
     uint32_t *fnattrs;
+    uint8_t *acodes;                /* AttrCode of each field attribute, as the name pass read it */
+    uint32_t nacodes, capacodes;
+    uint32_t *fcodes;               /* per field: its first entry in acodes */
     RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
     uint32_t nrelfields;
     uint32_t *field_relfield;       /* Db field -> relfields index, or DB_NONE */
@@ -98,6 +101,7 @@ struct DbNameTable {
     bool has_schemas;
     Span extensions_span;
     uint32_t cap_indexes, cap_index_fields, cap_relations, cap_fk_pairs;
+    uint32_t nindex_attrs, nindex_elems;    /* counted by the name pass, to size the index arrays */
 };
 
 /* A note without a place of its own ("note: ..."), for hints about the error's own span. */
@@ -119,6 +123,13 @@ bool parse_i64(Str s, int64_t *out);
 bool opclass_known(Str name);
 
 /* ---- the resolution passes (resolve_*.c) ------------------------------------------------- */
+
+/* The attributes the attribute pass reads, by name (computed once per attribute). */
+typedef enum AttrCode {
+    AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_UNIQUE, AT_INDEX,
+    AT_FULLTEXT, AT_SCHEMA, AT_SCOPED,
+} AttrCode;
+uint8_t attr_code(Str name);
 
 typedef struct Resolver {
     Db *db;
