@@ -821,6 +821,34 @@ static void test_cli_json_and_github(void **state)
     free(text);
 }
 
+/* A schema large enough for the layout to run on a second thread: its result is used when
+ * completion adds nothing, and dropped when it adds fields. */
+static void test_cli_large_schema(void **state)
+{
+    (void)state;
+    for (int with_relation = 0; with_relation < 2; with_relation++) {
+        size_t cap = 1 << 20, n = 0;
+        char *text = malloc(cap);
+        n += (size_t)snprintf(text + n, cap - n, "datasource db {\nprovider = \"sqlite\"\n}\n");
+        for (int i = 0; i < 4000; i++)
+            n += (size_t)snprintf(text + n, cap - n,
+                                  "model M%d {\nid Int @id\n  name   String? // n\n   createdAt DateTime @default(now())\n%s}\n",
+                                  i, with_relation && i > 0 ? "parentId Int\nparent M0 @relation(fields: [parentId], references: [id])\n" : "");
+        assert_true(n > 256 * 1024 && n < cap);
+        write_tmp("big.prisma", text);
+        const char *files[] = {"big.prisma", text, NULL};
+        char *want = format_files(files);
+        RunResult r = prismac_in_tmp("format --stdout big.prisma");
+        assert_int_equal(r.status, 0);
+        assert_string_equal(r.out, want);
+        if (with_relation)
+            assert_non_null(strstr(r.out, "  m3999s    M3999[]\n"));
+        run_free(&r);
+        free(want);
+        free(text);
+    }
+}
+
 static void test_cli_symlink(void **state)
 {
     (void)state;
@@ -956,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_complete_multi_file),
         cmocka_unit_test_setup_teardown(test_cli_check_and_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_json_and_github, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli_large_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_symlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_invalid_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_stdout_and_stdin, setup, teardown),

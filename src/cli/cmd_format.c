@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <threads.h>
 #include <unistd.h>
 
 static int format_run(int argc, char **argv);
@@ -271,6 +272,54 @@ static bool write_atomically(const char *given, Str text)
     return ok;
 }
 
+/* ---- the layout on a second thread -------------------------------------------------------- */
+
+/* The files laid out as they are, on a second thread while the main one parses and resolves
+ * the schema: when completion then adds nothing (the usual case) this is the result, and the
+ * layout costs no wall time. Only worth a thread for large schemas. */
+#define LAYOUT_THREAD_MIN_BYTES (256u * 1024)
+
+typedef struct LayoutJob {
+    const SourceSet *sources;   /* read only: the files' text and length */
+    Arena arena;
+    Str *outputs;
+    FormatOutcome outcome;
+    FormatStatus status;
+    thrd_t thread;
+    bool started;
+} LayoutJob;
+
+static int layout_job_run(void *arg)
+{
+    LayoutJob *job = arg;
+    job->status = format_schema(NULL, job->sources, &job->arena, job->outputs, &job->outcome);
+    return 0;
+}
+
+static void layout_job_start(LayoutJob *job, const SourceSet *sources)
+{
+    memset(job, 0, sizeof *job);
+    arena_init(&job->arena);
+    size_t bytes = 0;
+    for (uint32_t i = 0; i < sources->count; i++)
+        bytes += sources->files[i].len;
+    if (bytes < LAYOUT_THREAD_MIN_BYTES)
+        return;
+    job->sources = sources;
+    job->outputs = arena_alloc(&job->arena, (size_t)sources->count * sizeof *job->outputs);
+    job->started = thrd_create(&job->thread, layout_job_run, job) == thrd_success;
+}
+
+/* Waits for the job; true when its result stands (it ran and nothing was inserted). */
+static bool layout_job_finish(LayoutJob *job, uint32_t insertions)
+{
+    if (!job->started)
+        return false;
+    thrd_join(job->thread, NULL);
+    job->started = false;
+    return insertions == 0;
+}
+
 /* ---- the command -------------------------------------------------------------------------- */
 
 /* Is the formatted schema valid? `prisma format` validates the formatted text before it writes
@@ -345,6 +394,9 @@ static int format_run(int argc, char **argv)
     PathList paths = {0};
     Arena out_arena;
     arena_init(&out_arena);
+    LayoutJob job;
+    memset(&job, 0, sizeof job);
+    arena_init(&job.arena);
     rc = EXIT_CLEAN;
 
     if (from_stdin) {
@@ -395,13 +447,26 @@ static int format_run(int argc, char **argv)
         }
     }
 
+    layout_job_start(&job, &schema.sources);
     schema.ast = ast_parse(&schema.sources, &schema.diags);
     Db *db = db_resolve(schema.ast, &schema.diags);
     uint32_t nfiles = schema.sources.count;
     /* the formatted texts in an arena of their own: the schema's is sized for the tree */
-    Str *outputs = arena_alloc(&out_arena, (size_t)(nfiles ? nfiles : 1) * sizeof *outputs);
+    Str *outputs;
     FormatOutcome outcome;
-    if (format_schema(db, &schema.sources, &out_arena, outputs, &outcome) != FORMAT_OK) {
+    FormatStatus status;
+    FormatInsertion *ins;
+    uint32_t nins;
+    format_completions(db, &out_arena, &ins, &nins);
+    if (layout_job_finish(&job, nins)) {
+        outputs = job.outputs;
+        outcome = job.outcome;
+        status = job.status;
+    } else {
+        outputs = arena_alloc(&out_arena, (size_t)(nfiles ? nfiles : 1) * sizeof *outputs);
+        status = format_schema(db, &schema.sources, &out_arena, outputs, &outcome);
+    }
+    if (status != FORMAT_OK) {
         Diags d;
         diags_init(&d, &schema.arena);
         Source *src = &schema.sources.files[outcome.err_file];
@@ -492,6 +557,8 @@ static int format_run(int argc, char **argv)
     }
 
 done:
+    layout_job_finish(&job, 0);
+    arena_free(&job.arena);
     arena_free(&out_arena);
     free(originals);
     path_list_free(&paths);
