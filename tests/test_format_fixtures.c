@@ -2,10 +2,13 @@
  *   1. prismac's format (completion + layout) equals Prisma's NNN-name.formatted.prisma byte
  *      for byte, or fails where Prisma's formatter fails (NNN-name.format.err);
  *   2. formatting that output again gives it back unchanged, or exactly Prisma's own second
- *      pass (NNN-name.reformatted.txt) where Prisma is not idempotent.
+ *      pass (NNN-name.reformatted.txt) where Prisma is not idempotent;
+ *   3. formatting keeps the meaning: where the input is a valid schema and nothing is added,
+ *      the output compares equal to it (compare_schemas finds no difference).
  * Files are read as Prisma reads them (invalid UTF-8 as U+FFFD). */
 #include "testutil.h"
 
+#include "prismac/compare.h"
 #include "prismac/db.h"
 #include "prismac/format.h"
 
@@ -43,6 +46,26 @@ static FormatStatus format_one(Arena *a, const char *raw, size_t len, Str *out)
     Db *db = db_resolve(ast, &diags);
     return format_schema(db, &set, a, out, NULL);
 }
+
+/* A schema that parses, resolves and validates without errors, or NULL. */
+static Db *valid_db(Arena *a, const char *text, size_t len, uint32_t *insertions)
+{
+    SourceSet *set = arena_alloc(a, sizeof *set);
+    source_set_init(set, a);
+    Diags *diags = arena_alloc(a, sizeof *diags);
+    diags_init(diags, a);
+    source_add_text(set, "schema.prisma", text, len);
+    Ast *ast = ast_parse(set, diags);
+    Db *db = db_resolve(ast, diags);
+    if (insertions) {
+        FormatInsertion *ins;
+        format_completions(db, a, &ins, insertions);
+    }
+    db_validate(db, PROVIDER_NONE, diags);
+    return diags->errors ? NULL : db;
+}
+
+static int MEANING_CHECKED;
 
 static void report_mismatch(const char *what, const char *name, Str got, const char *want, size_t want_len)
 {
@@ -88,6 +111,22 @@ static void run_fixture(void **state)
     if (!same)
         report_mismatch("format", fx->name, out, want, want_len);
     assert_true(same);
+
+    /* the meaning is kept */
+    uint32_t insertions = 0;
+    Str decoded = format_decode_utf8_lossy(&a, input, len);
+    Db *before = valid_db(&a, decoded.ptr, decoded.len, &insertions);
+    if (before && insertions == 0) {
+        Db *after = valid_db(&a, want, want_len, NULL);
+        assert_non_null(after);
+        CompareResult cmp = {0};
+        compare_schemas(before, after, "input", "formatted", &a, &cmp);
+        for (uint32_t i = 0; i < cmp.count; i++)
+            if (cmp.items[i].severity == CMP_DIFFERENCE)
+                print_error("%s: formatting changed the meaning: %s\n", fx->name, cmp.items[i].message);
+        assert_int_equal(cmp.differences, 0);
+        MEANING_CHECKED++;
+    }
 
     /* the second pass */
     snprintf(path, sizeof path, "%s.reformatted.txt", fx->base);
@@ -145,5 +184,10 @@ int main(void)
     }
     int rc = _cmocka_run_group_tests("format fixtures", tests, (size_t)n, NULL, NULL);
     free(tests);
+    printf("format fixtures: meaning compared on the %d valid inputs to which nothing is added\n", MEANING_CHECKED);
+    if (MEANING_CHECKED < 20) {
+        fprintf(stderr, "test_format_fixtures: too few valid fixtures to compare meanings (%d)\n", MEANING_CHECKED);
+        rc = 1;
+    }
     return rc;
 }
