@@ -907,6 +907,24 @@ static uint32_t namespace_of(Lower *lw, Str schema)
     return sql_add_namespace(lw->s, name);
 }
 
+/* Where a string of the datasource block lies in its file (a `schemas` entry), else the block. */
+static SqlOrigin datasource_origin(const Lower *lw, Str text)
+{
+    const DbDatasource *ds = lw->db->datasource;
+    if (!ds || !ds->ast)
+        return SQL_NO_ORIGIN;
+    Span block = ds->ast->span;
+    const Ast *ast = lw->db->ast;
+    if (ast && ast->sources && block.file < ast->sources->count) {
+        const Source *f = &ast->sources->files[block.file];
+        if (text.ptr && text.ptr >= f->text && text.ptr + text.len <= f->text + f->len) {
+            uint32_t start = (uint32_t)(text.ptr - f->text);
+            return (SqlOrigin){block.file, start, start + text.len};
+        }
+    }
+    return block;
+}
+
 static void lower_namespaces_and_extensions(Lower *lw)
 {
     const DbDatasource *ds = lw->db->datasource;
@@ -918,11 +936,14 @@ static void lower_namespaces_and_extensions(Lower *lw)
         memcpy(names, ds->schemas, ds->nschemas * sizeof *names);
         qsort(names, ds->nschemas, sizeof *names, cmp_str);
         for (uint32_t i = 0; i < ds->nschemas; i++)
-            if (i == 0 || !str_eq(names[i], names[i - 1]))
-                sql_add_namespace(lw->s, names[i]);
+            if (i == 0 || !str_eq(names[i], names[i - 1])) {
+                uint32_t ns = sql_add_namespace(lw->s, names[i]);
+                lw->s->namespaces[ns].origin = datasource_origin(lw, names[i]);
+            }
         free(names);
     } else {
-        sql_add_namespace(lw->s, lw->s->default_namespace);
+        uint32_t ns = sql_add_namespace(lw->s, lw->s->default_namespace);
+        lw->s->namespaces[ns].origin = datasource_origin(lw, (Str){NULL, 0});
     }
     if (!lw->d->has_extensions || !ds || !ds->extension_info)
         return;

@@ -66,7 +66,7 @@ void sql_table_reserve(SqlSchema *schema, uint32_t table, uint32_t ncolumns, uin
 
 uint32_t sql_add_namespace(SqlSchema *schema, Str name)
 {
-    SqlNamespace ns = {sql_strs(schema, name)};
+    SqlNamespace ns = {sql_strs(schema, name), SQL_NO_ORIGIN};
     ARENA_PUSH(&schema->arena, schema->namespaces, schema->nnamespaces, schema->capnamespaces, ns);
     return schema->nnamespaces - 1;
 }

@@ -379,6 +379,8 @@ static void test_namespaces_and_extensions(void **state)
     assert_int_equal(s->nnamespaces, 2);
     assert_str(s->namespaces[0].name, "hr");
     assert_str(s->namespaces[1].name, "sales");
+    LineCol lc = source_line_col(&l.parsed->sources.files[0], s->namespaces[0].origin.start);
+    assert_int_equal(lc.line, 7);   /* the `schemas` entry "hr" */
     assert_int_equal(s->nextensions, 2);
     assert_str(s->extensions[0].name, "citext");
     assert_str(s->extensions[0].schema, "hr");

@@ -193,6 +193,7 @@ typedef struct SqlEnum {
 
 typedef struct SqlNamespace {
     Str name;
+    SqlOrigin origin;       /* lowering: the datasource's `schemas` entry (or the datasource); else none */
 } SqlNamespace;
 
 /* A PostgreSQL extension (datasource `extensions = [...]`). */
