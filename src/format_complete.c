@@ -352,7 +352,9 @@ void format_completions(const Db *db, Arena *arena, FormatInsertion **out, uint3
         r->back = field_at(&c, rel->field_b);
         r->fields_arg = r->forward ? relation_arg(rel->attr, "fields") : NULL;
         r->references_arg = r->forward ? relation_arg(rel->attr, "references") : NULL;
-        infer_scalars(&c, r);
+        /* the inferred scalar fields matter only where `fields:` is missing */
+        if (!r->forward || !r->fields_arg)
+            infer_scalars(&c, r);
     }
     Buf b = {0};
     for (uint32_t i = 0; i < nrels; i++)
