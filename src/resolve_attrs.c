@@ -1211,7 +1211,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
             const char *expect = str_eq_cstr(fn, "autoincrement") ? "Int or BigInt"
                                  : str_eq_cstr(fn, "now")         ? "DateTime"
                                                                   : "String";
-            Diag *d = ac_error(ac, "`%s()` cannot be the default of a %s field", str_c(r->arena, fn), db_scalar_name(stype));
+            Diag *d = ac_error(ac, "`%s()` cannot be the default of %s %s field", str_c(r->arena, fn), db_scalar_name(stype)[0] == 'I' ? "an" : "a", db_scalar_name(stype));
             diag_note(r->diags, d, v->span, "`%s()` makes %s values", str_c(r->arena, fn), expect);
         }
         if (def.kind != DBDEF_NONE)
@@ -1696,7 +1696,7 @@ static void composite_default(AttrCtx *ac, const Field *af)
         else if (!known_function(fn))
             diag_error(r->diags, v->span, "unknown function `%s()` in `@default`", str_c(r->arena, fn));
         else
-            ac_error(ac, "`%s()` cannot be the default of a %s field", str_c(r->arena, fn), db_scalar_name(stype));
+            ac_error(ac, "`%s()` cannot be the default of %s %s field", str_c(r->arena, fn), db_scalar_name(stype)[0] == 'I' ? "an" : "a", db_scalar_name(stype));
         return;
     }
     if (list) {

@@ -278,9 +278,11 @@ uint32_t db_find_field(const Db *db, uint32_t model, Str name);
 /* Is the preview feature enabled in a generator? (case-insensitive, as Prisma matches them) */
 bool db_preview_feature(const Db *db, const char *name);
 
-/* The referential actions that apply when none is written, as Prisma decides them
- * (onDelete: SetNull for optional relations, Restrict for required ones; onUpdate: Cascade;
- * NoAction in their place under relationMode = "prisma" where Prisma says so). */
+/* The referential actions of a 1:1 or 1:n relation: as written on the forward field, else as
+ * Prisma decides them: onDelete Restrict when the relation is required (a `fields:` field is
+ * required, or the relation field is), SetNull when optional; onUpdate Cascade. The same under
+ * relationMode = "prisma": both providers emulate Restrict (Prisma would fall back to NoAction
+ * only for a provider that cannot). */
 DbRefAction db_relation_on_delete(const Db *db, const DbRelation *rel);
 DbRefAction db_relation_on_update(const Db *db, const DbRelation *rel);
 /* The join table of an implicit m:n relation: "_" + the relation name, or "_AToB". */
