@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
-#include <threads.h>
 #include <unistd.h>
 
 static int format_run(int argc, char **argv);
@@ -285,15 +285,15 @@ typedef struct LayoutJob {
     Str *outputs;
     FormatOutcome outcome;
     FormatStatus status;
-    thrd_t thread;
+    pthread_t thread;
     bool started;
 } LayoutJob;
 
-static int layout_job_run(void *arg)
+static void *layout_job_run(void *arg)
 {
     LayoutJob *job = arg;
     job->status = format_schema(NULL, job->sources, &job->arena, job->outputs, &job->outcome);
-    return 0;
+    return NULL;
 }
 
 static void layout_job_start(LayoutJob *job, const SourceSet *sources)
@@ -307,7 +307,7 @@ static void layout_job_start(LayoutJob *job, const SourceSet *sources)
         return;
     job->sources = sources;
     job->outputs = arena_alloc(&job->arena, (size_t)sources->count * sizeof *job->outputs);
-    job->started = thrd_create(&job->thread, layout_job_run, job) == thrd_success;
+    job->started = pthread_create(&job->thread, NULL, layout_job_run, job) == 0;
 }
 
 /* Waits for the job; true when its result stands (it ran and nothing was inserted). */
@@ -315,7 +315,7 @@ static bool layout_job_finish(LayoutJob *job, uint32_t insertions)
 {
     if (!job->started)
         return false;
-    thrd_join(job->thread, NULL);
+    pthread_join(job->thread, NULL);
     job->started = false;
     return insertions == 0;
 }
