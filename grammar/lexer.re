@@ -84,6 +84,8 @@ LexToken lexer_next(Lexer *lx)
             "="           { kind = LEX_EQUALS; break; }
             "?"           { kind = LEX_QUESTION; break; }
             "!"           { kind = LEX_BANG; break; }
+            "@@" (ident | path) { kind = LEX_BLOCK_ATTR; break; }
+            "@" (ident | path)  { kind = LEX_ATTR; break; }
             "@@"          { kind = LEX_ATAT; break; }
             "@"           { kind = LEX_AT; break; }
             codepoint     { kind = LEX_ERR_CHAR; break; }
@@ -145,6 +147,8 @@ const char *lexer_kind_name(LexKind kind)
         [LEX_BANG] = "`!`",
         [LEX_AT] = "`@`",
         [LEX_ATAT] = "`@@`",
+        [LEX_ATTR] = "attribute",
+        [LEX_BLOCK_ATTR] = "block attribute",
         [LEX_COMMENT] = "comment",
         [LEX_DOC_COMMENT] = "documentation comment",
         [LEX_BLOCK_COMMENT] = "block comment",

@@ -26,7 +26,7 @@
  * IDENT is a plain name (digits only included), PATH a dotted one (db.VarChar). */
 %token NEWLINE IDENT PATH NUMBER STRING MODEL VIEW TYPE ENUM DATASOURCE GENERATOR UNSUPPORTED
        LBRACE RBRACE LPAREN RPAREN LBRACKET RBRACKET LISTMARK COMMA COLON EQUALS QUESTION BANG
-       AT ATAT ILLEGAL.
+       AT ATAT ILLEGAL ATTR BLOCK_ATTR.
 
 /* Keywords are names wherever a keyword cannot stand: `type String` is a field. */
 %fallback IDENT MODEL VIEW TYPE ENUM DATASOURCE GENERATOR.
@@ -70,7 +70,7 @@ bad_block_open ::= error LBRACE.            { parse_skip_begin(ctx); }
 
 skipped ::= skipped skip_token.
 skipped ::= .
-skip_token ::= NEWLINE|IDENT|PATH|NUMBER|STRING|MODEL|VIEW|TYPE|ENUM|DATASOURCE|GENERATOR|UNSUPPORTED|LBRACE|LPAREN|RPAREN|LBRACKET|RBRACKET|LISTMARK|COMMA|COLON|EQUALS|QUESTION|BANG|AT|ATAT|ILLEGAL.
+skip_token ::= NEWLINE|IDENT|PATH|NUMBER|STRING|MODEL|VIEW|TYPE|ENUM|DATASOURCE|GENERATOR|UNSUPPORTED|LBRACE|LPAREN|RPAREN|LBRACKET|RBRACKET|LISTMARK|COMMA|COLON|EQUALS|QUESTION|BANG|AT|ATAT|ILLEGAL|ATTR|BLOCK_ATTR.
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
@@ -119,7 +119,10 @@ field_type(A) ::= LBRACKET(S) unsupported(B) RBRACKET(E). { A = ast_type_legacy_
 %type unsupported {FieldType}
 unsupported(A) ::= UNSUPPORTED(S) STRING(V) RPAREN(E).   { A = ast_type_unsupported(ctx, S, V, E); }
 
-/* Attributes of the current line gather in the parse context. */
+/* Attributes of the current line gather in the parse context. The lexer reads `@name` and
+ * `@@name` as one token (ATTR, BLOCK_ATTR); `@ name`, which Prisma also accepts, comes as two. */
+field_attrs ::= field_attrs ATTR(A).                     { ast_pending_attr(ctx, ast_attribute_token(ctx, A, NULL, false)); }
+field_attrs ::= field_attrs ATTR(A) arg_list(L).         { ast_pending_attr(ctx, ast_attribute_token(ctx, A, L, false)); }
 field_attrs ::= field_attrs AT(S) IDENT(N).              { ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
 field_attrs ::= field_attrs AT(S) PATH(N).               { ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
 field_attrs ::= field_attrs AT(S) IDENT(N) arg_list(L).  { ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
@@ -128,6 +131,8 @@ field_attrs ::= .                                        { ast_pending_clear(ctx
 
 /* A block attribute is added to its block as soon as its line is known to end (NEWLINE is the
  * lookahead when it reduces). */
+block_attr ::= BLOCK_ATTR(A).                            { ast_block_add_attr(ctx, ast_attribute_token(ctx, A, NULL, true)); }
+block_attr ::= BLOCK_ATTR(A) arg_list(L).                { ast_block_add_attr(ctx, ast_attribute_token(ctx, A, L, true)); }
 block_attr ::= ATAT(S) IDENT(N).                         { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, NULL, true)); }
 block_attr ::= ATAT(S) PATH(N).                          { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, NULL, true)); }
 block_attr ::= ATAT(S) IDENT(N) arg_list(L).             { ast_block_add_attr(ctx, ast_attribute(ctx, S, N, L, true)); }

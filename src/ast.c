@@ -284,6 +284,15 @@ Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *arg
     return a;
 }
 
+/* `@name` / `@@name` read as one token. */
+Attribute *ast_attribute_token(ParseCtx *ctx, LexToken tok, ArgList *args, bool is_block)
+{
+    uint32_t skip = is_block ? 2 : 1;
+    LexToken at = {LEX_AT, tok.start, tok.start + skip};
+    LexToken name = {LEX_IDENT, tok.start + skip, tok.end};
+    return ast_attribute(ctx, at, name, args, is_block);
+}
+
 ArgList *ast_args_new(ParseCtx *ctx, LexToken open)
 {
     ArgList *l = arena_alloc(ctx->ast->arena, sizeof *l);

@@ -37,6 +37,8 @@ static const int TOKEN_OF_KIND[LEX_KIND_COUNT] = {
     [LEX_BANG] = TK_BANG,
     [LEX_AT] = TK_AT,
     [LEX_ATAT] = TK_ATAT,
+    [LEX_ATTR] = TK_ATTR,
+    [LEX_BLOCK_ATTR] = TK_BLOCK_ATTR,
 };
 
 /* What the current line holds up to a token: worked out again from the line's start when a
@@ -308,8 +310,10 @@ static const char *expected_name(int token)
     case TK_EQUALS: return "`=`";
     case TK_QUESTION: return "`?`";
     case TK_BANG: return NULL;     /* legal only to report the legacy `Type!` */
-    case TK_AT: return "an attribute (`@...`)";
-    case TK_ATAT: return "a block attribute (`@@...`)";
+    case TK_AT:
+    case TK_ATTR: return "an attribute (`@...`)";
+    case TK_ATAT:
+    case TK_BLOCK_ATTR: return "a block attribute (`@@...`)";
     default: return NULL;
     }
 }
@@ -386,7 +390,10 @@ static char *expected_list(ParseCtx *ctx, const bool *expected, int ntokens, int
         if (i == TK_NUMBER && !expected[TK_STRING])
             continue;   /* a name may be all digits; "a name" says it */
         const char *name = expected_name(i);
-        if (name)
+        bool seen = false;
+        for (int k = 0; k < n && !seen; k++)
+            seen = names[k] == name;
+        if (name && !seen)
             names[n++] = name;
     }
     if (expected[TK_NEWLINE])
@@ -461,11 +468,11 @@ void parse_syntax_error(ParseCtx *ctx, LexToken tok, const bool *expected, int n
         d->note = "a `}` closes a block only at the start of a line";
         ctx->block_lost_close = true;
         ctx->lost_close = span;
-    } else if (tok.kind == LEX_AT && ctx->block && ls->ntokens == 0) {
+    } else if ((tok.kind == LEX_AT || tok.kind == LEX_ATTR) && ctx->block && ls->ntokens == 0) {
         d->note = "a field attribute (`@...`) follows its field on the same line";
     } else if (tok.kind == LEX_EQUALS && ctx->block && ls->ntokens == 1) {
         d->note = ctx->block->kind == BLOCK_ENUM ? "an enum value is a bare name" : "a field is declared as `name Type`";
-    } else if (tok.kind == LEX_ATAT && ctx->block) {
+    } else if ((tok.kind == LEX_ATAT || tok.kind == LEX_BLOCK_ATTR) && ctx->block) {
         d->note = "a block attribute (`@@...`) stands on a line of its own";
     } else if (tok.kind == LEX_EQUALS && ls->first == LEX_KW_TYPE) {
         d->note = "type aliases are not supported; a composite type is declared as `type Name { ... }`";

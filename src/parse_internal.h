@@ -73,6 +73,7 @@ FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, Lex
 void ast_pending_attr(ParseCtx *ctx, Attribute *attr);
 void ast_pending_clear(ParseCtx *ctx);
 Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block);
+Attribute *ast_attribute_token(ParseCtx *ctx, LexToken tok, ArgList *args, bool is_block);
 ArgList *ast_args_new(ParseCtx *ctx, LexToken open);
 ArgList *ast_args_of(ParseCtx *ctx, const LexToken *name, Expr *value);
 ArgList *ast_args_of_empty(ParseCtx *ctx, LexToken name, LexToken colon);

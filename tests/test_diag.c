@@ -102,9 +102,9 @@ static const DiagCase CASES[] = {
         "  id Int @@id\n"
         "}\n"
         "",
-        "schema.prisma:2:10: error: unexpected `@@`, expected `[]`, `?`, an attribute (`@...`) or end of line\n"
+        "schema.prisma:2:10: error: unexpected `@@id`, expected `[]`, `?`, an attribute (`@...`) or end of line\n"
         " 2 |   id Int @@id\n"
-        "   |          ^~\n"
+        "   |          ^~~~\n"
         "note: a block attribute (`@@...`) stands on a line of its own\n"
         ""),
     CASE("newline_in_args",
@@ -174,9 +174,9 @@ static const DiagCase CASES[] = {
         "  id Int /* key */ @id\n"
         "}\n"
         "",
-        "schema.prisma:2:20: error: unexpected `@` after the comment at column 10: a comment after code must end the line\n"
+        "schema.prisma:2:20: error: unexpected `@id` after the comment at column 10: a comment after code must end the line\n"
         " 2 |   id Int /* key */ @id\n"
-        "   |                    ^\n"
+        "   |                    ^~~\n"
         ""),
     CASE("unterminated_comment",
         "model A {\n"

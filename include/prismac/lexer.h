@@ -34,6 +34,8 @@ typedef enum LexKind {
     LEX_BANG,
     LEX_AT,
     LEX_ATAT,
+    LEX_ATTR,           /* @name or @path.name: an attribute, read as one token */
+    LEX_BLOCK_ATTR,     /* @@name */
     /* from here on the driver handles the kinds itself: comments, then errors */
     LEX_COMMENT,        /* // to end of line */
     LEX_DOC_COMMENT,    /* /// to end of line */
