@@ -30,7 +30,12 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
 
     newline  = "\r\n" | "\n" | "\r";
     space    = [ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000];
-    ident    = ([A-Za-z0-9] | L) ([A-Za-z0-9_\-] | L)*;
+    /* Names are nearly always ASCII: the main DFA reads ASCII names, and a name that goes on
+     * with a non-ASCII letter is extended by a second, small one (`extend`), so that ASCII
+     * text does not pay for the Unicode tables. A name that starts with a non-ASCII letter is
+     * read whole here. */
+    ident    = [A-Za-z0-9] [A-Za-z0-9_\-]*;
+    uident   = (L \ [\x00-\x7F]) ([A-Za-z0-9_\-] | L)*;
     path     = ident ("." ident?)+;
     number   = "-" [0-9]+ ("." [0-9]+)? | [0-9]+ "." [0-9]+;
     strchar  = [^"\\\x00-\x1F] | "\\" [^\x00\n\r];
@@ -67,7 +72,8 @@ LexToken lexer_next(Lexer *lx)
             "generator"   { kind = LEX_KW_GENERATOR; break; }
             "Unsupported(" { kind = LEX_UNSUPPORTED; break; }
             number        { kind = LEX_NUMBER; break; }
-            ident         { kind = LEX_IDENT; break; }
+            ident         { kind = LEX_IDENT; goto extend; }
+            uident        { kind = LEX_IDENT; break; }
             path          { kind = LEX_PATH; break; }
             '"' strchar* '"'          { kind = LEX_STRING; break; }
             '"' strchar* [\x00-\x09\x0B\x0C\x0E-\x1F] { cur--; kind = LEX_ERR_STRING_CONTROL; break; }
@@ -84,12 +90,23 @@ LexToken lexer_next(Lexer *lx)
             "="           { kind = LEX_EQUALS; break; }
             "?"           { kind = LEX_QUESTION; break; }
             "!"           { kind = LEX_BANG; break; }
-            "@@" (ident | path) { kind = LEX_BLOCK_ATTR; break; }
-            "@" (ident | path)  { kind = LEX_ATTR; break; }
+            "@@" (ident | path) { kind = LEX_BLOCK_ATTR; goto extend; }
+            "@" (ident | path)  { kind = LEX_ATTR; goto extend; }
             "@@"          { kind = LEX_ATAT; break; }
             "@"           { kind = LEX_AT; break; }
             codepoint     { kind = LEX_ERR_CHAR; break; }
             *             { kind = LEX_ERR_CHAR; break; }
+        */
+    }
+    goto done;
+
+extend:
+    /* an ASCII name that goes on with non-ASCII letters: `naïve`, `Ünique2`-like names */
+    if (*cur >= 0x80) {
+        /*!re2c
+            $                      { goto done; }
+            ([A-Za-z0-9_\-] | L)+ { goto done; }
+            *                      { cur--; goto done; }
         */
     }
     goto done;
