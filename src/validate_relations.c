@@ -492,6 +492,11 @@ static void cycle_error(Validator *v, uint32_t relation, const char *what)
 typedef struct ModelRels {
     uint32_t *first;        /* per model: start in `list` */
     uint32_t *list;         /* complete inline relations, grouped by model_a, by (model_b, id) */
+    /* Over the relations whose actions cascade: each model's strongly connected component, and
+     * whether a cascading self-relation is reachable from it. A relation can only be part of
+     * a cycle error when these say so; the walk that names the cycle runs only then. */
+    uint32_t *scc;
+    uint8_t *reaches_self;
 } ModelRels;
 
 static void cycles(Validator *v, uint32_t relation, const ModelRels *mr, uint32_t *visited, CycleStep **steps, uint32_t *cap)
@@ -542,6 +547,105 @@ static void cycles(Validator *v, uint32_t relation, const ModelRels *mr, uint32_
     free(stack);
 }
 
+static bool relation_triggers(const Validator *v, const DbRelation *rel)
+{
+    return action_triggers(rel_on_delete(v, rel)) || action_triggers(db_relation_on_update(v->db, rel));
+}
+
+/* Tarjan's strongly connected components over the cascading relations (iterative), then which
+ * models reach a cascading self-relation. Linear in models and relations. */
+static void cycle_summary(Validator *v, ModelRels *mr)
+{
+    const Db *db = v->db;
+    uint32_t n = db->nmodels;
+    mr->scc = malloc((n ? n : 1) * sizeof *mr->scc);
+    mr->reaches_self = calloc(n ? n : 1, 1);
+    uint32_t *index = malloc((n ? n : 1) * sizeof *index), *low = malloc((n ? n : 1) * sizeof *low);
+    uint32_t *stack = malloc((n ? n : 1) * sizeof *stack), *call = malloc((n ? n : 1) * sizeof *call);
+    uint32_t *edge = malloc((n ? n : 1) * sizeof *edge);
+    uint8_t *on_stack = calloc(n ? n : 1, 1);
+    for (uint32_t m = 0; m < n; m++)
+        index[m] = DB_NONE;
+    uint32_t next = 0, nstack = 0, ncomp = 0;
+    for (uint32_t root = 0; root < n; root++) {
+        if (index[root] != DB_NONE)
+            continue;
+        uint32_t depth = 0;
+        call[depth] = root;
+        edge[depth] = mr->first[root];
+        index[root] = low[root] = next++;
+        stack[nstack++] = root;
+        on_stack[root] = 1;
+        while (depth != DB_NONE) {
+            uint32_t m = call[depth];
+            if (edge[depth] < mr->first[m + 1]) {
+                const DbRelation *rel = &db->relations[mr->list[edge[depth]++]];
+                if (!relation_triggers(v, rel))
+                    continue;
+                uint32_t t = rel->model_b;
+                if (index[t] == DB_NONE) {
+                    index[t] = low[t] = next++;
+                    stack[nstack++] = t;
+                    on_stack[t] = 1;
+                    call[++depth] = t;
+                    edge[depth] = mr->first[t];
+                } else if (on_stack[t] && index[t] < low[m]) {
+                    low[m] = index[t];
+                }
+                continue;
+            }
+            if (low[m] == index[m]) {
+                uint32_t x;
+                do {
+                    x = stack[--nstack];
+                    on_stack[x] = 0;
+                    mr->scc[x] = ncomp;
+                } while (x != m);
+                ncomp++;
+            }
+            if (depth == 0)
+                break;
+            uint32_t parent = call[--depth];
+            if (low[m] < low[parent])
+                low[parent] = low[m];
+        }
+    }
+    /* reaches a cascading self-relation: components come out in reverse topological order
+     * (successors first), so one pass in that order propagates it */
+    uint8_t *comp_self = calloc(ncomp ? ncomp : 1, 1);
+    uint32_t *comp_first = calloc(ncomp + 1, sizeof *comp_first), *comp_models = malloc((n ? n : 1) * sizeof *comp_models);
+    for (uint32_t m = 0; m < n; m++)
+        comp_first[mr->scc[m] + 1]++;
+    for (uint32_t c = 0; c < ncomp; c++)
+        comp_first[c + 1] += comp_first[c];
+    uint32_t *fill = calloc(ncomp ? ncomp : 1, sizeof *fill);
+    for (uint32_t m = 0; m < n; m++)
+        comp_models[comp_first[mr->scc[m]] + fill[mr->scc[m]]++] = m;
+    for (uint32_t c = 0; c < ncomp; c++)
+        for (uint32_t k = comp_first[c]; k < comp_first[c + 1]; k++) {
+            uint32_t m = comp_models[k];
+            for (uint32_t e = mr->first[m]; e < mr->first[m + 1]; e++) {
+                const DbRelation *rel = &db->relations[mr->list[e]];
+                if (!relation_triggers(v, rel))
+                    continue;
+                if (rel->model_a == rel->model_b || comp_self[mr->scc[rel->model_b]])
+                    comp_self[c] = 1;
+            }
+        }
+    for (uint32_t m = 0; m < n; m++)
+        mr->reaches_self[m] = comp_self[mr->scc[m]];
+    free(comp_self);
+    free(comp_first);
+    free(comp_models);
+    free(fill);
+    free(index);
+    free(low);
+    free(stack);
+    free(call);
+    free(edge);
+    free(on_stack);
+}
+
 static void inline_relation(Validator *v, void *names, uint32_t id, const ModelRels *mr, uint32_t *visited,
                             CycleStep **steps, uint32_t *capsteps)
 {
@@ -552,7 +656,8 @@ static void inline_relation(Validator *v, void *names, uint32_t id, const ModelR
     const DbField *ff = fw ? &db->fields[fw->field] : NULL, *bf = bk ? &db->fields[bk->field] : NULL;
     const DbModel *ma = &db->models[rel->model_a], *mb = &db->models[rel->model_b];
 
-    if (fw && bk && v->relation_mode_prisma)
+    if (fw && bk && v->relation_mode_prisma && relation_triggers(v, rel) &&
+        (rel->model_a == rel->model_b || mr->scc[rel->model_a] == mr->scc[rel->model_b] || mr->reaches_self[rel->model_b]))
         cycles(v, id, mr, visited, steps, capsteps);
 
     if (fw && fw->has_refs && fw->nrefs > 0 && !references_a_criterion(v, rel->model_b, fw->refs, fw->nrefs)) {
@@ -849,6 +954,10 @@ void validate_relations(Validator *v, void *names)
                 mr.list[j - 1] = t;
             }
     }
+    mr.scc = NULL;
+    mr.reaches_self = NULL;
+    if (v->relation_mode_prisma)
+        cycle_summary(v, &mr);
     uint32_t *visited = calloc(db->nrelations ? db->nrelations : 1, sizeof *visited);
     CycleStep *steps = NULL;
     uint32_t capsteps = 0;
@@ -860,6 +969,8 @@ void validate_relations(Validator *v, void *names)
     }
     free(steps);
     free(visited);
+    free(mr.scc);
+    free(mr.reaches_self);
     free(mr.first);
     free(mr.list);
 }
