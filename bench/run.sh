@@ -95,3 +95,61 @@ for _ in 1 2 3 4 5 6 7; do
   [ "$ms" -gt 0 ] && [ "$ms" -lt "$vbest" ] && vbest=$ms
 done
 awk -v b="$vbytes" -v ms="$vbest" 'BEGIN { printf "prismac validate models-5000.prisma: %d ms cpu, %.1f MB/s end to end\n", ms, b / (ms / 1000) / 1e6 }'
+
+# ---- introspection ----------------------------------------------------------------------------
+# Generated databases of 10, 100 and 1,000 tables (Prisma-shaped: enum, defaults, unique and
+# sorted indexes, a foreign key per table), read by prismac's introspection: catalog queries,
+# round trips, best and median of 9 reads in one process (connect + queries + build), and one
+# read per process, end to end (best of 7, wall clock). With node and ../shared/oracle, Prisma's
+# own `migrate diff` against the same database, in the same run (best of 3): the ratio.
+echo
+echo "== introspection (target on PostgreSQL with 1,000 tables: < 200 ms end to end, >= 20x faster than the oracle)"
+pgdir=""
+if [ -n "${PRISMAC_BENCH_PG_URL:-}" ]; then
+  pg_url=$PRISMAC_BENCH_PG_URL
+else
+  pgdir=$(mktemp -d /tmp/prismac-bench-pg-XXXXXX)
+  pg_url=$(bash tests/pgserver.sh start "$pgdir") || { echo "no PostgreSQL server for the bench"; pg_url=""; }
+  trap '[ -n "$pgdir" ] && bash tests/pgserver.sh stop "$pgdir"' EXIT
+fi
+oracle=$(cd .. && pwd)/shared/oracle/oracle.mjs
+have_oracle=0
+if command -v node >/dev/null && [ -f "$oracle" ]; then have_oracle=1; fi
+idir=$(mktemp -d /tmp/prismac-bench-introspect-XXXXXX)
+printf '%-11s %7s %8s %6s %9s %10s %11s %11s %11s %10s %7s\n' dialect tables queries trips "best ms" "median ms" \
+  "server cpu" "client cpu" "process ms" "oracle ms" "ratio"
+for dialect in postgresql sqlite; do
+  [ "$dialect" = postgresql ] && [ -z "$pg_url" ] && continue
+  for n in 10 100 1000; do
+    url=$("$BUILD/bench/bench_introspect" setup "$dialect" "$n" "${pg_url:--}" "$idir")
+    read -r tables queries trips best median scpu ccpu < <("$BUILD/bench/bench_introspect" run "$url" 9)
+    proc=999999
+    for _ in 1 2 3 4 5 6 7; do
+      t=$( { TIMEFORMAT='%R'; time "$BUILD/bench/bench_introspect" run "$url" 1 >/dev/null 2>&1; } 2>&1 ) || true
+      ms=$(awk -v w="$t" 'BEGIN { printf "%d", w * 1000 }')
+      [ "$ms" -lt "$proc" ] && proc=$ms
+    done
+    oms="-" ratio="-"
+    if [ "$have_oracle" = 1 ]; then
+      obest=999999
+      for _ in 1 2 3; do
+        s=$(date +%s%N)
+        script=$(node "$oracle" diff --db "$url" "$idir/bench-$n.$dialect.prisma" 2>/dev/null) || script="(oracle failed)"
+        e=$(date +%s%N)
+        ms=$(( (e - s) / 1000000 ))
+        [ "$ms" -lt "$obest" ] && obest=$ms
+      done
+      oms=$obest
+      ratio=$(awk -v o="$obest" -v p="$proc" 'BEGIN { printf "%.0fx", o / (p > 0 ? p : 1) }')
+      # the oracle saw drift: the generated DDL is not Prisma's
+      [ -n "$script" ] && [ "$script" != "-- This is an empty migration." ] && ratio="$ratio*"
+    fi
+    printf '%-11s %7s %8s %6s %9s %10s %11s %11s %11s %10s %7s\n' "$dialect" "$tables" "$queries" "$trips" "$best" \
+      "$median" "$scpu" "$ccpu" "$proc" "$oms" "$ratio"
+  done
+done
+echo "(best/median ms: wall clock of one introspection, connect included, 9 in one process; server/client cpu:"
+echo " CPU ms per introspection of the PostgreSQL backend and of prismac, whatever else the machine runs;"
+echo " process ms: one introspection in a fresh process; ratio: oracle ms / process ms, the oracle's \`migrate"
+echo " diff\` against the same database; * after it: the oracle saw drift between generated schema and database)"
+rm -rf "$idir"
