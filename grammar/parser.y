@@ -169,6 +169,14 @@ expr(A) ::= LISTMARK(T).                     { A = ast_expr_array(ctx, T); }
 expr(A) ::= LBRACKET(S) RBRACKET(E).         { A = ast_expr_array(ctx, S); ast_expr_array_end(ctx, A, E); }
 expr(A) ::= LBRACKET(S) elements(L) RBRACKET(E).  { A = L; ast_expr_array_start(ctx, A, S); ast_expr_array_end(ctx, A, E); }
 
+/* An object, `{ published: true }`: Prisma's partial-index conditions (`where:`). */
+expr(A) ::= LBRACE(S) RBRACE(E).                 { A = ast_expr_object(ctx, S, NULL, E); }
+expr(A) ::= LBRACE(S) members(L) RBRACE(E).      { A = ast_expr_object(ctx, S, L, E); }
+
+%type members {ArgList *}
+members(A) ::= IDENT(N) COLON expr(E).                   { A = ast_args_of(ctx, &N, E); }
+members(A) ::= members(L) COMMA IDENT(N) COLON expr(E).  { A = L; ast_args_push(ctx, A, &N, E); }
+
 %type elements {Expr *}
 elements(A) ::= expr(E).                     { A = ast_expr_array_of(ctx, E); }
 elements(A) ::= elements(L) COMMA expr(E).   { A = L; ast_expr_array_push(ctx, A, E); }

@@ -416,6 +416,17 @@ Expr *ast_expr_call(ParseCtx *ctx, LexToken name, ArgList *args)
     return e;
 }
 
+Expr *ast_expr_object(ParseCtx *ctx, LexToken open, ArgList *members, LexToken close)
+{
+    Expr *e = ast_expr_new(ctx, EXPR_OBJECT, open.start, close.end);
+    e->args = members;
+    if (members) {
+        members->span.start = open.start;
+        members->span.end = close.end;
+    }
+    return e;
+}
+
 Expr *ast_expr_array(ParseCtx *ctx, LexToken open)
 {
     return ast_expr_new(ctx, EXPR_ARRAY, open.start, open.end);

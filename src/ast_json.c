@@ -41,7 +41,7 @@ static json_t *json_args(const JsonCtx *jc, const ArgList *args)
 
 static json_t *json_expr(const JsonCtx *jc, const Expr *e)
 {
-    static const char *const kinds[] = {"string", "number", "constant", "call", "array"};
+    static const char *const kinds[] = {"string", "number", "constant", "call", "array", "object"};
     json_t *o = json_object();
     json_object_set_new(o, "kind", json_string(kinds[e->kind]));
     switch (e->kind) {
@@ -55,6 +55,9 @@ static json_t *json_expr(const JsonCtx *jc, const Expr *e)
     case EXPR_CALL:
         json_object_set_new(o, "name", json_str(e->text));
         json_object_set_new(o, "args", json_args(jc, e->args));
+        break;
+    case EXPR_OBJECT:
+        json_object_set_new(o, "members", e->args ? json_args(jc, e->args) : json_array());
         break;
     case EXPR_ARRAY: {
         json_t *items = json_array();

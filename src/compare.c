@@ -161,6 +161,18 @@ static void expr_canonical(const Expr *e, Arena *arena, char **out)
         *out = arena_sprintf(arena, "%s)", s);
         return;
     }
+    case EXPR_OBJECT: {
+        char *s = "{";
+        for (uint32_t i = 0; e->args && i < e->args->count; i++) {
+            char *v = "";
+            if (e->args->items[i].value)
+                expr_canonical(e->args->items[i].value, arena, &v);
+            s = arena_sprintf(arena, "%s%s%.*s: %s", s, i ? ", " : " ", (int)e->args->items[i].name.len,
+                              e->args->items[i].name.ptr, v);
+        }
+        *out = arena_sprintf(arena, "%s }", s);
+        return;
+    }
     case EXPR_ARRAY: {
         char *s = "[";
         for (uint32_t i = 0; i < e->count; i++) {

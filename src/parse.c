@@ -381,7 +381,7 @@ static char *expected_list(ParseCtx *ctx, const bool *expected, int ntokens, int
     if (value)
         names[n++] = "a value";
     for (int i = 1; i < ntokens && n < 31; i++) {
-        if (value && (i == TK_STRING || i == TK_NUMBER || i == TK_IDENT || i == TK_LBRACKET || i == TK_LISTMARK))
+        if (value && (i == TK_STRING || i == TK_NUMBER || i == TK_IDENT || i == TK_LBRACKET || i == TK_LBRACE || i == TK_LISTMARK))
             continue;
         if (i == TK_UNSUPPORTED)
             continue;
@@ -717,12 +717,18 @@ static void driver_run(Driver *dr)
             ctx->line_has_code = false;
             ctx->trailing_doc = -1;
             break;
-        case LEX_LBRACE:
+        case LEX_LBRACE: {
+            /* At the top level a `{` opens a block, and Prisma ignores the rest of its line;
+             * inside a block it starts an object. */
+            bool opens_block = !ctx->block && !ctx->skipping;
             ctx->line_has_code = true;
             driver_feed(dr, TK_LBRACE, tok);
-            dr->last_lbrace = tok;
-            driver_after_lbrace(dr);
+            if (opens_block) {
+                dr->last_lbrace = tok;
+                driver_after_lbrace(dr);
+            }
             break;
+        }
         case LEX_IDENT:
             if (!ctx->block && !ctx->line_has_code && !ctx->skipping)
                 driver_split_keyword(dr, &tok);

@@ -87,6 +87,7 @@ Expr *ast_expr_name(ParseCtx *ctx, LexToken tok);
 Expr *ast_expr_string(ParseCtx *ctx, LexToken tok);
 Expr *ast_expr_call(ParseCtx *ctx, LexToken name, ArgList *args);
 Expr *ast_expr_array(ParseCtx *ctx, LexToken open);
+Expr *ast_expr_object(ParseCtx *ctx, LexToken open, ArgList *members, LexToken close);
 Expr *ast_expr_array_of(ParseCtx *ctx, Expr *first);
 void ast_expr_array_push(ParseCtx *ctx, Expr *array, Expr *item);
 void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open);

@@ -172,6 +172,7 @@ const char *expr_kind_name(const Expr *e)
     case EXPR_CONSTANT: return "a constant";
     case EXPR_CALL: return "a function call";
     case EXPR_ARRAY: return "a list";
+    case EXPR_OBJECT: return "an object";
     }
     return "a value";
 }
@@ -247,6 +248,19 @@ static void expr_write(TextBuf *t, const Expr *e)
             expr_write(t, e->items[i]);
         }
         tb_put(t, "]", 1);
+        break;
+    case EXPR_OBJECT:
+        /* as Prisma prints an object: `{ a: 1 }` */
+        tb_put(t, "{ ", 2);
+        for (uint32_t i = 0; e->args && i < e->args->count; i++) {
+            const Arg *a = &e->args->items[i];
+            if (i)
+                tb_put(t, ", ", 2);
+            tb_put(t, a->name.ptr, a->name.len);
+            tb_put(t, ": ", 2);
+            expr_write(t, a->value);
+        }
+        tb_put(t, " }", 2);
         break;
     }
 }

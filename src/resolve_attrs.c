@@ -712,15 +712,74 @@ static bool common_index(AttrCtx *ac, DbIndexKind kind, uint32_t **fields, Index
     return res == FR_OK;
 }
 
-/* where: (partial indexes): a raw("...") call or an object literal. */
+/* A value in a `where: { field: value }` condition must fit the field, as Prisma checks it:
+ * null, a literal of the field's type, or `{ not: value }`. */
+static bool where_value_fits(AttrCtx *ac, const DbField *f, const Expr *v)
+{
+    if (v->kind == EXPR_CONSTANT && str_eq_cstr(v->text, "null"))
+        return true;
+    if (v->kind == EXPR_OBJECT) {
+        if (!v->args || v->args->count != 1 || !str_eq_cstr(v->args->items[0].name, "not") || !v->args->items[0].value) {
+            diag_error(ac->r->diags, v->span, "a condition on `%.*s` is a value, null, or `{ not: value }`",
+                       (int)f->name.len, f->name.ptr);
+            return false;
+        }
+        return where_value_fits(ac, f, v->args->items[0].value);
+    }
+    const char *kind = v->kind == EXPR_STRING ? "a String" : v->kind == EXPR_NUMBER ? "a Number"
+                     : v->kind == EXPR_CONSTANT && (str_eq_cstr(v->text, "true") || str_eq_cstr(v->text, "false"))
+                         ? "a Boolean" : NULL;
+    bool fits = false;
+    if (f->kind == DBF_ENUM)
+        fits = v->kind == EXPR_STRING || v->kind == EXPR_CONSTANT;
+    else if (f->kind == DBF_SCALAR)
+        switch (f->scalar) {
+        case SCALAR_BOOLEAN: fits = kind && strcmp(kind, "a Boolean") == 0; break;
+        case SCALAR_INT:
+        case SCALAR_BIGINT:
+        case SCALAR_FLOAT:
+        case SCALAR_DECIMAL: fits = v->kind == EXPR_NUMBER; break;
+        case SCALAR_STRING:
+        case SCALAR_DATETIME: fits = v->kind == EXPR_STRING; break;
+        default: break;
+        }
+    if (!fits)
+        diag_error(ac->r->diags, v->span, "type mismatch: `%.*s` is %s field, but the value is %s",
+                   (int)f->name.len, f->name.ptr, f->kind == DBF_ENUM ? "an enum" : db_scalar_name(f->scalar),
+                   kind ? kind : expr_kind_name(v));
+    return fits;
+}
+
+/* where: (partial indexes): a raw("...") call or an object literal of conditions on fields. */
 static const Expr *where_argument(AttrCtx *ac)
 {
     const Arg *a = ac_optional(ac, "where");
     if (!a)
         return NULL;
+    if (a->value && a->value->kind == EXPR_OBJECT) {
+        const ArgList *m = a->value->args;
+        if (!m || m->count == 0) {
+            diag_error(ac->r->diags, a->value->span, "the `where` argument cannot be an empty object");
+            return NULL;
+        }
+        bool ok = true;
+        for (uint32_t i = 0; i < m->count; i++) {
+            uint32_t f = resolve_find_field(ac->r->db, ac->model, m->items[i].name);
+            if (f == DB_NONE) {
+                const DbModel *model = &ac->r->db->models[ac->model];
+                diag_error(ac->r->diags, m->items[i].name_span, "field `%.*s` does not exist in model `%.*s`",
+                           (int)m->items[i].name.len, m->items[i].name.ptr, (int)model->name.len, model->name.ptr);
+                ok = false;
+            } else if (m->items[i].value) {
+                ok = where_value_fits(ac, &ac->r->db->fields[f], m->items[i].value) && ok;
+            }
+        }
+        return ok ? a->value : NULL;
+    }
     if (!expr_is_call(a->value, "raw")) {
         mismatch(ac->r, a->value, "a function call");
-        ac_error(ac, "`where:` takes `raw(\"...\")` or an object literal, e.g. `where: raw(\"status = 'active'\")`");
+        ac_error(ac, "`where:` takes `raw(\"...\")` or an object literal, e.g. `where: raw(\"status = 'active'\")` "
+                     "or `where: { active: true }`");
         return NULL;
     }
     return a->value;

@@ -20,9 +20,9 @@ static void dump_str(FILE *f, Str s)
 
 static void dump_expr(FILE *f, const Expr *e);
 
-static void dump_args(FILE *f, const ArgList *args)
+static void dump_args_between(FILE *f, const ArgList *args, char open, char close)
 {
-    fputc('(', f);
+    fputc(open, f);
     for (uint32_t i = 0; i < args->count; i++) {
         const Arg *a = &args->items[i];
         if (i)
@@ -36,7 +36,12 @@ static void dump_args(FILE *f, const ArgList *args)
     }
     if (args->trailing_comma)
         fputs(",", f);
-    fputc(')', f);
+    fputc(close, f);
+}
+
+static void dump_args(FILE *f, const ArgList *args)
+{
+    dump_args_between(f, args, '(', ')');
 }
 
 static void dump_expr(FILE *f, const Expr *e)
@@ -52,6 +57,12 @@ static void dump_expr(FILE *f, const Expr *e)
     case EXPR_CALL:
         fprintf(f, "%.*s", (int)e->text.len, e->text.ptr);
         dump_args(f, e->args);
+        break;
+    case EXPR_OBJECT:
+        if (e->args)
+            dump_args_between(f, e->args, '{', '}');
+        else
+            fputs("{}", f);
         break;
     case EXPR_ARRAY:
         fputc('[', f);
@@ -475,6 +486,16 @@ static void test_chunked_parse_equals_one_pass(void **state)
     assert_true(files > 1000);
 }
 
+static void test_object_literals(void **state)
+{
+    (void)state;
+    ASSERT_TREE("model A {\n"
+                "  @@index([slug], where: { published: true, slug: { not: null } })\n"
+                "  @@unique([a], where: {})\n"
+                "}\n",
+                "model A | @@index([slug], where: {published: true, slug: {not: null}}) | @@unique([a], where: {})\n");
+}
+
 static void test_empty_inputs(void **state)
 {
     (void)state;
@@ -506,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_recovery_keeps_parsing),
         cmocka_unit_test(test_keyword_glued_to_name),
         cmocka_unit_test(test_unicode_identifiers),
+        cmocka_unit_test(test_object_literals),
         cmocka_unit_test(test_empty_inputs),
         cmocka_unit_test(test_chunked_parse_equals_one_pass),
     };

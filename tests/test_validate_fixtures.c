@@ -59,14 +59,6 @@ static bool prismac_only_warning(const Diag *d)
     return strstr(d->message, "Prisma 6") != NULL;
 }
 
-/* Known gaps of the parser (not of validation): object literals in `where: { ... }` are not
- * parsed yet. These fixtures must keep failing with a syntax error until the parser learns
- * them; then they leave this list. */
-static const char *const PARSER_GAPS[] = {
-    "291-partial-index-with-preview-pg.prisma",
-    "292-partial-index-with-preview-sqlite.prisma",
-};
-
 typedef struct Expected {
     bool valid, allowance;
     unsigned lines[MAX_LINES];
@@ -98,14 +90,6 @@ static void read_expected(const char *path, Expected *e)
         line = nl ? nl + 1 : NULL;
     }
     free(text);
-}
-
-static bool is_parser_gap(const char *name)
-{
-    for (size_t i = 0; i < sizeof PARSER_GAPS / sizeof *PARSER_GAPS; i++)
-        if (strcmp(name, PARSER_GAPS[i]) == 0)
-            return true;
-    return false;
 }
 
 static bool unsupported_provider(const char *path)
@@ -146,7 +130,7 @@ static void run_fixture(void **state)
     char *err = NULL;
     assert_int_equal(source_add_path(&set, fx->path, &err), SOURCE_OK);
     Ast *ast = ast_parse(&set, &diags);
-    uint32_t syntax_errors = diags.errors, parse_diags = diags.count;
+    uint32_t parse_diags = diags.count;
     Db *db = db_resolve(ast, &diags);
     db_validate(db, PROVIDER_NONE, &diags);
 
@@ -164,11 +148,6 @@ static void run_fixture(void **state)
     }
     fixtures_run++;
 
-    if (is_parser_gap(fx->name)) {
-        assert_true(syntax_errors > 0);
-        arena_free(&arena);
-        return;
-    }
     if (unsupported_provider(fx->path)) {
         if (diags.errors != 1 || !strstr(first->message, "not supported by prismac"))
             print_error("%s: expected one \"not supported by prismac\" error, got %u errors\n", fx->name, diags.errors);

@@ -17,6 +17,7 @@ typedef enum ExprKind {
     EXPR_CONSTANT,  /* a path: true, Cascade, db.VarChar — `text` */
     EXPR_CALL,      /* name(args) — `text` holds the name */
     EXPR_ARRAY,     /* [a, b] */
+    EXPR_OBJECT,    /* { key: value, ... } (partial index conditions) — `args` holds the members */
 } ExprKind;
 
 typedef struct Expr Expr;
@@ -42,7 +43,7 @@ struct Expr {
     Str text;           /* number literal, constant path or function name, as written */
     union {
         Str value;      /* EXPR_STRING: unescaped content (may contain NUL bytes) */
-        ArgList *args;  /* EXPR_CALL */
+        ArgList *args;  /* EXPR_CALL; EXPR_OBJECT: its members, all named (NULL when empty) */
         struct {        /* EXPR_ARRAY */
             Expr **items;
             uint32_t count, cap;
