@@ -191,12 +191,13 @@ enum {
     NQUERIES
 };
 
-/* The pg_catalog types known_type() spells (the column's scalar type: an array's element). */
+/* The pg_catalog types known_type() spells, by their fixed oids (the column's scalar type: an
+ * array's element): int2 int4 int8 oid float4 float8 bool text varchar bpchar date bytea json
+ * jsonb uuid xml bit varbit numeric money time timetz timestamp timestamptz inet. */
 #define UNKNOWN_TYPE                                                                                               \
     "NOT (COALESCE(et.typtype, t.typtype) = 'e' OR COALESCE(et.typname, t.typname) = 'citext' OR "                \
-    "(COALESCE(et.typnamespace, t.typnamespace) = 11 AND COALESCE(et.typname, t.typname) IN ('int2', 'int4', "     \
-    "'int8', 'oid', 'float4', 'float8', 'bool', 'text', 'varchar', 'bpchar', 'date', 'bytea', 'json', 'jsonb', "   \
-    "'uuid', 'xml', 'bit', 'varbit', 'numeric', 'money', 'time', 'timetz', 'timestamp', 'timestamptz', 'inet')))"
+    "COALESCE(et.oid, t.oid) IN (21, 23, 20, 26, 700, 701, 16, 25, 1043, 1042, 1082, 17, 114, 3802, 2950, 142, "   \
+    "1560, 1562, 1700, 790, 1083, 1266, 1114, 1184, 869))"
 
 /* Each uses %1$s for the array of schema names (ARRAY['public', ...]::text[]). */
 static const char *const QUERIES[NQUERIES] = {
