@@ -1614,6 +1614,9 @@ static void query_error(const DbUrl *url, PGresult *res, PGconn *conn, DbError *
     if (state && strcmp(state, "57014") == 0) {
         kind = DBERR_TIMEOUT;
         what = "a catalog query ran into statement_timeout";
+    } else if (state && strcmp(state, "55P03") == 0) {
+        kind = DBERR_TIMEOUT;
+        what = "a catalog query waited for a lock longer than lock_timeout";
     } else if (state && strcmp(state, "42501") == 0) {
         kind = DBERR_PERMISSION;
         what = "permission denied while reading the catalog";

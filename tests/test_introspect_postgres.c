@@ -770,6 +770,40 @@ static void expect_failure(const char *url, DbErrorKind kind, const char *secret
     print_message("%-13s %s\n", db_error_kind_name(kind), err.message);
 }
 
+/* A catalog another session holds locked: the read gives up after the statement timeout
+ * instead of waiting, and says so. */
+static void test_statement_timeout(void **state)
+{
+    (void)state;
+    DbUrl server;
+    DbScratch *scratch = scratch_with(&server, "CREATE TYPE \"Mood\" AS ENUM ('a');");
+    const char *db = dbexec_scratch_database(scratch);
+    PGconn *locker = admin_connect(db);
+    admin_exec(locker, "BEGIN; LOCK TABLE pg_catalog.pg_enum IN ACCESS EXCLUSIVE MODE");
+    char *url_text = server_url(NULL, NULL, db);
+    DbUrl url;
+    DbError err = {0};
+    assert_true(dburl_parse(url_text, NULL, &url, &err));
+    IntrospectOptions opts = {.statement_timeout_ms = 300};
+    double t0 = introspect_now_ms();
+    SqlSchema *s = introspect_url(&url, &opts, NULL, &err);
+    assert_null(s);
+    assert_true(introspect_now_ms() - t0 < 5000);
+    assert_int_equal(err.kind, DBERR_TIMEOUT);
+    print_message("%-13s %s\n", db_error_kind_name(err.kind), err.message);
+    admin_exec(locker, "ROLLBACK");
+    /* and without the lock it reads */
+    s = introspect_url(&url, &opts, NULL, &err);
+    assert_non_null(s);
+    assert_int_equal(s->nenums, 1);
+    sql_schema_free(s);
+    PQfinish(locker);
+    dburl_free(&url);
+    free(url_text);
+    dbexec_scratch_close(scratch);
+    dburl_free(&server);
+}
+
 /* A port nobody listens on. */
 static int closed_port(void)
 {
@@ -1003,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_read_only),
         cmocka_unit_test(test_connection_failures),
+        cmocka_unit_test(test_statement_timeout),
         cmocka_unit_test(test_password_authentication),
         cmocka_unit_test(test_dbexec),
         cmocka_unit_test(test_round_trip),
