@@ -1047,7 +1047,9 @@ static bool read_default(const char *expr, const ColumnKind *k, SqlSchema *schem
         out.len = 0;
         text_put(&out, expr, len);
     }
-    if (def->kind != SQLDEF_SEQUENCE)
+    if (def->kind == SQLDEF_SEQUENCE)   /* the nextval(...) text names the sequence (for renderers) */
+        def->sql = sql_str(schema, expr, len);
+    else
         def->sql = sql_str(schema, out.p, out.len);
     free(out.p);
     return autoincrement;

@@ -442,7 +442,7 @@ static void test_types_and_defaults(void **state)
     assert_column(t, "id", SQLT_INT, "INTEGER", false, false, SQLDEF_SEQUENCE, NULL);
     assert_true(column_named(t, "id")->autoincrement);
     assert_column(t, "ident", SQLT_BIGINT, "BIGINT", false, false, SQLDEF_SEQUENCE, NULL);
-    assert_column(t, "ser", SQLT_INT, "INTEGER", false, false, SQLDEF_SEQUENCE, NULL);
+    assert_column(t, "ser", SQLT_INT, "INTEGER", false, false, SQLDEF_SEQUENCE, "nextval('\"T_ser_seq\"'::regclass)");
     assert_column(t, "bser", SQLT_BIGINT, "BIGINT", false, false, SQLDEF_SEQUENCE, NULL);
     assert_column(t, "sser", SQLT_INT, "SMALLINT", false, false, SQLDEF_SEQUENCE, NULL);
     assert_true(column_named(t, "sser")->autoincrement);

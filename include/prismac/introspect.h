@@ -24,7 +24,7 @@
  *     DECIMAL, REAL, BOOLEAN, BIGINT, BLOB, JSONB), verbatim otherwise.
  *   - autoincrement: PostgreSQL nextval(…) defaults and identity columns: their integer type
  *     (INTEGER, BIGINT, SMALLINT; SERIAL is rendering), autoincrement = true and an
- *     SQLDEF_SEQUENCE default. SQLite: a single-column INTEGER primary key (the rowid, as Prisma
+ *     SQLDEF_SEQUENCE default whose sql is the nextval(...) text (empty for identity columns). SQLite: a single-column INTEGER primary key (the rowid, as Prisma
  *     reads it) has autoincrement = true and no default.
  *   - defaults: casts removed and values re-spelled as Prisma's DDL prints them: 'text' (quotes
  *     doubled), -42, 1.50, true, 'ENUM_VALUE', '\x0102' for bytes, '{"a": 1}' for JSON (as the
