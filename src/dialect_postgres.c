@@ -222,6 +222,11 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
             SQLBUF_LIT(out, " DESC");
     }
     sqlbuf_putc(out, ')');
+    if (x->predicate.len) {
+        SQLBUF_LIT(out, " WHERE (");
+        sqlbuf_putstr(out, x->predicate);
+        sqlbuf_putc(out, ')');
+    }
 }
 
 static void pg_write_add_foreign_key(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t,

@@ -186,6 +186,10 @@ static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlTa
             SQLBUF_LIT(out, " DESC");
     }
     sqlbuf_putc(out, ')');
+    if (x->predicate.len) {
+        SQLBUF_LIT(out, " WHERE ");     /* Prisma writes SQLite's condition bare */
+        sqlbuf_putstr(out, x->predicate);
+    }
     if (internal)
         SQLBUF_LIT(out, ";\nPragma writable_schema=0");
 }

@@ -743,7 +743,7 @@ static void build(SqlSchema *schema, Rows *q)
             SqlIndexColumn *cols = calloc(npk, sizeof *cols);
             for (uint32_t k = 0; k < npk; k++)
                 cols[k] = (SqlIndexColumn){pk[k] & 0xffff, SORT_DEFAULT, -1, {0}};
-            SqlIndex idx = {SQLIDX_PRIMARY, {"", 0}, cols, npk, {"", 0}, SQL_NO_ORIGIN};
+            SqlIndex idx = {.kind = SQLIDX_PRIMARY, .columns = cols, .ncolumns = npk, .origin = SQL_NO_ORIGIN};
             sql_add_index(schema, table, &idx);
             free(cols);
             /* As Prisma reads SQLite: a one-column INTEGER primary key is the rowid, which
@@ -798,8 +798,8 @@ static void build(SqlSchema *schema, Rows *q)
                               str_of(name), table, str_of(def)};
             sql_add_unmanaged(schema, &u);
         } else {
-            SqlIndex idx = {cell_i(x, i, 2) ? SQLIDX_UNIQUE : SQLIDX_NORMAL, str_of(name), cols, n, {"", 0},
-                            SQL_NO_ORIGIN};
+            SqlIndex idx = {.kind = cell_i(x, i, 2) ? SQLIDX_UNIQUE : SQLIDX_NORMAL, .name = str_of(name),
+                            .columns = cols, .ncolumns = n, .origin = SQL_NO_ORIGIN};
             sql_add_index(schema, table, &idx);
         }
         i = j;

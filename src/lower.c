@@ -606,6 +606,48 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
 
 /* ---- indexes ------------------------------------------------------------------------------- */
 
+/* One condition of a where object, as Prisma writes it: `"col" = 'text'`, `"col" != 5`,
+ * `"col" IS NULL`, `"col" IS NOT NULL`, `"col" = true`. */
+static void write_where_condition(Lower *lw, SqlBuf *out, const SqlTable *t, uint32_t model, const Arg *member)
+{
+    uint32_t f = db_find_field(lw->db, model, member->name);
+    uint32_t col = f != DB_NONE ? lw->column_of_field[f] : SQL_NONE;
+    lw->d->quote_ident(out, col != SQL_NONE ? t->columns[col].name : member->name);
+    const Expr *v = member->value;
+    bool negated = false;
+    if (v->kind == EXPR_OBJECT && v->args && v->args->count == 1) {
+        negated = true;
+        v = v->args->items[0].value;
+    }
+    if (v->kind == EXPR_CONSTANT && str_eq_cstr(v->text, "null")) {
+        sqlbuf_puts(out, negated ? " IS NOT NULL" : " IS NULL");
+        return;
+    }
+    sqlbuf_puts(out, negated ? " != " : " = ");
+    if (v->kind == EXPR_STRING)
+        lw->d->quote_string(out, v->value);
+    else
+        sqlbuf_putstr(out, v->text);    /* a number as written, true or false */
+}
+
+/* The condition of a partial index (without WHERE): a where object's conditions joined by AND,
+ * or a raw("...") text as given. Validation has checked the shape. */
+static Str index_predicate(Lower *lw, const SqlTable *t, uint32_t model, const Expr *where)
+{
+    SqlBuf *out = &lw->tbuf;
+    out->len = 0;
+    if (where->kind == EXPR_OBJECT) {
+        for (uint32_t i = 0; where->args && i < where->args->count; i++) {
+            if (i)
+                SQLBUF_LIT(out, " AND ");
+            write_where_condition(lw, out, t, model, &where->args->items[i]);
+        }
+    } else if (where->args && where->args->count > 0) {
+        sqlbuf_putstr(out, where->args->items[0].value->value);     /* raw("...") */
+    }
+    return (Str){out->ptr ? out->ptr : "", (uint32_t)out->len};
+}
+
 static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
 {
     const Db *db = lw->db;
@@ -650,6 +692,8 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
     idx.origin = x->attr ? span_origin(x->attr->span) : SQL_NO_ORIGIN;
     if (x->algorithm.len && !str_eq_cstr(x->algorithm, "BTree") && lw->d->flavour == SQL_POSTGRES)
         idx.algorithm = x->algorithm;
+    if (x->where)
+        idx.predicate = index_predicate(lw, t, x->model, x->where);
     switch (x->kind) {
     case DBIDX_PRIMARY:
         idx.kind = SQLIDX_PRIMARY;

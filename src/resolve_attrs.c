@@ -712,77 +712,147 @@ static bool common_index(AttrCtx *ac, DbIndexKind kind, uint32_t **fields, Index
     return res == FR_OK;
 }
 
-/* A value in a `where: { field: value }` condition must fit the field, as Prisma checks it:
- * null, a literal of the field's type, or `{ not: value }`. */
-static bool where_value_fits(AttrCtx *ac, const DbField *f, const Expr *v)
+/* A value in a `where: { field: value }` condition, checked as Prisma's parser-database checks
+ * it: null fits any field; true/false a Boolean; a string a String, DateTime or enum; a number
+ * Int, BigInt, Float or Decimal; `{ not: value }` negates one value (once). The first problem is
+ * reported and ends the check of the whole clause, as in Prisma. */
+static bool where_value_fits(AttrCtx *ac, const DbField *f, const Expr *v, bool negated)
 {
-    if (v->kind == EXPR_CONSTANT && str_eq_cstr(v->text, "null"))
-        return true;
-    if (v->kind == EXPR_OBJECT) {
-        if (!v->args || v->args->count != 1 || !str_eq_cstr(v->args->items[0].name, "not") || !v->args->items[0].value) {
-            diag_error(ac->r->diags, v->span, "a condition on `%.*s` is a value, null, or `{ not: value }`",
-                       (int)f->name.len, f->name.ptr);
+    Diags *diags = ac->r->diags;
+    int nlen = (int)f->name.len;
+    const char *name = f->name.ptr;
+    const char *value_type = NULL;
+    if (v->kind == EXPR_CONSTANT) {
+        if (str_eq_cstr(v->text, "null"))
+            return true;
+        if (!str_eq_cstr(v->text, "true") && !str_eq_cstr(v->text, "false")) {
+            diag_error(diags, v->span, "invalid value `%.*s` in the where clause: expected true, false, null, a string, "
+                       "a number, or an object like `{ not: null }`", (int)v->text.len, v->text.ptr);
             return false;
         }
-        return where_value_fits(ac, f, v->args->items[0].value);
-    }
-    const char *kind = v->kind == EXPR_STRING ? "a String" : v->kind == EXPR_NUMBER ? "a Number"
-                     : v->kind == EXPR_CONSTANT && (str_eq_cstr(v->text, "true") || str_eq_cstr(v->text, "false"))
-                         ? "a Boolean" : NULL;
-    bool fits = false;
-    if (f->kind == DBF_ENUM)
-        fits = v->kind == EXPR_STRING || v->kind == EXPR_CONSTANT;
-    else if (f->kind == DBF_SCALAR)
-        switch (f->scalar) {
-        case SCALAR_BOOLEAN: fits = kind && strcmp(kind, "a Boolean") == 0; break;
-        case SCALAR_INT:
-        case SCALAR_BIGINT:
-        case SCALAR_FLOAT:
-        case SCALAR_DECIMAL: fits = v->kind == EXPR_NUMBER; break;
-        case SCALAR_STRING:
-        case SCALAR_DATETIME: fits = v->kind == EXPR_STRING; break;
-        default: break;
+        value_type = "Boolean";
+    } else if (v->kind == EXPR_STRING) {
+        value_type = "a String";
+    } else if (v->kind == EXPR_NUMBER) {
+        value_type = "a Number";
+    } else if (v->kind == EXPR_OBJECT && !negated) {
+        const ArgList *m = v->args;
+        if (!m || m->count != 1) {
+            diag_error(diags, v->span, "a nested object in the where clause must have exactly one key: "
+                       "use `{ not: null }` or `{ not: \"value\" }`");
+            return false;
         }
+        if (!str_eq_cstr(m->items[0].name, "not")) {
+            diag_error(diags, m->items[0].name_span.end > m->items[0].name_span.start ? m->items[0].name_span : v->span,
+                       "unknown key `%.*s` in the nested where clause object: only `not` is supported",
+                       (int)m->items[0].name.len, m->items[0].name.ptr);
+            return false;
+        }
+        if (!m->items[0].value) {
+            diag_error(diags, v->span, "invalid value in the where clause: expected true, false, null, a string, "
+                       "a number, or an object like `{ not: null }`");
+            return false;
+        }
+        return where_value_fits(ac, f, m->items[0].value, true);
+    } else {
+        diag_error(diags, v->span, "invalid value in the where clause: expected true, false, null, a string, "
+                   "a number, or an object like `{ not: null }`");
+        return false;
+    }
+
+    if (f->kind == DBF_ENUM) {
+        if (v->kind == EXPR_STRING)
+            return true;
+        diag_error(diags, v->span, "type mismatch: field `%.*s` is an enum and only accepts String values in the "
+                   "where clause", nlen, name);
+        return false;
+    }
+    if (f->kind != DBF_SCALAR) {
+        diag_error(diags, v->span, "field `%.*s` is %s and cannot be used in the object syntax of a where clause: "
+                   "use raw() instead", nlen, name,
+                   f->kind == DBF_COMPOSITE ? "a composite type" : f->kind == DBF_UNSUPPORTED ? "an unsupported type"
+                                                                                         : "a non-scalar type");
+        return false;
+    }
+    bool fits;
+    switch (f->scalar) {
+    case SCALAR_BOOLEAN: fits = v->kind == EXPR_CONSTANT; break;
+    case SCALAR_STRING:
+    case SCALAR_DATETIME: fits = v->kind == EXPR_STRING; break;
+    case SCALAR_INT:
+    case SCALAR_BIGINT:
+    case SCALAR_FLOAT:
+    case SCALAR_DECIMAL: fits = v->kind == EXPR_NUMBER; break;
+    default: fits = false; break;
+    }
     if (!fits)
-        diag_error(ac->r->diags, v->span, "type mismatch: `%.*s` is %s field, but the value is %s",
-                   (int)f->name.len, f->name.ptr, f->kind == DBF_ENUM ? "an enum" : db_scalar_name(f->scalar),
-                   kind ? kind : expr_kind_name(v));
+        diag_error(diags, v->span, "type mismatch: field `%.*s` is of type %s, but the value is %s", nlen, name,
+                   db_scalar_name(f->scalar), value_type);
     return fits;
 }
 
-/* where: (partial indexes): a raw("...") call or an object literal of conditions on fields. */
+/* One `field: value` member of a where object; false after reporting its first problem. */
+static bool where_member_fits(AttrCtx *ac, const Arg *member)
+{
+    Db *db = ac->r->db;
+    uint32_t f = resolve_find_field(db, ac->model, member->name);
+    if (f == DB_NONE) {
+        const DbModel *model = &db->models[ac->model];
+        diag_error(ac->r->diags, member->name_span, "field `%.*s` does not exist in model `%.*s`",
+                   (int)member->name.len, member->name.ptr, (int)model->name.len, model->name.ptr);
+        return false;
+    }
+    if (db->fields[f].kind == DBF_RELATION) {
+        diag_error(ac->r->diags, member->name_span, "field `%.*s` is a relation field: only scalar fields can be used "
+                   "in the where clause", (int)member->name.len, member->name.ptr);
+        return false;
+    }
+    if (!member->value) {
+        diag_error(ac->r->diags, member->name_span, "invalid value in the where clause: expected true, false, null, "
+                   "a string, a number, or an object like `{ not: null }`");
+        return false;
+    }
+    return where_value_fits(ac, &db->fields[f], member->value, false);
+}
+
+/* where: (partial indexes): a raw("...") call with a non-empty string, or an object literal of
+ * conditions on the model's scalar fields. NULL when absent or wrong (after reporting it). */
 static const Expr *where_argument(AttrCtx *ac)
 {
     const Arg *a = ac_optional(ac, "where");
-    if (!a)
+    if (!a || !a->value)
         return NULL;
-    if (a->value && a->value->kind == EXPR_OBJECT) {
-        const ArgList *m = a->value->args;
+    const Expr *w = a->value;
+    if (w->kind == EXPR_OBJECT) {
+        const ArgList *m = w->args;
         if (!m || m->count == 0) {
-            diag_error(ac->r->diags, a->value->span, "the `where` argument cannot be an empty object");
+            diag_error(ac->r->diags, w->span, "the `where` argument cannot be an empty object");
             return NULL;
         }
-        bool ok = true;
-        for (uint32_t i = 0; i < m->count; i++) {
-            uint32_t f = resolve_find_field(ac->r->db, ac->model, m->items[i].name);
-            if (f == DB_NONE) {
-                const DbModel *model = &ac->r->db->models[ac->model];
-                diag_error(ac->r->diags, m->items[i].name_span, "field `%.*s` does not exist in model `%.*s`",
-                           (int)m->items[i].name.len, m->items[i].name.ptr, (int)model->name.len, model->name.ptr);
-                ok = false;
-            } else if (m->items[i].value) {
-                ok = where_value_fits(ac, &ac->r->db->fields[f], m->items[i].value) && ok;
-            }
-        }
-        return ok ? a->value : NULL;
+        for (uint32_t i = 0; i < m->count; i++)
+            if (!where_member_fits(ac, &m->items[i]))
+                return NULL;
+        return w;
     }
-    if (!expr_is_call(a->value, "raw")) {
-        mismatch(ac->r, a->value, "a function call");
-        ac_error(ac, "`where:` takes `raw(\"...\")` or an object literal, e.g. `where: raw(\"status = 'active'\")` "
-                     "or `where: { active: true }`");
+    if (!expr_is_call(w, "raw")) {
+        mismatch(ac->r, w, "a function call");
+        ac_error(ac, "the `where` argument must be either a raw() function call or an object literal, e.g. "
+                     "`where: raw(\"status = 'active'\")` or `where: { active: true }`");
         return NULL;
     }
-    return a->value;
+    const Expr *text = w->args && w->args->count > 0 ? w->args->items[0].value : NULL;
+    if (!text || text->kind != EXPR_STRING) {
+        if (text)
+            mismatch(ac->r, text, "a string");
+        ac_error(ac, "the `where` argument must be a raw() function with a string argument, e.g. "
+                     "`where: raw(\"status = 'active'\")`");
+        return NULL;
+    }
+    if (text->value.len == 0) {
+        ac_error(ac, "the `where` argument cannot contain an empty string");
+        return NULL;
+    }
+    return w;
 }
 
 static void model_index(AttrCtx *ac)

@@ -99,6 +99,7 @@ uint32_t sql_add_index(SqlSchema *schema, uint32_t table, const SqlIndex *index)
     SqlIndex idx = *index;
     idx.name = sql_strs(schema, idx.name);
     idx.algorithm = sql_strs(schema, idx.algorithm);
+    idx.predicate = sql_strs(schema, idx.predicate);
     idx.columns = arena_alloc(&schema->arena, (index->ncolumns ? index->ncolumns : 1) * sizeof *idx.columns);
     for (uint32_t i = 0; i < index->ncolumns; i++) {
         idx.columns[i] = index->columns[i];

@@ -297,6 +297,43 @@ static void test_index_details(void **state)
     lowered_free(&l);
 }
 
+/* Partial indexes: a where object becomes Prisma's AND of conditions on the columns' database
+ * names, a raw("...") condition is kept as written; the dialects add WHERE (and parentheses on
+ * PostgreSQL) when rendering. */
+static void test_partial_index_predicates(void **state)
+{
+    (void)state;
+    static const char *const MODEL =
+        "generator client {\n"
+        "  provider        = \"prisma-client-js\"\n"
+        "  previewFeatures = [\"partialIndexes\"]\n"
+        "}\n"
+        "model M {\n"
+        "  id   Int       @id\n"
+        "  name String    @unique(where: { gone: null })\n"
+        "  kind String    @map(\"k\")\n"
+        "  n    Int?\n"
+        "  ok   Boolean\n"
+        "  gone DateTime? @map(\"deleted_at\")\n"
+        "  @@index([kind], where: { kind: { not: \"it's\" }, n: { not: null }, ok: false, id: -2.50 })\n"
+        "  @@index([n], where: raw(\"n > 0 OR \\\"n\\\" < -1\"))\n"
+        "  @@index([ok])\n"
+        "}\n";
+    for (int pg = 0; pg < 2; pg++) {
+        char *text = malloc(strlen(MODEL) + 64);
+        sprintf(text, "datasource db {\n  provider = \"%s\"\n}\n%s", pg ? "postgresql" : "sqlite", MODEL);
+        Lowered l = lower_source(text, false);
+        const SqlTable *t = table(l.schema, "M");
+        assert_int_equal(t->nindexes, 5);
+        assert_str(t->indexes[1].predicate, "\"deleted_at\" IS NULL");
+        assert_str(t->indexes[2].predicate, "\"k\" != 'it''s' AND \"n\" IS NOT NULL AND \"ok\" = false AND \"id\" = -2.50");
+        assert_str(t->indexes[3].predicate, "n > 0 OR \"n\" < -1");
+        assert_str(t->indexes[4].predicate, "");
+        lowered_free(&l);
+        free(text);
+    }
+}
+
 /* Every object points back at the schema text that produced it. */
 static void test_origins(void **state)
 {
@@ -398,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_sqlite_json_default),
         cmocka_unit_test(test_name_truncation),
         cmocka_unit_test(test_index_details),
+        cmocka_unit_test(test_partial_index_predicates),
         cmocka_unit_test(test_origins),
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_relation_mode_and_views),

@@ -47,12 +47,14 @@ static SqlSchema *quoted_names(SqlFlavour flavour)
     sql_add_column(s, t, &id);
     sql_add_column(s, t, &note);
     SqlIndexColumn pkc = {0, SORT_DEFAULT, -1, {"", 0}};
-    SqlIndex pk = {SQLIDX_PRIMARY, STR_LIT("p\"k"), &pkc, 1, {"", 0}, SQL_NO_ORIGIN};
+    SqlIndex pk = {.kind = SQLIDX_PRIMARY, .name = STR_LIT("p\"k"), .columns = &pkc, .ncolumns = 1, .origin = SQL_NO_ORIGIN};
     if (flavour == SQL_SQLITE)
         pk.name = (Str){"", 0};
     sql_add_index(s, t, &pk);
     SqlIndexColumn ic = {1, SORT_DESC, -1, {"", 0}};
-    SqlIndex idx = {SQLIDX_NORMAL, STR_LIT("x\"y"), &ic, 1, {"", 0}, SQL_NO_ORIGIN};
+    /* a partial index: the condition is SQL text, written as it is */
+    SqlIndex idx = {.kind = SQLIDX_NORMAL, .name = STR_LIT("x\"y"), .columns = &ic, .ncolumns = 1,
+                    .predicate = STR_LIT("\"it's\" <> 'x'"), .origin = SQL_NO_ORIGIN};
     sql_add_index(s, t, &idx);
     return s;
 }
@@ -74,7 +76,7 @@ static void test_quoting_postgres(void **state)
                              ");\n"
                              "\n"
                              "-- CreateIndex\n"
-                             "CREATE INDEX \"x\"\"y\" ON \"a\"\"b\"(\"it's\" DESC);\n");
+                             "CREATE INDEX \"x\"\"y\" ON \"a\"\"b\"(\"it's\" DESC) WHERE (\"it's\" <> 'x');\n");
     free(sql);
     /* Prisma-exact: Prisma's bytes, quotes inside names left alone */
     sql = from_empty(s, &dialect_postgres_exact);
@@ -95,7 +97,7 @@ static void test_quoting_sqlite(void **state)
                              ");\n"
                              "\n"
                              "-- CreateIndex\n"
-                             "CREATE INDEX \"x\"\"y\" ON \"a\"\"b\"(\"it's\" DESC);\n");
+                             "CREATE INDEX \"x\"\"y\" ON \"a\"\"b\"(\"it's\" DESC) WHERE \"it's\" <> 'x';\n");
     free(sql);
     sql_schema_free(s);
 }
@@ -145,7 +147,8 @@ static void test_postgres_shapes(void **state)
     sql_add_column(s, c, &mood);
     sql_add_column(s, c, &ip);
     SqlIndexColumn ipc = {2, SORT_DESC, -1, STR_LIT("inet_ops")};
-    SqlIndex gist = {SQLIDX_NORMAL, STR_LIT("C_ip_idx"), &ipc, 1, STR_LIT("Gist"), SQL_NO_ORIGIN};
+    SqlIndex gist = {.kind = SQLIDX_NORMAL, .name = STR_LIT("C_ip_idx"), .columns = &ipc, .ncolumns = 1,
+                     .algorithm = STR_LIT("Gist"), .origin = SQL_NO_ORIGIN};
     sql_add_index(s, c, &gist);
     uint32_t from[1] = {0}, to[1] = {0};
     SqlForeignKey fk = {STR_LIT("C_pId_fkey"), from, p, to, 1, SQLACT_SET_NULL, SQLACT_CASCADE, SQL_NO_ORIGIN};
@@ -193,7 +196,7 @@ static void test_sqlite_shapes(void **state)
     sql_add_column(s, a, &x);
     sql_add_column(s, a, &y);
     SqlIndexColumn pkc[2] = {{0, SORT_DEFAULT, -1, {"", 0}}, {1, SORT_DEFAULT, -1, {"", 0}}};
-    SqlIndex pk = {SQLIDX_PRIMARY, {"", 0}, pkc, 2, {"", 0}, SQL_NO_ORIGIN};
+    SqlIndex pk = {.kind = SQLIDX_PRIMARY, .columns = pkc, .ncolumns = 2, .origin = SQL_NO_ORIGIN};
     sql_add_index(s, a, &pk);
     uint32_t b = sql_add_table(s, SQL_NONE, STR_LIT("B"), SQL_NO_ORIGIN);
     SqlColumn bx = col("ax", SQLT_INT, "INTEGER", false), by = col("ay", SQLT_STRING, "TEXT", false);

@@ -152,6 +152,11 @@ typedef struct SqlIndex {
     SqlIndexColumn *columns;
     uint32_t ncolumns;
     Str algorithm;          /* "Hash", "Gin", "Gist", "SpGist", "Brin"; empty for the default B-tree */
+    /* Partial index: the condition after WHERE, without the keyword. From a schema, as Prisma
+     * writes it (`"deletedAt" IS NULL AND "active" = true`, or a raw("...") text as given);
+     * from a database, as the database gives it back (PostgreSQL's pg_get_expr, SQLite's text
+     * from its CREATE INDEX). Empty for an index on every row. */
+    Str predicate;
     SqlOrigin origin;
 } SqlIndex;
 
