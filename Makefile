@@ -55,7 +55,7 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
 	$(LEMON) -c -T$(LEMPAR) -d$(BUILD)/gen $(BUILD)/gen/parser.y
 	@touch $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h   # Lemon keeps an unchanged header's old time
 
-$(BUILD)/obj/%.o: src/%.c | $(BUILD)/gen/parser.h
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(PG_CFLAGS) -MMD -MP -c $< -o $@

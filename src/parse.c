@@ -4,6 +4,9 @@
 #include "parse_internal.h"
 #include "parser.h"
 
+#define LEXER_SCAN_ONLY
+#include "lexer.c"     /* lexer_scan(): the generated scanner, inlined into the loops below */
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -530,7 +533,7 @@ static LineState line_state(ParseCtx *ctx, LexToken upto)
     lexer_init(&lx, ctx->text, ctx->len);
     lx.pos = ctx->line_start;
     for (;;) {
-        LexToken t = lexer_next(&lx);
+        LexToken t = lexer_scan(&lx);
         if (t.start >= upto.start || t.kind == LEX_EOF || t.kind == LEX_NEWLINE)
             break;
         if (t.kind == LEX_COMMENT || t.kind == LEX_DOC_COMMENT || t.kind == LEX_BLOCK_COMMENT)
@@ -677,7 +680,7 @@ static void driver_run(Driver *dr)
 {
     ParseCtx *ctx = &dr->ctx;
     for (;;) {
-        LexToken tok = lexer_next(&dr->lexer);
+        LexToken tok = lexer_scan(&dr->lexer);
         if (tok.start >= dr->end)
             tok = (LexToken){LEX_EOF, dr->end, dr->end};   /* a chunk ends at a line start */
         if (tok.kind >= LEX_COMMENT) {
