@@ -183,7 +183,7 @@ static Str parse_lock_provider(const char *text)
 
 static int compare_migrations(const void *a, const void *b)
 {
-    const Migration *x = a, *y = b;
+    const MigrationFile *x = a, *y = b;
     uint32_t n = x->name.len < y->name.len ? x->name.len : y->name.len;
     int c = memcmp(x->name.ptr, y->name.ptr, n);
     return c ? c : (int)x->name.len - (int)y->name.len;
@@ -203,7 +203,7 @@ static bool is_supabase_name(const char *name)
 static MigrationsStatus add_migration(Arena *a, MigrationsDir *out, const char *name, size_t name_len,
                                       const char *file, char **err)
 {
-    Migration m = {0};
+    MigrationFile m = {0};
     m.name = arena_str(a, name, name_len);
     split_name(m.name, &m.version, &m.label);
     m.path = file;
@@ -292,4 +292,195 @@ MigrationsStatus migrations_load(Arena *a, const char *path, MigrationLayout lay
     if (out->count > 1)
         qsort(out->items, out->count, sizeof *out->items, compare_migrations);
     return MIGRATIONS_OK;
+}
+
+/* ---- statements ----------------------------------------------------------------------------- */
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* Is `word` (upper case) at p, as a whole word? */
+static bool word_is(const char *p, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(end - p) < n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 32);
+        if (c != word[i])
+            return false;
+    }
+    return p + n == end || !ident_char(p[n]);
+}
+
+/* Skips blank space and comments. */
+static const char *skip_blank(const char *p, const char *end)
+{
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v'))
+            p++;
+        if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+            while (p < end && *p != '\n')
+                p++;
+        } else if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+            int depth = 1;
+            p += 2;
+            while (p < end && depth > 0) {
+                if (p + 1 < end && p[0] == '/' && p[1] == '*')
+                    depth++, p += 2;
+                else if (p + 1 < end && p[0] == '*' && p[1] == '/')
+                    depth--, p += 2;
+                else
+                    p++;
+            }
+        } else {
+            return p;
+        }
+    }
+}
+
+/* The next word at p (after blank space), its bounds in *w, *wend. */
+static const char *next_word(const char *p, const char *end, const char **wend)
+{
+    p = skip_blank(p, end);
+    const char *q = p;
+    while (q < end && ident_char(*q))
+        q++;
+    *wend = q;
+    return p;
+}
+
+/* Does the statement starting at p create a trigger (CREATE [TEMP|TEMPORARY] TRIGGER)? */
+static bool starts_trigger(const char *p, const char *end)
+{
+    const char *we;
+    const char *w = next_word(p, end, &we);
+    if (!word_is(w, we, "CREATE"))
+        return false;
+    w = next_word(we, end, &we);
+    if (word_is(w, we, "TEMP") || word_is(w, we, "TEMPORARY"))
+        w = next_word(we, end, &we);
+    return word_is(w, we, "TRIGGER");
+}
+
+uint32_t migration_split_statements(Arena *arena, const char *sql, size_t len, SqlStatement **out)
+{
+    const char *base = sql, *end = sql + len, *p = sql;
+    SqlStatement *items = NULL;
+    uint32_t count = 0, cap = 0, line = 1;
+    const char *counted = sql;     /* lines are counted up to here */
+    while (p < end) {
+        const char *start = skip_blank(p, end);
+        if (start >= end)
+            break;
+        bool trigger = starts_trigger(start, end), in_body = false;
+        const char *q = start, *last_word = NULL, *last_word_end = NULL;
+        while (q < end) {
+            char c = *q;
+            if (c == ';') {
+                if (!in_body || (last_word && word_is(last_word, last_word_end, "END")))
+                    break;
+                q++;
+                last_word = NULL;
+            } else if ((c == '-' && q + 1 < end && q[1] == '-') || (c == '/' && q + 1 < end && q[1] == '*')) {
+                q = skip_blank(q, end);
+            } else if (c == '\'' || c == '"' || c == '`') {
+                bool escapes = c == '\'' && q > start && (q[-1] == 'E' || q[-1] == 'e') &&
+                               (q - 1 == start || !ident_char(q[-2]));
+                q++;
+                while (q < end) {
+                    if (escapes && *q == '\\' && q + 1 < end)
+                        q += 2;
+                    else if (*q == c && q + 1 < end && q[1] == c)
+                        q += 2;
+                    else if (*q == c)
+                        break;
+                    else
+                        q++;
+                }
+                if (q < end)
+                    q++;
+                last_word = NULL;
+            } else if (c == '[' && q + 1 < end) {
+                /* SQLite's [quoted identifier]; PostgreSQL arrays never hold a ';' outside quotes */
+                const char *close = memchr(q, ']', (size_t)(end - q));
+                const char *semi = memchr(q, ';', (size_t)(end - q));
+                q = close && (!semi || close < semi) ? close + 1 : q + 1;
+            } else if (c == '$') {
+                const char *t = q + 1;
+                while (t < end && ident_char(*t) && (unsigned char)*t < 0x80)
+                    t++;
+                if (t < end && *t == '$' && !(t > q + 1 && q[1] >= '0' && q[1] <= '9') &&
+                    !(q > start && ident_char(q[-1]))) {
+                    size_t taglen = (size_t)(t + 1 - q);
+                    const char *r = t + 1;
+                    while (r + taglen <= end && memcmp(r, q, taglen) != 0)
+                        r++;
+                    q = r + taglen <= end ? r + taglen : end;
+                } else {
+                    q++;
+                }
+            } else if (ident_char(c)) {
+                const char *w = q;
+                while (q < end && ident_char(*q))
+                    q++;
+                last_word = w;
+                last_word_end = q;
+                if (trigger && !in_body && word_is(w, q, "BEGIN"))
+                    in_body = true;
+            } else {
+                q++;
+            }
+        }
+        /* the statement's first line */
+        for (; counted < start; counted++)
+            if (*counted == '\n')
+                line++;
+        SqlStatement st = {(uint32_t)(start - base), (uint32_t)(q - base), line};
+        /* trailing blank space is not part of it */
+        while (st.end > st.start && (base[st.end - 1] == ' ' || base[st.end - 1] == '\n' ||
+                                     base[st.end - 1] == '\r' || base[st.end - 1] == '\t'))
+            st.end--;
+        if (st.end > st.start)
+            ARENA_PUSH(arena, items, count, cap, st);
+        p = q < end ? q + 1 : end;
+    }
+    *out = items;
+    return count;
+}
+
+TxnStatement migration_statement_txn(const char *stmt, size_t len)
+{
+    const char *end = stmt + len, *we;
+    const char *w = next_word(stmt, end, &we);
+    TxnStatement kind = TXN_STMT_NONE;
+    if (word_is(w, we, "BEGIN"))
+        kind = TXN_STMT_BEGIN;
+    else if (word_is(w, we, "COMMIT") || word_is(w, we, "END"))
+        kind = TXN_STMT_COMMIT;
+    else if (word_is(w, we, "ROLLBACK") || word_is(w, we, "ABORT"))
+        kind = TXN_STMT_ROLLBACK;
+    else if (word_is(w, we, "START")) {
+        w = next_word(we, end, &we);
+        return word_is(w, we, "TRANSACTION") ? TXN_STMT_BEGIN : TXN_STMT_NONE;
+    }
+    if (kind == TXN_STMT_NONE)
+        return kind;
+    /* BEGIN; BEGIN WORK; BEGIN TRANSACTION [ISOLATION ...]; BEGIN DEFERRED|IMMEDIATE|EXCLUSIVE
+     * (SQLite); ROLLBACK TO SAVEPOINT is not the end of a transaction. */
+    w = next_word(we, end, &we);
+    if (w == we)
+        return kind;
+    if (kind == TXN_STMT_ROLLBACK && word_is(w, we, "TO"))
+        return TXN_STMT_NONE;
+    if (word_is(w, we, "WORK") || word_is(w, we, "TRANSACTION") || word_is(w, we, "ISOLATION") ||
+        word_is(w, we, "READ") || word_is(w, we, "DEFERRED") || word_is(w, we, "IMMEDIATE") ||
+        word_is(w, we, "EXCLUSIVE") || word_is(w, we, "AND"))
+        return kind;
+    return TXN_STMT_NONE;
 }

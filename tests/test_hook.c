@@ -140,6 +140,43 @@ static void test_default_schema_and_config_errors(void **state)
     run_free(&r);
 }
 
+/* "migrations": the folder replayed into a scratch SQLite database must reproduce the schema. */
+static void test_migrations_reproduce_schema(void **state)
+{
+    (void)state;
+    RunResult r = run_cmd("cd '%s' && cp -R '%s/fixtures/history-check/004-in-sync-sqlite/migrations' prisma/ && "
+                          "cp '%s/fixtures/history-check/004-in-sync-sqlite/schema.prisma' prisma/app.prisma",
+                          REPO, getenv("PWD"), getenv("PWD"));
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    write_config("{ \"format\": false, \"migrations\": [{ \"dir\": \"prisma/migrations\", "
+                 "\"schema\": \"prisma/app.prisma\" }] }");
+    r = in_repo("hook run --color never");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "ok   prisma/migrations reproduces prisma/app.prisma"));
+    run_free(&r);
+    /* a field added to the schema without a migration blocks the commit */
+    r = run_cmd("cd '%s' && cp '%s/fixtures/history-check/002-field-added-sqlite/schema.prisma' prisma/app.prisma",
+                REPO, getenv("PWD"));
+    run_free(&r);
+    r = in_repo("hook run --color never");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "FAIL prisma/migrations does not reproduce prisma/app.prisma"));
+    assert_non_null(strstr(r.out, "prismac migrations check --dir prisma/migrations prisma/app.prisma"));
+    run_free(&r);
+    r = in_repo("migrations check --dir prisma/migrations prisma/app.prisma --write -q");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = in_repo("hook run --color never");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    write_config("{ \"migrations\": [{ \"dir\": \"prisma/migrations\", \"schema\": \"prisma/app.prisma\", "
+                 "\"layout\": \"flat\" }] }");
+    r = in_repo("hook run");
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +184,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_blocked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_install_respects_foreign_hooks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_schema_and_config_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrations_reproduce_schema, setup, teardown),
     };
     return cmocka_run_group_tests_name("hook", tests, NULL, NULL);
 }

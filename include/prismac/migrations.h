@@ -16,7 +16,8 @@ typedef enum MigrationLayout {
     LAYOUT_SUPABASE,
 } MigrationLayout;
 
-typedef struct Migration {
+/* One migration script of a folder. (Not `Migration`: that is a differ result, migrate.h.) */
+typedef struct MigrationFile {
     Str name;           /* Prisma: the folder name "20250901120000_init"; Supabase: "20250328135512_collections" */
     Str version;        /* the leading timestamp/version: "20250901120000" */
     Str label;          /* what follows it: "init" */
@@ -24,14 +25,14 @@ typedef struct Migration {
     char *sql;          /* its bytes, NUL-terminated */
     uint32_t len;
     char checksum[65];  /* SHA-256 of the bytes, lower-case hex, as Prisma records it */
-} Migration;
+} MigrationFile;
 
 typedef struct MigrationsDir {
     const char *path;
     MigrationLayout layout;
     bool has_lock;          /* migration_lock.toml present (Prisma) */
     Str lock_provider;      /* its provider, "" when the file has none */
-    Migration *items;
+    MigrationFile *items;
     uint32_t count, cap;
 } MigrationsDir;
 
@@ -55,5 +56,28 @@ void migration_checksum(const char *bytes, size_t len, char out[65]);
  * CRLF turned into LF, or LF into CRLF; and checksums recorded without zero-padding by old
  * Prisma versions. */
 bool migration_checksum_matches(const char *bytes, size_t len, const char *recorded);
+
+/* One statement of a script: bytes [start, end) without the `;`, and its first line. */
+typedef struct SqlStatement {
+    uint32_t start, end;
+    uint32_t line;          /* 1-based line of its first byte */
+} SqlStatement;
+
+/* Splits a script into statements as PostgreSQL and SQLite read it: `;` ends a statement
+ * outside quotes ('', "", E'' with backslash escapes), dollar quotes ($$, $tag$), -- comments and
+ * (nested) block comments, and outside BEGIN ... END bodies of SQLite triggers. Blank space and
+ * comments before a statement are not part of it; empty statements are dropped. Returns the
+ * count; *out is allocated in the arena. */
+uint32_t migration_split_statements(Arena *arena, const char *sql, size_t len, SqlStatement **out);
+
+typedef enum TxnStatement {
+    TXN_STMT_NONE,          /* anything else */
+    TXN_STMT_BEGIN,         /* BEGIN [WORK|TRANSACTION] [ISOLATION ...], START TRANSACTION */
+    TXN_STMT_COMMIT,        /* COMMIT / END [WORK|TRANSACTION] */
+    TXN_STMT_ROLLBACK,      /* ROLLBACK / ABORT */
+} TxnStatement;
+
+/* Is the statement (as migration_split_statements returns it) a transaction control statement? */
+TxnStatement migration_statement_txn(const char *stmt, size_t len);
 
 #endif

@@ -75,6 +75,7 @@ extern const Command CMD_VALIDATE;
 extern const Command CMD_AST;
 extern const Command CMD_SQL;
 extern const Command CMD_FORMAT;
+extern const Command CMD_MIGRATIONS;
 extern const Command CMD_COMPARE;
 extern const Command CMD_VARIANT;
 extern const Command CMD_HOOK;

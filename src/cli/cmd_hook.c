@@ -7,6 +7,7 @@
  *     "variants":   [ { "schema": "prisma/schema.prisma", "provider": "sqlite",
  *                       "output": "prisma/schema-dev.prisma", "drop": ["index-types"] } ],
  *     "pairs":      [ ["prisma/schema-dev.prisma", "prisma/schema-prod.prisma"] ],
+ *     "migrations": [ { "dir": "prisma/migrations", "schema": "prisma/schema.prisma" } ],
  *     "format":     true }
  *
  * Without the file, the default schema (./prisma/schema.prisma, ./schema.prisma,
@@ -14,7 +15,9 @@
  * schema is read and resolved once. */
 #include "cli.h"
 #include "prismac/compare.h"
+#include "prismac/dburl.h"
 #include "prismac/format.h"
+#include "prismac/migrations_check.h"
 #include "prismac/textdiff.h"
 #include "prismac/variant.h"
 
@@ -37,17 +40,22 @@ const Command CMD_HOOK = {
             "`hook run` runs the checks a commit needs, offline and in one process: every\n"
             "schema validates and is formatted as `prisma format` writes it, every declared\n"
             "provider variant is in sync with its source, and every declared pair of copies\n"
-            "compares equal.\n"
+            "compares equal, and every declared migrations folder, replayed into a scratch\n"
+            "database, reproduces its schema (`prismac migrations check`).\n"
             "They are declared in .prismac.json at the repository's root:\n"
             "\n"
             "  { \"schemas\":    [\"prisma/schema.prisma\"],\n"
             "    \"variants\":   [{ \"schema\": \"prisma/schema.prisma\", \"provider\": \"sqlite\",\n"
             "                     \"output\": \"prisma/schema-dev.prisma\" }],\n"
             "    \"pairs\":      [[\"prisma/schema-dev.prisma\", \"prisma/schema-prod.prisma\"]],\n"
+            "    \"migrations\": [{ \"dir\": \"prisma/migrations\", \"schema\": \"prisma/schema.prisma\" }],\n"
             "    \"format\":     true }\n"
             "\n"
             "A variant may say \"drop\": [\"schemas\", \"index-types\", \"constraint-names\",\n"
-            "\"extensions\"] (see `prismac variant --help`). Without the file, the default\n"
+            "\"extensions\"] (see `prismac variant --help`). A migrations entry may say\n"
+            "\"layout\": \"prisma\" or \"supabase\"; PostgreSQL migrations replay into a temporary\n"
+            "database on the server of \"shadow\" (a URL), else DATABASE_URL or the\n"
+            "datasource's url. Without the file, the default\n"
             "schema is checked. Paths are relative to the file.\n"
             "\n"
             "`hook install` writes .git/hooks/pre-commit to run `prismac hook run`; it never\n"
@@ -69,6 +77,11 @@ typedef struct HookVariant {
     VariantOptions opt;
 } HookVariant;
 
+typedef struct HookMigrations {
+    const char *dir, *schema, *shadow;
+    MigrationLayout layout;
+} HookMigrations;
+
 typedef struct HookConfig {
     Arena *arena;
     const char *root;           /* the directory paths are relative to */
@@ -76,6 +89,7 @@ typedef struct HookConfig {
     const char **schemas;       uint32_t nschemas, capschemas;
     HookVariant *variants;      uint32_t nvariants, capvariants;
     const char *(*pairs)[2];    uint32_t npairs, cappairs;
+    HookMigrations *migrations; uint32_t nmigrations, capmigrations;
     bool format;
 } HookConfig;
 
@@ -145,6 +159,37 @@ static bool config_variants(HookConfig *c, json_t *arr, char **err)
     return true;
 }
 
+static bool config_migrations(HookConfig *c, json_t *arr, char **err)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        HookMigrations hm = {0};
+        if (!json_is_object(v)) {
+            *err = config_error(c, "%s: %s", "each of \"migrations\" must be an object");
+            return false;
+        }
+        if (!(hm.dir = json_path(c, json_object_get(v, "dir"), "a migrations entry's \"dir\"", err)) ||
+            !(hm.schema = json_path(c, json_object_get(v, "schema"), "a migrations entry's \"schema\"", err)))
+            return false;
+        const char *layout = json_string_value(json_object_get(v, "layout"));
+        if (!layout || strcmp(layout, "auto") == 0)
+            hm.layout = LAYOUT_AUTO;
+        else if (strcmp(layout, "prisma") == 0)
+            hm.layout = LAYOUT_PRISMA;
+        else if (strcmp(layout, "supabase") == 0)
+            hm.layout = LAYOUT_SUPABASE;
+        else {
+            *err = config_error(c, "%s: %s", "a migrations entry's \"layout\" must be \"prisma\" or \"supabase\"");
+            return false;
+        }
+        const char *shadow = json_string_value(json_object_get(v, "shadow"));
+        hm.shadow = shadow ? arena_strdup(c->arena, shadow) : NULL;
+        ARENA_PUSH(c->arena, c->migrations, c->nmigrations, c->capmigrations, hm);
+    }
+    return true;
+}
+
 static bool config_load(HookConfig *c, char **err)
 {
     json_error_t jerr;
@@ -161,8 +206,9 @@ static bool config_load(HookConfig *c, char **err)
     const char *key;
     json_t *value;
     json_object_foreach(root, key, value) {
-        if (strcmp(key, "schemas") && strcmp(key, "variants") && strcmp(key, "pairs") && strcmp(key, "format")) {
-            *err = config_error(c, "%s: unknown key \"%s\" (schemas, variants, pairs, format)", key);
+        if (strcmp(key, "schemas") && strcmp(key, "variants") && strcmp(key, "pairs") && strcmp(key, "format") &&
+            strcmp(key, "migrations")) {
+            *err = config_error(c, "%s: unknown key \"%s\" (schemas, variants, pairs, migrations, format)", key);
             goto done;
         }
     }
@@ -174,7 +220,8 @@ static bool config_load(HookConfig *c, char **err)
             goto done;
         ARENA_PUSH(c->arena, c->schemas, c->nschemas, c->capschemas, p);
     }
-    if (!config_variants(c, json_object_get(root, "variants"), err))
+    if (!config_variants(c, json_object_get(root, "variants"), err) ||
+        !config_migrations(c, json_object_get(root, "migrations"), err))
         goto done;
     json_array_foreach(json_object_get(root, "pairs"), i, v) {
         if (!json_is_array(v) || json_array_size(v) != 2) {
@@ -385,6 +432,49 @@ static void check_pair(Hook *h, const char *a, const char *b)
     arena_free(&arena);
 }
 
+/* The folder, replayed into a scratch database, reproduces the schema (prismac migrations check). */
+static void check_migrations(Hook *h, const HookMigrations *hm)
+{
+    Loaded *l = hook_load(h, hm->schema);
+    if (!hook_usable(h, l))
+        return;
+    MigrationsCheckOptions co = {.layout = hm->layout};
+    DbUrl shadow = {0};
+    bool have_shadow = false;
+    if (l->db->provider == PROVIDER_POSTGRESQL) {
+        DbError err = {0};
+        const char *dir = strrchr(hm->schema, '/') ? arena_strndup(&h->arena, hm->schema,
+                                                                   (size_t)(strrchr(hm->schema, '/') - hm->schema))
+                                                   : ".";
+        have_shadow = true;
+        if (!dburl_resolve_db(hm->shadow, l->db, dir, &shadow, NULL, &err) || shadow.kind != DBURL_POSTGRES) {
+            report(h, false, "%s cannot be replayed: PostgreSQL migrations need a server for a scratch database "
+                             "(\"shadow\" in %s, or DATABASE_URL)", hm->dir, h->config.file);
+            dburl_free(&shadow);
+            return;
+        }
+        co.shadow = &shadow;
+    }
+    MigrationsCheck c;
+    char *err = NULL;
+    if (!migrations_check_offline(l->db, hm->dir, &co, &c, &err))
+        report(h, false, "%s cannot be checked: %s", hm->dir, err ? err : "");
+    else if (c.replay_failed)
+        report(h, false, "%s cannot be replayed: %s", hm->dir, c.replay_error);
+    else if (c.lock_mismatch)
+        report(h, false, "%s/migration_lock.toml names %.*s, not the provider of %s", hm->dir,
+               (int)c.dir.lock_provider.len, c.dir.lock_provider.ptr, hm->schema);
+    else if (c.in_sync)
+        report(h, true, "%s reproduces %s", hm->dir, hm->schema);
+    else
+        report(h, false, "%s does not reproduce %s: a migration is missing (`prismac migrations check --dir %s %s` "
+                         "prints it, --write adds it)",
+               hm->dir, hm->schema, hm->dir, hm->schema);
+    migrations_check_free(&c);
+    if (have_shadow)
+        dburl_free(&shadow);
+}
+
 static int hook_run(Hook *h)
 {
     HookConfig *c = &h->config;
@@ -404,6 +494,8 @@ static int hook_run(Hook *h)
         check_variant(h, &c->variants[i]);
     for (uint32_t i = 0; i < c->npairs; i++)
         check_pair(h, c->pairs[i][0], c->pairs[i][1]);
+    for (uint32_t i = 0; i < c->nmigrations; i++)
+        check_migrations(h, &c->migrations[i]);
     if (h->failures) {
         printf("commit blocked: %u of %u check%s failed (`git commit --no-verify` skips the hook)\n", h->failures,
                h->checks, h->checks == 1 ? "" : "s");

@@ -9,6 +9,7 @@ static const Command *const COMMANDS[] = {
     &CMD_AST,
     &CMD_SQL,
     &CMD_FORMAT,
+    &CMD_MIGRATIONS,
     &CMD_COMPARE,
     &CMD_VARIANT,
     &CMD_HOOK,
