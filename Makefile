@@ -104,7 +104,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@$(CC) $(CFLAGS) $(PG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench/bench_sql $(BUILD)/bench/bench_validate \
-       $(BUILD)/bench/bench_introspect
+       $(BUILD)/bench/bench_introspect $(BUILD)/bench/bench_migrations
 	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
 
 FUZZ_SECONDS ?= 60

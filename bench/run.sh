@@ -153,3 +153,29 @@ echo " CPU ms per introspection of the PostgreSQL backend and of prismac, whatev
 echo " process ms: one introspection in a fresh process; ratio: oracle ms / process ms, the oracle's \`migrate"
 echo " diff\` against the same database; * after it: the oracle saw drift between generated schema and database)"
 rm -rf "$idir"
+
+# ---- migration history ------------------------------------------------------------------------
+# `prismac migrations status` over a generated folder of 200 SQLite migrations (tables with foreign
+# keys, added columns, indexes, table rebuilds, data migrations), every one applied and recorded:
+# in one process (best and median of 5; apply = running the scripts in the scratch database,
+# introspect = reading its schema back after each migration that changes it), and as a fresh
+# process (best of 5, wall clock).
+echo
+echo "== migrations status, SQLite (target with 200 migrations: < 2 s)"
+mdir=$(mktemp -d /tmp/prismac-bench-migrations-XXXXXX)
+printf '%-11s %12s %9s %10s %9s %14s %11s\n' migrations introspections "best ms" "median ms" "apply ms" "introspect ms" \
+  "process ms"
+for n in 50 200; do
+  rm -rf "$mdir/$n"
+  url=$("$BUILD/bench/bench_migrations" setup "$n" "$mdir/$n") || continue
+  read -r count replays intro best median apply ims < <("$BUILD/bench/bench_migrations" run "$mdir/$n" 5)
+  proc=999999
+  for _ in 1 2 3 4 5; do
+    t=$( { TIMEFORMAT='%R'; time "$BUILD/prismac" migrations status --dir "$mdir/$n/migrations" --db "$url" \
+           >/dev/null 2>&1; } 2>&1 ) || true
+    ms=$(awk -v w="$t" 'BEGIN { printf "%d", w * 1000 }')
+    [ "$ms" -lt "$proc" ] && proc=$ms
+  done
+  printf '%-11s %12s %9s %10s %9s %14s %11s\n' "$count" "$intro" "$best" "$median" "$apply" "$ims" "$proc"
+done
+rm -rf "$mdir"
