@@ -18,7 +18,7 @@
 /* ---- hash tables ------------------------------------------------------------------------ */
 
 /* Eight bytes at a time: names are short, and this is the resolver's inner loop. */
-static uint32_t namemap_hash(uint32_t scope, Str name)
+static inline uint32_t namemap_hash(uint32_t scope, Str name)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)scope << 32) ^ name.len;
     const char *p = name.ptr;
@@ -31,11 +31,8 @@ static uint32_t namemap_hash(uint32_t scope, Str name)
         p += 8;
         n -= 8;
     }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, p, n);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    }
+    if (n)
+        h = (h ^ load_tail(p, n)) * 0xBF58476D1CE4E5B9ull;
     h ^= h >> 31;
     h *= 0x94D049BB133111EBull;
     h ^= h >> 32;
@@ -157,11 +154,6 @@ bool parse_i64(Str s, int64_t *out)
         return false;
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return true;
-}
-
-bool expr_is_call(const Expr *e, const char *name)
-{
-    return e && e->kind == EXPR_CALL && str_eq_cstr(e->text, name);
 }
 
 const char *expr_kind_name(const Expr *e)
@@ -303,18 +295,51 @@ const char *db_scalar_name(ScalarType t)
 
 static bool scalar_from_name(Str name, ScalarType *out)
 {
+    const char *p = name.ptr;
     ScalarType t;
     switch (name.len) {
-    case 3: t = SCALAR_INT; break;
-    case 4: t = name.ptr[0] == 'J' ? SCALAR_JSON : SCALAR_BYTES; break;   /* Json, (none) */
-    case 5: t = name.ptr[0] == 'F' ? SCALAR_FLOAT : SCALAR_BYTES; break;
-    case 6: t = name.ptr[0] == 'S' ? SCALAR_STRING : name.ptr[0] == 'B' ? SCALAR_BIGINT : SCALAR_INT; break;
-    case 7: t = name.ptr[0] == 'B' ? SCALAR_BOOLEAN : SCALAR_DECIMAL; break;
-    case 8: t = SCALAR_DATETIME; break;
-    default: return false;
-    }
-    if (!str_eq_cstr(name, SCALAR_NAMES[t]))
+    case 3:
+        if (memcmp(p, "Int", 3))
+            return false;
+        t = SCALAR_INT;
+        break;
+    case 4:
+        if (memcmp(p, "Json", 4))
+            return false;
+        t = SCALAR_JSON;
+        break;
+    case 5:
+        if (!memcmp(p, "Float", 5))
+            t = SCALAR_FLOAT;
+        else if (!memcmp(p, "Bytes", 5))
+            t = SCALAR_BYTES;
+        else
+            return false;
+        break;
+    case 6:
+        if (!memcmp(p, "String", 6))
+            t = SCALAR_STRING;
+        else if (!memcmp(p, "BigInt", 6))
+            t = SCALAR_BIGINT;
+        else
+            return false;
+        break;
+    case 7:
+        if (!memcmp(p, "Boolean", 7))
+            t = SCALAR_BOOLEAN;
+        else if (!memcmp(p, "Decimal", 7))
+            t = SCALAR_DECIMAL;
+        else
+            return false;
+        break;
+    case 8:
+        if (memcmp(p, "DateTime", 8))
+            return false;
+        t = SCALAR_DATETIME;
+        break;
+    default:
         return false;
+    }
     *out = t;
     return true;
 }
@@ -490,30 +515,53 @@ static void identifier_error(Resolver *r, Str name, Span span, const char *what)
 
 static inline void check_identifier(Resolver *r, Str name, Span span, const char *what)
 {
-    bool bad = name.len == 0 || (name.ptr[0] >= '0' && name.ptr[0] <= '9');
-    for (uint32_t i = 0; i < name.len && !bad; i++)
-        bad = name.ptr[i] == '-';
-    if (bad)
+    if (name.len == 0 || (name.ptr[0] >= '0' && name.ptr[0] <= '9') || name_has_byte(name, '-'))
         identifier_error(r, name, span, what);
 }
 
 uint8_t attr_code(Str n)
 {
-    if (memchr(n.ptr, '.', n.len))
-        return AT_SCOPED;
+    const char *p = n.ptr;
     switch (n.len) {
-    case 2: return !memcmp(n.ptr, "id", 2) ? AT_ID : AT_OTHER;
-    case 3: return !memcmp(n.ptr, "map", 3) ? AT_MAP : AT_OTHER;
-    case 5: return !memcmp(n.ptr, "index", 5) ? AT_INDEX : AT_OTHER;
+    case 2:
+        if (!memcmp(p, "id", 2))
+            return AT_ID;
+        break;
+    case 3:
+        if (!memcmp(p, "map", 3))
+            return AT_MAP;
+        break;
+    case 5:
+        if (!memcmp(p, "index", 5))
+            return AT_INDEX;
+        break;
     case 6:
-        return !memcmp(n.ptr, "ignore", 6) ? AT_IGNORE : !memcmp(n.ptr, "unique", 6) ? AT_UNIQUE
-               : !memcmp(n.ptr, "schema", 6) ? AT_SCHEMA : AT_OTHER;
-    case 7: return !memcmp(n.ptr, "default", 7) ? AT_DEFAULT : AT_OTHER;
+        if (!memcmp(p, "ignore", 6))
+            return AT_IGNORE;
+        if (!memcmp(p, "unique", 6))
+            return AT_UNIQUE;
+        if (!memcmp(p, "schema", 6))
+            return AT_SCHEMA;
+        break;
+    case 7:
+        if (!memcmp(p, "default", 7))
+            return AT_DEFAULT;
+        break;
     case 8:
-        return !memcmp(n.ptr, "relation", 8) ? AT_RELATION : !memcmp(n.ptr, "fulltext", 8) ? AT_FULLTEXT : AT_OTHER;
-    case 9: return !memcmp(n.ptr, "updatedAt", 9) ? AT_UPDATED_AT : AT_OTHER;
-    default: return AT_OTHER;
+        if (!memcmp(p, "relation", 8))
+            return AT_RELATION;
+        if (!memcmp(p, "fulltext", 8))
+            return AT_FULLTEXT;
+        break;
+    case 9:
+        if (!memcmp(p, "updatedAt", 9))
+            return AT_UPDATED_AT;
+        break;
+    default:
+        break;
     }
+    /* none of the names above holds a dot */
+    return name_has_byte(n, '.') ? AT_SCOPED : AT_OTHER;
 }
 
 /* Also counts the attributes that make indexes and keys, and their fields, so that the
@@ -524,12 +572,10 @@ static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n, u
     for (uint32_t i = 0; i < n; i++) {
         const Attribute *a = attrs[i];
         check_identifier(r, a->name, a->name_span, "attribute");
-        Str nm = a->name;
+        uint8_t code = attr_code(a->name);
         if (codes)
-            codes[i] = attr_code(nm);
-        bool key = (nm.len == 2 && !memcmp(nm.ptr, "id", 2)) || (nm.len == 6 && !memcmp(nm.ptr, "unique", 6)) ||
-                   (a->is_block && ((nm.len == 5 && !memcmp(nm.ptr, "index", 5)) ||
-                                    (nm.len == 8 && !memcmp(nm.ptr, "fulltext", 8))));
+            codes[i] = code;
+        bool key = code == AT_ID || code == AT_UNIQUE || (a->is_block && (code == AT_INDEX || code == AT_FULLTEXT));
         if (!key)
             continue;
         r->nt->nindex_attrs++;

@@ -34,7 +34,8 @@ typedef struct AttrCtx {
     Resolver *r;
     Attribute **attrs;
     uint32_t nattrs;
-    uint8_t *codes;             /* AttrCode per attribute of the container */
+    const uint8_t *codes;       /* AttrCode per attribute of the container */
+    uint8_t *codebuf;           /* scratch for them when the name pass did not record them */
     uint32_t capcodes;
     uint16_t code_count[AT_SCOPED + 1];     /* attributes with each code */
     uint16_t code_first[AT_SCOPED + 1];     /* the first of them */
@@ -43,7 +44,10 @@ typedef struct AttrCtx {
     uint32_t capused;
     const Attribute *cur;       /* the attribute being read */
     uint8_t *live;              /* per argument of cur: not yet visited (1) */
-    uint32_t caplive;
+    uint8_t *argcode;           /* per argument of cur: its ArgName */
+    uint32_t caplive, capargcode;
+    uint32_t named;             /* bit per ArgName: a live argument of that name */
+    uint32_t unnamed;           /* the live unnamed argument of cur, or DB_NONE */
     /* the model being read */
     uint32_t model;
     PendingIndex *pidx;         /* its indexes, in Prisma's order */
@@ -98,12 +102,17 @@ static void ac_begin(AttrCtx *ac, Attribute **attrs, uint32_t n, bool block, con
     ac->nattrs = n;
     ac->block = block;
     ac->used = grow(ac->used, &ac->capused, n + 1, 1);
-    memset(ac->used, 0, n + 1);
-    ac->codes = grow(ac->codes, &ac->capcodes, n + 1, 1);
     memset(ac->code_count, 0, sizeof ac->code_count);
+    if (!codes) {
+        ac->codebuf = grow(ac->codebuf, &ac->capcodes, n + 1, 1);
+        for (uint32_t i = 0; i < n; i++)
+            ac->codebuf[i] = attr_code(attrs[i]->name);
+        codes = ac->codebuf;
+    }
+    ac->codes = codes;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t c = codes ? codes[i] : attr_code(attrs[i]->name);
-        ac->codes[i] = c;
+        uint8_t c = codes[i];
+        ac->used[i] = 0;
         if (ac->code_count[c]++ == 0)
             ac->code_first[c] = (uint16_t)i;
     }
@@ -122,14 +131,37 @@ static void ac_end(AttrCtx *ac)
     ac->nattrs = 0;
 }
 
-/* Starts reading an attribute's arguments; false when it cannot be read at all. */
-static bool ac_set(AttrCtx *ac, const Attribute *attr)
+/* The argument names the attribute readers ask for, coded once per argument. */
+typedef enum ArgName {
+    ARG_OTHER, ARG_MAP, ARG_NAME, ARG_FIELDS, ARG_REFERENCES, ARG_ON_DELETE, ARG_ON_UPDATE, ARG_SORT,
+    ARG_LENGTH, ARG_CLUSTERED, ARG_WHERE, ARG_TYPE, ARG_VALUE,
+} ArgName;
+
+static uint8_t arg_name_code(Str n)
+{
+    const char *p = n.ptr;
+    switch (n.len) {
+    case 3: return !memcmp(p, "map", 3) ? ARG_MAP : ARG_OTHER;
+    case 4:
+        return !memcmp(p, "name", 4) ? ARG_NAME : !memcmp(p, "sort", 4) ? ARG_SORT : !memcmp(p, "type", 4) ? ARG_TYPE
+                                                                                                      : ARG_OTHER;
+    case 5: return !memcmp(p, "where", 5) ? ARG_WHERE : !memcmp(p, "value", 5) ? ARG_VALUE : ARG_OTHER;
+    case 6: return !memcmp(p, "fields", 6) ? ARG_FIELDS : !memcmp(p, "length", 6) ? ARG_LENGTH : ARG_OTHER;
+    case 8: return !memcmp(p, "onDelete", 8) ? ARG_ON_DELETE : !memcmp(p, "onUpdate", 8) ? ARG_ON_UPDATE : ARG_OTHER;
+    case 9: return !memcmp(p, "clustered", 9) ? ARG_CLUSTERED : ARG_OTHER;
+    case 10: return !memcmp(p, "references", 10) ? ARG_REFERENCES : ARG_OTHER;
+    default: return ARG_OTHER;
+    }
+}
+
+/* Arguments without a value, in the attribute and in the calls it holds (reported), and a
+ * trailing comma: false when the attribute cannot be read. */
+static bool ac_check_values(AttrCtx *ac, const Attribute *attr)
 {
     Resolver *r = ac->r;
     bool ok = true;
     const ArgList *args = attr->args;
     uint32_t n = args ? args->count : 0;
-    /* arguments without a value, in the attribute and in the calls it holds */
     for (uint32_t i = 0; i < n; i++) {
         const Arg *a = &args->items[i];
         if (!a->value) {
@@ -167,25 +199,70 @@ static bool ac_set(AttrCtx *ac, const Attribute *attr)
         diag_error(r->diags, sp, "trailing commas are not allowed in the arguments of `%s`: remove this comma",
                    attr_display(ac, attr));
     }
-    if (!ok)
+    return ok;
+}
+
+/* Does a call's argument list lack a value somewhere? */
+static inline bool call_lacks_value(const Expr *e)
+{
+    if (!e || e->kind != EXPR_CALL || !e->args)
+        return false;
+    for (uint32_t j = 0; j < e->args->count; j++)
+        if (!e->args->items[j].value)
+            return true;
+    return false;
+}
+
+/* Starts reading an attribute's arguments; false when it cannot be read at all. */
+static bool ac_set(AttrCtx *ac, const Attribute *attr)
+{
+    Resolver *r = ac->r;
+    const ArgList *args = attr->args;
+    uint32_t n = args ? args->count : 0;
+    ac->named = 0;
+    ac->unnamed = DB_NONE;
+    /* the common case, every value present and no trailing comma, in one look at each argument;
+     * otherwise the full check, which reports in Prisma's order */
+    bool clean = !(args && args->trailing_comma);
+    for (uint32_t i = 0; i < n && clean; i++) {
+        const Expr *v = args->items[i].value;
+        if (!v)
+            clean = false;
+        else if (v->kind == EXPR_CALL)
+            clean = !call_lacks_value(v);
+        else if (v->kind == EXPR_ARRAY)
+            for (uint32_t k = 0; k < v->count && clean; k++)
+                clean = !call_lacks_value(v->items[k]);
+    }
+    if (!clean && !ac_check_values(ac, attr))
         return false;
 
     ac->cur = attr;
+    if (n == 0)
+        return true;
     ac->live = grow(ac->live, &ac->caplive, n + 1, 1);
-    memset(ac->live, 0, n + 1);
-    int last_unnamed = -1, unnamed_count = 0;
+    ac->argcode = grow(ac->argcode, &ac->capargcode, n + 1, 1);
+    uint32_t unnamed_count = 0;
     for (uint32_t i = 0; i < n; i++) {
         const Arg *a = &args->items[i];
         ac->live[i] = 1;
         if (a->name.len == 0) {
             unnamed_count++;
-            if (last_unnamed >= 0)
-                ac->live[last_unnamed] = 0;
-            last_unnamed = (int)i;
+            if (ac->unnamed != DB_NONE)
+                ac->live[ac->unnamed] = 0;
+            ac->unnamed = i;
+            ac->argcode[i] = ARG_OTHER;
+            continue;
+        }
+        uint8_t code = arg_name_code(a->name);
+        ac->argcode[i] = code;
+        /* the same name given before: the earlier one is dropped (at most one is live) */
+        if (code != ARG_OTHER && !(ac->named & (1u << code))) {
+            ac->named |= 1u << code;
             continue;
         }
         for (uint32_t j = 0; j < i; j++)
-            if (ac->live[j] && str_eq(args->items[j].name, a->name)) {
+            if (ac->live[j] && ac->argcode[j] == code && str_eq(args->items[j].name, a->name)) {
                 ac->live[j] = 0;
                 Diag *d = diag_error(r->diags, a->span, "the argument `%.*s` is given twice", (int)a->name.len,
                                      a->name.ptr);
@@ -251,11 +328,12 @@ static const Attribute *ac_scoped(AttrCtx *ac)
         const Attribute *a = ac->attrs[i];
         if (ac->codes[i] != AT_SCOPED)
             continue;
-        const char *dot = memchr(a->name.ptr, '.', a->name.len);
         ac->used[i] = 1;
-        if (found)
+        if (found) {
+            const char *dot = memchr(a->name.ptr, '.', a->name.len);
             diag_error(ac->r->diags, a->span, "a field takes only one native type attribute (`@%.*s.…`)",
                        (int)(dot - a->name.ptr), a->name.ptr);
+        }
         found = a;
     }
     return found;
@@ -295,35 +373,29 @@ static Diag *ac_error(AttrCtx *ac, const char *fmt, ...)
     return d;
 }
 
-static const Arg *ac_optional(AttrCtx *ac, const char *name)
+/* The live argument of that name (taken), or NULL. */
+static const Arg *ac_optional(AttrCtx *ac, ArgName name)
 {
-    const Attribute *a = ac->cur;
-    for (uint32_t i = 0; a->args && i < a->args->count; i++)
-        if (ac->live[i] && str_eq_cstr(a->args->items[i].name, name)) {
+    if (!(ac->named & (1u << name)))
+        return NULL;
+    const ArgList *args = ac->cur->args;
+    for (uint32_t i = 0;; i++)
+        if (ac->live[i] && ac->argcode[i] == name) {
             ac->live[i] = 0;
-            return &a->args->items[i];
+            ac->named &= ~(1u << name);
+            return &args->items[i];
         }
-    return NULL;
 }
 
 typedef enum { DEFARG_OK, DEFARG_MISSING, DEFARG_TWICE } DefArgStatus;
 
 /* The argument `name`, given by name or as the unnamed argument. */
-static DefArgStatus ac_default_arg(AttrCtx *ac, const char *name, const Arg **out)
+static DefArgStatus ac_default_arg(AttrCtx *ac, ArgName name, const Arg **out)
 {
-    const Attribute *a = ac->cur;
-    const Arg *named = NULL, *unnamed = NULL;
-    for (uint32_t i = 0; a->args && i < a->args->count; i++) {
-        if (!ac->live[i])
-            continue;
-        const Arg *arg = &a->args->items[i];
-        if (arg->name.len == 0 && !unnamed) {
-            unnamed = arg;
-            ac->live[i] = 0;
-        } else if (str_eq_cstr(arg->name, name) && !named) {
-            named = arg;
-            ac->live[i] = 0;
-        }
+    const Arg *named = ac_optional(ac, name), *unnamed = NULL;
+    if (ac->unnamed != DB_NONE && ac->live[ac->unnamed]) {
+        unnamed = &ac->cur->args->items[ac->unnamed];
+        ac->live[ac->unnamed] = 0;
     }
     *out = named ? named : unnamed;
     if (named && unnamed)
@@ -389,7 +461,7 @@ static bool co_boolean(Resolver *r, const Expr *e, bool *out)
 /* `map:` of indexes, keys and foreign keys: a non-empty string. */
 static Str map_argument(AttrCtx *ac, bool *given)
 {
-    const Arg *a = ac_optional(ac, "map");
+    const Arg *a = ac_optional(ac, ARG_MAP);
     Str s = {0};
     *given = false;
     if (a && co_string(ac->r, a->value, &s)) {
@@ -403,7 +475,7 @@ static Str map_argument(AttrCtx *ac, bool *given)
 
 static Str name_argument(AttrCtx *ac, bool *given)
 {
-    const Arg *a = ac_optional(ac, "name");
+    const Arg *a = ac_optional(ac, ARG_NAME);
     Str s = {0};
     *given = false;
     if (a && co_string(ac->r, a->value, &s)) {
@@ -417,7 +489,7 @@ static Str name_argument(AttrCtx *ac, bool *given)
 
 static int8_t clustered_argument(AttrCtx *ac)
 {
-    const Arg *a = ac_optional(ac, "clustered");
+    const Arg *a = ac_optional(ac, ARG_CLUSTERED);
     bool b;
     if (a && co_boolean(ac->r, a->value, &b))
         return b ? 1 : 0;
@@ -568,8 +640,8 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
     uint32_t nids = 0;
     for (uint32_t i = 0; i < count; i++) {
         Str name = els[i].name;
-        const char *dot = memchr(name.ptr, '.', name.len);
-        if (dot) {
+        if (name_has_byte(name, '.')) {
+            const char *dot = memchr(name.ptr, '.', name.len);
             if (!follow_composites) {
                 problems_add(r->arena, &pr->unknown, name);
                 continue;
@@ -633,7 +705,7 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
             continue;
         }
         for (uint32_t j = 0; j < nids; j++)
-            if (ids[j] == f && !memchr(els[j].name.ptr, '.', els[j].name.len)) {
+            if (ids[j] == f && !name_has_byte(els[j].name, '.')) {
                 diag_error(r->diags, ac->cur->span, "the field `%s` is listed twice in `%s`", str_c(r->arena, name),
                            attr_display(ac, ac->cur));
                 return FR_DEALT;
@@ -698,7 +770,7 @@ static void report_problems(AttrCtx *ac, const FieldProblems *pr, const char *wh
 static bool common_index(AttrCtx *ac, DbIndexKind kind, uint32_t **fields, IndexElem **els, uint32_t *n)
 {
     const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, "fields", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_FIELDS, &a);
     if (st != DEFARG_OK) {
         defarg_report(ac, st, a, "fields");
         return false;
@@ -819,7 +891,7 @@ static bool where_member_fits(AttrCtx *ac, const Arg *member)
  * conditions on the model's scalar fields. NULL when absent or wrong (after reporting it). */
 static const Expr *where_argument(AttrCtx *ac)
 {
-    const Arg *a = ac_optional(ac, "where");
+    const Arg *a = ac_optional(ac, ARG_WHERE);
     if (!a || !a->value)
         return NULL;
     const Expr *w = a->value;
@@ -871,7 +943,7 @@ static void model_index(AttrCtx *ac)
     else if (has_map)
         idx.map = map;
     idx.where = where_argument(ac);
-    const Arg *t = ac_optional(ac, "type");
+    const Arg *t = ac_optional(ac, ARG_TYPE);
     Str algo;
     if (t && co_constant(ac->r, t->value, &algo)) {
         static const char *const ALGOS[] = {"BTree", "Hash", "Gist", "Gin", "SpGist", "Brin"};
@@ -929,7 +1001,7 @@ static void model_id(AttrCtx *ac)
     Db *db = r->db;
     DbModel *m = &db->models[ac->model];
     const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, "fields", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_FIELDS, &a);
     if (st != DEFARG_OK) {
         defarg_report(ac, st, a, "fields");
         return;
@@ -978,7 +1050,7 @@ static void model_id(AttrCtx *ac)
 
 static SortOrder sort_argument(AttrCtx *ac)
 {
-    const Arg *a = ac_optional(ac, "sort");
+    const Arg *a = ac_optional(ac, ARG_SORT);
     Str c;
     if (a && co_constant(ac->r, a->value, &c)) {
         if (str_eq_cstr(c, "Desc"))
@@ -992,7 +1064,7 @@ static SortOrder sort_argument(AttrCtx *ac)
 
 static int32_t length_argument(AttrCtx *ac)
 {
-    const Arg *a = ac_optional(ac, "length");
+    const Arg *a = ac_optional(ac, ARG_LENGTH);
     int64_t v;
     if (a && co_integer(ac->r, a->value, &v))
         return v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
@@ -1068,7 +1140,7 @@ static uint32_t maptab_put(AttrCtx *ac, Str name, uint32_t field)
 static bool map_attribute(AttrCtx *ac, Str *out)
 {
     const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, "name", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_NAME, &a);
     if (st != DEFARG_OK) {
         defarg_report(ac, st, a, "name");
         return false;
@@ -1262,7 +1334,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
     Db *db = r->db;
     DbField *f = &db->fields[field];
     const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, "value", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_VALUE, &a);
     if (st != DEFARG_OK) {
         defarg_report(ac, st, a, "value");
         return;
@@ -1370,7 +1442,9 @@ static void field_default(AttrCtx *ac, uint32_t field)
 /* @db.X(args): recorded; checked against the provider later. */
 static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
 {
-    const char *dot = memchr(a->name.ptr, '.', a->name.len);
+    const char *dot = a->name.ptr;
+    while (*dot != '.')     /* AT_SCOPED: the name holds one */
+        dot++;
     DbNativeType nt = {.attr = a};
     nt.scope = (Str){a->name.ptr, (uint32_t)(dot - a->name.ptr)};
     nt.name = (Str){dot + 1, (uint32_t)(a->name.len - (uint32_t)(dot - a->name.ptr) - 1)};
@@ -1459,7 +1533,7 @@ static bool relation_field_list(AttrCtx *ac, const Expr *e, uint32_t model, uint
     uint32_t nids = 0;
     for (uint32_t i = 0; i < count; i++) {
         Str name = (e->kind == EXPR_ARRAY ? e->items[i] : e)->text;
-        uint32_t f = memchr(name.ptr, '.', name.len) ? DB_NONE : resolve_find_field(db, model, name);
+        uint32_t f = name_has_byte(name, '.') ? DB_NONE : resolve_find_field(db, model, name);
         if (f == DB_NONE) {
             problems_add(r->arena, unknown, name);
             continue;
@@ -1504,7 +1578,7 @@ static void relation_attribute(AttrCtx *ac, RelField *rf)
     Resolver *r = ac->r;
     Db *db = r->db;
     rf->attr = ac->cur;
-    const Arg *a = ac_optional(ac, "fields");
+    const Arg *a = ac_optional(ac, ARG_FIELDS);
     if (a) {
         char *unknown, *relations;
         rf->has_fields = true;
@@ -1518,7 +1592,7 @@ static void relation_attribute(AttrCtx *ac, RelField *rf)
                            relations);
         }
     }
-    a = ac_optional(ac, "references");
+    a = ac_optional(ac, ARG_REFERENCES);
     if (a) {
         char *unknown, *relations;
         rf->has_refs = true;
@@ -1534,7 +1608,7 @@ static void relation_attribute(AttrCtx *ac, RelField *rf)
     }
     /* the name: errors about it are not reported (as in Prisma: a name given twice leaves the
      * relation unnamed, and the fields then do not pair) */
-    DefArgStatus st = ac_default_arg(ac, "name", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_NAME, &a);
     if (st == DEFARG_OK) {
         if (a->value->kind == EXPR_STRING) {
             if (a->value->value.len == 0)
@@ -1547,12 +1621,12 @@ static void relation_attribute(AttrCtx *ac, RelField *rf)
             mismatch(r, a->value, "a string (the relation name)");
         }
     }
-    a = ac_optional(ac, "onDelete");
+    a = ac_optional(ac, ARG_ON_DELETE);
     if (a) {
         rf->on_delete = referential_action(ac, a);
         rf->on_delete_span = a->value->span;
     }
-    a = ac_optional(ac, "onUpdate");
+    a = ac_optional(ac, ARG_ON_UPDATE);
     if (a) {
         rf->on_update = referential_action(ac, a);
         rf->on_update_span = a->value->span;
@@ -1589,7 +1663,7 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf)
         Diag *d = ac_error(ac, "`@map` cannot be used on relation field `%s`", str_c(r->arena, f->name));
         diag_hint(r->diags, d, "a relation field has no column; to name the foreign key use `@relation(map: \"...\")`");
         const Arg *a;
-        DefArgStatus st = ac_default_arg(ac, "name", &a);
+        DefArgStatus st = ac_default_arg(ac, ARG_NAME, &a);
         if (st != DEFARG_OK)
             defarg_report(ac, st, a, "name");
         ac_discard(ac);
@@ -1627,7 +1701,7 @@ static void model_ignore(AttrCtx *ac)
 static void schema_attribute(AttrCtx *ac, Str *schema, Span *span)
 {
     const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, "map", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_MAP, &a);
     if (st != DEFARG_OK) {
         defarg_report(ac, st, a, "map");
         return;
@@ -1772,12 +1846,12 @@ static void composite_default(AttrCtx *ac, const Field *af)
 {
     Resolver *r = ac->r;
     const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, "value", &a);
+    DefArgStatus st = ac_default_arg(ac, ARG_VALUE, &a);
     if (st != DEFARG_OK) {
         defarg_report(ac, st, a, "value");
         return;
     }
-    if (ac_optional(ac, "map"))
+    if (ac_optional(ac, ARG_MAP))
         ac_error(ac, "a field of a composite type cannot name its default (`map:`)");
     const Expr *v = a->value;
     if (expr_is_call(v, "dbgenerated")) {
@@ -1938,7 +2012,8 @@ void resolve_attributes(Resolver *r)
     free(ac.els);
     free(ac.ids);
     free(ac.maptab);
-    free(ac.codes);
+    free(ac.codebuf);
+    free(ac.argcode);
     free(ac.live);
     free(ac.pidx);
     free(ac.ifields);

@@ -8,6 +8,50 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <string.h>
+
+/* ---- names ------------------------------------------------------------------------------- */
+
+/* The last n < 8 bytes of a name as one word, without reading past them: two overlapping
+ * loads of four bytes, or the first, middle and last byte (the length, hashed too, tells the
+ * cases apart). */
+static inline uint64_t load_tail(const char *p, uint32_t n)
+{
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return (uint64_t)a | (uint64_t)b << 32;
+    }
+    if (n == 0)
+        return 0;
+    return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n >> 1] << 8 |
+           (uint64_t)(unsigned char)p[n - 1] << 16;
+}
+
+/* Does any byte of the name equal `c`? Eight bytes at a time (a byte is zero in w ^ c*ones
+ * exactly when it is c). */
+static inline bool name_has_byte(Str name, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * c;
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        w ^= pat;
+        if ((w - ones) & ~w & highs)
+            return true;
+        p += 8;
+        n -= 8;
+    }
+    if (!n)
+        return false;
+    /* the tail's bytes (some twice); the bytes above them are set, never c */
+    uint64_t w = load_tail(p, n), mask = n >= 4 ? ~0ull : 0xFFFFFFull;
+    w = (w ^ pat) | ~mask;
+    return ((w - ones) & ~w & highs) != 0;
+}
 
 /* ---- hash tables ------------------------------------------------------------------------ */
 
@@ -113,7 +157,10 @@ void diag_hint(Diags *d, Diag *diag, const char *fmt, ...) __attribute__((format
 char *expr_to_text(Arena *a, const Expr *e);
 /* "a string", "a number", "a constant", "a function call", "a list" */
 const char *expr_kind_name(const Expr *e);
-bool expr_is_call(const Expr *e, const char *name);
+static inline bool expr_is_call(const Expr *e, const char *name)
+{
+    return e && e->kind == EXPR_CALL && str_eq_cstr(e->text, name);
+}
 /* A NUL-terminated copy of a Str, for messages. */
 char *str_c(Arena *a, Str s);
 int str_cmp(Str a, Str b);
