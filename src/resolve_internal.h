@@ -29,6 +29,26 @@ static inline uint64_t load_tail(const char *p, uint32_t n)
            (uint64_t)(unsigned char)p[n - 1] << 16;
 }
 
+/* A 64-bit hash of a name, eight bytes at a time, continuing from `h`. */
+static inline uint64_t hash64_name(uint64_t h, Str name)
+{
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    h ^= n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n)
+        h = (h ^ load_tail(p, n)) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+    return h;
+}
+
 /* Does any byte of the name equal `c`? Eight bytes at a time (a byte is zero in w ^ c*ones
  * exactly when it is c). */
 static inline bool name_has_byte(Str name, unsigned char c)

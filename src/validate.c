@@ -186,14 +186,7 @@ static void ns_count(Validator *v, Names *nm, uint8_t scope, uint32_t model, Str
 
 static uint64_t fingerprint(Str schema, Str name)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (int part = 0; part < 2; part++) {
-        Str x = part ? name : schema;
-        for (uint32_t i = 0; i < x.len; i++)
-            h = (h ^ (unsigned char)x.ptr[i]) * 0x100000001B3ull;
-        h = (h ^ 0xFF) * 0x100000001B3ull;
-    }
-    h ^= h >> 31;
+    uint64_t h = hash64_name(hash64_name(0x9E3779B97F4A7C15ull, schema), name);
     h *= 0x94D049BB133111EBull;
     h ^= h >> 29;
     return h | 1;
@@ -664,7 +657,9 @@ static void clustering_check(Validator *v, const DbIndex *idx, const char *attr)
         diag_error(v->diags, idx->attr->span, "`clustered` (on `%s`) is not supported on %s", attr, v->conn->name);
 }
 
-static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid)
+/* `named_uniques`: the model has an @@unique with a `name` (rare: only then are field names
+ * compared with those names). */
+static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid, bool named_uniques)
 {
     Db *db = v->db;
     const DbField *f = &db->fields[fid];
@@ -686,7 +681,7 @@ static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid)
     }
     /* the client names of @@id and @@unique must not be field names */
     const DbIndex *pk = m->pk != DB_NONE ? &db->indexes[m->pk] : NULL;
-    for (uint32_t i = 0; i < m->nindexes; i++) {
+    for (uint32_t i = 0; named_uniques && i < m->nindexes; i++) {
         const DbIndex *idx = &db->indexes[m->first_index + i];
         if (idx->kind == DBIDX_UNIQUE && idx->name.len && str_eq(idx->name, f->name)) {
             diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@unique` in %s `%s` is also a field's name",
@@ -883,10 +878,14 @@ void db_validate(Db *db, DbProvider provider, Diags *diags)
             if (m->pk != DB_NONE)
                 clustering_check(v, &db->indexes[m->pk], db->indexes[m->pk].field_level ? "@id" : "@@id");
 
+            bool named_uniques = false;
+            for (uint32_t i = 0; i < m->nindexes; i++)
+                named_uniques |= db->indexes[m->first_index + i].kind == DBIDX_UNIQUE &&
+                                 db->indexes[m->first_index + i].name.len;
             for (uint32_t i = 0; i < m->nfields; i++) {
                 const DbField *f = &db->fields[m->first_field + i];
                 if (f->kind != DBF_RELATION && f->kind != DBF_ERROR)
-                    scalar_field_checks(v, &nm, m->first_field + i);
+                    scalar_field_checks(v, &nm, m->first_field + i, named_uniques);
             }
             for (uint32_t i = 0; i < m->nfields; i++) {
                 const DbField *f = &db->fields[m->first_field + i];

@@ -12,30 +12,72 @@
 /* ---- native types ---------------------------------------------------------------------------- */
 
 /* PostgreSQL's native types, with their arguments and the scalar types they store. */
-static const NativeTypeDef PG_TYPES[] = {
-    {"SmallInt", 8, 0, 0, BIT(SCALAR_INT)},       {"Integer", 7, 0, 0, BIT(SCALAR_INT)},
-    {"BigInt", 6, 0, 0, BIT(SCALAR_BIGINT)},      {"Decimal", 7, 0, 2, BIT(SCALAR_DECIMAL)},
-    {"Money", 5, 0, 0, BIT(SCALAR_DECIMAL)},      {"Inet", 4, 0, 0, BIT(SCALAR_STRING)},
-    {"Oid", 3, 0, 0, BIT(SCALAR_INT)},            {"Citext", 6, 0, 0, BIT(SCALAR_STRING)},
-    {"Real", 4, 0, 0, BIT(SCALAR_FLOAT)},         {"DoublePrecision", 15, 0, 0, BIT(SCALAR_FLOAT)},
-    {"VarChar", 7, 0, 1, BIT(SCALAR_STRING)},     {"Char", 4, 0, 1, BIT(SCALAR_STRING)},
-    {"Text", 4, 0, 0, BIT(SCALAR_STRING)},        {"ByteA", 5, 0, 0, BIT(SCALAR_BYTES)},
-    {"Timestamp", 9, 0, 1, BIT(SCALAR_DATETIME)}, {"Timestamptz", 11, 0, 1, BIT(SCALAR_DATETIME)},
-    {"Date", 4, 0, 0, BIT(SCALAR_DATETIME)},      {"Time", 4, 0, 1, BIT(SCALAR_DATETIME)},
-    {"Timetz", 6, 0, 1, BIT(SCALAR_DATETIME)},    {"Boolean", 7, 0, 0, BIT(SCALAR_BOOLEAN)},
-    {"Bit", 3, 0, 1, BIT(SCALAR_STRING)},         {"VarBit", 6, 0, 1, BIT(SCALAR_STRING)},
-    {"Uuid", 4, 0, 0, BIT(SCALAR_STRING)},        {"Xml", 3, 0, 0, BIT(SCALAR_STRING)},
-    {"Json", 4, 0, 0, BIT(SCALAR_JSON)},          {"JsonB", 5, 0, 0, BIT(SCALAR_JSON)},
+enum {
+    PG_SMALLINT, PG_INTEGER, PG_BIGINT, PG_DECIMAL, PG_MONEY, PG_INET, PG_OID, PG_CITEXT, PG_REAL,
+    PG_DOUBLE_PRECISION, PG_VARCHAR, PG_CHAR, PG_TEXT, PG_BYTEA, PG_TIMESTAMP, PG_TIMESTAMPTZ, PG_DATE, PG_TIME,
+    PG_TIMETZ, PG_BOOLEAN, PG_BIT, PG_VARBIT, PG_UUID, PG_XML, PG_JSON, PG_JSONB,
 };
+static const NativeTypeDef PG_TYPES[] = {
+    [PG_SMALLINT] = {"SmallInt", 8, 0, 0, BIT(SCALAR_INT)},
+    [PG_INTEGER] = {"Integer", 7, 0, 0, BIT(SCALAR_INT)},
+    [PG_BIGINT] = {"BigInt", 6, 0, 0, BIT(SCALAR_BIGINT)},
+    [PG_DECIMAL] = {"Decimal", 7, 0, 2, BIT(SCALAR_DECIMAL)},
+    [PG_MONEY] = {"Money", 5, 0, 0, BIT(SCALAR_DECIMAL)},
+    [PG_INET] = {"Inet", 4, 0, 0, BIT(SCALAR_STRING)},
+    [PG_OID] = {"Oid", 3, 0, 0, BIT(SCALAR_INT)},
+    [PG_CITEXT] = {"Citext", 6, 0, 0, BIT(SCALAR_STRING)},
+    [PG_REAL] = {"Real", 4, 0, 0, BIT(SCALAR_FLOAT)},
+    [PG_DOUBLE_PRECISION] = {"DoublePrecision", 15, 0, 0, BIT(SCALAR_FLOAT)},
+    [PG_VARCHAR] = {"VarChar", 7, 0, 1, BIT(SCALAR_STRING)},
+    [PG_CHAR] = {"Char", 4, 0, 1, BIT(SCALAR_STRING)},
+    [PG_TEXT] = {"Text", 4, 0, 0, BIT(SCALAR_STRING)},
+    [PG_BYTEA] = {"ByteA", 5, 0, 0, BIT(SCALAR_BYTES)},
+    [PG_TIMESTAMP] = {"Timestamp", 9, 0, 1, BIT(SCALAR_DATETIME)},
+    [PG_TIMESTAMPTZ] = {"Timestamptz", 11, 0, 1, BIT(SCALAR_DATETIME)},
+    [PG_DATE] = {"Date", 4, 0, 0, BIT(SCALAR_DATETIME)},
+    [PG_TIME] = {"Time", 4, 0, 1, BIT(SCALAR_DATETIME)},
+    [PG_TIMETZ] = {"Timetz", 6, 0, 1, BIT(SCALAR_DATETIME)},
+    [PG_BOOLEAN] = {"Boolean", 7, 0, 0, BIT(SCALAR_BOOLEAN)},
+    [PG_BIT] = {"Bit", 3, 0, 1, BIT(SCALAR_STRING)},
+    [PG_VARBIT] = {"VarBit", 6, 0, 1, BIT(SCALAR_STRING)},
+    [PG_UUID] = {"Uuid", 4, 0, 0, BIT(SCALAR_STRING)},
+    [PG_XML] = {"Xml", 3, 0, 0, BIT(SCALAR_STRING)},
+    [PG_JSON] = {"Json", 4, 0, 0, BIT(SCALAR_JSON)},
+    [PG_JSONB] = {"JsonB", 5, 0, 0, BIT(SCALAR_JSON)},
+};
+
+#define PG_IS(def, id) ((def) == &PG_TYPES[id])
 
 const NativeTypeDef *native_type_find(DbProvider provider, Str name)
 {
-    if (provider != PROVIDER_POSTGRESQL || name.len == 0)
+    if (provider != PROVIDER_POSTGRESQL)
         return NULL;
-    for (size_t i = 0; i < sizeof PG_TYPES / sizeof *PG_TYPES; i++)
-        if (PG_TYPES[i].len == name.len && PG_TYPES[i].name[0] == name.ptr[0] && !memcmp(name.ptr, PG_TYPES[i].name, name.len))
-            return &PG_TYPES[i];
-    return NULL;
+    const char *p = name.ptr;
+    int id;
+    /* by length, then the few candidates of that length */
+#define IS(lit) (!memcmp(p, lit, sizeof lit - 1))
+    switch (name.len) {
+    case 3: id = IS("Oid") ? PG_OID : IS("Bit") ? PG_BIT : IS("Xml") ? PG_XML : -1; break;
+    case 4:
+        id = IS("Text") ? PG_TEXT : IS("Uuid") ? PG_UUID : IS("Inet") ? PG_INET : IS("Real") ? PG_REAL
+           : IS("Char") ? PG_CHAR : IS("Date") ? PG_DATE : IS("Time") ? PG_TIME : IS("Json") ? PG_JSON : -1;
+        break;
+    case 5: id = IS("Money") ? PG_MONEY : IS("ByteA") ? PG_BYTEA : IS("JsonB") ? PG_JSONB : -1; break;
+    case 6:
+        id = IS("BigInt") ? PG_BIGINT : IS("Citext") ? PG_CITEXT : IS("Timetz") ? PG_TIMETZ : IS("VarBit") ? PG_VARBIT : -1;
+        break;
+    case 7:
+        id = IS("VarChar") ? PG_VARCHAR : IS("Integer") ? PG_INTEGER : IS("Decimal") ? PG_DECIMAL
+           : IS("Boolean") ? PG_BOOLEAN : -1;
+        break;
+    case 8: id = IS("SmallInt") ? PG_SMALLINT : -1; break;
+    case 9: id = IS("Timestamp") ? PG_TIMESTAMP : -1; break;
+    case 11: id = IS("Timestamptz") ? PG_TIMESTAMPTZ : -1; break;
+    case 15: id = IS("DoublePrecision") ? PG_DOUBLE_PRECISION : -1; break;
+    default: id = -1; break;
+    }
+#undef IS
+    return id < 0 ? NULL : &PG_TYPES[id];
 }
 
 /* A u32 as Rust parses it: digits only. */
@@ -115,7 +157,7 @@ void validate_native_type(Validator *v, const DbField *f)
     }
     /* the arguments: unsigned integers */
     uint32_t x[2] = {0, 0};
-    bool is_decimal = !strcmp(def->name, "Decimal");
+    bool is_decimal = PG_IS(def, PG_DECIMAL);
     if (is_decimal && n != 0 && n != 2) {
         diag_error(v->diags, a->span, "`@%s.Decimal` takes two non-negative integers (precision, scale), not %s", S(nt->scope),
                    args_text(v, a));
@@ -133,10 +175,9 @@ void validate_native_type(Validator *v, const DbField *f)
         diag_error(v->diags, a->span, "the scale of `@%s.Decimal(%u, %u)` is larger than its precision", S(nt->scope), x[0], x[1]);
     else if (is_decimal && (x[0] > 1000 || x[0] == 0))
         diag_error(v->diags, a->span, "the precision of `@%s.Decimal` is between 1 and 1000, not %u", S(nt->scope), x[0]);
-    else if ((!strcmp(def->name, "Bit") || !strcmp(def->name, "VarBit")) && x[0] == 0)
+    else if ((PG_IS(def, PG_BIT) || PG_IS(def, PG_VARBIT)) && x[0] == 0)
         diag_error(v->diags, a->span, "the length of `@%s.%s` must be positive", S(nt->scope), def->name);
-    else if ((!strcmp(def->name, "Timestamp") || !strcmp(def->name, "Timestamptz") || !strcmp(def->name, "Time") ||
-              !strcmp(def->name, "Timetz")) &&
+    else if ((PG_IS(def, PG_TIMESTAMP) || PG_IS(def, PG_TIMESTAMPTZ) || PG_IS(def, PG_TIME) || PG_IS(def, PG_TIMETZ)) &&
              x[0] > 6)
         diag_error(v->diags, a->span, "the precision of `@%s.%s` is between 0 and 6, not %u", S(nt->scope), def->name, x[0]);
 }
@@ -614,7 +655,7 @@ static const char *pg_native_read(Validator *v, const DbField *f)
     uint32_t n = a->args ? a->args->count : 0, x;
     if (n < d->required_args || n > (uint32_t)d->required_args + d->optional_args)
         return NULL;
-    if (!strcmp(d->name, "Decimal") && n == 1)
+    if (PG_IS(d, PG_DECIMAL) && n == 1)
         return NULL;
     for (uint32_t i = 0; i < n; i++)
         if (!parse_u32(a->args->items[i].value, &x))
@@ -700,6 +741,16 @@ static void generalized_index(Validator *v, const DbIndex *idx)
 {
     const Db *db = v->db;
     uint8_t algo = algo_of(idx->algorithm);
+    if (algo == ALG_BTREE) {
+        /* B-tree takes any field; only an operator class can be wrong (none works with it) */
+        for (uint32_t i = 0; i < idx->nfields; i++) {
+            const DbIndexField *xf = &db->index_fields[idx->first_field + i];
+            const OpClass *op = xf->ops_raw || !xf->ops.len ? NULL : opclass_find(xf->ops);
+            if (op && !(op->algos & algo))
+                index_error(v, idx, "the operator class `%s` does not work with a %s index", op->name, algo_name(algo));
+        }
+        return;
+    }
     for (uint32_t i = 0; i < idx->nfields; i++) {
         const DbIndexField *xf = &db->index_fields[idx->first_field + i];
         if (xf->ops_raw)
@@ -797,7 +848,8 @@ void validate_pg_indexes(Validator *v, uint32_t model)
         const DbIndex *idx = &db->indexes[m->first_index + k];
         for (uint32_t i = 0; i < idx->nfields; i++) {
             const DbField *f = &db->fields[db->index_fields[idx->first_field + i].field];
-            if (nat(pg_native(v, f), "Xml")) {
+            /* only a field whose native type is written Xml can have it */
+            if (f->native.name.len == 3 && !memcmp(f->native.name.ptr, "Xml", 3) && nat(pg_native(v, f), "Xml")) {
                 Diag *d = diag_error(v->diags, f->ast->span, idx->kind == DBIDX_UNIQUE
                                                                  ? "a field of native type `Xml` cannot be unique on PostgreSQL"
                                                                  : "a field of native type `Xml` cannot be indexed on PostgreSQL");
