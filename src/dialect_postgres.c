@@ -7,19 +7,65 @@
 /* identifiers go through the dialect (the Prisma-exact one does not escape them) */
 #define QI(out, ...) ctx->dialect->quote_ident((out), (__VA_ARGS__))
 
+/* Does s hold the byte q? Eight bytes at a time (a byte of w ^ q*ones is zero exactly where
+ * it is q); identifiers are short and seldom hold a quote. */
+static inline bool holds_byte(Str s, unsigned char q)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * q;
+    const char *p = s.ptr;
+    uint32_t n = s.len;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        w ^= pat;
+        if ((w - ones) & ~w & highs)
+            return true;
+    }
+    if (!n)
+        return false;
+    /* the last bytes: two overlapping words of four, or each byte */
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        uint64_t w = ((uint64_t)a | (uint64_t)b << 32) ^ pat;
+        return ((w - ones) & ~w & highs) != 0;
+    }
+    return (unsigned char)p[0] == q || (unsigned char)p[n >> 1] == q || (unsigned char)p[n - 1] == q;
+}
+
+/* Copies n bytes, eight at a time, the last few with overlapping loads (never reading past
+ * the source; `w` has room). */
+static inline char *copy_short(char *w, const char *p, uint32_t n)
+{
+    for (; n >= 8; p += 8, w += 8, n -= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        memcpy(w, &x, 8);
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+    } else if (n) {
+        w[0] = p[0];
+        w[n >> 1] = p[n >> 1];
+        w[n - 1] = p[n - 1];
+    }
+    return w + n;
+}
+
 /* q + s with q doubled + q */
 static void quote_with(SqlBuf *out, Str s, char q)
 {
-    /* one scan for the quote (rare), then a plain copy, or a copy doubling it */
-    sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
+    if (out->len + (size_t)s.len * 2 + 3 > out->cap)
+        sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
     char *w = out->ptr + out->len;
     *w++ = q;
-    unsigned found = 0;
-    for (uint32_t i = 0; i < s.len; i++)
-        found |= s.ptr[i] == q;
-    if (!found) {
-        memcpy(w, s.ptr, s.len);
-        w += s.len;
+    if (!holds_byte(s, (unsigned char)q)) {
+        w = copy_short(w, s.ptr, s.len);
     } else {
         for (uint32_t i = 0; i < s.len; i++) {
             char c = s.ptr[i];
@@ -140,7 +186,7 @@ static void write_default_sql(SqlBuf *out, const SqlDefault *def)
 static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const SqlColumn *c)
 {
     SqlBuf *out = ctx->out;
-    sqlbuf_puts(out, INDENT);
+    SQLBUF_LIT(out, INDENT);
     QI(out, c->name);
     sqlbuf_putc(out, ' ');
     pg_write_column_type(ctx, schema, c);
@@ -196,7 +242,10 @@ static const char *algorithm_sql(Str algorithm)
 static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t, const SqlIndex *x)
 {
     SqlBuf *out = ctx->out;
-    sqlbuf_puts(out, x->kind == SQLIDX_UNIQUE ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    if (x->kind == SQLIDX_UNIQUE)
+        SQLBUF_LIT(out, "CREATE UNIQUE INDEX ");
+    else
+        SQLBUF_LIT(out, "CREATE INDEX ");
     QI(out, x->name);
     SQLBUF_LIT(out, " ON ");
     sql_write_table_name(ctx, schema, t);

@@ -49,15 +49,19 @@ static void buf_reset(Lower *lw)
 /* constraint_names.rs: "{table}_{columns joined by _}" cut to fit `suffix` within the limit. */
 static Str constraint_name(Lower *lw, Str table, const Str *columns, uint32_t ncolumns, const char *suffix)
 {
-    buf_reset(lw);
-    sqlbuf_putstr(&lw->buf, table);
+    size_t slen = strlen(suffix), len = table.len + slen;
+    for (uint32_t i = 0; i < ncolumns; i++)
+        len += 1 + columns[i].len;
+    lw->buf.len = 0;
+    sqlbuf_reserve(&lw->buf, len);
+    sqlbuf_put(&lw->buf, table.ptr, table.len);
     for (uint32_t i = 0; i < ncolumns; i++) {
         sqlbuf_putc(&lw->buf, '_');
-        sqlbuf_putstr(&lw->buf, columns[i]);
+        sqlbuf_put(&lw->buf, columns[i].ptr, columns[i].len);
     }
-    uint32_t keep = sql_name_cut(buf_str(lw), lw->d->max_identifier_length, (uint32_t)strlen(suffix));
+    uint32_t keep = sql_name_cut(buf_str(lw), lw->d->max_identifier_length, (uint32_t)slen);
     lw->buf.len = keep;
-    sqlbuf_puts(&lw->buf, suffix);
+    sqlbuf_put(&lw->buf, suffix, slen);
     return buf_str(lw);
 }
 
@@ -172,18 +176,20 @@ static void write_int64(SqlBuf *out, int64_t v)
 /* @db.X(args) as PostgreSQL DDL spells it. */
 static void write_pg_native(SqlBuf *out, const DbNativeType *nt, ScalarType scalar)
 {
-    static const struct { const char *prisma, *sql; } names[] = {
-        {"Text", "TEXT"}, {"VarChar", "VARCHAR"}, {"Char", "CHAR"}, {"Citext", "CITEXT"}, {"Uuid", "UUID"},
-        {"Xml", "XML"}, {"Inet", "INET"}, {"Bit", "BIT"}, {"VarBit", "VARBIT"}, {"SmallInt", "SMALLINT"},
-        {"Integer", "INTEGER"}, {"BigInt", "BIGINT"}, {"Oid", "OID"}, {"Real", "REAL"},
-        {"DoublePrecision", "DOUBLE PRECISION"}, {"Decimal", "DECIMAL"}, {"Money", "MONEY"},
-        {"Boolean", "BOOLEAN"}, {"Date", "DATE"}, {"Time", "TIME"}, {"Timetz", "TIMETZ"},
-        {"Timestamp", "TIMESTAMP"}, {"Timestamptz", "TIMESTAMPTZ"}, {"Json", "JSON"}, {"JsonB", "JSONB"},
-        {"ByteA", "BYTEA"},
+#define NT(p, q) {p, sizeof p - 1, q, sizeof q - 1}
+    static const struct { const char *prisma; uint8_t plen; const char *sql; uint8_t slen; } names[] = {
+        NT("Text", "TEXT"), NT("VarChar", "VARCHAR"), NT("Char", "CHAR"), NT("Citext", "CITEXT"), NT("Uuid", "UUID"),
+        NT("Xml", "XML"), NT("Inet", "INET"), NT("Bit", "BIT"), NT("VarBit", "VARBIT"), NT("SmallInt", "SMALLINT"),
+        NT("Integer", "INTEGER"), NT("BigInt", "BIGINT"), NT("Oid", "OID"), NT("Real", "REAL"),
+        NT("DoublePrecision", "DOUBLE PRECISION"), NT("Decimal", "DECIMAL"), NT("Money", "MONEY"),
+        NT("Boolean", "BOOLEAN"), NT("Date", "DATE"), NT("Time", "TIME"), NT("Timetz", "TIMETZ"),
+        NT("Timestamp", "TIMESTAMP"), NT("Timestamptz", "TIMESTAMPTZ"), NT("Json", "JSON"), NT("JsonB", "JSONB"),
+        NT("ByteA", "BYTEA"),
     };
+#undef NT
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (str_eq_cstr(nt->name, names[i].prisma)) {
-            sqlbuf_puts(out, names[i].sql);
+        if (nt->name.len == names[i].plen && !memcmp(nt->name.ptr, names[i].prisma, names[i].plen)) {
+            sqlbuf_put(out, names[i].sql, names[i].slen);
             for (uint8_t k = 0; k < nt->nargs && k < 2; k++) {
                 sqlbuf_putc(out, k ? ',' : '(');
                 write_int64(out, nt->args[k]);
@@ -197,23 +203,37 @@ static void write_pg_native(SqlBuf *out, const DbNativeType *nt, ScalarType scal
 
 /* ---- constant defaults --------------------------------------------------------------------- */
 
-/* An integer literal as i64 display prints it; NULL-safe for anything else (kept as written). */
+/* An integer literal as i64 display prints it (strtoll's reading: a sign, decimal digits,
+ * clamped to the i64 range); anything else is kept as written. */
 static void write_integer(SqlBuf *out, Str text)
 {
-    char buf[64];
-    if (text.len == 0 || text.len >= sizeof buf) {
+    const char *p = text.ptr, *end = text.ptr + text.len;
+    bool neg = false;
+    if (p < end && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    if (p == end || text.len >= 64) {
         sqlbuf_putstr(out, text);
         return;
     }
-    memcpy(buf, text.ptr, text.len);
-    buf[text.len] = '\0';
-    char *end;
-    long long v = strtoll(buf, &end, 10);
-    if (*end != '\0') {
-        sqlbuf_putstr(out, text);
-        return;
+    uint64_t v = 0;
+    bool over = false;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9') {
+            sqlbuf_putstr(out, text);
+            return;
+        }
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            over = true;
+        else
+            v = v * 10 + d;
     }
-    sqlbuf_printf(out, "%lld", v);
+    int64_t x;
+    if (neg)
+        x = over || v > (uint64_t)INT64_MAX + 1 ? INT64_MIN : (int64_t)(0 - v);
+    else
+        x = over || v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+    write_int64(out, x);
 }
 
 /* A decimal as BigDecimal's Display prints it: positional notation, leading zeros dropped,
@@ -224,7 +244,8 @@ static void write_decimal(SqlBuf *out, Str text)
     bool neg = false;
     if (p < end && (*p == '-' || *p == '+'))
         neg = *p++ == '-';
-    char *digits = malloc(text.len + 2);
+    char small[64];
+    char *digits = text.len + 2 <= sizeof small ? small : malloc(text.len + 2);
     size_t nd = 0;
     long scale = 0;
     bool in_frac = false, any = false;
@@ -250,7 +271,8 @@ static void write_decimal(SqlBuf *out, Str text)
         p = stop;
     }
     if (!any || p != end) {
-        free(digits);
+        if (digits != small)
+            free(digits);
         sqlbuf_putstr(out, text);     /* not a number (validation said so) */
         return;
     }
@@ -281,7 +303,8 @@ static void write_decimal(SqlBuf *out, Str text)
         sqlbuf_putc(out, '.');
         sqlbuf_put(out, d + n - (size_t)scale, (size_t)scale);
     }
-    free(digits);
+    if (digits != small)
+        free(digits);
 }
 
 static int digits_at(const char *p, const char *end, int n, int *value)
@@ -556,52 +579,104 @@ static SqlOrigin field_origin(const Source *file, uint32_t file_id, const DbFiel
     return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
 }
 
+/* A copy of a name in the schema's arena, NUL-terminated (as sql_strs copies it). */
+static Str lw_copy(Lower *lw, Str s)
+{
+    if (s.len == 0)
+        return (Str){"", 0};
+    char *p = arena_alloc_raw(&lw->s->arena, (size_t)s.len + 1);
+    if (s.len <= 16) {
+        /* short names (nearly all): overlapping word copies instead of a call */
+        if (s.len >= 8) {
+            uint64_t a, b;
+            memcpy(&a, s.ptr, 8);
+            memcpy(&b, s.ptr + s.len - 8, 8);
+            memcpy(p, &a, 8);
+            memcpy(p + s.len - 8, &b, 8);
+        } else if (s.len >= 4) {
+            uint32_t a, b;
+            memcpy(&a, s.ptr, 4);
+            memcpy(&b, s.ptr + s.len - 4, 4);
+            memcpy(p, &a, 4);
+            memcpy(p + s.len - 4, &b, 4);
+        } else {
+            p[0] = s.ptr[0];
+            p[s.len >> 1] = s.ptr[s.len >> 1];
+            p[s.len - 1] = s.ptr[s.len - 1];
+        }
+    } else {
+        memcpy(p, s.ptr, s.len);
+    }
+    p[s.len] = '\0';
+    return (Str){p, s.len};
+}
+
+/* A type name PostgreSQL spells the same for every column: shared, not copied. */
+static Str lit_str(const char *s)
+{
+    return (Str){s, (uint32_t)strlen(s)};
+}
+
 static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t field_id, const Source *file,
                          uint32_t file_id)
 {
     const Db *db = lw->db;
     const DbField *f = &db->fields[field_id];
-    SqlColumn c = {0};
-    c.name = f->db_name;
-    c.type.enum_id = SQL_NONE;
-    c.origin = field_origin(file, file_id, f);
+    SqlTable *t = &lw->s->tables[table];
+    if (f->kind != DBF_SCALAR && f->kind != DBF_ENUM && f->kind != DBF_UNSUPPORTED)
+        return;
+    /* written in place (sql_table_reserve made room for every field), strings copied as
+     * sql_add_column copies them */
+    if (t->ncolumns == t->capcolumns)
+        sql_table_reserve(lw->s, table, t->capcolumns * 2 + 1, t->capindexes, t->capfks);
+    SqlColumn *c = &t->columns[t->ncolumns];
+    memset(c, 0, sizeof *c);
+    c->name = lw_copy(lw, f->db_name);
+    c->type.enum_id = SQL_NONE;
+    c->origin = field_origin(file, file_id, f);
     bool list = f->arity == ARITY_LIST;
-    c.nullable = f->arity != ARITY_REQUIRED;
-    c.type.list = list && lw->d->has_native_lists;
+    c->nullable = f->arity != ARITY_REQUIRED;
+    c->type.list = list && lw->d->has_native_lists;
     SqlBuf *tn = &lw->tbuf;
     tn->len = 0;
+    bool shared = false;    /* c->type.name is a constant */
     switch (f->kind) {
     case DBF_SCALAR:
-        c.type.family = family_of(f->scalar);
+        c->type.family = family_of(f->scalar);
         if (lw->d->flavour == SQL_POSTGRES) {
             if (f->native.name.len)
                 write_pg_native(tn, &f->native, f->scalar);
-            else
-                sqlbuf_puts(tn, pg_default_type(f->scalar));
+            else {
+                c->type.name = lit_str(pg_default_type(f->scalar));
+                shared = true;
+            }
         } else {
-            sqlbuf_puts(tn, sqlite_type_of(c.type.family));
+            c->type.name = lit_str(sqlite_type_of(c->type.family));
+            shared = true;
         }
         break;
     case DBF_ENUM:
         if (lw->d->has_enums && f->type_id < db->nenums) {
-            c.type.family = SQLT_ENUM;
-            c.type.enum_id = lw->enum_map[f->type_id];
+            c->type.family = SQLT_ENUM;
+            c->type.enum_id = lw->enum_map[f->type_id];
             sqlbuf_putstr(tn, db->enums[f->type_id].db_name);
         } else {
-            c.type.family = SQLT_STRING;
-            sqlbuf_puts(tn, "TEXT");
+            c->type.family = SQLT_STRING;
+            c->type.name = STR_LIT("TEXT");
+            shared = true;
         }
         break;
-    case DBF_UNSUPPORTED:
-        c.type.family = SQLT_UNSUPPORTED;
+    default:    /* DBF_UNSUPPORTED */
+        c->type.family = SQLT_UNSUPPORTED;
         sqlbuf_putstr(tn, f->unsupported);
         break;
-    default:
-        return;
     }
-    c.type.name = (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len};
-    lower_default(lw, m, field_id, &c);
-    lw->column_of_field[field_id] = sql_add_column(lw->s, table, &c);
+    if (!shared)
+        c->type.name = lw_copy(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len});
+    lower_default(lw, m, field_id, c);
+    if (c->def.kind != SQLDEF_NOW)     /* CURRENT_TIMESTAMP, a constant */
+        c->def.sql = lw_copy(lw, c->def.sql);
+    lw->column_of_field[field_id] = t->ncolumns++;
 }
 
 /* ---- indexes ------------------------------------------------------------------------------- */
@@ -766,12 +841,22 @@ static void lower_foreign_keys(Lower *lw)
         order[n++] = (RelOrder){r, rel->model_a, rel->field_a};
     }
     qsort(order, n, sizeof *order, cmp_rel_order);
+    uint32_t cap = 0, *cols = NULL, *refs = NULL;
+    Str *names = NULL;
     for (uint32_t i = 0; i < n; i++) {
         const DbRelation *rel = &db->relations[order[i].relation];
         uint32_t table = lw->table_of_model[rel->model_a], ref = lw->table_of_model[rel->model_b];
         SqlForeignKey fk = {0};
-        uint32_t *cols = calloc(rel->nfk + 1, sizeof *cols), *refs = calloc(rel->nfk + 1, sizeof *refs);
-        Str *names = calloc(rel->nfk + 1, sizeof *names);
+        if (rel->nfk + 1 > cap) {
+            cap = (rel->nfk + 1) * 2;
+            cols = realloc(cols, cap * sizeof *cols);
+            refs = realloc(refs, cap * sizeof *refs);
+            names = realloc(names, cap * sizeof *names);
+            if (!cols || !refs || !names) {
+                fprintf(stderr, "prismac: out of memory\n");
+                exit(2);
+            }
+        }
         bool ok = true;
         for (uint32_t k = 0; k < rel->nfk; k++) {
             const DbFkPair *p = &db->fk_pairs[rel->first_fk + k];
@@ -795,10 +880,10 @@ static void lower_foreign_keys(Lower *lw)
             fk.origin = rel->attr ? span_origin(rel->attr->span) : rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
             sql_add_foreign_key(lw->s, table, &fk);
         }
-        free(cols);
-        free(refs);
-        free(names);
     }
+    free(cols);
+    free(refs);
+    free(names);
     free(order);
 }
 

@@ -107,9 +107,10 @@ void sql_write_enum_name(const Dialect *d, SqlBuf *out, const SqlSchema *schema,
 void sql_write_column_list(const Dialect *d, SqlBuf *out, const SqlTable *table, const uint32_t *columns, uint32_t n,
                            const char *sep)
 {
+    size_t seplen = n > 1 ? strlen(sep) : 0;
     for (uint32_t i = 0; i < n; i++) {
         if (i)
-            sqlbuf_puts(out, sep);
+            sqlbuf_put(out, sep, seplen);
         d->quote_ident(out, columns[i] < table->ncolumns ? table->columns[columns[i]].name : (Str){"?", 1});
     }
 }
@@ -228,7 +229,7 @@ void migrate_render_script(const Migration *migration, const RenderOptions *opti
         size_t mark = out->len;
         if (!first)
             sqlbuf_putc(out, '\n');
-        sqlbuf_puts(out, "-- ");
+        SQLBUF_LIT(out, "-- ");
         sqlbuf_puts(out, migrate_step_name(step->kind));
         sqlbuf_putc(out, '\n');
         size_t body = out->len;
