@@ -11,9 +11,11 @@
  * Every pass runs even when an earlier one failed, on whatever could be resolved. */
 #include "resolve_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- hash tables ------------------------------------------------------------------------ */
 
@@ -578,13 +580,75 @@ static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n, u
         bool key = code == AT_ID || code == AT_UNIQUE || (a->is_block && (code == AT_INDEX || code == AT_FULLTEXT));
         if (!key)
             continue;
-        r->nt->nindex_attrs++;
+        r->nindex_attrs++;
         const Expr *v = a->args && a->args->count ? a->args->items[0].value : NULL;
-        r->nt->nindex_elems += v && v->kind == EXPR_ARRAY ? v->count : 1;
+        r->nindex_elems += v && v->kind == EXPR_ARRAY ? v->count : 1;
     }
 }
 
-static void names_pass(Resolver *r)
+/* A model's fields (from m->first_field on): the field, its attributes and what its type name
+ * says, read once; its entry in the model's field table. Returns how many fields are usable. */
+static uint32_t names_model_fields(Resolver *r, uint32_t model)
+{
+    Db *db = r->db;
+    struct DbNameTable *nt = r->nt;
+    DbModel *m = &db->models[model];
+    const Block *b = m->ast;
+    bool view = m->is_view;
+    uint32_t field = m->first_field;
+    for (uint32_t i = 0; i < b->nfields; i++) {
+        Field *af = b->fields[i];
+        if (!field_is_usable(af))
+            continue;
+        DbField *f = &db->fields[field];
+        f->name = f->db_name = af->name;
+        f->model = model;
+        f->ast = af;
+        f->arity = (FieldArity)af->type.arity;
+        f->type_id = DB_NONE;
+        f->relation = DB_NONE;
+        ScalarType st;
+        if (af->type.unsupported) {
+            f->kind = DBF_UNSUPPORTED;
+            f->unsupported = af->type.name;
+        } else if (scalar_from_name(af->type.name, &st)) {
+            f->kind = DBF_SCALAR;
+            f->scalar = st;
+        } else {
+            f->kind = DBF_ERROR;    /* resolved by the type pass */
+            nt->ftype[field] = af->type.name;
+        }
+        nt->fattrs[field] = af->attrs;
+        nt->fnattrs[field] = af->nattrs;
+        nt->field_relfield[field] = DB_NONE;
+        check_identifier(r, af->name, af->name_span, "field");
+        if (r->nacodes + af->nattrs > r->capacodes) {
+            r->capacodes = (r->capacodes + af->nattrs) * 2 + 64;
+            r->acodes = realloc(r->acodes, r->capacodes);
+            if (!r->acodes) {
+                fprintf(stderr, "prismac: out of memory\n");
+                exit(2);
+            }
+        }
+        nt->fcodes[field] = r->nacodes;
+        check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
+        r->nacodes += af->nattrs;
+        uint32_t *slot = field_slot(db, model, af->name);
+        uint32_t prev = *slot;
+        *slot = field;      /* the last field of a name wins, as in Prisma's table */
+        if (prev != DB_NONE) {
+            Diag *d = diag_error(r->diags, af->name_span, "the field `%s` is already defined in %s `%s`",
+                                 str_c(r->arena, af->name), view ? "view" : "model", str_c(r->arena, b->name));
+            diag_note(r->diags, d, db->fields[prev].ast->name_span, "first defined here");
+        }
+        field++;
+    }
+    return field - m->first_field;
+}
+
+/* `with_fields`: read the fields of models too (else only the blocks; the fields are then
+ * read by names_model_fields, model by model). */
+static void names_pass(Resolver *r, bool with_fields)
 {
     Db *db = r->db;
     NameMap *names = &r->nt->names;
@@ -646,56 +710,14 @@ static void names_pass(Resolver *r)
                 diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
                            str_c(r->arena, b->name), view ? "view" : "model");
             check_attr_identifiers(r, b->attrs, b->nattrs, NULL);
-            for (uint32_t i = 0; i < b->nfields; i++) {
-                Field *af = b->fields[i];
-                if (!field_is_usable(af))
-                    continue;
-                /* the field, its attributes and what its type name says, read once */
-                DbField *f = &db->fields[field];
-                f->name = f->db_name = af->name;
-                f->model = model;
-                f->ast = af;
-                f->arity = (FieldArity)af->type.arity;
-                f->type_id = DB_NONE;
-                f->relation = DB_NONE;
-                ScalarType st2;
-                if (af->type.unsupported) {
-                    f->kind = DBF_UNSUPPORTED;
-                    f->unsupported = af->type.name;
-                } else if (scalar_from_name(af->type.name, &st2)) {
-                    f->kind = DBF_SCALAR;
-                    f->scalar = st2;
-                } else {
-                    f->kind = DBF_ERROR;    /* resolved by the type pass */
-                    r->nt->ftype[field] = af->type.name;
-                }
-                r->nt->fattrs[field] = af->attrs;
-                r->nt->fnattrs[field] = af->nattrs;
-                r->nt->field_relfield[field] = DB_NONE;
-                check_identifier(r, af->name, af->name_span, "field");
-                struct DbNameTable *nt = r->nt;
-                if (nt->nacodes + af->nattrs > nt->capacodes) {
-                    nt->capacodes = (nt->capacodes + af->nattrs) * 2 + 64;
-                    nt->acodes = realloc(nt->acodes, nt->capacodes);
-                    if (!nt->acodes) {
-                        fprintf(stderr, "prismac: out of memory\n");
-                        exit(2);
-                    }
-                }
-                nt->fcodes[field] = nt->nacodes;
-                check_attr_identifiers(r, af->attrs, af->nattrs, nt->acodes + nt->nacodes);
-                nt->nacodes += af->nattrs;
-                uint32_t *slot = field_slot(db, model, af->name);
-                uint32_t prev = *slot;
-                *slot = field;      /* the last field of a name wins, as in Prisma's table */
-                if (prev != DB_NONE) {
-                    Diag *d = diag_error(r->diags, af->name_span, "the field `%s` is already defined in %s `%s`",
-                                         str_c(r->arena, af->name), view ? "view" : "model", str_c(r->arena, b->name));
-                    diag_note(r->diags, d, db->fields[prev].ast->name_span, "first defined here");
-                }
-                field++;
+            if (with_fields) {
+                m->nfields = names_model_fields(r, model);
+            } else {
+                /* the fields are read later, model by model: every field counts (a field
+                 * that did not parse is a syntax error, which the caller has ruled out) */
+                m->nfields = b->nfields;
             }
-            m->nfields = field - m->first_field;
+            field += m->nfields;
             db->nfields = field;
             db->nmodels = model + 1;
             value_id = (uint32_t)TOP_MODEL << 28 | model;
@@ -796,33 +818,41 @@ static void type_not_found(Resolver *r, const Field *f)
     }
 }
 
-static void types_pass(Resolver *r)
+/* The types of a model's fields that are not scalars: models, enums, composite types. */
+static void types_model_fields(Resolver *r, uint32_t model)
 {
     Db *db = r->db;
-    uint32_t model = 0, ct = 0;
+    const DbModel *dm = &db->models[model];
+    for (uint32_t i = 0; i < dm->nfields; i++) {
+        uint32_t fid = dm->first_field + i;
+        DbField *f = &db->fields[fid];
+        if (f->kind != DBF_ERROR)
+            continue;       /* a scalar or Unsupported: read by the name pass */
+        uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, r->nt->ftype[fid]);
+        if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
+            type_not_found(r, f->ast);
+        } else if (TOP_KIND(v) == TOP_MODEL) {
+            f->kind = DBF_RELATION;
+            f->type_id = TOP_ID(v);
+        } else if (TOP_KIND(v) == TOP_ENUM) {
+            f->kind = DBF_ENUM;
+            f->type_id = TOP_ID(v);
+        } else {
+            f->kind = DBF_COMPOSITE;
+            f->type_id = TOP_ID(v);
+        }
+    }
+}
+
+/* `with_models`: the fields of models too (else only enums and composite types). */
+static void types_pass(Resolver *r, bool with_models)
+{
+    uint32_t model = 0;
     for (uint32_t bi = 0; bi < r->ast->nblocks; bi++) {
         Block *b = r->ast->blocks[bi];
         if (b->kind == BLOCK_MODEL || b->kind == BLOCK_VIEW) {
-            DbModel *dm = &db->models[model];
-            for (uint32_t i = 0; i < dm->nfields; i++) {
-                uint32_t fid = dm->first_field + i;
-                DbField *f = &db->fields[fid];
-                if (f->kind != DBF_ERROR)
-                    continue;       /* a scalar or Unsupported: read by the name pass */
-                uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, r->nt->ftype[fid]);
-                if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
-                    type_not_found(r, f->ast);
-                } else if (TOP_KIND(v) == TOP_MODEL) {
-                    f->kind = DBF_RELATION;
-                    f->type_id = TOP_ID(v);
-                } else if (TOP_KIND(v) == TOP_ENUM) {
-                    f->kind = DBF_ENUM;
-                    f->type_id = TOP_ID(v);
-                } else {
-                    f->kind = DBF_COMPOSITE;
-                    f->type_id = TOP_ID(v);
-                }
-            }
+            if (with_models)
+                types_model_fields(r, model);
             model++;
         } else if (b->kind == BLOCK_ENUM) {
             if (b->nvalues == 0)
@@ -844,10 +874,8 @@ static void types_pass(Resolver *r)
                                "composite type `%s` cannot hold a relation: `%s` is a model",
                                str_c(r->arena, b->name), str_c(r->arena, af->type.name));
             }
-            ct++;
         }
     }
-    (void)ct;
 }
 
 /* ---- building the Db --------------------------------------------------------------------- */
@@ -921,7 +949,9 @@ static void db_allocate(Resolver *r)
     }
 }
 
-Db *db_resolve(Ast *ast, Diags *diags)
+/* ---- the resolver ------------------------------------------------------------------------ */
+
+static Db *db_new(Ast *ast)
 {
     Arena *a = ast->arena;
     Db *db = arena_alloc(a, sizeof *db);
@@ -929,23 +959,220 @@ Db *db_resolve(Ast *ast, Diags *diags)
     db->arena = a;
     db->provider = PROVIDER_NONE;
     db->names = arena_alloc(a, sizeof *db->names);
-    Resolver r = {.db = db, .ast = ast, .arena = a, .diags = diags, .nt = db->names};
-    uint32_t errors_before = diags->errors;
+    return db;
+}
 
+/* Every pass in Prisma's order, each over the whole schema: the passes report in that order. */
+static Db *resolve_in_order(Ast *ast, Diags *diags)
+{
+    Db *db = db_new(ast);
+    Resolver r = {.db = db, .ast = ast, .arena = ast->arena, .diags = diags, .nt = db->names};
     db_allocate(&r);
-    names_pass(&r);
-    types_pass(&r);
+    names_pass(&r, true);
+    types_pass(&r, true);
     resolve_attributes(&r);
+    free(r.acodes);     /* only the attribute pass reads them */
     resolve_relations(&r);
     db->resolve_errors = diags->errors > 0;
-
-    free(db->names->acodes);     /* only the attribute pass reads it */
-    db->names->acodes = NULL;
-    db->names->nacodes = db->names->capacodes = 0;
-
     uint32_t before_config = diags->errors;
     resolve_config(&r);
     db->config_errors = diags->errors > before_config;
-    (void)errors_before;
     return db;
+}
+
+/* A share of the models, resolved model by model on one thread: the name and type passes of
+ * its fields, then the attributes of its scalar fields and its block attributes (what a model's
+ * attributes read is its own fields, the names of the schema's blocks and enum values; a
+ * relation field's attributes, read afterwards, read the model it points to). Each share has
+ * its own arena, diagnostics and output arrays. */
+typedef struct ModelShare {
+    Resolver r;
+    Arena arena;
+    Diags diags;
+    uint32_t first, end;        /* models [first, end) */
+    RelField *relfields;        /* its relation fields, in order (only field, model, target set) */
+    uint32_t nrelfields, caprelfields;
+    bool failed;                /* a field did not parse (a syntax error the caller missed) */
+} ModelShare;
+
+static void *resolve_share(void *arg)
+{
+    ModelShare *sh = arg;
+    Resolver *r = &sh->r;
+    Db *db = r->db;
+    AttrCtx *ac = resolve_attr_ctx_new(r);
+    for (uint32_t m = sh->first; m < sh->end && !sh->diags.count && !sh->failed; m++) {
+        const DbModel *dm = &db->models[m];
+        r->nacodes = 0;     /* the codes of this model's fields only */
+        if (names_model_fields(r, m) != dm->nfields) {
+            sh->failed = true;
+            break;
+        }
+        types_model_fields(r, m);
+        if (sh->diags.count)
+            break;
+        resolve_model_attributes(ac, m);
+        for (uint32_t i = 0; i < dm->nfields; i++) {
+            const DbField *f = &db->fields[dm->first_field + i];
+            if (f->kind != DBF_RELATION)
+                continue;
+            RelField rf = {.field = dm->first_field + i, .model = m, .target = f->type_id};
+            ARENA_PUSH(r->arena, sh->relfields, sh->nrelfields, sh->caprelfields, rf);
+        }
+    }
+    resolve_attr_ctx_free(ac);
+    free(r->acodes);
+    r->acodes = NULL;
+    return NULL;
+}
+
+/* Models are shared out by their fields, in file order, so that the shares take about as long. */
+static uint32_t share_split(const Db *db, uint32_t nshares, uint32_t k)
+{
+    uint64_t want = (uint64_t)db->nfields * k / nshares;
+    uint32_t m = 0;
+    while (m < db->nmodels && db->models[m].first_field < want)
+        m++;
+    return m;
+}
+
+/* The passes resolved model by model, the models shared out over threads. Only for a schema
+ * that resolves without a diagnostic: the passes then have nothing to report, so their order
+ * does not show. NULL when something was reported (then nothing of this reaches `diags`, and
+ * the caller resolves the schema again in Prisma's order). */
+static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
+{
+    Db *db = db_new(ast);
+    Diags scratch;
+    diags_init(&scratch, ast->arena);
+    Resolver r = {.db = db, .ast = ast, .arena = ast->arena, .diags = &scratch, .nt = db->names};
+    struct DbNameTable *nt = db->names;
+    db_allocate(&r);
+    names_pass(&r, false);      /* the blocks; their fields model by model below */
+    types_pass(&r, false);
+    if (scratch.count)
+        return NULL;
+
+    if (nshares > db->nmodels)
+        nshares = db->nmodels ? db->nmodels : 1;
+    ModelShare *shares = calloc(nshares, sizeof *shares);
+    pthread_t *threads = calloc(nshares, sizeof *threads);
+    bool *started = calloc(nshares, sizeof *started);
+    if (!shares || !threads || !started) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    for (uint32_t i = 0; i < nshares; i++) {
+        ModelShare *sh = &shares[i];
+        sh->first = share_split(db, nshares, i);
+        sh->end = i + 1 == nshares ? db->nmodels : share_split(db, nshares, i + 1);
+        arena_init(&sh->arena);
+        diags_init(&sh->diags, &sh->arena);
+        sh->r = (Resolver){.db = db, .ast = ast, .arena = &sh->arena, .diags = &sh->diags, .nt = nt};
+    }
+    for (uint32_t i = 1; i < nshares; i++)
+        started[i] = pthread_create(&threads[i], NULL, resolve_share, &shares[i]) == 0;
+    resolve_share(&shares[0]);
+    for (uint32_t i = 1; i < nshares; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else
+            resolve_share(&shares[i]);
+    }
+    bool ok = true;
+    uint32_t nrel = 0;
+    for (uint32_t i = 0; i < nshares; i++) {
+        ok &= !shares[i].failed && shares[i].diags.count == 0;
+        nrel += shares[i].nrelfields;
+    }
+    if (ok) {
+        /* the shares' output, appended in file order (ids moved by what comes before) */
+        nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
+        for (uint32_t i = 0; i < nshares; i++) {
+            ModelShare *sh = &shares[i];
+            uint32_t base = db->nindexes;
+            for (uint32_t m = sh->first; m < sh->end && base; m++) {
+                db->models[m].first_index += base;
+                if (db->models[m].pk != DB_NONE)
+                    db->models[m].pk += base;
+            }
+            resolve_output_move(&r, &sh->r);
+            for (uint32_t k = 0; k < sh->nrelfields; k++) {
+                nt->field_relfield[sh->relfields[k].field] = nt->nrelfields;
+                nt->relfields[nt->nrelfields++] = sh->relfields[k];
+            }
+        }
+    } else {
+        for (uint32_t i = 0; i < nshares; i++) {
+            free(shares[i].r.indexes);
+            free(shares[i].r.index_fields);
+            free(shares[i].r.unknown_fn_fields);
+        }
+    }
+    for (uint32_t i = 0; i < nshares; i++) {
+        if (ok)
+            arena_adopt(ast->arena, &shares[i].arena);
+        else
+            arena_free(&shares[i].arena);
+    }
+    free(shares);
+    free(threads);
+    free(started);
+    if (!ok)
+        return NULL;
+
+    /* relation fields (they read the models they point to), enums, composite types */
+    AttrCtx *ac = resolve_attr_ctx_new(&r);
+    for (uint32_t i = 0; i < nt->nrelfields && !scratch.count; i++)
+        resolve_relation_field_attributes(ac, &nt->relfields[i], NULL);
+    for (uint32_t i = 0; i < db->nenums; i++)
+        resolve_enum_attributes(ac, i);
+    for (uint32_t i = 0; i < db->ncomposite_types; i++)
+        resolve_composite_type_attributes(ac, i);
+    resolve_attr_ctx_free(ac);
+    if (scratch.count)
+        return NULL;
+    resolve_relations(&r);
+    if (scratch.count)
+        return NULL;
+    db->resolve_errors = diags->errors > 0;
+    r.diags = diags;
+    uint32_t before_config = diags->errors;
+    resolve_config(&r);
+    db->config_errors = diags->errors > before_config;
+    return db;
+}
+
+DbResolveOptions db_resolve_options_default(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    DbResolveOptions opt = {.threads = cpus > 1 ? (uint32_t)(cpus < 8 ? cpus : 8) : 1, .min_fields_per_thread = 8192};
+    return opt;
+}
+
+Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt)
+{
+    /* a schema that parsed without error is resolved model by model (on several threads when
+     * it is large); if that reports anything, it is resolved again pass by pass, as Prisma
+     * reports */
+    if (diags->count == 0 && opt->threads) {
+        uint32_t nfields = 0;
+        for (uint32_t i = 0; i < ast->nblocks; i++)
+            if (ast->blocks[i]->kind == BLOCK_MODEL || ast->blocks[i]->kind == BLOCK_VIEW)
+                nfields += ast->blocks[i]->nfields;
+        uint32_t per = opt->min_fields_per_thread ? opt->min_fields_per_thread : 1;
+        uint32_t nshares = opt->threads > 1 ? nfields / per : 1;
+        if (nshares > opt->threads)
+            nshares = opt->threads;
+        Db *db = resolve_by_model(ast, diags, nshares ? nshares : 1);
+        if (db)
+            return db;
+    }
+    return resolve_in_order(ast, diags);
+}
+
+Db *db_resolve(Ast *ast, Diags *diags)
+{
+    DbResolveOptions opt = db_resolve_options_default();
+    return db_resolve_with(ast, diags, &opt);
 }

@@ -30,7 +30,7 @@ typedef struct PendingIndex {
     uint32_t first, n;          /* into AttrCtx.ifields */
 } PendingIndex;
 
-typedef struct AttrCtx {
+struct AttrCtx {
     Resolver *r;
     Attribute **attrs;
     uint32_t nattrs;
@@ -64,7 +64,7 @@ typedef struct AttrCtx {
     uint32_t *maptab;           /* @map column names of the model: field ids */
     uint32_t capmaptab, mapmask;
     bool maptab_live;
-} AttrCtx;
+};
 
 static void *grow_slow(void *p, uint32_t *cap, uint32_t need, size_t elem)
 {
@@ -1406,8 +1406,9 @@ static void field_default(AttrCtx *ac, uint32_t field)
                 def.kind = DBDEF_AUTO;
         } else if (!known_function(fn)) {
             def.kind = DBDEF_UNKNOWN_FUNCTION;
-            struct DbNameTable *nt = r->nt;
-            ARENA_PUSH(r->arena, nt->unknown_fn_fields, nt->nunknown_fn_fields, nt->capunknown_fn_fields, field);
+            r->unknown_fn_fields = grow(r->unknown_fn_fields, &r->capunknown_fn_fields, r->nunknown_fn_fields + 1,
+                                        sizeof *r->unknown_fn_fields);
+            r->unknown_fn_fields[r->nunknown_fn_fields++] = field;
         } else {
             const char *expect = str_eq_cstr(fn, "autoincrement") ? "Int or BigInt"
                                  : str_eq_cstr(fn, "now")         ? "DateTime"
@@ -1465,7 +1466,7 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
     DbField *f = &r->db->fields[field];
     if (r->nt->fnattrs[field] == 0)
         return;
-    ac_begin(ac, r->nt->fattrs[field], r->nt->fnattrs[field], false, r->nt->acodes + r->nt->fcodes[field]);
+    ac_begin(ac, r->nt->fattrs[field], r->nt->fnattrs[field], false, r->acodes + r->nt->fcodes[field]);
     if (ac_single(ac, AT_MAP)) {
         field_map(ac, field);
         ac_validate_args(ac);
@@ -1636,12 +1637,12 @@ static void relation_attribute(AttrCtx *ac, RelField *rf)
     rf->has_map = has_map;
 }
 
-static void relation_field_attributes(AttrCtx *ac, RelField *rf)
+static void relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *codes)
 {
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[rf->field];
     ac->model = rf->model;
-    ac_begin(ac, r->nt->fattrs[rf->field], r->nt->fnattrs[rf->field], false, r->nt->acodes + r->nt->fcodes[rf->field]);
+    ac_begin(ac, r->nt->fattrs[rf->field], r->nt->fnattrs[rf->field], false, codes);
     if (ac_single(ac, AT_RELATION)) {
         relation_attribute(ac, rf);
         ac_validate_args(ac);
@@ -1715,11 +1716,13 @@ static void schema_attribute(AttrCtx *ac, Str *schema, Span *span)
 
 static void flush_indexes(AttrCtx *ac)
 {
-    Db *db = ac->r->db;
-    Arena *arena = ac->r->arena;
-    DbModel *m = &db->models[ac->model];
-    /* exact sizes: grow the arrays once per model */
-    m->first_index = db->nindexes;
+    Resolver *r = ac->r;
+    DbModel *m = &r->db->models[ac->model];
+    /* the resolver's arrays (malloc'd) grown once per model */
+    r->indexes = grow(r->indexes, &r->cap_indexes, r->nindexes + ac->npidx + 1, sizeof *r->indexes);
+    r->index_fields = grow(r->index_fields, &r->cap_index_fields, r->nindex_fields + ac->nifields + 1,
+                           sizeof *r->index_fields);
+    m->first_index = r->nindexes;
     for (uint32_t i = 0; i <= ac->npidx; i++) {
         PendingIndex *p;
         if (i < ac->npidx)
@@ -1729,15 +1732,15 @@ static void flush_indexes(AttrCtx *ac)
         else
             break;
         DbIndex idx = p->idx;
-        idx.first_field = db->nindex_fields;
+        idx.first_field = r->nindex_fields;
         idx.nfields = p->n;
         for (uint32_t j = 0; j < p->n; j++) {
             DbIndexField f = ac->ifields[p->first + j];
-            ARENA_PUSH(arena, db->index_fields, db->nindex_fields, ac->r->nt->cap_index_fields, f);
+            r->index_fields[r->nindex_fields++] = f;
         }
         if (i == ac->npidx)
-            m->pk = db->nindexes;
-        ARENA_PUSH(arena, db->indexes, db->nindexes, ac->r->nt->cap_indexes, idx);
+            m->pk = r->nindexes;
+        r->indexes[r->nindexes++] = idx;
     }
     m->nindexes = ac->npidx;
 }
@@ -1959,6 +1962,53 @@ static void composite_type_attributes(AttrCtx *ac, uint32_t ct)
     }
 }
 
+AttrCtx *resolve_attr_ctx_new(Resolver *r)
+{
+    AttrCtx *ac = calloc(1, sizeof *ac);
+    if (!ac) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    ac->r = r;
+    return ac;
+}
+
+void resolve_attr_ctx_free(AttrCtx *ac)
+{
+    if (!ac)
+        return;
+    free(ac->used);
+    free(ac->els);
+    free(ac->ids);
+    free(ac->maptab);
+    free(ac->codebuf);
+    free(ac->argcode);
+    free(ac->live);
+    free(ac->pidx);
+    free(ac->ifields);
+    free(ac);
+}
+
+void resolve_model_attributes(AttrCtx *ac, uint32_t model)
+{
+    model_attributes(ac, model);
+}
+
+void resolve_enum_attributes(AttrCtx *ac, uint32_t en)
+{
+    enum_attributes(ac, en);
+}
+
+void resolve_composite_type_attributes(AttrCtx *ac, uint32_t ct)
+{
+    composite_type_attributes(ac, ct);
+}
+
+void resolve_relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *codes)
+{
+    relation_field_attributes(ac, rf, codes);
+}
+
 void resolve_attributes(Resolver *r)
 {
     Db *db = r->db;
@@ -1979,42 +2029,83 @@ void resolve_attributes(Resolver *r)
         nt->field_relfield[i] = nt->nrelfields++;
     }
 
-    /* exact room for the indexes (counted by the name pass): no regrowth */
-    if (nt->nindex_attrs) {
-        db->indexes = arena_alloc_raw(r->arena, (size_t)nt->nindex_attrs * sizeof *db->indexes);
-        nt->cap_indexes = nt->nindex_attrs;
-        db->index_fields = arena_alloc_raw(r->arena, (size_t)(nt->nindex_elems + 1) * sizeof *db->index_fields);
-        nt->cap_index_fields = nt->nindex_elems + 1;
-    }
+    /* room for the indexes the name pass counted: no regrowth */
+    r->indexes = grow(r->indexes, &r->cap_indexes, r->nindex_attrs + 1, sizeof *r->indexes);
+    r->index_fields = grow(r->index_fields, &r->cap_index_fields, r->nindex_elems + 1, sizeof *r->index_fields);
 
-    AttrCtx ac = {.r = r};
-    for (uint32_t i = 0; i < nt->nrelfields; i++)
-        relation_field_attributes(&ac, &nt->relfields[i]);
+    AttrCtx *ac = resolve_attr_ctx_new(r);
+    for (uint32_t i = 0; i < nt->nrelfields; i++) {
+        RelField *rf = &nt->relfields[i];
+        relation_field_attributes(ac, rf, r->acodes + nt->fcodes[rf->field]);
+    }
 
     uint32_t model = 0, en = 0, ct = 0;
     for (uint32_t bi = 0; bi < r->ast->nblocks; bi++) {
         switch (r->ast->blocks[bi]->kind) {
         case BLOCK_MODEL:
         case BLOCK_VIEW:
-            model_attributes(&ac, model++);
+            model_attributes(ac, model++);
             break;
         case BLOCK_ENUM:
-            enum_attributes(&ac, en++);
+            enum_attributes(ac, en++);
             break;
         case BLOCK_TYPE:
-            composite_type_attributes(&ac, ct++);
+            composite_type_attributes(ac, ct++);
             break;
         default:
             break;
         }
     }
-    free(ac.used);
-    free(ac.els);
-    free(ac.ids);
-    free(ac.maptab);
-    free(ac.codebuf);
-    free(ac.argcode);
-    free(ac.live);
-    free(ac.pidx);
-    free(ac.ifields);
+    resolve_attr_ctx_free(ac);
+    resolve_output_move(r, r);
+}
+
+/* `n` more elements for an arena array of `count` (copied to new storage of exactly that size). */
+static void *arena_extend(Arena *a, void *items, uint32_t count, uint32_t n, size_t elem)
+{
+    void *p = arena_alloc_raw(a, (size_t)(count + n) * elem);
+    if (count)
+        memcpy(p, items, (size_t)count * elem);
+    return p;
+}
+
+/* Appends what `from`'s attribute pass made to the Db (in the arena of `into`), its ids moved by
+ * what is already there, and frees `from`'s arrays. The models that pass read keep their
+ * first_index and pk as `from` numbered them: the caller moves those. */
+void resolve_output_move(Resolver *into, Resolver *from)
+{
+    Db *db = into->db;
+    struct DbNameTable *nt = into->nt;
+    Arena *a = into->arena;
+    uint32_t fbase = db->nindex_fields;
+    if (from->nindexes) {
+        db->indexes = arena_extend(a, db->indexes, db->nindexes, from->nindexes, sizeof *db->indexes);
+        for (uint32_t k = 0; k < from->nindexes; k++) {
+            DbIndex idx = from->indexes[k];
+            idx.first_field += fbase;
+            db->indexes[db->nindexes++] = idx;
+        }
+    }
+    if (from->nindex_fields) {
+        db->index_fields = arena_extend(a, db->index_fields, fbase, from->nindex_fields, sizeof *db->index_fields);
+        memcpy(db->index_fields + fbase, from->index_fields, from->nindex_fields * sizeof *db->index_fields);
+        db->nindex_fields += from->nindex_fields;
+    }
+    if (from->nunknown_fn_fields) {
+        uint32_t ubase = nt->nunknown_fn_fields;
+        nt->unknown_fn_fields = arena_extend(a, nt->unknown_fn_fields, ubase, from->nunknown_fn_fields,
+                                             sizeof *nt->unknown_fn_fields);
+        memcpy(nt->unknown_fn_fields + ubase, from->unknown_fn_fields,
+               from->nunknown_fn_fields * sizeof *nt->unknown_fn_fields);
+        nt->nunknown_fn_fields += from->nunknown_fn_fields;
+        nt->capunknown_fn_fields = nt->nunknown_fn_fields;
+    }
+    free(from->indexes);
+    free(from->index_fields);
+    free(from->unknown_fn_fields);
+    from->indexes = NULL;
+    from->index_fields = NULL;
+    from->unknown_fn_fields = NULL;
+    from->nindexes = from->nindex_fields = from->nunknown_fn_fields = 0;
+    from->cap_indexes = from->cap_index_fields = from->capunknown_fn_fields = 0;
 }

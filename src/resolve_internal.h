@@ -145,9 +145,7 @@ struct DbNameTable {
     Str *ftype;                     /* per field: the type name, while the type pass needs it */
     Attribute ***fattrs;            /* per field: its attributes (as the AST holds them) */
     uint32_t *fnattrs;
-    uint8_t *acodes;                /* AttrCode of each field attribute, as the name pass read it */
-    uint32_t nacodes, capacodes;
-    uint32_t *fcodes;               /* per field: its first entry in acodes */
+    uint32_t *fcodes;               /* per field: its first entry in the resolver's acodes */
     RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
     uint32_t nrelfields;
     uint32_t *field_relfield;       /* Db field -> relfields index, or DB_NONE */
@@ -164,8 +162,7 @@ struct DbNameTable {
     Span schemas_span;              /* the datasource's `schemas` value, if any */
     bool has_schemas;
     Span extensions_span;
-    uint32_t cap_indexes, cap_index_fields, cap_relations, cap_fk_pairs;
-    uint32_t nindex_attrs, nindex_elems;    /* counted by the name pass, to size the index arrays */
+    uint32_t cap_relations, cap_fk_pairs;
 };
 
 /* A note without a place of its own ("note: ..."), for hints about the error's own span. */
@@ -204,11 +201,33 @@ typedef struct Resolver {
     Arena *arena;
     Diags *diags;
     struct DbNameTable *nt;
+    /* What the attribute pass appends, in file order; moved into the Db when the pass ends (a
+     * helper thread's share is appended to the main resolver's). */
+    DbIndex *indexes;               uint32_t nindexes, cap_indexes;
+    DbIndexField *index_fields;     uint32_t nindex_fields, cap_index_fields;
+    uint32_t *unknown_fn_fields;    uint32_t nunknown_fn_fields, capunknown_fn_fields;
+    /* The AttrCode of each field attribute, as the name pass read it (nt->fcodes: where each
+     * field's codes start); malloc'd, freed when the attribute pass is over. */
+    uint8_t *acodes;                uint32_t nacodes, capacodes;
+    uint32_t nindex_attrs, nindex_elems;    /* counted by the name pass, to size the index arrays */
 } Resolver;
 
 void resolve_attributes(Resolver *r);
 void resolve_relations(Resolver *r);
 void resolve_config(Resolver *r);
+
+/* The attribute pass in pieces, for resolving the models on several threads (resolve.c): a
+ * context per thread, then a model's scalar fields and block attributes, and a relation field's
+ * attributes (`codes`: its AttrCodes, or NULL to read the names again). */
+typedef struct AttrCtx AttrCtx;
+AttrCtx *resolve_attr_ctx_new(Resolver *r);
+void resolve_attr_ctx_free(AttrCtx *ac);
+void resolve_model_attributes(AttrCtx *ac, uint32_t model);
+void resolve_enum_attributes(AttrCtx *ac, uint32_t en);
+void resolve_composite_type_attributes(AttrCtx *ac, uint32_t ct);
+void resolve_relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *codes);
+/* Appends the indexes and unknown default functions `from` made to the Db `into` builds. */
+void resolve_output_move(Resolver *into, Resolver *from);
 
 /* Model/view field lookup by name (the last field of that name, as Prisma's table). */
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name);

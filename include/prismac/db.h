@@ -265,6 +265,16 @@ typedef struct Db {
  * blocks. Errors go to `diags` in Prisma's order; the Db holds whatever could be resolved and
  * lives in the Ast's arena (nothing to free). Never NULL. */
 Db *db_resolve(Ast *ast, Diags *diags);
+
+/* How many threads resolution may use: a large schema's models are shared out over up to
+ * `threads` threads, each with at least `min_fields_per_thread` fields. The result is the same
+ * whatever the options. */
+typedef struct DbResolveOptions {
+    uint32_t threads;
+    uint32_t min_fields_per_thread;
+} DbResolveOptions;
+DbResolveOptions db_resolve_options_default(void);     /* the machine's CPUs (up to 8), 8,192 fields */
+Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt);
 /* The rules `prisma validate` applies after resolution, for the datasource's provider.
  * `provider` overrides the datasource's (PROVIDER_NONE: use the datasource's); variants and
  * `sql --provider` validate a schema for the other provider. As in Prisma, nothing is checked
