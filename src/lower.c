@@ -909,6 +909,31 @@ static SqlColumn join_column(Lower *lw, uint32_t model, const char *name)
     return c;
 }
 
+/* db_relation_table_name, written into lw->buf (lowering allocates nothing in the Db's arena,
+ * so that it can run while the Db is being validated): "_" + the relation name, or "_AToB". */
+static Str join_table_name(Lower *lw, const DbRelation *rel)
+{
+    const Db *db = lw->db;
+    buf_reset(lw);
+    sqlbuf_putc(&lw->buf, '_');
+    if (rel->name.len) {
+        sqlbuf_put(&lw->buf, rel->name.ptr, rel->name.len);
+    } else {
+        Str a = db->models[rel->model_a].name, b = db->models[rel->model_b].name;
+        uint32_t n = a.len < b.len ? a.len : b.len;
+        int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+        if (c > 0 || (c == 0 && a.len > b.len)) {
+            Str t = a;
+            a = b;
+            b = t;
+        }
+        sqlbuf_put(&lw->buf, a.ptr, a.len);
+        SQLBUF_LIT(&lw->buf, "To");
+        sqlbuf_put(&lw->buf, b.ptr, b.len);
+    }
+    return buf_str(lw);
+}
+
 /* Implicit m:n join tables, in the order Prisma creates the relations: by model A, then by the
  * position of its relation field (the first of the two for a self relation). */
 static void lower_join_tables(Lower *lw)
@@ -934,7 +959,7 @@ static void lower_join_tables(Lower *lw)
     bool fks = !(db->datasource && db->datasource->relation_mode_prisma);
     for (uint32_t i = 0; i < n; i++) {
         const DbRelation *rel = &db->relations[order[i].relation];
-        Str full = db_relation_table_name(db, rel);
+        Str full = join_table_name(lw, rel);
         Str tname = take_chars(full, max);
         uint32_t ta = lw->table_of_model[rel->model_a], tb = lw->table_of_model[rel->model_b];
         const DbField *rf = rel->field_a != DB_NONE ? &db->fields[rel->field_a] : NULL;

@@ -7,6 +7,7 @@
 #include "prismac/migrate.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -158,6 +159,66 @@ static void list_constructs(const CliOptions *opt, Schema *schema, const Diags *
             errors == 1 ? "" : "s", errors == 1 ? "es" : "", provider);
 }
 
+/* lower -> diff -> render: the script for a schema validated for its own provider. */
+typedef struct SqlJob {
+    pthread_t thread;
+    const Db *db;
+    SqlFlavour flavour;
+    const SqlArgs *args;
+    SqlSchema *next, *prev;
+    Migration *migration;
+    SqlBuf out;
+} SqlJob;
+
+static void *sql_job_run(void *arg)
+{
+    SqlJob *job = arg;
+    const Dialect *dialect = dialect_get(job->flavour, job->args->prisma_exact);
+    job->next = lower_schema(job->db, dialect);
+    job->prev = sql_schema_new(job->flavour);
+    if (job->args->no_public_schema && job->flavour == SQL_POSTGRES)
+        sql_add_namespace(job->prev, job->prev->default_namespace);
+    job->migration = migrate_diff(job->prev, job->next, dialect);
+    migrate_render_script(job->migration, NULL, &job->out);
+    return NULL;
+}
+
+static void sql_job_free(SqlJob *job)
+{
+    sqlbuf_free(&job->out);
+    if (job->migration)
+        migrate_free(job->migration);
+    if (job->prev)
+        sql_schema_free(job->prev);
+    if (job->next)
+        sql_schema_free(job->next);
+    job->migration = NULL;
+    job->prev = job->next = NULL;
+}
+
+/* Writes the script to -o FILE or stdout. */
+static int sql_write(const SqlArgs *args, const SqlBuf *out)
+{
+    int rc = EXIT_CLEAN;
+    if (args->output)
+        return write_atomically(args->output, out->ptr ? out->ptr : "", out->len);
+    if (out->len && fwrite(out->ptr, 1, out->len, stdout) != out->len)
+        rc = EXIT_TROUBLE;
+    if (fflush(stdout) != 0)
+        rc = EXIT_TROUBLE;
+    if (rc != EXIT_CLEAN)
+        fprintf(stderr, "prismac: cannot write the SQL: %s\n", strerror(errno));
+    return rc;
+}
+
+static int sql_finish(const SqlArgs *args, Schema *schema, SqlJob *job)
+{
+    int rc = sql_write(args, &job->out);
+    sql_job_free(job);
+    schema_free(schema);
+    return rc;
+}
+
 static int sql_run(int argc, char **argv)
 {
     if (cli_wants_help(&CMD_SQL, argc, argv))
@@ -184,20 +245,34 @@ static int sql_run(int argc, char **argv)
         return rc;
     }
     Db *db = NULL;
+    SqlJob job = {0};
+    bool speculated = false;
     if (schema.diags.errors == 0) {
         db = db_resolve(schema.ast, &schema.diags);
+        /* the SQL is made on a second thread while the schema is validated (lowering only
+         * reads the Db); it is thrown away if validation finds errors */
+        if (schema.diags.errors == 0 && (target == PROVIDER_NONE || target == db->provider) &&
+            (db->provider == PROVIDER_POSTGRESQL || db->provider == PROVIDER_SQLITE)) {
+            job = (SqlJob){.db = db, .flavour = lower_flavour_for(db->provider), .args = &args};
+            speculated = pthread_create(&job.thread, NULL, sql_job_run, &job) == 0;
+        }
         db_validate(db, PROVIDER_NONE, &schema.diags);
+        if (speculated)
+            pthread_join(job.thread, NULL);
     }
     if (schema.diags.errors) {
         report_diags(&opt, &schema, "sql");
         if (opt.format == FORMAT_HUMAN)
             fprintf(stderr, "%s: %u error%s\n", schema_describe(&schema), schema.diags.errors,
                     schema.diags.errors == 1 ? "" : "s");
+        sql_job_free(&job);
         schema_free(&schema);
         return EXIT_FINDINGS;
     }
     if (schema.diags.warnings && !opt.quiet && opt.format == FORMAT_HUMAN)
         report_diags(&opt, &schema, "sql");
+    if (speculated)
+        return sql_finish(&args, &schema, &job);
 
     if (target == PROVIDER_NONE) {
         target = db->provider;
@@ -236,16 +311,7 @@ static int sql_run(int argc, char **argv)
     Migration *m = migrate_diff(prev, next, dialect);
     SqlBuf out = {0};
     migrate_render_script(m, NULL, &out);
-    if (args.output) {
-        rc = write_atomically(args.output, out.ptr ? out.ptr : "", out.len);
-    } else {
-        if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len)
-            rc = EXIT_TROUBLE;
-        if (fflush(stdout) != 0)
-            rc = EXIT_TROUBLE;
-        if (rc != EXIT_CLEAN)
-            fprintf(stderr, "prismac: cannot write the SQL: %s\n", strerror(errno));
-    }
+    rc = sql_write(&args, &out);
     sqlbuf_free(&out);
     migrate_free(m);
     sql_schema_free(prev);
