@@ -1039,6 +1039,28 @@ static const char *version_list(HistoryReport *r, const uint32_t *idx, uint32_t 
     return s;
 }
 
+/* Before anything is deployed: what makes a migration fail. */
+static void step_fixes(HistoryReport *r)
+{
+    if (r->lock_mismatch) {
+        NEXT_STEP(r, "the folder was written for %.*s: generate the migrations for %s (`prisma migrate diff "
+                     "--from-empty --to-schema-datamodel SCHEMA --script`) or point it at a %.*s database",
+                  (int)r->dir.lock_provider.len, r->dir.lock_provider.ptr,
+                  r->flavour == SQL_POSTGRES ? "PostgreSQL" : "SQLite", (int)r->dir.lock_provider.len,
+                  r->dir.lock_provider.ptr);
+        return;
+    }
+    for (uint32_t i = 0; i < r->count; i++) {
+        const MigrationEntry *e = &r->entries[i];
+        if (e->replay_error && !recorded_applied(e->status)) {
+            NEXT_STEP(r, "fix %.*s, which fails: %s", (int)e->name.len, e->name.ptr, e->replay_error);
+            break;
+        }
+        if (e->status == MSTATUS_ROLLED_BACK && e->npresent == 0 && e->log)
+            NEXT_STEP(r, "remove what made %.*s fail (%s), or it fails again", (int)e->name.len, e->name.ptr, e->log);
+    }
+}
+
 static void explain(HistoryReport *r)
 {
     bool supabase = r->history.kind == HISTORY_SUPABASE;
@@ -1188,6 +1210,7 @@ static void explain(HistoryReport *r)
                           version_list(r, &one, 1), (int)r->entries[i].name.len, r->entries[i].name.ptr);
                 break;
             }
+        step_fixes(r);
         if (nto_apply) {
             bool gap = false;
             for (uint32_t k = 0; k < nto_apply; k++)
@@ -1230,23 +1253,19 @@ static void explain(HistoryReport *r)
                 NEXT_STEP(r, "restore %s/%.*s from version control (git log --diff-filter=D -- %s)", r->dir.path,
                           (int)e->name.len, e->name.ptr, r->dir.path);
         }
+        step_fixes(r);
         if (nto_apply && !r->lock_mismatch)
             NEXT_STEP(r, "prisma migrate deploy   (applies %s)", name_list(r, to_apply, nto_apply));
     }
-    for (uint32_t i = 0; i < r->count; i++) {
-        const MigrationEntry *e = &r->entries[i];
-        if (e->replay_error && !recorded_applied(e->status)) {
-            NEXT_STEP(r, "fix %s; it fails: %s", entry_file_path(r, e), e->replay_error);
-            break;
-        }
-    }
-    if (r->nnext_steps)
-        NEXT_STEP(r, "or have prismac write the repair as one transaction: prismac migrations status --dir %s "
-                     "--db URL --script repair.sql",
-                  r->dir.path);
+    if (r->repair_actions)
+        NEXT_STEP(r, "or have prismac write %s as one transaction: prismac migrations status --dir %s --db URL "
+                     "--script repair.sql",
+                  r->repair_complete ? "all of it" : "what it can repair", r->dir.path);
 }
 
 /* ---- the whole status ------------------------------------------------------------------------------ */
+
+static uint32_t repair_statements(const SqlBuf *b);
 
 static bool is_prefix(const uint32_t *order, uint32_t n)
 {
@@ -1402,10 +1421,11 @@ int history_status(const HistoryStatusOptions *opt, HistoryReport *r, char **err
         CONSEQUENCE(r, "the schema has changes no migration makes: `prismac migrations check --dir %s` prints the "
                        "missing migration",
                     r->dir.path);
-    explain(r);
     SqlBuf ignore = {0};
     r->repair_complete = history_repair_script(r, &ignore);
+    r->repair_actions = repair_statements(&ignore);
     sqlbuf_free(&ignore);
+    explain(r);
     index_free(&live_ix);
     seq_free(&seq_w);
     seq_free(&seq_a);
@@ -1804,4 +1824,21 @@ bool history_repair_script(const HistoryReport *r, SqlBuf *out)
     bool complete = repair_write(r, &scratch, out);
     arena_free(&scratch);
     return complete;
+}
+
+/* Statements of a repair script besides its transaction and pragmas. */
+static uint32_t repair_statements(const SqlBuf *b)
+{
+    Arena a;
+    arena_init(&a);
+    SqlStatement *st;
+    uint32_t n = migration_split_statements(&a, b->ptr ? b->ptr : "", b->len, &st), count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *p = b->ptr + st[i].start;
+        size_t len = st[i].end - st[i].start;
+        count += migration_statement_txn(p, len) == TXN_STMT_NONE && !(len >= 6 && strncasecmp(p, "PRAGMA", 6) == 0) &&
+                 !(len >= 3 && strncasecmp(p, "SET", 3) == 0);
+    }
+    arena_free(&a);
+    return count;
 }

@@ -152,6 +152,7 @@ typedef struct HistoryReport {
     bool clean;
     /* The repair script addresses every finding (some may still need a data fix first). */
     bool repair_complete;
+    uint32_t repair_actions;    /* its statements besides BEGIN / COMMIT (0: it would change nothing) */
     ReplayStats stats;
     uint32_t replays;
     double total_ms;

@@ -378,7 +378,11 @@ static void status_human(const CliOptions *o, const HistoryReport *r)
     for (uint32_t i = 0; i < r->count; i++)
         napplied += r->entries[i].status == MSTATUS_APPLIED || r->entries[i].status == MSTATUS_MODIFIED ||
                     r->entries[i].status == MSTATUS_PHANTOM;
-    if (r->consistent)
+    if (r->consistent && napplied == 0)
+        printf("history %sconsistent%s: nothing is recorded as applied, and nothing the migrations make is in the "
+               "database\n",
+               paint(o, "\033[32m"), paint(o, "\033[0m"));
+    else if (r->consistent)
         printf("history %sconsistent%s: the live schema is what the %u recorded migration%s make%s (object by "
                "object)\n",
                paint(o, "\033[32m"), paint(o, "\033[0m"), napplied, napplied == 1 ? "" : "s", napplied == 1 ? "s" : "");
