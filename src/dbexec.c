@@ -15,6 +15,9 @@
 
 struct DbScratch {
     SqlFlavour flavour;
+    bool attached;          /* PostgreSQL: an existing database, emptied again on close */
+    char *schemas;          /* attached: its schemas when it was attached, as a text[] literal */
+    char *extensions;       /* attached: its extensions then, likewise */
     sqlite3 *db;            /* SQLite */
     PGconn *admin;          /* PostgreSQL: the server connection that created the database */
     PGconn *conn;           /* PostgreSQL: the scratch database */
@@ -399,10 +402,149 @@ SqlSchema *dbexec_introspect(DbScratch *scratch, const IntrospectOptions *opts, 
     return introspect_postgres_conn(scratch->conn, scratch->server, opts, stats, err);
 }
 
+/* What a script may leave in an attached database, in the schemas that were there, as DROP
+ * statements; %1$s is the schemas' text[] literal. Extensions and new schemas are dropped apart. */
+static const char ATTACHED_OBJECTS[] =
+    "SELECT format('DROP %s IF EXISTS %I.%I CASCADE', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN "
+    "'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, n.nspname, "
+    "c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = ANY (%1$s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('e', 'i', 'a')) "
+    "UNION ALL "
+    "SELECT format('DROP TYPE IF EXISTS %I.%I CASCADE', n.nspname, t.typname) FROM pg_catalog.pg_type t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY (%1$s) "
+    "AND t.typtype IN ('e', 'd', 'r', 'm') "
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = t.oid AND d.deptype IN ('e', 'i', 'a')) "
+    "UNION ALL "
+    "SELECT format('DROP ROUTINE IF EXISTS %I.%I(%s) CASCADE', n.nspname, p.proname, "
+    "pg_catalog.pg_get_function_identity_arguments(p.oid)) FROM pg_catalog.pg_proc p "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY (%1$s) "
+    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')";
+
+/* The query with every %1$s replaced by the schemas' literal (malloc'd). */
+static char *expand_schemas(const char *query, const char *schemas)
+{
+    size_t n = strlen(schemas);
+    char *out = malloc(strlen(query) + 8 * n + 1), *o = out;
+    for (const char *p = query; *p;) {
+        if (strncmp(p, "%1$s", 4) == 0) {
+            memcpy(o, schemas, n);
+            o += n;
+            p += 4;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Runs the DROP statements a query returns; false when one fails. */
+static bool attached_drop(DbScratch *s, const char *query, DbError *err)
+{
+    PGresult *res = PQexec(s->conn, query);
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    for (int i = 0; ok && i < PQntuples(res); i++)
+        ok = pg_command(s->conn, s->server, PQgetvalue(res, i, 0), err);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK && err)
+        db_error_set(err, DBERR_QUERY, "%s", PQresultErrorMessage(res));
+    PQclear(res);
+    return ok;
+}
+
+/* The database's schemas (or extensions) as an ARRAY[...]::text[] literal (malloc'd), or NULL. */
+static char *attached_names(PGconn *conn, bool extensions)
+{
+    PGresult *res = PQexec(conn, extensions
+                                     ? "SELECT 'ARRAY[' || COALESCE(pg_catalog.string_agg(pg_catalog.quote_literal("
+                                       "extname), ', '), '') || ']::text[]' FROM pg_catalog.pg_extension"
+                                     : "SELECT 'ARRAY[' || COALESCE(pg_catalog.string_agg(pg_catalog.quote_literal("
+                                       "nspname), ', '), '') || ']::text[]' FROM pg_catalog.pg_namespace "
+                                       "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'");
+    char *out = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)
+                    ? strdup(PQgetvalue(res, 0, 0))
+                    : NULL;
+    PQclear(res);
+    return out;
+}
+
+DbScratch *dbexec_scratch_attach(const DbUrl *database, const IntrospectOptions *opts, DbError *err)
+{
+    if (!database || database->kind != DBURL_POSTGRES) {
+        db_error_set(err, DBERR_URL, "a shadow database must be a postgresql:// URL");
+        return NULL;
+    }
+    DbScratch *s = calloc(1, sizeof *s);
+    s->flavour = SQL_POSTGRES;
+    s->server = database;
+    s->attached = true;
+    snprintf(s->name, sizeof s->name, "%s", database->database ? database->database : "(the URL's database)");
+    s->conn = connect_rw(database, NULL, opts, err);
+    if (!s->conn) {
+        free(s);
+        return NULL;
+    }
+    s->schemas = attached_names(s->conn, false);
+    s->extensions = attached_names(s->conn, true);
+    if (!s->schemas || !s->extensions) {
+        db_error_set(err, DBERR_QUERY, "cannot read %s: %s", database->masked, PQerrorMessage(s->conn));
+        s->attached = false;
+        dbexec_scratch_close(s);
+        return NULL;
+    }
+    /* empty: nothing but what the system and the installed extensions bring */
+    char *objects = expand_schemas(ATTACHED_OBJECTS, s->schemas);
+    char *sql = malloc(strlen(objects) + 64);
+    sprintf(sql, "SELECT count(*) FROM (%s) o", objects);
+    free(objects);
+    PGresult *res = PQexec(s->conn, sql);
+    free(sql);
+    bool empty = PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "0") == 0;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        db_error_set(err, DBERR_QUERY, "cannot read %s: %s", database->masked, PQresultErrorMessage(res));
+    else if (!empty)
+        db_error_set(err, DBERR_OTHER, "%s is not empty (%s objects): a shadow database must hold nothing, "
+                                       "prismac does not empty it",
+                     database->masked, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!empty) {
+        s->attached = false;   /* nothing of ours to drop */
+        dbexec_scratch_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Drops what the scripts left in an attached database: new schemas, new extensions, then what
+ * remains in the schemas that were there. */
+static void attached_cleanup(DbScratch *s)
+{
+    size_t n = strlen(s->schemas) + strlen(s->extensions);
+    char *sql = malloc(n + 512);
+    snprintf(sql, n + 512,
+             "SELECT format('DROP SCHEMA IF EXISTS %%I CASCADE', nspname) FROM pg_catalog.pg_namespace "
+             "WHERE nspname NOT LIKE 'pg\\_%%' AND nspname <> 'information_schema' AND nspname <> ALL (%s)",
+             s->schemas);
+    attached_drop(s, sql, NULL);
+    snprintf(sql, n + 512,
+             "SELECT format('DROP EXTENSION IF EXISTS %%I CASCADE', extname) FROM pg_catalog.pg_extension "
+             "WHERE extname <> ALL (%s)",
+             s->extensions);
+    attached_drop(s, sql, NULL);
+    free(sql);
+    sql = expand_schemas(ATTACHED_OBJECTS, s->schemas);
+    attached_drop(s, sql, NULL);
+    free(sql);
+}
+
 void dbexec_scratch_close(DbScratch *scratch)
 {
     if (!scratch)
         return;
+    if (scratch->attached && scratch->conn)
+        attached_cleanup(scratch);
+    free(scratch->schemas);
+    free(scratch->extensions);
     if (scratch->db)
         sqlite3_close(scratch->db);
     if (scratch->conn)

@@ -160,6 +160,7 @@ bool migrations_check_offline(const Db *db, const char *dir, const MigrationsChe
     ReplayOptions ro = {0};
     ro.flavour = out->flavour;
     ro.server = opt->shadow;
+    ro.attach = opt->shadow_attach ? opt->shadow : NULL;
     ro.introspect = &io;
     Replay rp;
     DbError dberr = {0};

@@ -1343,6 +1343,7 @@ int history_status(const HistoryStatusOptions *opt, HistoryReport *r, char **err
     ReplayOptions ro = {0};
     ro.flavour = r->flavour;
     ro.server = opt->shadow ? opt->shadow : opt->db;
+    ro.attach = opt->shadow;
     ro.introspect = &io;
     ro.search_path = opt->db->schema;
     bool shared = is_prefix(order_a, na);

@@ -67,6 +67,16 @@ bool replay_run(const MigrationsDir *dir, const uint32_t *order, uint32_t n, con
     out->after = calloc(n ? n : 1, sizeof *out->after);
     double t0 = introspect_now_ms();
     DbScratch *s = dbexec_scratch_open(opt->flavour, opt->server, opt->introspect, err);
+    if (!s && opt->flavour == SQL_POSTGRES && opt->attach) {
+        /* no CREATE DATABASE: the shadow database itself, if it is empty */
+        DbError again = {0};
+        s = dbexec_scratch_attach(opt->attach, opt->introspect, &again);
+        if (!s) {
+            char first[sizeof err->message];
+            snprintf(first, sizeof first, "%s", err->message);
+            db_error_set(err, again.kind, "%.400s; and %.500s", first, again.message);
+        }
+    }
     out->stats.open_ms = introspect_now_ms() - t0;
     if (!s)
         return false;

@@ -545,6 +545,98 @@ static void test_transaction_and_schema_pg(void **state)
     scene_end(&s);
 }
 
+/* A role that may not create databases: the replay goes into the empty shadow database it owns
+ * (--shadow-db), which is empty again afterwards; a shadow database that holds something is
+ * refused, not emptied. */
+static void test_shadow_database_pg(void **state)
+{
+    (void)state;
+    Scene s;
+    scene_begin(&s, SQL_POSTGRES, "shadowlive");
+    put_migration(&s, "20250101000000_items", "CREATE TABLE \"Item\" (\"id\" SERIAL NOT NULL, \"code\" TEXT NOT NULL, "
+                                              "CONSTRAINT \"Item_pkey\" PRIMARY KEY (\"id\"));\n"
+                                              "CREATE SCHEMA \"audit\";\nCREATE TABLE \"audit\".\"Log\" (\"id\" INTEGER);\n"
+                                              "CREATE FUNCTION \"touch\"() RETURNS integer AS $$ SELECT 1 $$ LANGUAGE sql;\n");
+    put_migration(&s, "20250102000000_qty", "ALTER TABLE \"Item\" ADD COLUMN \"qty\" INTEGER;\n");
+    live_sql(&s, HISTORY_PG);
+    char role[64], shadow_db[96], sql[1024];
+    snprintf(role, sizeof role, "prismac_nocreate_%ld", (long)getpid());
+    snprintf(shadow_db, sizeof shadow_db, "prismac_shadow_%ld", (long)getpid());
+    PGconn *admin = hist_pg_connect(test_pg_url());
+    assert_non_null(admin);
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\"", shadow_db);
+    PQclear(PQexec(admin, sql));
+    snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS \"%s\"", role);
+    PQclear(PQexec(admin, sql));
+    snprintf(sql, sizeof sql, "CREATE ROLE \"%s\" LOGIN NOCREATEDB", role);
+    PQclear(PQexec(admin, sql));
+    snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\" OWNER \"%s\"", shadow_db, role);
+    PGresult *res = PQexec(admin, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    snprintf(sql, sizeof sql, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"%s\";", role);
+    live_sql(&s, sql);
+    /* the role's URLs: the live database and the shadow */
+    char live_url[1024], shadow_url[1024], base[1024];
+    hist_pg_url(s.live.name, base, sizeof base);
+    const char *at = strchr(strstr(base, "://") + 3, '@');
+    snprintf(live_url, sizeof live_url, "postgresql://%s%s", role, at);
+    hist_pg_url(shadow_db, base, sizeof base);
+    at = strchr(strstr(base, "://") + 3, '@');
+    snprintf(shadow_url, sizeof shadow_url, "postgresql://%s%s", role, at);
+
+    DbUrl live, shadow;
+    DbError err = {0};
+    assert_true(dburl_parse(live_url, NULL, &live, &err));
+    assert_true(dburl_parse(shadow_url, NULL, &shadow, &err));
+    HistoryStatusOptions so = {0};
+    so.dir = s.migrations;
+    so.db = &live;
+    HistoryReport r;
+    char *msg = NULL;
+    /* without a shadow database: the role cannot make a scratch database, and says so */
+    assert_int_equal(history_status(&so, &r, &msg), 2);
+    assert_non_null(strstr(msg, "--shadow-db"));
+    history_report_free(&r);
+    so.shadow = &shadow;
+    msg = NULL;
+    int rc = history_status(&so, &r, &msg);
+    if (rc)
+        print_error("%s\n", msg);
+    assert_int_equal(rc, 0);
+    assert_lines(&r, "20250101000000_items pending\n20250102000000_qty pending\nverdict consistent\n");
+    history_report_free(&r);
+    /* the shadow database is empty again: no table, schema or function of the replay is left */
+    char shadow_admin[1024];
+    hist_pg_url(shadow_db, shadow_admin, sizeof shadow_admin);
+    PGconn *c = hist_pg_connect(shadow_admin);
+    assert_non_null(c);
+    res = PQexec(c, "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema') + "
+                    "(SELECT count(*) FROM pg_namespace WHERE nspname = 'audit') + "
+                    "(SELECT count(*) FROM pg_proc WHERE proname = 'touch')");
+    assert_string_equal(PQgetvalue(res, 0, 0), "0");
+    PQclear(res);
+    /* a shadow database that holds something is refused and left as it is */
+    PQclear(PQexec(c, "CREATE TABLE keep_me (id int); INSERT INTO keep_me VALUES (1);"));
+    msg = NULL;
+    assert_int_equal(history_status(&so, &r, &msg), 2);
+    assert_non_null(strstr(msg, "not empty"));
+    history_report_free(&r);
+    res = PQexec(c, "SELECT count(*) FROM keep_me");
+    assert_string_equal(PQgetvalue(res, 0, 0), "1");
+    PQclear(res);
+    PQfinish(c);
+    dburl_free(&live);
+    dburl_free(&shadow);
+    scene_end(&s);
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", shadow_db);
+    PQclear(PQexec(admin, sql));
+    snprintf(sql, sizeof sql, "DROP OWNED BY \"%s\"; DROP ROLE IF EXISTS \"%s\"", role, role);
+    PQclear(PQexec(admin, sql));
+    PQfinish(admin);
+}
+
 /* ---- the offline check ------------------------------------------------------------------------- */
 
 #define CHECK_FIXTURES "fixtures/history-check"
@@ -776,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_superseded_pg),
         cmocka_unit_test(test_supabase_old_table),
         cmocka_unit_test(test_transaction_and_schema_pg),
+        cmocka_unit_test(test_shadow_database_pg),
         cmocka_unit_test(test_check_fixtures),
         cmocka_unit_test(test_check_replay_error),
         cmocka_unit_test(test_cli),

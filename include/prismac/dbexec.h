@@ -21,6 +21,14 @@ typedef struct DbScratch DbScratch;
  * (may be NULL) gives the connect timeout. NULL on failure, with err set (masked). */
 DbScratch *dbexec_scratch_open(SqlFlavour flavour, const DbUrl *server, const IntrospectOptions *opts, DbError *err);
 
+/* PostgreSQL, for a role that may not create databases: an existing database used as the
+ * scratch (what Prisma calls a shadow database). It must be empty (no table, view, sequence,
+ * type, function or extension outside the system schemas): prismac never empties a database
+ * that holds something. Closing the scratch drops everything the scripts created in it (new
+ * schemas, objects in the schemas that were there, new extensions). NULL with err set when it
+ * cannot connect or the database is not empty. */
+DbScratch *dbexec_scratch_attach(const DbUrl *database, const IntrospectOptions *opts, DbError *err);
+
 /* The scratch database's name (PostgreSQL), or ":memory:". */
 const char *dbexec_scratch_database(const DbScratch *scratch);
 

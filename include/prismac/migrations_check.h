@@ -112,7 +112,8 @@ typedef struct HistoryStatusOptions {
     const char *dir;
     MigrationLayout layout;
     const DbUrl *db;
-    /* PostgreSQL: the server scratch databases are created on (--shadow-db); NULL: the live
+    /* PostgreSQL: the server scratch databases are created on (--shadow-db), or, when its role
+     * may not create databases, the empty database used as the scratch; NULL: the live
      * database's server (its role needs CREATEDB). */
     const DbUrl *shadow;
     /* PostgreSQL schemas to read (besides the URL's ?schema= / public and every schema the
@@ -180,6 +181,8 @@ bool history_repair_script(const HistoryReport *report, SqlBuf *out);
 typedef struct MigrationsCheckOptions {
     MigrationLayout layout;
     const DbUrl *shadow;        /* PostgreSQL: the server for the scratch database */
+    bool shadow_attach;         /* may the shadow database itself be used when it is empty (it was
+                                 * named as a shadow database, not found as DATABASE_URL)? */
     const char *name;           /* the missing migration's name (after the timestamp); NULL: "migration" */
     time_t now;                 /* its timestamp; 0: the current time */
     int connect_timeout_s;

@@ -2,7 +2,8 @@
  * SqlSchema after each migration.
  *
  * SQLite replays into memory; PostgreSQL into a temporary database created on a server (the
- * live database's, or --shadow-db) and dropped afterwards. Each migration is applied in its own
+ * live database's, or --shadow-db's) and dropped afterwards, or, when the role may not create
+ * databases, into the empty database --shadow-db names, emptied again afterwards. Each migration is applied in its own
  * transaction, statement by statement; a failing migration stops the replay with its file, line
  * and the database's message, and the schemas before it stay available.
  *
@@ -18,6 +19,9 @@
 typedef struct ReplayOptions {
     SqlFlavour flavour;
     const DbUrl *server;                /* PostgreSQL: where the scratch database is created */
+    /* PostgreSQL: when no database may be created there, this existing, empty database is used
+     * instead (a shadow database, dbexec_scratch_attach); NULL: none. */
+    const DbUrl *attach;
     const IntrospectOptions *introspect;/* the schemas to read (as for the live database) */
     bool snapshots;                     /* the schema after every migration, not only the last */
     /* PostgreSQL: the schema unqualified names go to (the live URL's ?schema=); NULL: public. */

@@ -454,6 +454,7 @@ static void check_migrations(Hook *h, const HookMigrations *hm)
             return;
         }
         co.shadow = &shadow;
+        co.shadow_attach = hm->shadow != NULL;
     }
     MigrationsCheck c;
     char *err = NULL;

@@ -575,6 +575,7 @@ static int run_check(const CliOptions *opt, MigArgs *a, ArgvList *pos)
     MigrationsCheckOptions co = {0};
     co.layout = layout;
     co.shadow = shadow_set ? &shadow : NULL;
+    co.shadow_attach = a->shadow != NULL;
     co.name = a->name;
     char *msg = NULL;
     if (!migrations_check_offline(db, dir, &co, &check, &msg)) {
