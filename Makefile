@@ -104,7 +104,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@$(CC) $(CFLAGS) $(PG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench/bench_sql $(BUILD)/bench/bench_validate \
-       $(BUILD)/bench/bench_introspect $(BUILD)/bench/bench_migrations
+       $(BUILD)/bench/bench_introspect $(BUILD)/bench/bench_check $(BUILD)/bench/bench_migrations
 	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
 
 FUZZ_SECONDS ?= 60
@@ -113,7 +113,7 @@ fuzz:
 	$(RE2C) -8 -W --no-generation-date -I /usr/share/re2c/stdlib -o build/fuzz/lexer.c grammar/lexer.re
 	cp grammar/parser.y build/fuzz/parser.y
 	$(LEMON) -c -T$(LEMPAR) -dbuild/fuzz build/fuzz/parser.y
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/fuzz \
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/fuzz $(PG_CFLAGS) \
 	    -o build/fuzz/fuzz_parser fuzz/fuzz_parser.c src/*.c build/fuzz/lexer.c build/fuzz/parser.c $(LIBS)
 	cp fixtures/syntax/*.prisma fixtures/seeds/*.prisma build/fuzz/corpus/ 2>/dev/null || true
 	build/fuzz/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 -dict=fuzz/prisma.dict \

@@ -547,6 +547,56 @@ static bool is_list_default(const SqlDefault *d)
     return d->kind == SQLDEF_VALUE && d->sql.len >= 6 && memcmp(d->sql.ptr, "ARRAY[", 6) == 0;
 }
 
+/* A numeric default as a canonical key: sign, integer digits without leading zeros, fraction
+ * without trailing zeros ("0.00" = "0" = "-0", ".5" = "0.5", "2.50" = "2.5"), also inside single
+ * quotes (SQLite keeps DEFAULT '7' as written). Prisma compares numeric defaults as values.
+ * False when `s` is not a plain decimal number. */
+static bool numeric_key(Str s, char *out, size_t cap)
+{
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    if (s.len >= 2 && p[0] == '\'' && end[-1] == '\'') {
+        p++;
+        end--;
+    }
+    bool neg = false;
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
+    const char *int_start = p;
+    while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    const char *int_end = p, *frac_start = p, *frac_end = p;
+    if (p < end && *p == '.') {
+        frac_start = ++p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        frac_end = p;
+    }
+    if (p != end || (int_end == int_start && frac_end == frac_start))
+        return false;
+    while (int_start < int_end && *int_start == '0')
+        int_start++;
+    while (frac_end > frac_start && frac_end[-1] == '0')
+        frac_end--;
+    size_t ni = (size_t)(int_end - int_start), nf = (size_t)(frac_end - frac_start);
+    if (ni + nf + 4 > cap)
+        return false;
+    size_t w = 0;
+    if (neg && ni + nf)
+        out[w++] = '-';
+    memcpy(out + w, int_start, ni);
+    w += ni;
+    out[w++] = '.';
+    memcpy(out + w, frac_start, nf);
+    w += nf;
+    out[w] = '\0';
+    return true;
+}
+
+static bool is_numeric_family(SqlTypeFamily f)
+{
+    return f == SQLT_INT || f == SQLT_BIGINT || f == SQLT_FLOAT || f == SQLT_DECIMAL;
+}
+
 /* column.rs defaults_match, on the normalised default spellings. */
 static bool defaults_match(const SqlColumn *a, const SqlColumn *b)
 {
@@ -556,6 +606,12 @@ static bool defaults_match(const SqlColumn *a, const SqlColumn *b)
     SqlDefaultKind pk = p->kind, nk = n->kind;
     if (datetime && ((pk == SQLDEF_EXPRESSION && is_list_default(n)) || (is_list_default(p) && nk == SQLDEF_EXPRESSION)))
         return true;
+    if (is_numeric_family(a->type.family) && is_numeric_family(b->type.family) && !a->type.list && !b->type.list &&
+        (pk == SQLDEF_VALUE || pk == SQLDEF_EXPRESSION) && (nk == SQLDEF_VALUE || nk == SQLDEF_EXPRESSION)) {
+        char x[96], y[96];
+        if (numeric_key(p->sql, x, sizeof x) && numeric_key(n->sql, y, sizeof y))
+            return strcmp(x, y) == 0;
+    }
     if (pk == SQLDEF_VALUE && nk == SQLDEF_VALUE) {
         if (json && !is_list_default(p) && !is_list_default(n))
             return json_defaults_match(p->sql, n->sql);

@@ -19,13 +19,17 @@
 
 enum { Q_MASTER, Q_COLUMNS, Q_INDEXES, Q_FOREIGN_KEYS, NQUERIES };
 
+/* The shadow tables a virtual table keeps its data in (FTS5's NAME_data, NAME_idx, ...; SQLite
+ * marks them, 3.37+) belong to it: not tables of their own. */
+#define NOT_SHADOW "m.name NOT IN (SELECT t.name FROM pragma_table_list t WHERE t.type = 'shadow') "
+
 #define USER_TABLES                                                                                                 \
     "m.type = 'table' AND substr(m.name, 1, 7) <> 'sqlite_' AND m.name <> '_prisma_migrations' "                   \
-    "AND coalesce(m.sql, '') NOT LIKE 'CREATE VIRTUAL%' "
+    "AND coalesce(m.sql, '') NOT LIKE 'CREATE VIRTUAL%' AND " NOT_SHADOW
 
 static const char *const QUERIES[NQUERIES] = {
     [Q_MASTER] = "SELECT m.type, m.name, m.tbl_name, m.sql FROM sqlite_master m "
-                 "WHERE substr(m.name, 1, 7) <> 'sqlite_' ORDER BY m.name",
+                 "WHERE substr(m.name, 1, 7) <> 'sqlite_' AND " NOT_SHADOW "ORDER BY m.name",
     [Q_COLUMNS] = "SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
                   "FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE " USER_TABLES,
     [Q_INDEXES] = "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ix.seqno, ix.cid, ix.\"desc\" "
@@ -462,6 +466,9 @@ static SqlTypeFamily sqlite_family(const char *declared)
     } exact[] = {
         {"int", SQLT_INT},         {"integer", SQLT_INT},      {"serial", SQLT_INT},   {"bigint", SQLT_BIGINT},
         {"real", SQLT_FLOAT},      {"float", SQLT_FLOAT},      {"double", SQLT_FLOAT}, {"boolean", SQLT_BOOLEAN},
+        /* the same storage and values as BOOLEAN and BIGINT (fixtures/drift 012; Prisma's
+         * describer says Unsupported, prismac deliberately does not) */
+        {"bool", SQLT_BOOLEAN},    {"int8", SQLT_BIGINT},
         {"text", SQLT_STRING},     {"date", SQLT_DATETIME},    {"datetime", SQLT_DATETIME},
         {"timestamp", SQLT_DATETIME}, {"binary", SQLT_BINARY}, {"blob", SQLT_BINARY},  {"jsonb", SQLT_JSON},
     };

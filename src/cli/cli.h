@@ -76,6 +76,8 @@ extern const Command CMD_AST;
 extern const Command CMD_SQL;
 extern const Command CMD_FORMAT;
 extern const Command CMD_MIGRATIONS;
+extern const Command CMD_CHECK;
+extern const Command CMD_DIFF;
 extern const Command CMD_COMPARE;
 extern const Command CMD_VARIANT;
 extern const Command CMD_HOOK;

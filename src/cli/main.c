@@ -10,6 +10,8 @@ static const Command *const COMMANDS[] = {
     &CMD_SQL,
     &CMD_FORMAT,
     &CMD_MIGRATIONS,
+    &CMD_CHECK,
+    &CMD_DIFF,
     &CMD_COMPARE,
     &CMD_VARIANT,
     &CMD_HOOK,
