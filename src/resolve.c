@@ -616,10 +616,8 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             f->scalar = st;
         } else {
             f->kind = DBF_ERROR;    /* resolved by the type pass */
-            nt->ftype[field] = af->type.name;
+            r->ftype[field - r->fbase] = af->type.name;
         }
-        nt->fattrs[field] = af->attrs;
-        nt->fnattrs[field] = af->nattrs;
         nt->field_relfield[field] = DB_NONE;
         check_identifier(r, af->name, af->name_span, "field");
         if (r->nacodes + af->nattrs > r->capacodes) {
@@ -630,7 +628,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
                 exit(2);
             }
         }
-        nt->fcodes[field] = r->nacodes;
+        r->fcodes[field - r->fbase] = r->nacodes;
         check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
         r->nacodes += af->nattrs;
         uint32_t *slot = field_slot(db, model, af->name);
@@ -828,7 +826,7 @@ static void types_model_fields(Resolver *r, uint32_t model)
         DbField *f = &db->fields[fid];
         if (f->kind != DBF_ERROR)
             continue;       /* a scalar or Unsupported: read by the name pass */
-        uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, r->nt->ftype[fid]);
+        uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, r->ftype[fid - r->fbase]);
         if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
             type_not_found(r, f->ast);
         } else if (TOP_KIND(v) == TOP_MODEL) {
@@ -923,10 +921,6 @@ static void db_allocate(Resolver *r)
     db->composite_types = arena_alloc(a, (size_t)(ncts ? ncts : 1) * sizeof *db->composite_types);
     namemap_init(&nt->names, a, ast->nblocks + nvalues + nctfields + nprops);
     nt->field_relfield = arena_alloc_raw(a, fcount * sizeof(uint32_t));
-    nt->ftype = arena_alloc_raw(a, fcount * sizeof *nt->ftype);
-    nt->fattrs = arena_alloc_raw(a, fcount * sizeof *nt->fattrs);
-    nt->fnattrs = arena_alloc_raw(a, fcount * sizeof *nt->fnattrs);
-    nt->fcodes = arena_alloc_raw(a, fcount * sizeof *nt->fcodes);
     nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
     nt->enum_schema_span = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof(Span));
     nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
@@ -951,6 +945,16 @@ static void db_allocate(Resolver *r)
 
 /* ---- the resolver ------------------------------------------------------------------------ */
 
+/* Fields of models and views, as parsed (an upper bound of the Db's fields). */
+static size_t db_field_capacity(const Ast *ast)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < ast->nblocks; i++)
+        if (ast->blocks[i]->kind == BLOCK_MODEL || ast->blocks[i]->kind == BLOCK_VIEW)
+            n += ast->blocks[i]->nfields;
+    return n;
+}
+
 static Db *db_new(Ast *ast)
 {
     Arena *a = ast->arena;
@@ -968,10 +972,19 @@ static Db *resolve_in_order(Ast *ast, Diags *diags)
     Db *db = db_new(ast);
     Resolver r = {.db = db, .ast = ast, .arena = ast->arena, .diags = diags, .nt = db->names};
     db_allocate(&r);
+    size_t nfields = db_field_capacity(ast);
+    r.fcodes = malloc((nfields + 1) * sizeof *r.fcodes);
+    r.ftype = malloc((nfields + 1) * sizeof *r.ftype);
+    if (!r.fcodes || !r.ftype) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
     names_pass(&r, true);
     types_pass(&r, true);
     resolve_attributes(&r);
     free(r.acodes);     /* only the attribute pass reads them */
+    free(r.fcodes);
+    free(r.ftype);
     resolve_relations(&r);
     db->resolve_errors = diags->errors > 0;
     uint32_t before_config = diags->errors;
@@ -1001,9 +1014,19 @@ static void *resolve_share(void *arg)
     Resolver *r = &sh->r;
     Db *db = r->db;
     AttrCtx *ac = resolve_attr_ctx_new(r);
+    uint32_t most = 0;
+    for (uint32_t m = sh->first; m < sh->end; m++)
+        most = db->models[m].nfields > most ? db->models[m].nfields : most;
+    r->fcodes = malloc((most + 1) * sizeof *r->fcodes);
+    r->ftype = malloc((most + 1) * sizeof *r->ftype);
+    if (!r->fcodes || !r->ftype) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
     for (uint32_t m = sh->first; m < sh->end && !sh->diags.count && !sh->failed; m++) {
         const DbModel *dm = &db->models[m];
-        r->nacodes = 0;     /* the codes of this model's fields only */
+        r->nacodes = 0;     /* the codes and type names of this model's fields only */
+        r->fbase = dm->first_field;
         if (names_model_fields(r, m) != dm->nfields) {
             sh->failed = true;
             break;
@@ -1022,7 +1045,11 @@ static void *resolve_share(void *arg)
     }
     resolve_attr_ctx_free(ac);
     free(r->acodes);
+    free(r->fcodes);
+    free(r->ftype);
     r->acodes = NULL;
+    r->fcodes = NULL;
+    r->ftype = NULL;
     return NULL;
 }
 
@@ -1156,12 +1183,9 @@ Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt)
      * it is large); if that reports anything, it is resolved again pass by pass, as Prisma
      * reports */
     if (diags->count == 0 && opt->threads) {
-        uint32_t nfields = 0;
-        for (uint32_t i = 0; i < ast->nblocks; i++)
-            if (ast->blocks[i]->kind == BLOCK_MODEL || ast->blocks[i]->kind == BLOCK_VIEW)
-                nfields += ast->blocks[i]->nfields;
+        size_t nfields = db_field_capacity(ast);
         uint32_t per = opt->min_fields_per_thread ? opt->min_fields_per_thread : 1;
-        uint32_t nshares = opt->threads > 1 ? nfields / per : 1;
+        uint32_t nshares = opt->threads > 1 ? (uint32_t)(nfields / per) : 1;
         if (nshares > opt->threads)
             nshares = opt->threads;
         Db *db = resolve_by_model(ast, diags, nshares ? nshares : 1);

@@ -1449,12 +1449,17 @@ static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
     DbNativeType nt = {.attr = a};
     nt.scope = (Str){a->name.ptr, (uint32_t)(dot - a->name.ptr)};
     nt.name = (Str){dot + 1, (uint32_t)(a->name.len - (uint32_t)(dot - a->name.ptr) - 1)};
-    for (uint32_t i = 0; a->args && i < a->args->count && i < 2; i++) {
+    bool plain = true;
+    for (uint32_t i = 0; a->args && i < a->args->count; i++) {
         const Expr *v = a->args->items[i].value;
         int64_t x;
-        if (v && v->kind == EXPR_NUMBER && parse_i64(v->text, &x))
+        bool number = v && v->kind == EXPR_NUMBER && parse_i64(v->text, &x);
+        if (number && i < 2)
             nt.args[i] = x;
+        /* as validation reads them: digits, perhaps after a +, within 32 bits */
+        plain &= number && v->text.ptr[0] != '-' && x <= (int64_t)UINT32_MAX;
     }
+    nt.args_unsigned = plain;
     nt.nargs = (uint8_t)(a->args ? (a->args->count > 255 ? 255 : a->args->count) : 0);
     f->native = nt;
     (void)ac;
@@ -1464,9 +1469,9 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
 {
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[field];
-    if (r->nt->fnattrs[field] == 0)
+    if (f->ast->nattrs == 0)
         return;
-    ac_begin(ac, r->nt->fattrs[field], r->nt->fnattrs[field], false, r->acodes + r->nt->fcodes[field]);
+    ac_begin(ac, f->ast->attrs, f->ast->nattrs, false, r->acodes + r->fcodes[field - r->fbase]);
     if (ac_single(ac, AT_MAP)) {
         field_map(ac, field);
         ac_validate_args(ac);
@@ -1642,7 +1647,7 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[rf->field];
     ac->model = rf->model;
-    ac_begin(ac, r->nt->fattrs[rf->field], r->nt->fnattrs[rf->field], false, codes);
+    ac_begin(ac, f->ast->attrs, f->ast->nattrs, false, codes);
     if (ac_single(ac, AT_RELATION)) {
         relation_attribute(ac, rf);
         ac_validate_args(ac);
@@ -2036,7 +2041,7 @@ void resolve_attributes(Resolver *r)
     AttrCtx *ac = resolve_attr_ctx_new(r);
     for (uint32_t i = 0; i < nt->nrelfields; i++) {
         RelField *rf = &nt->relfields[i];
-        relation_field_attributes(ac, rf, r->acodes + nt->fcodes[rf->field]);
+        relation_field_attributes(ac, rf, r->acodes + r->fcodes[rf->field - r->fbase]);
     }
 
     uint32_t model = 0, en = 0, ct = 0;

@@ -142,10 +142,6 @@ struct DbNameTable {
     uint32_t *ftab;
     uint32_t *ftab_first;           /* per model: start in ftab */
     uint8_t *ftab_bits;             /* per model: log2 of its table size */
-    Str *ftype;                     /* per field: the type name, while the type pass needs it */
-    Attribute ***fattrs;            /* per field: its attributes (as the AST holds them) */
-    uint32_t *fnattrs;
-    uint32_t *fcodes;               /* per field: its first entry in the resolver's acodes */
     RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
     uint32_t nrelfields;
     uint32_t *field_relfield;       /* Db field -> relfields index, or DB_NONE */
@@ -206,9 +202,13 @@ typedef struct Resolver {
     DbIndex *indexes;               uint32_t nindexes, cap_indexes;
     DbIndexField *index_fields;     uint32_t nindex_fields, cap_index_fields;
     uint32_t *unknown_fn_fields;    uint32_t nunknown_fn_fields, capunknown_fn_fields;
-    /* The AttrCode of each field attribute, as the name pass read it (nt->fcodes: where each
-     * field's codes start); malloc'd, freed when the attribute pass is over. */
+    /* The AttrCode of each field attribute, as the name pass read it; malloc'd, freed when the
+     * attribute pass is over. Per field from `fbase` on (the whole schema, or the model being
+     * resolved): where its codes start, and the type name the type pass looks up. */
     uint8_t *acodes;                uint32_t nacodes, capacodes;
+    uint32_t *fcodes;
+    Str *ftype;
+    uint32_t fbase;
     uint32_t nindex_attrs, nindex_elems;    /* counted by the name pass, to size the index arrays */
 } Resolver;
 

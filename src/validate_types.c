@@ -133,7 +133,10 @@ void validate_native_type(Validator *v, const DbField *f)
             diag_hint(v->diags, d, "native types need a datasource block with a provider");
         return;
     }
-    uint32_t n = a->args ? a->args->count : 0;
+    /* the arguments as resolution read them, when they are plain numbers (no need to read the
+     * syntax tree again) */
+    bool plain = nt->args_unsigned && nt->nargs < 255;
+    uint32_t n = plain ? nt->nargs : a->args ? a->args->count : 0;
     if (n < def->required_args || (n > def->required_args && def->optional_args == 0)) {
         diag_error(v->diags, a->span, "`@%s.%s` takes %u argument%s, but %u %s given", S(nt->scope), def->name,
                    def->required_args, def->required_args == 1 ? "" : "s", n, n == 1 ? "was" : "were");
@@ -163,7 +166,9 @@ void validate_native_type(Validator *v, const DbField *f)
                    args_text(v, a));
         return;
     }
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; plain && i < n; i++)
+        x[i] = (uint32_t)nt->args[i];
+    for (uint32_t i = 0; !plain && i < n; i++)
         if (!parse_u32(a->args->items[i].value, &x[i])) {
             diag_error(v->diags, a->span, "`@%s.%s` takes %s, not %s", S(nt->scope), def->name,
                        is_decimal ? "two non-negative integers" : "a non-negative integer", args_text(v, a));

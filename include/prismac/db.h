@@ -73,6 +73,7 @@ typedef struct DbNativeType {
     Str name;               /* empty when the field has none */
     int64_t args[2];        /* numeric arguments (valid schemas only have numeric ones) */
     uint8_t nargs;
+    bool args_unsigned;     /* every argument is an unsigned integer literal that fits 32 bits */
     Str scope;              /* the prefix as written: "db" in @db.VarChar */
     const Attribute *attr;
 } DbNativeType;
