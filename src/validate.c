@@ -8,6 +8,7 @@
  * PostgreSQL's index rules in validate_types.c. */
 #include "resolve_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -837,7 +838,132 @@ static const Connector *connector_for(DbProvider p)
     }
 }
 
+/* One model's (or view's) checks, in Prisma's order; false when an ambiguous relation was
+ * reported, which stops the pipeline. */
+static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t model)
+{
+    Db *db = v->db;
+    Diags *diags = v->diags;
+    const DbModel *m = &db->models[model];
+    if (m->is_view && !db_preview_feature(db, "views")) {
+        Diag *d = diag_error(diags, m->ast->span, "views are a preview feature");
+        diag_note(diags, d, m->ast->keyword_span, "add \"views\" to `previewFeatures` in the generator block");
+    }
+    strict_unique_criteria(v, model);
+    primary_key_checks(v, nm, model);
+    if (v->provider == PROVIDER_POSTGRESQL && !m->is_view)
+        validate_pg_indexes(v, model);
+    schema_attribute_checks(v, m->schema, db->names->model_schema_span[model], m->ast, "model");
+    if (m->is_view)
+        view_pk_check(v, model);
+    autoincrement_checks(v, model);
+    if (m->pk != DB_NONE)
+        clustering_check(v, &db->indexes[m->pk], db->indexes[m->pk].field_level ? "@id" : "@@id");
+
+    bool named_uniques = false;
+    for (uint32_t i = 0; i < m->nindexes; i++)
+        named_uniques |= db->indexes[m->first_index + i].kind == DBIDX_UNIQUE && db->indexes[m->first_index + i].name.len;
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        const DbField *f = &db->fields[m->first_field + i];
+        if (f->kind != DBF_RELATION && f->kind != DBF_ERROR)
+            scalar_field_checks(v, nm, m->first_field + i, named_uniques);
+    }
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        const DbField *f = &db->fields[m->first_field + i];
+        if (f->kind == DBF_RELATION && !validate_relation_field(v, m->first_field + i, relnames))
+            return false;   /* an ambiguous relation stops the pipeline */
+    }
+    for (uint32_t i = 0; i < m->nindexes; i++) {
+        if (m->is_view)
+            view_index_checks(v, &db->indexes[m->first_index + i]);
+        else
+            index_checks(v, nm, model, m->first_index + i);
+    }
+    return true;
+}
+
+/* A share of the models' checks, on its own thread: its own arena and diagnostics. */
+typedef struct ModelChecks {
+    Validator v;
+    Arena arena;
+    Diags diags;
+    Names *nm;
+    void *relnames;
+    const uint32_t *order;
+    uint32_t first, end;        /* order[first .. end) */
+} ModelChecks;
+
+static void *validate_share(void *arg)
+{
+    ModelChecks *sh = arg;
+    for (uint32_t k = sh->first; k < sh->end && !sh->diags.count; k++)
+        validate_model(&sh->v, sh->nm, sh->relnames, sh->order[k]);
+    return NULL;
+}
+
+/* The models' checks on `nshares` threads, for a schema they have nothing to say about (then
+ * their order does not show). False when some share reported something: nothing of it reaches
+ * the diagnostics, and the caller checks the models again in order. */
+static bool validate_models_shared(Validator *v, Names *nm, void *relnames, const uint32_t *order, uint32_t n,
+                                   uint32_t nshares)
+{
+    const Db *db = v->db;
+    if (v->provider == PROVIDER_POSTGRESQL)
+        validate_native_cache_init(v);
+    ModelChecks *shares = calloc(nshares, sizeof *shares);
+    pthread_t *threads = calloc(nshares, sizeof *threads);
+    bool *started = calloc(nshares, sizeof *started);
+    if (!shares || !threads || !started) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    /* shared out by fields, in order */
+    uint32_t k = 0;
+    uint64_t done = 0;
+    for (uint32_t i = 0; i < nshares; i++) {
+        ModelChecks *sh = &shares[i];
+        sh->first = k;
+        uint64_t want = (uint64_t)db->nfields * (i + 1) / nshares;
+        while (k < n && (i + 1 == nshares || done < want))
+            done += db->models[order[k++]].nfields;
+        sh->end = k;
+        arena_init(&sh->arena);
+        diags_init(&sh->diags, &sh->arena);
+        sh->v = *v;
+        sh->v.arena = &sh->arena;
+        sh->v.diags = &sh->diags;
+        sh->v.errors_at_start = 0;
+        sh->nm = nm;
+        sh->relnames = relnames;
+        sh->order = order;
+    }
+    for (uint32_t i = 1; i < nshares; i++)
+        started[i] = pthread_create(&threads[i], NULL, validate_share, &shares[i]) == 0;
+    validate_share(&shares[0]);
+    bool ok = shares[0].diags.count == 0;
+    for (uint32_t i = 1; i < nshares; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else
+            validate_share(&shares[i]);
+        ok &= shares[i].diags.count == 0;
+    }
+    /* what the shares allocated may be pointed to (cached native type names): kept */
+    for (uint32_t i = 0; i < nshares; i++)
+        arena_adopt(v->arena, &shares[i].arena);
+    free(shares);
+    free(threads);
+    free(started);
+    return ok;
+}
+
 void db_validate(Db *db, DbProvider provider, Diags *diags)
+{
+    DbResolveOptions opt = db_resolve_options_default();
+    db_validate_with(db, provider, diags, &opt);
+}
+
+void db_validate_with(Db *db, DbProvider provider, Diags *diags, const DbResolveOptions *opt)
 {
     if (db->resolve_errors || db->config_errors)
         return;
@@ -858,47 +984,29 @@ void db_validate(Db *db, DbProvider provider, Diags *diags)
     datasource_checks(v);
     table_name_clashes(v);
 
+    /* models first, then views */
+    uint32_t *order = malloc((db->nmodels + 1) * sizeof *order), n = 0;
+    if (!order) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
     for (int views = 0; views < 2; views++)
-        for (uint32_t model = 0; model < db->nmodels; model++) {
-            const DbModel *m = &db->models[model];
-            if (m->is_view != (views == 1))
-                continue;
-            if (m->is_view && !db_preview_feature(db, "views")) {
-                Diag *d = diag_error(diags, m->ast->span, "views are a preview feature");
-                diag_note(diags, d, m->ast->keyword_span, "add \"views\" to `previewFeatures` in the generator block");
-            }
-            strict_unique_criteria(v, model);
-            primary_key_checks(v, &nm, model);
-            if (provider == PROVIDER_POSTGRESQL && !m->is_view)
-                validate_pg_indexes(v, model);
-            schema_attribute_checks(v, m->schema, db->names->model_schema_span[model], m->ast, "model");
-            if (m->is_view)
-                view_pk_check(v, model);
-            autoincrement_checks(v, model);
-            if (m->pk != DB_NONE)
-                clustering_check(v, &db->indexes[m->pk], db->indexes[m->pk].field_level ? "@id" : "@@id");
-
-            bool named_uniques = false;
-            for (uint32_t i = 0; i < m->nindexes; i++)
-                named_uniques |= db->indexes[m->first_index + i].kind == DBIDX_UNIQUE &&
-                                 db->indexes[m->first_index + i].name.len;
-            for (uint32_t i = 0; i < m->nfields; i++) {
-                const DbField *f = &db->fields[m->first_field + i];
-                if (f->kind != DBF_RELATION && f->kind != DBF_ERROR)
-                    scalar_field_checks(v, &nm, m->first_field + i, named_uniques);
-            }
-            for (uint32_t i = 0; i < m->nfields; i++) {
-                const DbField *f = &db->fields[m->first_field + i];
-                if (f->kind == DBF_RELATION && !validate_relation_field(v, m->first_field + i, relnames))
-                    return;     /* an ambiguous relation stops the pipeline */
-            }
-            for (uint32_t i = 0; i < m->nindexes; i++) {
-                if (m->is_view)
-                    view_index_checks(v, &db->indexes[m->first_index + i]);
-                else
-                    index_checks(v, &nm, model, m->first_index + i);
-            }
+        for (uint32_t model = 0; model < db->nmodels; model++)
+            if (db->models[model].is_view == (views == 1))
+                order[n++] = model;
+    uint32_t per = opt->min_fields_per_thread ? opt->min_fields_per_thread : 1;
+    uint32_t nshares = opt->threads > 1 ? db->nfields / per : 1;
+    if (nshares > opt->threads)
+        nshares = opt->threads;
+    if (nshares > n)
+        nshares = n;
+    bool done = nshares > 1 && validate_models_shared(v, &nm, relnames, order, n, nshares);
+    for (uint32_t k = 0; !done && k < n; k++)
+        if (!validate_model(v, &nm, relnames, order[k])) {
+            free(order);
+            return;     /* an ambiguous relation stops the pipeline */
         }
+    free(order);
 
     enum_checks(v);
     validate_relations(v, &nm);

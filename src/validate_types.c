@@ -670,14 +670,19 @@ static const char *pg_native_read(Validator *v, const DbField *f)
 
 static const char NOT_YET[1];
 
+void validate_native_cache_init(Validator *v)
+{
+    if (v->native_cache)
+        return;
+    v->native_cache = arena_alloc_raw(v->arena, (size_t)(v->db->nfields ? v->db->nfields : 1) * sizeof *v->native_cache);
+    for (uint32_t i = 0; i < v->db->nfields; i++)
+        v->native_cache[i] = NOT_YET;
+}
+
 static const char *pg_native(Validator *v, const DbField *f)
 {
     uint32_t id = (uint32_t)(f - v->db->fields);
-    if (!v->native_cache) {
-        v->native_cache = arena_alloc_raw(v->arena, (size_t)(v->db->nfields ? v->db->nfields : 1) * sizeof *v->native_cache);
-        for (uint32_t i = 0; i < v->db->nfields; i++)
-            v->native_cache[i] = NOT_YET;
-    }
+    validate_native_cache_init(v);
     if (v->native_cache[id] == NOT_YET)
         v->native_cache[id] = pg_native_read(v, f);
     return v->native_cache[id];

@@ -262,19 +262,19 @@ typedef struct Db {
     DbNameTable *names;         /* private to resolve*.c and validate*.c */
 } Db;
 
-/* Resolves names, types, attributes and relations, then reads the datasource and generator
- * blocks. Errors go to `diags` in Prisma's order; the Db holds whatever could be resolved and
- * lives in the Ast's arena (nothing to free). Never NULL. */
-Db *db_resolve(Ast *ast, Diags *diags);
-
-/* How many threads resolution may use: a large schema's models are shared out over up to
- * `threads` threads, each with at least `min_fields_per_thread` fields. The result is the same
- * whatever the options. */
+/* How many threads resolution (and validation: db_validate_with) may use: a large schema's
+ * models are shared out over up to `threads` threads, each with at least
+ * `min_fields_per_thread` fields. The result is the same whatever the options. */
 typedef struct DbResolveOptions {
     uint32_t threads;
     uint32_t min_fields_per_thread;
 } DbResolveOptions;
 DbResolveOptions db_resolve_options_default(void);     /* the machine's CPUs (up to 8), 8,192 fields */
+
+/* Resolves names, types, attributes and relations, then reads the datasource and generator
+ * blocks. Errors go to `diags` in Prisma's order; the Db holds whatever could be resolved and
+ * lives in the Ast's arena (nothing to free). Never NULL. */
+Db *db_resolve(Ast *ast, Diags *diags);
 Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt);
 /* The rules `prisma validate` applies after resolution, for the datasource's provider.
  * `provider` overrides the datasource's (PROVIDER_NONE: use the datasource's); variants and
@@ -282,6 +282,8 @@ Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt);
  * when resolution or the configuration blocks reported errors, or when the provider is one
  * prismac does not handle (that error was reported by db_resolve). */
 void db_validate(Db *db, DbProvider provider, Diags *diags);
+/* The same, the models' checks shared out over threads as `opt` allows (the same result). */
+void db_validate_with(Db *db, DbProvider provider, Diags *diags, const DbResolveOptions *opt);
 
 uint32_t db_find_model(const Db *db, Str name);    /* DB_NONE if absent */
 uint32_t db_find_enum(const Db *db, Str name);
