@@ -1053,6 +1053,49 @@ static void *resolve_share(void *arg)
     return NULL;
 }
 
+/* Then the attributes of its relation fields (once every share's models are resolved: they read
+ * the models the fields point to). */
+static void *resolve_share_relations(void *arg)
+{
+    ModelShare *sh = arg;
+    AttrCtx *ac = resolve_attr_ctx_new(&sh->r);
+    for (uint32_t i = 0; i < sh->nrelfields && !sh->diags.count; i++)
+        resolve_relation_field_attributes(ac, &sh->relfields[i], NULL);
+    resolve_attr_ctx_free(ac);
+    return NULL;
+}
+
+/* Runs fn on every share: the first on this thread, the others on threads of their own (or
+ * here, one after the other, when a thread cannot be started). */
+static void run_shares(ModelShare *shares, uint32_t n, void *(*fn)(void *))
+{
+    pthread_t *threads = calloc(n, sizeof *threads);
+    bool *started = calloc(n, sizeof *started);
+    if (!threads || !started) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    for (uint32_t i = 1; i < n; i++)
+        started[i] = pthread_create(&threads[i], NULL, fn, &shares[i]) == 0;
+    fn(&shares[0]);
+    for (uint32_t i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else
+            fn(&shares[i]);
+    }
+    free(threads);
+    free(started);
+}
+
+static bool shares_ok(const ModelShare *shares, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (shares[i].failed || shares[i].diags.count)
+            return false;
+    return true;
+}
+
 /* Models are shared out by their fields, in file order, so that the shares take about as long. */
 static uint32_t share_split(const Db *db, uint32_t nshares, uint32_t k)
 {
@@ -1083,9 +1126,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
     if (nshares > db->nmodels)
         nshares = db->nmodels ? db->nmodels : 1;
     ModelShare *shares = calloc(nshares, sizeof *shares);
-    pthread_t *threads = calloc(nshares, sizeof *threads);
-    bool *started = calloc(nshares, sizeof *started);
-    if (!shares || !threads || !started) {
+    if (!shares) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
@@ -1097,21 +1138,15 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         diags_init(&sh->diags, &sh->arena);
         sh->r = (Resolver){.db = db, .ast = ast, .arena = &sh->arena, .diags = &sh->diags, .nt = nt};
     }
-    for (uint32_t i = 1; i < nshares; i++)
-        started[i] = pthread_create(&threads[i], NULL, resolve_share, &shares[i]) == 0;
-    resolve_share(&shares[0]);
-    for (uint32_t i = 1; i < nshares; i++) {
-        if (started[i])
-            pthread_join(threads[i], NULL);
-        else
-            resolve_share(&shares[i]);
+    run_shares(shares, nshares, resolve_share);
+    bool ok = shares_ok(shares, nshares);
+    if (ok) {
+        run_shares(shares, nshares, resolve_share_relations);
+        ok = shares_ok(shares, nshares);
     }
-    bool ok = true;
     uint32_t nrel = 0;
-    for (uint32_t i = 0; i < nshares; i++) {
-        ok &= !shares[i].failed && shares[i].diags.count == 0;
+    for (uint32_t i = 0; i < nshares; i++)
         nrel += shares[i].nrelfields;
-    }
     if (ok) {
         /* the shares' output, appended in file order (ids moved by what comes before) */
         nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
@@ -1143,15 +1178,11 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
             arena_free(&shares[i].arena);
     }
     free(shares);
-    free(threads);
-    free(started);
     if (!ok)
         return NULL;
 
-    /* relation fields (they read the models they point to), enums, composite types */
+    /* enums and composite types */
     AttrCtx *ac = resolve_attr_ctx_new(&r);
-    for (uint32_t i = 0; i < nt->nrelfields && !scratch.count; i++)
-        resolve_relation_field_attributes(ac, &nt->relfields[i], NULL);
     for (uint32_t i = 0; i < db->nenums; i++)
         resolve_enum_attributes(ac, i);
     for (uint32_t i = 0; i < db->ncomposite_types; i++)
