@@ -5,6 +5,13 @@ BUILD=${BUILD:-build}
 out=bench/out
 mkdir -p "$out"
 sizes="10 100 1000 5000"
+# Each target's figure, for the table at the end: name|measured|op|limit|unit (op: < <= >=).
+targets="$out/targets.txt"
+: > "$targets"
+target() { echo "$1|$2|$3|$4|$5" >> "$targets"; }
+# ../shared (the oracle) beside the main checkout, also from a git worktree elsewhere
+root=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) && root=$(dirname "$(dirname "$root")") ||
+  root=$(cd .. && pwd)
 for n in $sizes; do
   # regenerated when the generator changed
   [ -s "$out/models-$n.prisma" ] && [ "$out/models-$n.prisma" -nt "$BUILD/bench/genschema" ] ||
@@ -17,6 +24,10 @@ printf '%8s %10s %12s %12s %16s %13s %10s\n' models bytes "MB/s (wall)" "MB/s (c
 for n in $sizes; do
   read -r bytes mbs cpu par threads rss ratio blocks < <("$BUILD/bench/bench_parse" "$out/models-$n.prisma" 9)
   printf '%8s %10s %12s %12s %11s (%sx) %9s KiB %9sx\n' "$n" "$bytes" "$mbs" "$cpu" "$par" "$threads" "$rss" "$ratio"
+  if [ "$n" = 5000 ]; then
+    target "lex+parse, one pass, 5,000 models (cpu)" "$cpu" ">=" 200 "MB/s"
+    target "lex+parse, peak RSS / input" "$ratio" "<=" 10 "x"
+  fi
 done
 
 # ---- format ---------------------------------------------------------------------------------
@@ -25,7 +36,7 @@ done
 # their back side, so that completion adds 4,999 back-relation fields (then the formatted text
 # is parsed and validated again).
 echo
-echo "== format (target on 5,000 models: < 100 ms)"
+echo "== format and variant (target on 5,000 models: < 100 ms each)"
 fgen="$out/models-5000.prisma"
 fok="$out/models-5000.formatted.prisma"
 fadd="$out/format-5000-missing-back-relations.prisma"
@@ -46,16 +57,43 @@ best_of() {
   echo "$best_wall $best_cpu"
 }
 printf '%-62s %9s %9s\n' "" "wall ms" "cpu ms"
-while IFS='|' read -r label args; do
+while IFS='|' read -r label args name; do
   # shellcheck disable=SC2086
   read -r wall cpu < <(best_of "$BUILD/prismac" $args)
   printf '%-62s %9s %9s\n' "$label" "$wall" "$cpu"
+  [ -z "$name" ] || target "$name" "$wall" "<" 100 "ms"
 done <<EOT
-format --check, formatted (parse, resolve, layout, validate)|format --check $fok
-format --stdout, generated (parse, resolve, layout)|format --stdout $fgen
+format --check, formatted (parse, resolve, layout, validate)|format --check $fok|prismac format --check, formatted
+format --stdout, generated (parse, resolve, layout)|format --stdout $fgen|prismac format --stdout, generated
 format --check, 4,999 fields to add (layout, then re-validation)|format --check $fadd
+variant --provider sqlite (parse, resolve, rewrite, validate)|variant $fgen --provider sqlite|prismac variant --provider sqlite
 validate, for comparison|validate $fok
 EOT
+
+# ---- hook run ---------------------------------------------------------------------------------
+# `prismac hook run` on the seed schemas (fixtures/seeds): each validated and format-checked, the
+# dual-provider pair as a variant and as a pair to compare; the copies brought in line first, so
+# that every check passes.
+echo
+echo "== hook run on the seed schemas (target: < 100 ms)"
+hdir=$(mktemp -d /tmp/prismac-bench-hook-XXXXXX)
+cp fixtures/seeds/marketplace.prisma fixtures/seeds/profiles.prisma fixtures/seeds/health.prisma "$hdir/"
+cp fixtures/seeds/dual-provider/schema-prod.prisma "$hdir/"
+(cd "$hdir" && for f in marketplace.prisma profiles.prisma health.prisma schema-prod.prisma; do
+   "$BUILD/prismac" format -q "$f"; done &&
+ "$BUILD/prismac" variant schema-prod.prisma --provider sqlite -o schema-dev.prisma -q)
+cat > "$hdir/.prismac.json" <<EOT
+{ "schemas": ["marketplace.prisma", "profiles.prisma", "health.prisma", "schema-prod.prisma"],
+  "variants": [{"schema": "schema-prod.prisma", "provider": "sqlite", "output": "schema-dev.prisma"}],
+  "pairs": [["schema-dev.prisma", "schema-prod.prisma"]],
+  "format": true }
+EOT
+checks=$(cd "$hdir" && "$BUILD/prismac" hook run --color never | tail -1) || checks="FAILED: $checks"
+read -r wall cpu < <(cd "$hdir" && best_of "$BUILD/prismac" hook run)
+printf '%-62s %9s %9s\n' "" "wall ms" "cpu ms"
+printf '%-62s %9s %9s\n' "hook run: $checks" "$wall" "$cpu"
+target "prismac hook run, seed schemas" "$wall" "<" 100 "ms"
+rm -rf "$hdir"
 
 # ---- sql --------------------------------------------------------------------------------------
 # `prismac sql`: the stages (best of 9, in-process) and the whole command (best of 7, wall clock).
@@ -76,10 +114,11 @@ for _ in 1 2 3 4 5 6 7; do
   [ "$wall" -lt "$best_wall" ] && best_wall=$wall
 done
 echo "prismac sql, 5,000 models, end to end: $best_wall ms (best of 7, wall clock)"
+target "prismac sql, end to end" "$best_wall" "<" 50 "ms"
 
 # ---- validation -----------------------------------------------------------------------------
 # bench_validate: MB/s by CPU time of each stage (best of 9 runs) and of the whole, in process;
-# then `prismac validate` itself, end to end (best of 7 runs, user+sys), on 5,000 models.
+# then `prismac validate` itself, end to end (best of 7 runs, wall clock and user+sys), on 5,000 models.
 echo
 echo "== parse, resolve, validate (target on 5,000 models: prismac validate end to end >= 100 MB/s)"
 printf '%8s %10s %10s %10s %10s %12s %10s\n' models bytes "parse" "resolve" "validate" "all (cpu)" "peak RSS"
@@ -88,13 +127,11 @@ for n in $sizes; do
   printf '%8s %10s %10s %10s %10s %12s %6s KiB\n' "$n" "$bytes" "$p" "$r" "$v" "$t" "$rss"
 done
 vbytes=$(wc -c < "$out/models-5000.prisma")
-vbest=999999
-for _ in 1 2 3 4 5 6 7; do
-  t=$( { TIMEFORMAT='%U %S'; time "$BUILD/prismac" validate -q "$out/models-5000.prisma" >/dev/null 2>&1; } 2>&1 ) || true
-  ms=$(awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%d", (a[1] + a[2]) * 1000 }')
-  [ "$ms" -gt 0 ] && [ "$ms" -lt "$vbest" ] && vbest=$ms
-done
-awk -v b="$vbytes" -v ms="$vbest" 'BEGIN { printf "prismac validate models-5000.prisma: %d ms cpu, %.1f MB/s end to end\n", ms, b / (ms / 1000) / 1e6 }'
+read -r vwall vcpu < <(best_of "$BUILD/prismac" validate -q "$out/models-5000.prisma")
+vmbs=$(awk -v b="$vbytes" -v ms="$vwall" 'BEGIN { printf "%.1f", b / ((ms > 0 ? ms : 1) / 1000) / 1e6 }')
+awk -v b="$vbytes" -v w="$vwall" -v c="$vcpu" 'BEGIN { printf "prismac validate models-5000.prisma: %d ms wall (%.1f MB/s end to end), %d ms cpu (%.1f MB/s)\n",
+  w, b / ((w > 0 ? w : 1) / 1000) / 1e6, c, b / ((c > 0 ? c : 1) / 1000) / 1e6 }'
+target "prismac validate, end to end (wall)" "$vmbs" ">=" 100 "MB/s"
 
 # ---- introspection ----------------------------------------------------------------------------
 # Generated databases of 10, 100 and 1,000 tables (Prisma-shaped: enum, defaults, unique and
@@ -112,9 +149,14 @@ else
   pg_url=$(bash tests/pgserver.sh start "$pgdir") || { echo "no PostgreSQL server for the bench"; pg_url=""; }
   trap '[ -n "$pgdir" ] && bash tests/pgserver.sh stop "$pgdir"' EXIT
 fi
-oracle=$(cd .. && pwd)/shared/oracle/oracle.mjs
+oracle=${PRISMAC_ORACLE:-$root/shared/oracle/oracle.mjs}
 have_oracle=0
-if command -v node >/dev/null && [ -f "$oracle" ]; then have_oracle=1; fi
+# (installed: its packages load; otherwise every run fails at once and the ratio means nothing)
+if command -v node >/dev/null && [ -f "$oracle" ] && node "$oracle" validate "$out/models-10.prisma" >/dev/null 2>&1; then
+  have_oracle=1
+else
+  echo "(no oracle: ${oracle} does not run here; no ratios)"
+fi
 idir=$(mktemp -d /tmp/prismac-bench-introspect-XXXXXX)
 printf '%-11s %7s %8s %6s %9s %10s %11s %11s %11s %10s %7s\n' dialect tables queries trips "best ms" "median ms" \
   "server cpu" "client cpu" "process ms" "oracle ms" "ratio"
@@ -146,6 +188,10 @@ for dialect in postgresql sqlite; do
     fi
     printf '%-11s %7s %8s %6s %9s %10s %11s %11s %11s %10s %7s\n' "$dialect" "$tables" "$queries" "$trips" "$best" \
       "$median" "$scpu" "$ccpu" "$proc" "$oms" "$ratio"
+    if [ "$dialect" = postgresql ] && [ "$n" = 1000 ]; then
+      target "introspection, PostgreSQL 1,000 tables (process)" "$proc" "<" 200 "ms"
+      [ "$oms" = - ] || target "introspection, PostgreSQL 1,000 tables: oracle / prismac" "${ratio%%x*}" ">=" 20 "x"
+    fi
   done
 done
 echo "(best/median ms: wall clock of one introspection, connect included, 9 in one process; server/client cpu:"
@@ -193,6 +239,10 @@ for dialect in postgresql sqlite; do
     fi
     printf '%-11s %7s %8s %9s %9s %10s %11s %10s %8s\n' "$dialect" "$tables" "$queries" "$findings" "$best" "$median" \
       "$proc" "$oms" "$ratio"
+    if [ "$dialect" = postgresql ] && [ "$n" = 1000 ]; then
+      target "prismac check, PostgreSQL 1,000 tables" "$proc" "<" 200 "ms"
+      [ "$oms" = - ] || target "prismac check, PostgreSQL 1,000 tables: oracle / prismac" "${ratio%%x*}" ">=" 20 "x"
+    fi
   done
 done
 echo "(best/median ms: the whole check in one process; process ms: \`prismac check\` in a fresh process,"
@@ -222,5 +272,19 @@ for n in 50 200; do
     [ "$ms" -lt "$proc" ] && proc=$ms
   done
   printf '%-11s %12s %9s %10s %9s %14s %11s\n' "$count" "$intro" "$best" "$median" "$apply" "$ims" "$proc"
+  [ "$n" = 200 ] && target "prismac migrations status, 200 migrations" "$proc" "<" 2000 "ms"
 done
 rm -rf "$mdir"
+
+# ---- the targets ------------------------------------------------------------------------------
+# margin: how many times over the target the figure is (limit / figure for times and sizes,
+# figure / limit for throughputs and ratios); under 1: missed.
+echo
+echo "== targets (margin: limit / figure, or figure / limit for rates; < 1.00 missed)"
+printf '%-58s %10s %12s %7s  %s\n' target figure limit margin ""
+while IFS='|' read -r name value op limit unit; do
+  awk -v n="$name" -v v="$value" -v op="$op" -v l="$limit" -v u="$unit" 'BEGIN {
+    m = op == ">=" ? v / l : (v > 0 ? l / v : 99)
+    ok = op == ">=" ? v >= l : op == "<=" ? v <= l : v < l
+    printf "%-58s %10s %12s %6.2fx  %s\n", n, v " " u, op " " l " " u, m, ok ? "ok" : "MISSED" }'
+done < "$targets"
