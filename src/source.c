@@ -173,13 +173,13 @@ static int compare_paths(const void *a, const void *b)
 }
 
 /* Collects every `.prisma` file below `dir`, recursively, as Prisma's multi-file schemas do. */
-static SourceStatus source_collect(SourceSet *set, const char *dir, char ***paths, uint32_t *n, uint32_t *cap,
+static SourceStatus source_collect(Arena *arena, const char *dir, char ***paths, uint32_t *n, uint32_t *cap,
                                    char **err)
 {
     DIR *d = opendir(dir);
     if (!d) {
         int e = errno;
-        *err = arena_sprintf(set->arena, "%s: %s", dir, strerror(e));
+        *err = arena_sprintf(arena, "%s: %s", dir, strerror(e));
         return SOURCE_UNREADABLE;
     }
     struct dirent *ent;
@@ -189,22 +189,38 @@ static SourceStatus source_collect(SourceSet *set, const char *dir, char ***path
         if (name[0] == '.')
             continue;
         size_t dl = strlen(dir);
-        char *full = arena_sprintf(set->arena, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+        char *full = arena_sprintf(arena, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
         struct stat st;
         if (stat(full, &st) != 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            status = source_collect(set, full, paths, n, cap, err);
+            status = source_collect(arena, full, paths, n, cap, err);
             if (status != SOURCE_OK)
                 break;
         } else {
             size_t nl = strlen(name);
             if (nl > 7 && strcmp(name + nl - 7, ".prisma") == 0)
-                ARENA_PUSH(set->arena, *paths, *n, *cap, full);
+                ARENA_PUSH(arena, *paths, *n, *cap, full);
         }
     }
     closedir(d);
     return status;
+}
+
+SourceStatus source_list_folder(Arena *arena, const char *dir, char ***paths, uint32_t *count, char **err)
+{
+    *paths = NULL;
+    *count = 0;
+    uint32_t cap = 0;
+    SourceStatus status = source_collect(arena, dir, paths, count, &cap, err);
+    if (status != SOURCE_OK)
+        return status;
+    if (*count == 0) {
+        *err = arena_sprintf(arena, "%s: folder holds no .prisma files", dir);
+        return SOURCE_EMPTY_FOLDER;
+    }
+    qsort(*paths, *count, sizeof **paths, compare_paths);
+    return SOURCE_OK;
 }
 
 SourceStatus source_add_path(SourceSet *set, const char *path, char **err)
@@ -218,16 +234,11 @@ SourceStatus source_add_path(SourceSet *set, const char *path, char **err)
     if (!S_ISDIR(st.st_mode))
         return source_read_file(set, path, err);
 
-    char **paths = NULL;
-    uint32_t n = 0, cap = 0;
-    SourceStatus status = source_collect(set, path, &paths, &n, &cap, err);
+    char **paths;
+    uint32_t n;
+    SourceStatus status = source_list_folder(set->arena, path, &paths, &n, err);
     if (status != SOURCE_OK)
         return status;
-    if (n == 0) {
-        *err = arena_sprintf(set->arena, "%s: folder holds no .prisma files", path);
-        return SOURCE_EMPTY_FOLDER;
-    }
-    qsort(paths, n, sizeof *paths, compare_paths);
     for (uint32_t i = 0; i < n; i++) {
         status = source_read_file(set, paths[i], err);
         if (status != SOURCE_OK)

@@ -48,6 +48,11 @@ uint32_t source_add_text(SourceSet *set, const char *path, const char *text, siz
 /* Adds a file, or every `.prisma` file below a folder (sorted by path). On failure `*err`
  * (allocated in the set's arena) says what went wrong, with the path. */
 SourceStatus source_add_path(SourceSet *set, const char *path, char **err);
+/* Every `.prisma` file below the folder `dir` (recursively, as Prisma finds the files of a
+ * multi-file schema), sorted by path; the paths and the array live in `arena`.
+ * SOURCE_EMPTY_FOLDER when there is none; on failure `*err` (in the arena) says what went wrong,
+ * with the path. */
+SourceStatus source_list_folder(Arena *arena, const char *dir, char ***paths, uint32_t *count, char **err);
 /* Validates UTF-8; on failure stores the byte offset of the first bad byte. */
 bool source_is_utf8(const char *text, size_t len, size_t *bad_offset);
 
