@@ -3,9 +3,12 @@
 #define PRISMAC_CLI_H
 
 #include "prismac/ast.h"
+#include "prismac/db.h"
 #include "prismac/diag.h"
+#include "prismac/migrations.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit statuses (DESIGN.md): never 0 when something is wrong. */
@@ -70,6 +73,74 @@ typedef int (*CommandOptionFn)(void *state, int argc, char **argv, int i);
 int cli_parse_args(const Command *cmd, int argc, char **argv, CliOptions *opt, CommandOptionFn extra, void *state,
                    ArgvList *positional);
 void argv_list_free(ArgvList *list);
+
+/* A command's own option, found in a table: `--name VALUE`, `--name=VALUE` (or the alias, `-o
+ * VALUE`) stores the value, a `const char *`, at `offset` in the command's arguments; a flag
+ * stores true in a `bool` there. A value that is missing is a usage error. */
+typedef struct CliOption {
+    const char *name;           /* "--output"; a table ends with {NULL} */
+    const char *alias;          /* "-o", or NULL */
+    bool value;                 /* takes a value (else a flag) */
+    size_t offset;              /* offsetof(the command's arguments, the member) */
+} CliOption;
+
+/* Table entries: an option with a value (and an alias, or NULL), a flag, the end of a table. */
+#define CLI_VALUE(Args, member, name, alias) {name, alias, true, offsetof(Args, member)}
+#define CLI_FLAG(Args, member, name) {name, NULL, false, offsetof(Args, member)}
+#define CLI_END {NULL, NULL, false, 0}
+
+/* What a command adds to the common options: its table, the struct the table fills, and a check
+ * once every argument is read (NULL, or: EXIT_CLEAN, or the status after a usage error). */
+typedef struct CommandArgs {
+    const CliOption *options;
+    void *state;
+    int (*check)(void *state);
+} CommandArgs;
+
+/* What cli_begin and cli_begin_schema return when the command goes on. */
+#define CLI_PROCEED (-1)
+/* The start every command shares: --help, then the options (the common ones and `args`'s, which
+ * may be NULL). Returns CLI_PROCEED with the positional arguments (free them with
+ * argv_list_free), or the status to exit with, after the help or a usage error. */
+int cli_begin(const Command *cmd, int argc, char **argv, const CommandArgs *args, CliOptions *opt,
+              ArgvList *positional);
+/* The same, then the schema the positional arguments name (or Prisma's default one), loaded and
+ * parsed: CLI_PROCEED with `schema` (free it with schema_free), or the status to exit with. */
+int cli_begin_schema(const Command *cmd, int argc, char **argv, const CommandArgs *args, CliOptions *opt,
+                     Schema *schema);
+/* The start of a command with subcommands (`hook install | run`): --help, then argv[1] among
+ * `names` (NULL-terminated). Returns CLI_PROCEED with *which its index, or the status to exit
+ * with, after the help or a usage error. */
+int cli_begin_subcommand(const Command *cmd, int argc, char **argv, const char *const *names, int *which);
+/* A migrations folder's layout: "prisma", "supabase", "auto" or NULL (detect); false otherwise. */
+bool cli_parse_layout(const char *text, MigrationLayout *out);
+/* "postgresql" (or "postgres") and "sqlite"; false for anything else. */
+bool cli_parse_provider(const char *text, DbProvider *out);
+/* The same, or a usage error of `command` (returns false after printing it). */
+bool cli_provider_arg(const char *command, const char *text, DbProvider *out);
+
+/* Prisma's default schema location (./prisma/schema.prisma, ./schema.prisma, ./prisma/schema/),
+ * or NULL after saying that there is none. */
+const char *cli_default_schema_path(void);
+/* Resolves the schema and, when that reports no error, validates it for its own provider. */
+Db *schema_resolve(Schema *schema);
+/* A schema's errors: its diagnostics in the chosen format, then in human output the line
+ * "PATH: N errors" followed by `advice` (e.g. ": fix the schema first"; may be ""). */
+void report_schema_errors(const CliOptions *opt, Schema *schema, const char *command, const char *advice);
+/* Escapes text for a GitHub workflow command: a property value (file=...) also escapes : and ,. */
+void cli_github_escape(FILE *out, const char *text, bool property);
+
+/* Replaces the file at `path` (through a symbolic link: the file it points to) with `len` bytes
+ * of `data`: a temporary file beside it with the file's mode (a new file: 0666 less the umask),
+ * fsync, rename(2), so that a reader never sees half a file. Returns 0, or the errno of what
+ * failed; *temp_failed (may be NULL) tells whether the temporary file could not be created. */
+int cli_replace_file(const char *path, const char *data, size_t len, bool *temp_failed);
+/* The same with the error reported ("prismac: cannot write PATH: why"); "-" is standard output.
+ * Returns EXIT_CLEAN or EXIT_TROUBLE. */
+int cli_write_file(const char *path, const char *data, size_t len);
+/* The whole of a stream or a file, malloc'd (free it); NULL on error, errno set for a file. */
+char *cli_read_stream(FILE *f, size_t *len);
+char *cli_read_file(const char *path, size_t *len);
 
 extern const Command CMD_VALIDATE;
 extern const Command CMD_AST;

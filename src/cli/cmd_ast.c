@@ -20,23 +20,14 @@ const Command CMD_AST = {
 
 static int ast_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_AST, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
-    ArgvList paths;
-    int rc = cli_parse_args(&CMD_AST, argc, argv, &opt, NULL, NULL, &paths);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&paths);
-        return rc;
-    }
     Schema schema;
-    rc = schema_load(&schema, paths.count, paths.items);
-    argv_list_free(&paths);
-    if (rc == EXIT_CLEAN) {
-        ast_dump_json(schema.ast, stdout);
-        diags_print(stderr, &schema.sources, &schema.diags, (DiagStyle){.color = opt.color_err, .show_source = true});
-        rc = schema.diags.errors ? EXIT_FINDINGS : EXIT_CLEAN;
-    }
+    int rc = cli_begin_schema(&CMD_AST, argc, argv, NULL, &opt, &schema);
+    if (rc != CLI_PROCEED)
+        return rc;
+    ast_dump_json(schema.ast, stdout);
+    diags_print(stderr, &schema.sources, &schema.diags, (DiagStyle){.color = opt.color_err, .show_source = true});
+    rc = schema.diags.errors ? EXIT_FINDINGS : EXIT_CLEAN;
     schema_free(&schema);
     return rc;
 }

@@ -8,14 +8,12 @@
 #include "prismac/lower.h"
 #include "prismac/repair.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <jansson.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static int check_run(int argc, char **argv);
 
@@ -62,114 +60,44 @@ typedef struct CheckArgs {
     const char *script;
     bool allow_data_loss;
     bool apply_renames;
+    const char *connect_timeout_text, *statement_timeout_text;
     int connect_timeout;
     int statement_timeout;
 } CheckArgs;
 
-static int check_option(void *state, int argc, char **argv, int i)
+static const CliOption CHECK_OPTIONS[] = {
+    CLI_VALUE(CheckArgs, db, "--db", NULL), CLI_VALUE(CheckArgs, script, "--script", NULL),
+    CLI_VALUE(CheckArgs, connect_timeout_text, "--connect-timeout", NULL),
+    CLI_VALUE(CheckArgs, statement_timeout_text, "--statement-timeout", NULL),
+    CLI_FLAG(CheckArgs, allow_data_loss, "--allow-data-loss"), CLI_FLAG(CheckArgs, apply_renames, "--apply-renames"),
+    CLI_END,
+};
+
+/* A timeout option's value: a positive number (0 when not given). */
+static bool timeout_value(const char *option, const char *text, int *out)
+{
+    *out = 0;
+    if (!text)
+        return true;
+    char *end;
+    long x = strtol(text, &end, 10);
+    if (*text == '\0' || *end || x <= 0 || x > 86400000) {
+        cli_usage_error("check", "`%s` needs a positive number, not `%s`", option, text);
+        return false;
+    }
+    *out = (int)x;
+    return true;
+}
+
+static int check_check_args(void *state)
 {
     CheckArgs *a = state;
-    const char *arg = argv[i];
-    static const char *const valued[] = {"--db", "--script", "--connect-timeout", "--statement-timeout"};
-    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
-        size_t n = strlen(valued[k]);
-        const char *v = NULL;
-        int used = 0;
-        if (strcmp(arg, valued[k]) == 0) {
-            if (i + 1 >= argc) {
-                cli_usage_error("check", "`%s` needs a value", arg);
-                return 0;
-            }
-            v = argv[i + 1];
-            used = 2;
-        } else if (strncmp(arg, valued[k], n) == 0 && arg[n] == '=') {
-            v = arg + n + 1;
-            used = 1;
-        } else {
-            continue;
-        }
-        if (k == 0) {
-            a->db = v;
-        } else if (k == 1) {
-            a->script = v;
-        } else {
-            char *end;
-            long x = strtol(v, &end, 10);
-            if (*v == '\0' || *end || x <= 0 || x > 86400000) {
-                cli_usage_error("check", "`%s` needs a positive number, not `%s`", valued[k], v);
-                return 0;
-            }
-            if (k == 2)
-                a->connect_timeout = (int)x;
-            else
-                a->statement_timeout = (int)x;
-        }
-        return used;
-    }
-    if (strcmp(arg, "--allow-data-loss") == 0) {
-        a->allow_data_loss = true;
-        return 1;
-    }
-    if (strcmp(arg, "--apply-renames") == 0) {
-        a->apply_renames = true;
-        return 1;
-    }
-    return -1;
+    bool ok = timeout_value("--connect-timeout", a->connect_timeout_text, &a->connect_timeout) &&
+              timeout_value("--statement-timeout", a->statement_timeout_text, &a->statement_timeout);
+    return ok ? EXIT_CLEAN : EXIT_TROUBLE;
 }
 
 /* ---- shared with prismac diff ----------------------------------------------------------------- */
-
-int cli_write_file(const char *path, const char *data, size_t len)
-{
-    if (strcmp(path, "-") == 0) {
-        if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0) {
-            fprintf(stderr, "prismac: cannot write to standard output: %s\n", strerror(errno));
-            return EXIT_TROUBLE;
-        }
-        return EXIT_CLEAN;
-    }
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "prismac: cannot write %s: %s\n", path, strerror(errno));
-        free(tmp);
-        return EXIT_TROUBLE;
-    }
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) {
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    fchmod(fd, mode);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        done += (size_t)w;
-    }
-    bool ok = done == len && fsync(fd) == 0;
-    if (close(fd) != 0)
-        ok = false;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "prismac: cannot write %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return EXIT_TROUBLE;
-    }
-    free(tmp);
-    return EXIT_CLEAN;
-}
 
 /* A database error: human on stderr, or the json / github form on stdout. */
 void cli_report_db_error(const CliOptions *opt, const char *command, const DbError *err)
@@ -188,18 +116,23 @@ void cli_report_db_error(const CliOptions *opt, const char *command, const DbErr
         json_decref(root);
     } else if (opt->format == FORMAT_GITHUB) {
         printf("::error title=prismac %s (%s)::", command, db_error_kind_name(err->kind));
-        for (const char *s = err->message; *s; s++)
-            if (*s == '%')
-                fputs("%25", stdout);
-            else if (*s == '\n')
-                fputs("%0A", stdout);
-            else
-                fputc(*s, stdout);
+        cli_github_escape(stdout, err->message, false);
         fputc('\n', stdout);
     }
     fprintf(stderr, "prismac %s: %s (%s)\n", command, err->message, db_error_kind_name(err->kind));
     if (err->detail[0])
         fprintf(stderr, "  %s\n", err->detail);
+}
+
+/* Is the schema's provider one prismac reads databases of? If not, says why. */
+static bool sql_provider(const char *command, Schema *schema, const Db *db)
+{
+    if (db->provider == PROVIDER_POSTGRESQL || db->provider == PROVIDER_SQLITE)
+        return true;
+    fprintf(stderr, "prismac %s: %s: %s\n", command, schema_describe(schema),
+            db->provider == PROVIDER_NONE ? "the schema has no datasource (its provider says which database it describes)"
+                                          : "prismac compares postgresql and sqlite databases only");
+    return false;
 }
 
 /* Loads, resolves and validates the schema and lowers it for its provider. On failure prints
@@ -210,24 +143,13 @@ int cli_load_lowered(const CliOptions *opt, Schema *schema, int npaths, char **p
     int rc = schema_load(schema, npaths, paths);
     if (rc != EXIT_CLEAN)
         return rc;
-    Db *db = NULL;
-    if (schema->diags.errors == 0) {
-        db = db_resolve(schema->ast, &schema->diags);
-        db_validate(db, PROVIDER_NONE, &schema->diags);
-    }
+    Db *db = schema->diags.errors == 0 ? schema_resolve(schema) : NULL;
     if (schema->diags.errors) {
-        report_diags(opt, schema, command);
-        if (opt->format == FORMAT_HUMAN)
-            fprintf(stderr, "%s: %u error%s: fix the schema first\n", schema_describe(schema), schema->diags.errors,
-                    schema->diags.errors == 1 ? "" : "s");
+        report_schema_errors(opt, schema, command, ": fix the schema first");
         return EXIT_FINDINGS;
     }
-    if (db->provider != PROVIDER_POSTGRESQL && db->provider != PROVIDER_SQLITE) {
-        fprintf(stderr, "prismac %s: %s: %s\n", command, schema_describe(schema),
-                db->provider == PROVIDER_NONE ? "the schema has no datasource (its provider says which database it describes)"
-                                              : "prismac compares postgresql and sqlite databases only");
+    if (!sql_provider(command, schema, db))
         return EXIT_TROUBLE;
-    }
     *db_out = db;
     *lowered = lower_schema(db, dialect_get(lower_flavour_for(db->provider), false));
     return EXIT_CLEAN;
@@ -411,34 +333,6 @@ static json_t *check_to_json(const CheckReport *rep, const CheckResult *r)
     return root;
 }
 
-static void github_data(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '%')
-            fputs("%25", out);
-        else if (*s == '\r')
-            fputs("%0D", out);
-        else if (*s == '\n')
-            fputs("%0A", out);
-        else
-            fputc(*s, out);
-    }
-}
-
-static void github_property(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '%': fputs("%25", out); break;
-        case '\r': fputs("%0D", out); break;
-        case '\n': fputs("%0A", out); break;
-        case ':': fputs("%3A", out); break;
-        case ',': fputs("%2C", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
 static void print_github(FILE *out, const CheckReport *rep, const CheckResult *r)
 {
     for (uint32_t k = 0; k < r->nfindings; k++) {
@@ -449,7 +343,7 @@ static void print_github(FILE *out, const CheckReport *rep, const CheckResult *r
         bool any = false;
         if (l.file) {
             fputs(" file=", out);
-            github_property(out, l.file);
+            cli_github_escape(out, l.file, true);
             fprintf(out, ",line=%u,col=%u", l.line, l.col);
             any = true;
         }
@@ -457,28 +351,28 @@ static void print_github(FILE *out, const CheckReport *rep, const CheckResult *r
         fputs("title=", out);
         char title[128];
         snprintf(title, sizeof title, "drift: %s", unmanaged ? "unmanaged object" : check_kind_phrase(f->kind));
-        github_property(out, title);
+        cli_github_escape(out, title, true);
         fputs("::", out);
-        github_data(out, check_kind_name(f->kind));
+        cli_github_escape(out, check_kind_name(f->kind), false);
         fputc(' ', out);
         if (unmanaged) {
-            github_data(out, f->unmanaged_kind);
+            cli_github_escape(out, f->unmanaged_kind, false);
             fputc(' ', out);
         }
-        github_data(out, f->object);
+        cli_github_escape(out, f->object, false);
         if (f->expected) {
             fputs(": expected ", out);
-            github_data(out, f->expected);
+            cli_github_escape(out, f->expected, false);
         }
         if (f->actual && !unmanaged) {
             fputs(f->expected ? ", found " : ": found ", out);
-            github_data(out, f->actual);
+            cli_github_escape(out, f->actual, false);
         }
         if (f->destructive)
             fputs(" (repair can lose data)", out);
         if (f->note) {
             fputs(" - ", out);
-            github_data(out, f->note);
+            cli_github_escape(out, f->note, false);
         }
         fputc('\n', out);
     }
@@ -544,42 +438,26 @@ static void *lower_job(void *arg)
 
 static int check_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_CHECK, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
-    ArgvList paths;
     CheckArgs args = {0};
-    int rc = cli_parse_args(&CMD_CHECK, argc, argv, &opt, check_option, &args, &paths);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&paths);
-        return rc;
-    }
     Schema schema;
-    rc = schema_load(&schema, paths.count, paths.items);
-    argv_list_free(&paths);
-    if (rc != EXIT_CLEAN) {
-        schema_free(&schema);
+    int rc = cli_begin_schema(&CMD_CHECK, argc, argv, &(CommandArgs){CHECK_OPTIONS, &args, check_check_args}, &opt,
+                              &schema);
+    if (rc != CLI_PROCEED)
         return rc;
-    }
+    rc = EXIT_CLEAN;
     Db *db = schema.diags.errors ? NULL : db_resolve(schema.ast, &schema.diags);
     if (!db || schema.diags.errors || (db->provider != PROVIDER_POSTGRESQL && db->provider != PROVIDER_SQLITE)) {
         /* nothing to overlap: say what is wrong with the schema */
         if (db && schema.diags.errors == 0)
             db_validate(db, PROVIDER_NONE, &schema.diags);
-        if (schema.diags.errors) {
-            report_diags(&opt, &schema, "check");
-            if (opt.format == FORMAT_HUMAN)
-                fprintf(stderr, "%s: %u error%s: fix the schema first\n", schema_describe(&schema),
-                        schema.diags.errors, schema.diags.errors == 1 ? "" : "s");
-            schema_free(&schema);
-            return EXIT_FINDINGS;
-        }
-        fprintf(stderr, "prismac check: %s: %s\n", schema_describe(&schema),
-                db->provider == PROVIDER_NONE ? "the schema has no datasource (its provider says which database it "
-                                                "describes)"
-                                              : "prismac compares postgresql and sqlite databases only");
+        rc = EXIT_FINDINGS;
+        if (schema.diags.errors)
+            report_schema_errors(&opt, &schema, "check", ": fix the schema first");
+        else if (!sql_provider("check", &schema, db))
+            rc = EXIT_TROUBLE;
         schema_free(&schema);
-        return EXIT_TROUBLE;
+        return rc;
     }
 
     /* The schema is validated and lowered on a second thread while the database is read (the
@@ -618,10 +496,7 @@ static int check_run(int argc, char **argv)
         pthread_join(worker, NULL);
     SqlSchema *lowered = job.lowered;
     if (schema.diags.errors) {
-        report_diags(&opt, &schema, "check");
-        if (opt.format == FORMAT_HUMAN)
-            fprintf(stderr, "%s: %u error%s: fix the schema first\n", schema_describe(&schema), schema.diags.errors,
-                    schema.diags.errors == 1 ? "" : "s");
+        report_schema_errors(&opt, &schema, "check", ": fix the schema first");
         sql_schema_free(live);
         sql_schema_free(lowered);
         dburl_free(&url);

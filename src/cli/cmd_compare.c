@@ -34,9 +34,7 @@ static Db *compare_load(Schema *schema, char *path, const CliOptions *opt, int *
     *rc = schema_load(schema, 1, &path);
     if (*rc != EXIT_CLEAN)
         return NULL;
-    Db *db = db_resolve(schema->ast, &schema->diags);
-    if (!schema->diags.errors)
-        db_validate(db, PROVIDER_NONE, &schema->diags);
+    Db *db = schema_resolve(schema);
     if (schema->diags.errors) {
         CliOptions human = *opt;
         human.format = FORMAT_HUMAN;
@@ -174,15 +172,11 @@ static void print_github(const CompareResult *r, Schema *sa, Schema *sb)
 
 static int compare_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_COMPARE, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
     ArgvList paths;
-    int rc = cli_parse_args(&CMD_COMPARE, argc, argv, &opt, NULL, NULL, &paths);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&paths);
+    int rc = cli_begin(&CMD_COMPARE, argc, argv, NULL, &opt, &paths);
+    if (rc != CLI_PROCEED)
         return rc;
-    }
     if (paths.count != 2) {
         argv_list_free(&paths);
         return cli_usage_error("compare", "needs two schemas, A and B");

@@ -12,7 +12,7 @@
 #include "prismac/repair.h"
 #include "prismac/replay.h"
 
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 static int diff_run(int argc, char **argv);
@@ -60,52 +60,13 @@ typedef struct DiffArgs {
     bool apply_renames;
 } DiffArgs;
 
-static int diff_option(void *state, int argc, char **argv, int i)
-{
-    DiffArgs *a = state;
-    const char *arg = argv[i];
-    static const char *const valued[] = {"--from", "--to", "--output", "-o", "--shadow-db", "--provider"};
-    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
-        size_t n = strlen(valued[k]);
-        const char *v = NULL;
-        int used;
-        if (strcmp(arg, valued[k]) == 0) {
-            if (i + 1 >= argc) {
-                cli_usage_error("diff", "`%s` needs a value", arg);
-                return 0;
-            }
-            v = argv[i + 1];
-            used = 2;
-        } else if (strncmp(arg, valued[k], n) == 0 && arg[n] == '=') {
-            v = arg + n + 1;
-            used = 1;
-        } else {
-            continue;
-        }
-        switch (k) {
-        case 0: a->from = v; break;
-        case 1: a->to = v; break;
-        case 2:
-        case 3: a->output = v; break;
-        case 4: a->shadow = v; break;
-        default: a->provider = v; break;
-        }
-        return used;
-    }
-    if (strcmp(arg, "--script") == 0) {
-        a->script = true;
-        return 1;
-    }
-    if (strcmp(arg, "--allow-data-loss") == 0) {
-        a->allow_data_loss = true;
-        return 1;
-    }
-    if (strcmp(arg, "--apply-renames") == 0) {
-        a->apply_renames = true;
-        return 1;
-    }
-    return -1;
-}
+static const CliOption DIFF_OPTIONS[] = {
+    CLI_VALUE(DiffArgs, from, "--from", NULL), CLI_VALUE(DiffArgs, to, "--to", NULL),
+    CLI_VALUE(DiffArgs, output, "--output", "-o"), CLI_VALUE(DiffArgs, shadow, "--shadow-db", NULL),
+    CLI_VALUE(DiffArgs, provider, "--provider", NULL), CLI_FLAG(DiffArgs, script, "--script"),
+    CLI_FLAG(DiffArgs, allow_data_loss, "--allow-data-loss"), CLI_FLAG(DiffArgs, apply_renames, "--apply-renames"),
+    CLI_END,
+};
 
 typedef enum SideKind { SIDE_SCHEMA, SIDE_DB, SIDE_MIGRATIONS, SIDE_EMPTY } SideKind;
 
@@ -165,14 +126,12 @@ static void side_free(Side *s)
     arena_free(&s->arena);
 }
 
-static bool parse_provider(const char *p, SqlFlavour *out)
+static bool parse_flavour(const char *p, SqlFlavour *out)
 {
-    if (strcmp(p, "postgresql") == 0 || strcmp(p, "postgres") == 0)
-        *out = SQL_POSTGRES;
-    else if (strcmp(p, "sqlite") == 0)
-        *out = SQL_SQLITE;
-    else
+    DbProvider provider;
+    if (!cli_parse_provider(p, &provider))
         return false;
+    *out = lower_flavour_for(provider);
     return true;
 }
 
@@ -214,7 +173,7 @@ static int side_prepare(const CliOptions *opt, Side *s)
         if (s->dir.has_lock && s->dir.lock_provider.len) {
             char p[64];
             snprintf(p, sizeof p, "%.*s", (int)s->dir.lock_provider.len, s->dir.lock_provider.ptr);
-            s->have_flavour = parse_provider(p, &s->flavour);
+            s->have_flavour = parse_flavour(p, &s->flavour);
         }
         return EXIT_CLEAN;
     }
@@ -277,16 +236,14 @@ static int side_load(const CliOptions *opt, Side *s, SqlFlavour flavour, const I
 
 static int diff_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_DIFF, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
     ArgvList rest;
     DiffArgs args = {0};
-    int rc = cli_parse_args(&CMD_DIFF, argc, argv, &opt, diff_option, &args, &rest);
+    int rc = cli_begin(&CMD_DIFF, argc, argv, &(CommandArgs){DIFF_OPTIONS, &args, NULL}, &opt, &rest);
+    if (rc != CLI_PROCEED)
+        return rc;
     int npositional = rest.count;
     argv_list_free(&rest);
-    if (rc != EXIT_CLEAN)
-        return rc;
     if (npositional)
         return cli_usage_error("diff", "unexpected argument: the states are given with --from and --to");
     if (!args.from || !args.to)
@@ -306,9 +263,11 @@ static int diff_run(int argc, char **argv)
     SqlFlavour flavour = SQL_SQLITE;
     bool known = false;
     if (rc == EXIT_CLEAN && args.provider) {
-        if (!parse_provider(args.provider, &flavour)) {
-            rc = cli_usage_error("diff", "unknown provider `%s`: expected postgresql or sqlite", args.provider);
+        DbProvider provider;
+        if (!cli_provider_arg("diff", args.provider, &provider)) {
+            rc = EXIT_TROUBLE;
         } else {
+            flavour = lower_flavour_for(provider);
             known = true;
         }
     }

@@ -4,14 +4,13 @@
 #include "prismac/format.h"
 #include "prismac/textdiff.h"
 
-#include <dirent.h>
-#include <jansson.h>
 #include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static int format_run(int argc, char **argv);
 
@@ -53,142 +52,38 @@ typedef struct FormatOptions {
     bool to_stdout;
 } FormatOptions;
 
-static int format_option(void *state, int argc, char **argv, int i)
-{
-    (void)argc;
-    FormatOptions *fo = state;
-    if (strcmp(argv[i], "--check") == 0) {
-        fo->check = true;
-        return 1;
-    }
-    if (strcmp(argv[i], "--stdout") == 0) {
-        fo->to_stdout = true;
-        return 1;
-    }
-    return -1;
-}
+static const CliOption FORMAT_OPTIONS[] = {
+    CLI_FLAG(FormatOptions, check, "--check"), CLI_FLAG(FormatOptions, to_stdout, "--stdout"),
+    CLI_END,
+};
 
 /* ---- reading the files -------------------------------------------------------------------- */
 
-typedef struct PathList {
-    char **items;
-    size_t count, cap;
-} PathList;
-
-static void path_push(PathList *l, char *path)
+/* The files the arguments name: a file as it is, a folder's `.prisma` files (sorted), as
+ * schema_load finds them; the list lives in `arena`. */
+static bool collect_paths(Arena *arena, int npaths, char **given, char ***out, uint32_t *count)
 {
-    if (l->count == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        char **n = realloc(l->items, l->cap * sizeof *n);
-        if (!n) {
-            fprintf(stderr, "prismac: out of memory\n");
-            exit(EXIT_TROUBLE);
-        }
-        l->items = n;
-    }
-    l->items[l->count++] = path;
-}
-
-static void path_list_free(PathList *l)
-{
-    for (size_t i = 0; i < l->count; i++)
-        free(l->items[i]);
-    free(l->items);
-}
-
-static int compare_paths(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every .prisma file below a folder (recursively), as multi-file schemas are found. */
-static bool collect_folder(const char *dir, PathList *out)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "prismac: %s: %s\n", dir, strerror(errno));
-        return false;
-    }
-    struct dirent *ent;
-    bool ok = true;
-    while (ok && (ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.')
-            continue;
-        size_t dl = strlen(dir), nl = strlen(ent->d_name);
-        char *full = malloc(dl + nl + 2);
-        if (!full) {
-            fprintf(stderr, "prismac: out of memory\n");
-            exit(EXIT_TROUBLE);
-        }
-        snprintf(full, dl + nl + 2, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", ent->d_name);
-        struct stat st;
-        if (stat(full, &st) != 0) {
-            free(full);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            ok = collect_folder(full, out);
-            free(full);
-        } else if (nl > 7 && strcmp(ent->d_name + nl - 7, ".prisma") == 0) {
-            path_push(out, full);
-        } else {
-            free(full);
-        }
-    }
-    closedir(d);
-    return ok;
-}
-
-static bool collect_paths(int npaths, char **paths, PathList *out)
-{
+    uint32_t cap = 0;
     for (int i = 0; i < npaths; i++) {
         struct stat st;
-        if (stat(paths[i], &st) != 0) {
-            fprintf(stderr, "prismac: %s: %s\n", paths[i], strerror(errno));
+        if (stat(given[i], &st) != 0) {
+            fprintf(stderr, "prismac: %s: %s\n", given[i], strerror(errno));
             return false;
         }
         if (!S_ISDIR(st.st_mode)) {
-            path_push(out, strdup(paths[i]));
+            ARENA_PUSH(arena, *out, *count, cap, given[i]);
             continue;
         }
-        size_t before = out->count;
-        if (!collect_folder(paths[i], out))
-            return false;
-        if (out->count == before) {
-            fprintf(stderr, "prismac: %s: folder holds no .prisma files\n", paths[i]);
+        char **files, *err = NULL;
+        uint32_t n;
+        if (source_list_folder(arena, given[i], &files, &n, &err) != SOURCE_OK) {
+            fprintf(stderr, "prismac: %s\n", err);
             return false;
         }
-        qsort(out->items + before, out->count - before, sizeof *out->items, compare_paths);
+        for (uint32_t k = 0; k < n; k++)
+            ARENA_PUSH(arena, *out, *count, cap, files[k]);
     }
     return true;
-}
-
-static char *read_stream(FILE *f, size_t *len)
-{
-    size_t cap = 64 * 1024, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
 }
 
 /* Adds a file's text as Prisma reads it (UTF-8, invalid sequences as U+FFFD). `original` gets
@@ -206,70 +101,18 @@ static void add_source(Schema *schema, const char *path, const char *raw, size_t
     }
 }
 
-static const char *default_schema_path(void)
-{
-    struct stat st;
-    if (stat("prisma/schema.prisma", &st) == 0 && S_ISREG(st.st_mode))
-        return "prisma/schema.prisma";
-    if (stat("schema.prisma", &st) == 0 && S_ISREG(st.st_mode))
-        return "schema.prisma";
-    if (stat("prisma/schema", &st) == 0 && S_ISDIR(st.st_mode))
-        return "prisma/schema";
-    return NULL;
-}
-
 /* ---- writing ------------------------------------------------------------------------------ */
 
-/* Replaces `path` with `text`: a temporary file in the same folder, the original's mode, then
- * rename(2), so that a reader never sees half a file. */
-static bool write_atomically(const char *given, Str text)
+/* Replaces `path` with `text` atomically (cli_replace_file), saying what went wrong. */
+static bool write_atomically(const char *path, Str text)
 {
-    /* through a symbolic link, the file it points to is replaced, not the link */
-    char *real = realpath(given, NULL);
-    const char *path = real ? real : given;
-    struct stat st;
-    mode_t mode = 0644;
-    if (stat(path, &st) == 0)
-        mode = st.st_mode & 07777;
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp) {
-        free(real);
-        return false;
-    }
-    snprintf(tmp, n + 32, "%s.prismac-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "prismac: %s: cannot create a temporary file beside it: %s\n", given, strerror(errno));
-        free(tmp);
-        free(real);
-        return false;
-    }
-    int err = 0;
-    size_t off = 0;
-    while (!err && off < text.len) {
-        ssize_t w = write(fd, text.ptr + off, text.len - off);
-        if (w < 0 && errno != EINTR)
-            err = errno;
-        else if (w > 0)
-            off += (size_t)w;
-    }
-    if (!err && fchmod(fd, mode) != 0)
-        err = errno;
-    if (!err && fsync(fd) != 0)
-        err = errno;
-    if (close(fd) != 0 && !err)
-        err = errno;
-    if (!err && rename(tmp, path) != 0)
-        err = errno;
-    bool ok = err == 0;
-    if (!ok) {
-        fprintf(stderr, "prismac: %s: cannot write: %s\n", given, strerror(err));
-        unlink(tmp);
-    }
-    free(tmp);
-    free(real);
-    return ok;
+    bool temp_failed;
+    int err = cli_replace_file(path, text.ptr, text.len, &temp_failed);
+    if (err && temp_failed)
+        fprintf(stderr, "prismac: %s: cannot create a temporary file beside it: %s\n", path, strerror(err));
+    else if (err)
+        fprintf(stderr, "prismac: %s: cannot write: %s\n", path, strerror(err));
+    return err == 0;
 }
 
 /* ---- the layout on a second thread -------------------------------------------------------- */
@@ -364,16 +207,12 @@ static bool formatted_schema_valid(const CliOptions *opt, Schema *orig, Db *orig
 
 static int format_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_FORMAT, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
     FormatOptions fo = {0};
     ArgvList args;
-    int rc = cli_parse_args(&CMD_FORMAT, argc, argv, &opt, format_option, &fo, &args);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&args);
+    int rc = cli_begin(&CMD_FORMAT, argc, argv, &(CommandArgs){FORMAT_OPTIONS, &fo, NULL}, &opt, &args);
+    if (rc != CLI_PROCEED)
         return rc;
-    }
     bool from_stdin = false;
     for (int i = 0; i < args.count; i++)
         if (strcmp(args.items[i], "-") == 0)
@@ -391,7 +230,8 @@ static int format_run(int argc, char **argv)
     diags_init(&schema.diags, &schema.arena);
     schema.ast = NULL;
     Str *originals = NULL;
-    PathList paths = {0};
+    char **paths = NULL;
+    uint32_t npaths = 0;
     Arena out_arena;
     arena_init(&out_arena);
     LayoutJob job;
@@ -401,7 +241,7 @@ static int format_run(int argc, char **argv)
 
     if (from_stdin) {
         size_t len;
-        char *raw = read_stream(stdin, &len);
+        char *raw = cli_read_stream(stdin, &len);
         if (!raw) {
             fprintf(stderr, "prismac: cannot read standard input\n");
             rc = EXIT_TROUBLE;
@@ -415,10 +255,8 @@ static int format_run(int argc, char **argv)
         char **given = args.items;
         int ngiven = args.count;
         if (ngiven == 0) {
-            const char *found = default_schema_path();
+            const char *found = cli_default_schema_path();
             if (!found) {
-                fprintf(stderr, "prismac: no schema found: looked for ./prisma/schema.prisma, ./schema.prisma and "
-                                "./prisma/schema/; pass the schema's path\n");
                 rc = EXIT_TROUBLE;
                 goto done;
             }
@@ -426,23 +264,20 @@ static int format_run(int argc, char **argv)
             given = fallback;
             ngiven = 1;
         }
-        if (!collect_paths(ngiven, given, &paths)) {
+        if (!collect_paths(&schema.arena, ngiven, given, &paths, &npaths)) {
             rc = EXIT_TROUBLE;
             goto done;
         }
-        originals = calloc(paths.count ? paths.count : 1, sizeof *originals);
-        for (size_t i = 0; i < paths.count; i++) {
-            FILE *f = fopen(paths.items[i], "rb");
+        originals = calloc(npaths ? npaths : 1, sizeof *originals);
+        for (uint32_t i = 0; i < npaths; i++) {
             size_t len = 0;
-            char *raw = f ? read_stream(f, &len) : NULL;
-            if (f)
-                fclose(f);
+            char *raw = cli_read_file(paths[i], &len);
             if (!raw) {
-                fprintf(stderr, "prismac: %s: %s\n", paths.items[i], f ? "read error" : strerror(errno));
+                fprintf(stderr, "prismac: %s: %s\n", paths[i], strerror(errno));
                 rc = EXIT_TROUBLE;
                 goto done;
             }
-            add_source(&schema, paths.items[i], raw, len, &originals[i]);
+            add_source(&schema, paths[i], raw, len, &originals[i]);
             free(raw);
         }
     }
@@ -561,7 +396,6 @@ done:
     arena_free(&job.arena);
     arena_free(&out_arena);
     free(originals);
-    path_list_free(&paths);
     argv_list_free(&args);
     schema_free(&schema);
     return rc;

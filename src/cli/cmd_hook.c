@@ -114,25 +114,37 @@ static const char *json_path(HookConfig *c, json_t *v, const char *what, char **
     return rooted(c, json_string_value(v));
 }
 
+/* An entry of "variants" or "migrations": an object with two paths under `keys`, named in
+ * messages as `whose` "key" ("a variant's \"schema\""). */
+static bool config_entry(HookConfig *c, json_t *v, const char *list, const char *whose, const char *const keys[2],
+                         const char *paths[2], char **err)
+{
+    if (!json_is_object(v)) {
+        *err = arena_sprintf(c->arena, "%s: each of \"%s\" must be an object", c->file, list);
+        return false;
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *what = arena_sprintf(c->arena, "%s \"%s\"", whose, keys[k]);
+        if (!(paths[k] = json_path(c, json_object_get(v, keys[k]), what, err)))
+            return false;
+    }
+    return true;
+}
+
 static bool config_variants(HookConfig *c, json_t *arr, char **err)
 {
+    static const char *const KEYS[2] = {"schema", "output"};
     size_t i;
     json_t *v;
     json_array_foreach(arr, i, v) {
         HookVariant hv = {0};
-        if (!json_is_object(v)) {
-            *err = config_error(c, "%s: %s", "each of \"variants\" must be an object");
+        const char *paths[2];
+        if (!config_entry(c, v, "variants", "a variant's", KEYS, paths, err))
             return false;
-        }
-        if (!(hv.schema = json_path(c, json_object_get(v, "schema"), "a variant's \"schema\"", err)) ||
-            !(hv.output = json_path(c, json_object_get(v, "output"), "a variant's \"output\"", err)))
-            return false;
+        hv.schema = paths[0];
+        hv.output = paths[1];
         const char *p = json_string_value(json_object_get(v, "provider"));
-        if (p && strcmp(p, "sqlite") == 0)
-            hv.opt.target = PROVIDER_SQLITE;
-        else if (p && (strcmp(p, "postgresql") == 0 || strcmp(p, "postgres") == 0))
-            hv.opt.target = PROVIDER_POSTGRESQL;
-        else {
+        if (!p || !cli_parse_provider(p, &hv.opt.target)) {
             *err = config_error(c, "%s: %s", "a variant's \"provider\" must be \"sqlite\" or \"postgresql\"");
             return false;
         }
@@ -161,25 +173,17 @@ static bool config_variants(HookConfig *c, json_t *arr, char **err)
 
 static bool config_migrations(HookConfig *c, json_t *arr, char **err)
 {
+    static const char *const KEYS[2] = {"dir", "schema"};
     size_t i;
     json_t *v;
     json_array_foreach(arr, i, v) {
         HookMigrations hm = {0};
-        if (!json_is_object(v)) {
-            *err = config_error(c, "%s: %s", "each of \"migrations\" must be an object");
+        const char *paths[2];
+        if (!config_entry(c, v, "migrations", "a migrations entry's", KEYS, paths, err))
             return false;
-        }
-        if (!(hm.dir = json_path(c, json_object_get(v, "dir"), "a migrations entry's \"dir\"", err)) ||
-            !(hm.schema = json_path(c, json_object_get(v, "schema"), "a migrations entry's \"schema\"", err)))
-            return false;
-        const char *layout = json_string_value(json_object_get(v, "layout"));
-        if (!layout || strcmp(layout, "auto") == 0)
-            hm.layout = LAYOUT_AUTO;
-        else if (strcmp(layout, "prisma") == 0)
-            hm.layout = LAYOUT_PRISMA;
-        else if (strcmp(layout, "supabase") == 0)
-            hm.layout = LAYOUT_SUPABASE;
-        else {
+        hm.dir = paths[0];
+        hm.schema = paths[1];
+        if (!cli_parse_layout(json_string_value(json_object_get(v, "layout")), &hm.layout)) {
             *err = config_error(c, "%s: %s", "a migrations entry's \"layout\" must be \"prisma\" or \"supabase\"");
             return false;
         }
@@ -297,11 +301,8 @@ static Loaded *hook_load(Hook *h, const char *path)
     l->path = path;
     char *p = (char *)path;
     l->status = schema_load(&l->schema, path ? 1 : 0, path ? &p : NULL);
-    if (l->status == EXIT_CLEAN) {
-        l->db = db_resolve(l->schema.ast, &l->schema.diags);
-        if (!l->schema.diags.errors)
-            db_validate(l->db, PROVIDER_NONE, &l->schema.diags);
-    }
+    if (l->status == EXIT_CLEAN)
+        l->db = schema_resolve(&l->schema);
     ARENA_PUSH(&h->arena, h->loaded, h->nloaded, h->caploaded, l);
     return l;
 }
@@ -388,23 +389,11 @@ static void check_variant(Hook *h, const HookVariant *hv)
         diags_print(stderr, &src->schema.sources, &only, (DiagStyle){.color = h->opt.color_err, .show_source = true});
         return;
     }
-    FILE *f = fopen(hv->output, "rb");
-    char *text = NULL;
     size_t len = 0;
-    if (f) {
-        char chunk[65536];
-        size_t got;
-        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-            char *nt = realloc(text, len + got + 1);
-            if (!nt)
-                break;
-            text = nt;
-            memcpy(text + len, chunk, got);
-            len += got;
-        }
-        fclose(f);
-    }
-    bool same = f && len == r.lens[0] && memcmp(text, r.texts[0], len) == 0;
+    char *text = cli_read_file(hv->output, &len);
+    bool same = text && len == r.lens[0] && memcmp(text, r.texts[0], len) == 0;
+    if (!text)
+        len = 0;
     if (same) {
         report(h, true, "%s is the %s variant of %s", hv->output, db_provider_name(hv->opt.target), hv->schema);
     } else {
@@ -587,16 +576,17 @@ static int hook_install(Arena *a, bool force)
 
 static int hook_run_cmd(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_HOOK, argc, argv))
-        return EXIT_CLEAN;
-    if (argc < 2)
-        return cli_usage_error("hook", "install or run?");
+    static const char *const SUBCOMMANDS[] = {"install", "run", NULL};
+    int which = 0;
+    int rc = cli_begin_subcommand(&CMD_HOOK, argc, argv, SUBCOMMANDS, &which);
+    if (rc != CLI_PROCEED)
+        return rc;
     Hook h = {0};
     arena_init(&h.arena);
     ArgvList rest;
     bool force = false;
-    int rc = EXIT_TROUBLE;
-    if (strcmp(argv[1], "install") == 0) {
+    rc = EXIT_TROUBLE;
+    if (which == 0) {
         for (int i = 2; i < argc; i++) {
             if (strcmp(argv[i], "--force") == 0) {
                 force = true;
@@ -608,15 +598,11 @@ static int hook_run_cmd(int argc, char **argv)
         rc = hook_install(&h.arena, force);
         goto done;
     }
-    if (strcmp(argv[1], "run") != 0) {
-        cli_usage_error("hook", "unknown subcommand `%s` (install or run)", argv[1]);
+    rc = cli_begin(&CMD_HOOK, argc - 1, argv + 1, NULL, &h.opt, &rest);
+    if (rc != CLI_PROCEED)
         goto done;
-    }
-    rc = cli_parse_args(&CMD_HOOK, argc - 1, argv + 1, &h.opt, NULL, NULL, &rest);
-    if (rc == EXIT_CLEAN && rest.count) {
-        cli_usage_error("hook", "`hook run` takes no arguments (the checks are in .prismac.json)");
-        rc = EXIT_TROUBLE;
-    }
+    rc = rest.count ? cli_usage_error("hook", "`hook run` takes no arguments (the checks are in .prismac.json)")
+                    : EXIT_CLEAN;
     argv_list_free(&rest);
     if (rc != EXIT_CLEAN)
         goto done;

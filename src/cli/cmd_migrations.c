@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,55 +59,13 @@ typedef struct MigArgs {
     bool write;
 } MigArgs;
 
-static int mig_option(void *state, int argc, char **argv, int i)
-{
-    MigArgs *a = state;
-    static const struct {
-        const char *name;
-        size_t offset;
-    } VALUED[] = {
-        {"--dir", offsetof(MigArgs, dir)},       {"--layout", offsetof(MigArgs, layout)},
-        {"--db", offsetof(MigArgs, db)},         {"--shadow-db", offsetof(MigArgs, shadow)},
-        {"--script", offsetof(MigArgs, script)}, {"--name", offsetof(MigArgs, name)},
-    };
-    const char *arg = argv[i];
-    for (size_t k = 0; k < sizeof VALUED / sizeof *VALUED; k++) {
-        size_t n = strlen(VALUED[k].name);
-        if (strncmp(arg, VALUED[k].name, n) != 0)
-            continue;
-        const char **slot = (const char **)((char *)a + VALUED[k].offset);
-        if (arg[n] == '=') {
-            *slot = arg + n + 1;
-            return 1;
-        }
-        if (arg[n] == '\0') {
-            if (i + 1 >= argc) {
-                cli_usage_error("migrations", "`%s` needs a value", arg);
-                return 0;
-            }
-            *slot = argv[i + 1];
-            return 2;
-        }
-    }
-    if (strcmp(arg, "--write") == 0) {
-        a->write = true;
-        return 1;
-    }
-    return -1;
-}
-
-static bool parse_layout(const char *s, MigrationLayout *out)
-{
-    if (!s || strcmp(s, "auto") == 0)
-        *out = LAYOUT_AUTO;
-    else if (strcmp(s, "prisma") == 0)
-        *out = LAYOUT_PRISMA;
-    else if (strcmp(s, "supabase") == 0)
-        *out = LAYOUT_SUPABASE;
-    else
-        return false;
-    return true;
-}
+static const CliOption MIG_OPTIONS[] = {
+    CLI_VALUE(MigArgs, dir, "--dir", NULL), CLI_VALUE(MigArgs, layout, "--layout", NULL),
+    CLI_VALUE(MigArgs, db, "--db", NULL), CLI_VALUE(MigArgs, shadow, "--shadow-db", NULL),
+    CLI_VALUE(MigArgs, script, "--script", NULL), CLI_VALUE(MigArgs, name, "--name", NULL),
+    CLI_FLAG(MigArgs, write, "--write"),
+    CLI_END,
+};
 
 static bool is_dir(const char *path)
 {
@@ -152,9 +111,7 @@ static int load_schema(const CliOptions *opt, Schema *schema, int npaths, char *
     int rc = schema_load(schema, npaths, paths);
     if (rc != EXIT_CLEAN)
         return rc;
-    *db = db_resolve(schema->ast, &schema->diags);
-    if (!schema->diags.errors)
-        db_validate(*db, PROVIDER_NONE, &schema->diags);
+    *db = schema_resolve(schema);
     if (schema->diags.errors) {
         report_diags(opt, schema, "migrations");
         return EXIT_FINDINGS;
@@ -434,7 +391,7 @@ static int run_status(const CliOptions *opt, MigArgs *a, ArgvList *pos)
     bool url_set = false, shadow_set = false;
     HistoryReport report = {0};
     MigrationLayout layout;
-    if (!parse_layout(a->layout, &layout)) {
+    if (!cli_parse_layout(a->layout, &layout)) {
         cli_usage_error("migrations", "unknown layout `%s` (prisma, supabase or auto)", a->layout);
         goto done;
     }
@@ -545,7 +502,7 @@ static int run_check(const CliOptions *opt, MigArgs *a, ArgvList *pos)
     bool shadow_set = false;
     MigrationsCheck check = {0};
     MigrationLayout layout;
-    if (!parse_layout(a->layout, &layout)) {
+    if (!cli_parse_layout(a->layout, &layout)) {
         arena_free(&arena);
         return cli_usage_error("migrations", "unknown layout `%s` (prisma, supabase or auto)", a->layout);
     }
@@ -648,25 +605,24 @@ done:
 
 static int migrations_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_MIGRATIONS, argc, argv))
-        return EXIT_CLEAN;
-    if (argc < 2)
-        return cli_usage_error("migrations", "status or check?");
-    bool status = strcmp(argv[1], "status") == 0;
-    if (!status && strcmp(argv[1], "check") != 0)
-        return cli_usage_error("migrations", "unknown subcommand `%s` (status or check)", argv[1]);
+    static const char *const SUBCOMMANDS[] = {"status", "check", NULL};
+    int which = 0;
+    int rc = cli_begin_subcommand(&CMD_MIGRATIONS, argc, argv, SUBCOMMANDS, &which);
+    if (rc != CLI_PROCEED)
+        return rc;
+    bool status = which == 0;
     MigArgs a = {0};
     CliOptions opt;
     ArgvList pos;
-    int rc = cli_parse_args(&CMD_MIGRATIONS, argc - 1, argv + 1, &opt, mig_option, &a, &pos);
-    if (rc == EXIT_CLEAN) {
-        if (status && (a.name || a.write))
-            rc = cli_usage_error("migrations", "--name and --write belong to `migrations check`");
-        else if (!status && (a.script || a.db))
-            rc = cli_usage_error("migrations", "--script and --db belong to `migrations status` (check is offline)");
-        else
-            rc = status ? run_status(&opt, &a, &pos) : run_check(&opt, &a, &pos);
-    }
+    rc = cli_begin(&CMD_MIGRATIONS, argc - 1, argv + 1, &(CommandArgs){MIG_OPTIONS, &a, NULL}, &opt, &pos);
+    if (rc != CLI_PROCEED)
+        return rc;
+    if (status && (a.name || a.write))
+        rc = cli_usage_error("migrations", "--name and --write belong to `migrations check`");
+    else if (!status && (a.script || a.db))
+        rc = cli_usage_error("migrations", "--script and --db belong to `migrations status` (check is offline)");
+    else
+        rc = status ? run_status(&opt, &a, &pos) : run_check(&opt, &a, &pos);
     argv_list_free(&pos);
     return rc;
 }

@@ -8,10 +8,8 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static int sql_run(int argc, char **argv);
 
@@ -49,98 +47,20 @@ typedef struct SqlArgs {
     const char *output;
     bool no_public_schema;
     bool prisma_exact;
+    DbProvider target;          /* from --provider, else PROVIDER_NONE */
 } SqlArgs;
 
-static int sql_option(void *state, int argc, char **argv, int i)
+static const CliOption SQL_OPTIONS[] = {
+    CLI_VALUE(SqlArgs, provider, "--provider", NULL), CLI_VALUE(SqlArgs, output, "--output", "-o"),
+    CLI_FLAG(SqlArgs, no_public_schema, "--no-public-schema"), CLI_FLAG(SqlArgs, prisma_exact, "--prisma-exact"),
+    CLI_END,
+};
+
+static int sql_check_args(void *state)
 {
     SqlArgs *a = state;
-    const char *arg = argv[i];
-    if (strcmp(arg, "--provider") == 0 || strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-        if (i + 1 >= argc) {
-            cli_usage_error("sql", "`%s` needs a value", arg);
-            return 0;
-        }
-        if (arg[1] == 'o' || strcmp(arg, "--output") == 0)
-            a->output = argv[i + 1];
-        else
-            a->provider = argv[i + 1];
-        return 2;
-    }
-    if (strncmp(arg, "--provider=", 11) == 0) {
-        a->provider = arg + 11;
-        return 1;
-    }
-    if (strncmp(arg, "--output=", 9) == 0) {
-        a->output = arg + 9;
-        return 1;
-    }
-    if (strcmp(arg, "--no-public-schema") == 0) {
-        a->no_public_schema = true;
-        return 1;
-    }
-    if (strcmp(arg, "--prisma-exact") == 0) {
-        a->prisma_exact = true;
-        return 1;
-    }
-    return -1;
-}
-
-static bool parse_provider(const char *s, DbProvider *out)
-{
-    if (strcmp(s, "postgresql") == 0 || strcmp(s, "postgres") == 0)
-        *out = PROVIDER_POSTGRESQL;
-    else if (strcmp(s, "sqlite") == 0)
-        *out = PROVIDER_SQLITE;
-    else
-        return false;
-    return true;
-}
-
-/* Writes `data` to `path` through a temporary file in the same folder and a rename. */
-static int write_atomically(const char *path, const char *data, size_t len)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "prismac: cannot write %s: %s\n", path, strerror(errno));
-        free(tmp);
-        return EXIT_TROUBLE;
-    }
-    /* mkstemp makes the file private: give it the mode the file had, or the usual one */
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) {
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    fchmod(fd, mode);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        done += (size_t)w;
-    }
-    bool ok = done == len && fsync(fd) == 0;
-    if (close(fd) != 0)
-        ok = false;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "prismac: cannot write %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return EXIT_TROUBLE;
-    }
-    free(tmp);
-    return EXIT_CLEAN;
+    a->target = PROVIDER_NONE;
+    return !a->provider || cli_provider_arg("sql", a->provider, &a->target) ? EXIT_CLEAN : EXIT_TROUBLE;
 }
 
 /* Every error of a validation for another provider, one line each (no source excerpt). */
@@ -200,8 +120,12 @@ static void sql_job_free(SqlJob *job)
 static int sql_write(const SqlArgs *args, const SqlBuf *out)
 {
     int rc = EXIT_CLEAN;
-    if (args->output)
-        return write_atomically(args->output, out->ptr ? out->ptr : "", out->len);
+    if (args->output) {
+        int err = cli_replace_file(args->output, out->ptr ? out->ptr : "", out->len, NULL);
+        if (err)
+            fprintf(stderr, "prismac: cannot write %s: %s\n", args->output, strerror(err));
+        return err ? EXIT_TROUBLE : EXIT_CLEAN;
+    }
     if (out->len && fwrite(out->ptr, 1, out->len, stdout) != out->len)
         rc = EXIT_TROUBLE;
     if (fflush(stdout) != 0)
@@ -221,29 +145,13 @@ static int sql_finish(const SqlArgs *args, Schema *schema, SqlJob *job)
 
 static int sql_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_SQL, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
-    ArgvList paths;
     SqlArgs args = {0};
-    int rc = cli_parse_args(&CMD_SQL, argc, argv, &opt, sql_option, &args, &paths);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&paths);
-        return rc;
-    }
-    DbProvider target = PROVIDER_NONE;
-    if (args.provider && !parse_provider(args.provider, &target)) {
-        argv_list_free(&paths);
-        return cli_usage_error("sql", "unknown provider `%s`: expected `postgresql` or `sqlite`", args.provider);
-    }
-
     Schema schema;
-    rc = schema_load(&schema, paths.count, paths.items);
-    argv_list_free(&paths);
-    if (rc != EXIT_CLEAN) {
-        schema_free(&schema);
+    int rc = cli_begin_schema(&CMD_SQL, argc, argv, &(CommandArgs){SQL_OPTIONS, &args, sql_check_args}, &opt, &schema);
+    if (rc != CLI_PROCEED)
         return rc;
-    }
+    DbProvider target = args.target;
     Db *db = NULL;
     SqlJob job = {0};
     bool speculated = false;
@@ -261,10 +169,7 @@ static int sql_run(int argc, char **argv)
             pthread_join(job.thread, NULL);
     }
     if (schema.diags.errors) {
-        report_diags(&opt, &schema, "sql");
-        if (opt.format == FORMAT_HUMAN)
-            fprintf(stderr, "%s: %u error%s\n", schema_describe(&schema), schema.diags.errors,
-                    schema.diags.errors == 1 ? "" : "s");
+        report_schema_errors(&opt, &schema, "sql", "");
         sql_job_free(&job);
         schema_free(&schema);
         return EXIT_FINDINGS;

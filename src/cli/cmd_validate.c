@@ -28,27 +28,14 @@ const Command CMD_VALIDATE = {
 
 static int validate_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_VALIDATE, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
-    ArgvList paths;
-    int rc = cli_parse_args(&CMD_VALIDATE, argc, argv, &opt, NULL, NULL, &paths);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&paths);
-        return rc;
-    }
-
     Schema schema;
-    rc = schema_load(&schema, paths.count, paths.items);
-    argv_list_free(&paths);
-    if (rc != EXIT_CLEAN) {
-        schema_free(&schema);
+    int rc = cli_begin_schema(&CMD_VALIDATE, argc, argv, NULL, &opt, &schema);
+    if (rc != CLI_PROCEED)
         return rc;
-    }
     /* as Prisma: resolution runs on whatever parsed; the rules of the provider only when
-     * nothing earlier failed (db_validate checks) */
-    Db *db = db_resolve(schema.ast, &schema.diags);
-    db_validate(db, PROVIDER_NONE, &schema.diags);
+     * nothing earlier failed */
+    schema_resolve(&schema);
     report_diags(&opt, &schema, "validate");
     Diags *d = &schema.diags;
     if (opt.format == FORMAT_HUMAN) {

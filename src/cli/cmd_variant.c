@@ -4,10 +4,9 @@
 #include "prismac/variant.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static int variant_run(int argc, char **argv);
 
@@ -40,91 +39,35 @@ const Command CMD_VARIANT = {
 
 typedef struct VariantArgs {
     VariantOptions opt;
-    bool have_provider;
+    const char *provider;
     const char *output;
     const char *check;
+    bool drop_schemas, drop_index_types, drop_constraint_names, drop_extensions;
 } VariantArgs;
 
-static int variant_option(void *state, int argc, char **argv, int i)
+static const CliOption VARIANT_OPTIONS[] = {
+    CLI_VALUE(VariantArgs, provider, "--provider", NULL), CLI_VALUE(VariantArgs, output, "--output", "-o"),
+    CLI_VALUE(VariantArgs, check, "--check", NULL),
+    CLI_FLAG(VariantArgs, drop_schemas, "--drop-schemas"), CLI_FLAG(VariantArgs, drop_index_types, "--drop-index-types"),
+    CLI_FLAG(VariantArgs, drop_constraint_names, "--drop-constraint-names"),
+    CLI_FLAG(VariantArgs, drop_extensions, "--drop-extensions"),
+    CLI_END,
+};
+
+static int variant_check_args(void *state)
 {
     VariantArgs *va = state;
-    const char *arg = argv[i];
-    const char *value = NULL;
-    int used = 2;
-    const char *eq = strchr(arg, '=');
-    size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
-    if (eq) {
-        value = eq + 1;
-        used = 1;
-    } else if (i + 1 < argc) {
-        value = argv[i + 1];
-    }
-#define IS(name) (name_len == strlen(name) && strncmp(arg, name, name_len) == 0)
-    if (IS("--provider")) {
-        if (!value)
-            return cli_usage_error("variant", "--provider needs a value"), 0;
-        if (strcmp(value, "sqlite") == 0)
-            va->opt.target = PROVIDER_SQLITE;
-        else if (strcmp(value, "postgresql") == 0 || strcmp(value, "postgres") == 0)
-            va->opt.target = PROVIDER_POSTGRESQL;
-        else
-            return cli_usage_error("variant", "unknown provider `%s` (sqlite or postgresql)", value), 0;
-        va->have_provider = true;
-        return used;
-    }
-    if (IS("-o") || IS("--output")) {
-        if (!value)
-            return cli_usage_error("variant", "%s needs a file", arg), 0;
-        va->output = value;
-        return used;
-    }
-    if (IS("--check")) {
-        if (!value)
-            return cli_usage_error("variant", "--check needs a file"), 0;
-        va->check = value;
-        return used;
-    }
-#undef IS
-    if (strcmp(arg, "--drop-schemas") == 0)
-        return va->opt.drop_schemas = true, 1;
-    if (strcmp(arg, "--drop-index-types") == 0)
-        return va->opt.drop_index_types = true, 1;
-    if (strcmp(arg, "--drop-constraint-names") == 0)
-        return va->opt.drop_constraint_names = true, 1;
-    if (strcmp(arg, "--drop-extensions") == 0)
-        return va->opt.drop_extensions = true, 1;
-    return -1;
-}
-
-/* Writes a file atomically: a temporary file beside it, then a rename. */
-static bool write_atomically(const char *path, const char *text, size_t len, char **err)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp)
-        return false;
-    snprintf(tmp, n + 32, "%s.prismac-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        *err = strerror(errno);
-        free(tmp);
-        return false;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0)
-        fchmod(fd, st.st_mode & 07777);
-    else
-        fchmod(fd, 0644);
-    bool ok = write(fd, text, len) == (ssize_t)len;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (!ok) {
-        *err = strerror(errno);
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok;
+    if (!va->provider)
+        return cli_usage_error("variant", "--provider sqlite|postgresql is required");
+    if (!cli_provider_arg("variant", va->provider, &va->opt.target))
+        return EXIT_TROUBLE;
+    if (va->output && va->check)
+        return cli_usage_error("variant", "-o and --check exclude each other");
+    va->opt.drop_schemas = va->drop_schemas;
+    va->opt.drop_index_types = va->drop_index_types;
+    va->opt.drop_constraint_names = va->drop_constraint_names;
+    va->opt.drop_extensions = va->drop_extensions;
+    return EXIT_CLEAN;
 }
 
 static int variant_output(const VariantArgs *va, Schema *schema, const VariantResult *r, const CliOptions *opt)
@@ -136,26 +79,12 @@ static int variant_output(const VariantArgs *va, Schema *schema, const VariantRe
     }
     if (va->check) {
         size_t len = 0;
-        FILE *f = fopen(va->check, "rb");
-        if (!f) {
+        char *text = cli_read_file(va->check, &len);
+        if (!text) {
             fprintf(stderr, "prismac variant: %s: %s\n", va->check, strerror(errno));
             return EXIT_TROUBLE;
         }
-        char *text = NULL;
-        size_t cap = 0;
-        size_t got;
-        char chunk[65536];
-        while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-            char *nt = realloc(text, cap + got + 1);
-            if (!nt)
-                break;
-            text = nt;
-            memcpy(text + cap, chunk, got);
-            cap += got;
-        }
-        fclose(f);
-        len = cap;
-        bool differs = textdiff_unified(stdout, va->check, text ? text : "", len, "variant", r->texts[0], r->lens[0], 3,
+        bool differs = textdiff_unified(stdout, va->check, text, len, "variant", r->texts[0], r->lens[0], 3,
                                         opt->color_out);
         free(text);
         if (differs) {
@@ -168,9 +97,9 @@ static int variant_output(const VariantArgs *va, Schema *schema, const VariantRe
         return EXIT_CLEAN;
     }
     if (va->output) {
-        char *err = "write failed";
-        if (!write_atomically(va->output, r->texts[0], r->lens[0], &err)) {
-            fprintf(stderr, "prismac variant: %s: %s\n", va->output, err);
+        int err = cli_replace_file(va->output, r->texts[0], r->lens[0], NULL);
+        if (err) {
+            fprintf(stderr, "prismac variant: %s: %s\n", va->output, strerror(err));
             return EXIT_TROUBLE;
         }
         if (!opt->quiet)
@@ -189,34 +118,14 @@ static int variant_output(const VariantArgs *va, Schema *schema, const VariantRe
 
 static int variant_run(int argc, char **argv)
 {
-    if (cli_wants_help(&CMD_VARIANT, argc, argv))
-        return EXIT_CLEAN;
     CliOptions opt;
-    ArgvList paths;
     VariantArgs va = {0};
-    int rc = cli_parse_args(&CMD_VARIANT, argc, argv, &opt, variant_option, &va, &paths);
-    if (rc != EXIT_CLEAN) {
-        argv_list_free(&paths);
-        return rc;
-    }
-    if (!va.have_provider) {
-        argv_list_free(&paths);
-        return cli_usage_error("variant", "--provider sqlite|postgresql is required");
-    }
-    if (va.output && va.check) {
-        argv_list_free(&paths);
-        return cli_usage_error("variant", "-o and --check exclude each other");
-    }
     Schema schema;
-    rc = schema_load(&schema, paths.count, paths.items);
-    argv_list_free(&paths);
-    if (rc != EXIT_CLEAN) {
-        schema_free(&schema);
+    int rc = cli_begin_schema(&CMD_VARIANT, argc, argv, &(CommandArgs){VARIANT_OPTIONS, &va, variant_check_args}, &opt,
+                              &schema);
+    if (rc != CLI_PROCEED)
         return rc;
-    }
-    Db *db = db_resolve(schema.ast, &schema.diags);
-    if (!schema.diags.errors)
-        db_validate(db, PROVIDER_NONE, &schema.diags);
+    Db *db = schema_resolve(&schema);
     if (schema.diags.errors) {
         report_diags(&opt, &schema, "variant");
         fprintf(stderr, "prismac variant: %s is not valid; fix it first\n", schema_describe(&schema));

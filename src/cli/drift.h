@@ -1,5 +1,5 @@
-/* Pieces the drift commands share (check, diff): loading a schema into the SQL model, writing
- * files, reporting database errors. */
+/* Pieces the drift commands share (check, diff): loading a schema into the SQL model, reporting
+ * database errors and drift (cli.h has the file writing). */
 #ifndef PRISMAC_CLI_DRIFT_H
 #define PRISMAC_CLI_DRIFT_H
 
@@ -8,8 +8,6 @@
 #include "prismac/db.h"
 #include "prismac/dburl.h"
 
-/* Writes `data` to `path` atomically (temporary file + rename); "-" is standard output. */
-int cli_write_file(const char *path, const char *data, size_t len);
 /* A database or URL error, with its class and the URL masked: human on stderr, and the json /
  * github form on stdout when that format was asked for. */
 void cli_report_db_error(const CliOptions *opt, const char *command, const DbError *err);

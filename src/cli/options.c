@@ -25,7 +25,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 }
 
 /* `--name value` or `--name=value`; NULL (after a usage error) when the value is missing. */
-static const char *option_value(int argc, char **argv, int i, const char *name, int *used)
+static const char *option_value(const char *command, int argc, char **argv, int i, const char *name, int *used)
 {
     size_t n = strlen(name);
     if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
@@ -36,7 +36,7 @@ static const char *option_value(int argc, char **argv, int i, const char *name, 
         *used = 2;
         return argv[i + 1];
     }
-    cli_usage_error(argv[0], "option %s needs a value", name);
+    cli_usage_error(command, "`%s` needs a value", argv[i]);
     return NULL;
 }
 
@@ -46,12 +46,37 @@ static bool option_is(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-int cli_common_option(CliOptions *opt, int argc, char **argv, int i)
+/* The command's own table: -1 not in it, 0 after a usage error, else the argv entries used. */
+static int table_option(const char *command, const CommandArgs *args, int argc, char **argv, int i)
+{
+    for (const CliOption *o = args->options; o && o->name; o++) {
+        const char *name = option_is(argv[i], o->name) ? o->name
+                           : o->alias && option_is(argv[i], o->alias) ? o->alias : NULL;
+        if (!name)
+            continue;
+        char *slot = (char *)args->state + o->offset;
+        if (!o->value) {
+            if (argv[i][strlen(name)] == '=')
+                continue;
+            *(bool *)slot = true;
+            return 1;
+        }
+        int used = 0;
+        const char *v = option_value(command, argc, argv, i, name, &used);
+        if (!v)
+            return 0;
+        *(const char **)slot = v;
+        return used;
+    }
+    return -1;
+}
+
+static int common_option(const char *command, CliOptions *opt, int argc, char **argv, int i)
 {
     const char *arg = argv[i];
     int used = 1;
     if (option_is(arg, "--format")) {
-        const char *v = option_value(argc, argv, i, "--format", &used);
+        const char *v = option_value(command, argc, argv, i, "--format", &used);
         if (!v)
             return 0;
         if (strcmp(v, "human") == 0 || strcmp(v, "text") == 0)
@@ -61,13 +86,13 @@ int cli_common_option(CliOptions *opt, int argc, char **argv, int i)
         else if (strcmp(v, "github") == 0)
             opt->format = FORMAT_GITHUB;
         else {
-            cli_usage_error(argv[0], "unknown format `%s` (human, json or github)", v);
+            cli_usage_error(command, "unknown format `%s` (human, json or github)", v);
             return 0;
         }
         return used;
     }
     if (option_is(arg, "--color") || option_is(arg, "--colour")) {
-        const char *v = option_value(argc, argv, i, arg[7] == 'u' ? "--colour" : "--color", &used);
+        const char *v = option_value(command, argc, argv, i, arg[7] == 'u' ? "--colour" : "--color", &used);
         if (!v)
             return 0;
         if (strcmp(v, "always") == 0)
@@ -78,7 +103,7 @@ int cli_common_option(CliOptions *opt, int argc, char **argv, int i)
             opt->color_out = diag_want_color(stdout);
             opt->color_err = diag_want_color(stderr);
         } else {
-            cli_usage_error(argv[0], "unknown colour mode `%s` (auto, always or never)", v);
+            cli_usage_error(command, "unknown colour mode `%s` (auto, always or never)", v);
             return 0;
         }
         return used;
@@ -94,6 +119,11 @@ int cli_common_option(CliOptions *opt, int argc, char **argv, int i)
     return -1;
 }
 
+int cli_common_option(CliOptions *opt, int argc, char **argv, int i)
+{
+    return common_option(argv[0], opt, argc, argv, i);
+}
+
 bool cli_wants_help(const Command *cmd, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -107,8 +137,10 @@ bool cli_wants_help(const Command *cmd, int argc, char **argv)
     return false;
 }
 
-int cli_parse_args(const Command *cmd, int argc, char **argv, CliOptions *opt, CommandOptionFn extra, void *state,
-                   ArgvList *positional)
+/* The argument loop: each option is the command's (its function, then its table), else a
+ * common one, else unknown. */
+static int parse_args(const Command *cmd, int argc, char **argv, CliOptions *opt, CommandOptionFn extra, void *state,
+                      const CommandArgs *args, ArgvList *positional)
 {
     cli_options_init(opt);
     positional->items = calloc((size_t)argc + 1, sizeof *positional->items);
@@ -128,8 +160,10 @@ int cli_parse_args(const Command *cmd, int argc, char **argv, CliOptions *opt, C
             continue;
         }
         int used = extra ? extra(state, argc, argv, i) : -1;
+        if (used < 0 && args)
+            used = table_option(cmd->name, args, argc, argv, i);
         if (used < 0)
-            used = cli_common_option(opt, argc, argv, i);
+            used = common_option(cmd->name, opt, argc, argv, i);
         if (used < 0) {
             cli_usage_error(cmd->name, "unknown option `%s`", arg);
             return EXIT_TROUBLE;
@@ -139,6 +173,79 @@ int cli_parse_args(const Command *cmd, int argc, char **argv, CliOptions *opt, C
         i += used;
     }
     return EXIT_CLEAN;
+}
+
+int cli_parse_args(const Command *cmd, int argc, char **argv, CliOptions *opt, CommandOptionFn extra, void *state,
+                   ArgvList *positional)
+{
+    return parse_args(cmd, argc, argv, opt, extra, state, NULL, positional);
+}
+
+int cli_begin(const Command *cmd, int argc, char **argv, const CommandArgs *args, CliOptions *opt,
+              ArgvList *positional)
+{
+    positional->items = NULL;
+    positional->count = 0;
+    if (cli_wants_help(cmd, argc, argv))
+        return EXIT_CLEAN;
+    int rc = parse_args(cmd, argc, argv, opt, NULL, NULL, args, positional);
+    if (rc == EXIT_CLEAN && args && args->check)
+        rc = args->check(args->state);
+    if (rc != EXIT_CLEAN) {
+        argv_list_free(positional);
+        return rc;
+    }
+    return CLI_PROCEED;
+}
+
+int cli_begin_subcommand(const Command *cmd, int argc, char **argv, const char *const *names, int *which)
+{
+    if (cli_wants_help(cmd, argc, argv))
+        return EXIT_CLEAN;
+    char choices[256] = "";
+    for (int k = 0; names[k]; k++) {
+        if (argc >= 2 && strcmp(argv[1], names[k]) == 0) {
+            *which = k;
+            return CLI_PROCEED;
+        }
+        size_t n = strlen(choices);
+        snprintf(choices + n, sizeof choices - n, "%s%s", k == 0 ? "" : names[k + 1] ? ", " : " or ", names[k]);
+    }
+    if (argc < 2)
+        return cli_usage_error(cmd->name, "%s?", choices);
+    return cli_usage_error(cmd->name, "unknown subcommand `%s` (%s)", argv[1], choices);
+}
+
+bool cli_parse_layout(const char *text, MigrationLayout *out)
+{
+    if (!text || strcmp(text, "auto") == 0)
+        *out = LAYOUT_AUTO;
+    else if (strcmp(text, "prisma") == 0)
+        *out = LAYOUT_PRISMA;
+    else if (strcmp(text, "supabase") == 0)
+        *out = LAYOUT_SUPABASE;
+    else
+        return false;
+    return true;
+}
+
+bool cli_parse_provider(const char *text, DbProvider *out)
+{
+    if (strcmp(text, "postgresql") == 0 || strcmp(text, "postgres") == 0)
+        *out = PROVIDER_POSTGRESQL;
+    else if (strcmp(text, "sqlite") == 0)
+        *out = PROVIDER_SQLITE;
+    else
+        return false;
+    return true;
+}
+
+bool cli_provider_arg(const char *command, const char *text, DbProvider *out)
+{
+    if (cli_parse_provider(text, out))
+        return true;
+    cli_usage_error(command, "unknown provider `%s`: expected `postgresql` or `sqlite`", text);
+    return false;
 }
 
 void argv_list_free(ArgvList *list)

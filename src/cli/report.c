@@ -24,7 +24,7 @@ static json_t *diag_to_json(SourceSet *set, const Diag *d)
 }
 
 /* Workflow-command escaping: data and property values differ in what must be escaped. */
-static void github_escape(FILE *out, const char *s, bool property)
+void cli_github_escape(FILE *out, const char *s, bool property)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -44,13 +44,13 @@ static void diag_to_github(FILE *out, SourceSet *set, const Diag *d, const char 
     LineCol start = source_line_col(src, d->span.start);
     LineCol end = source_line_col(src, d->span.end);
     fprintf(out, "::%s file=", d->severity == DIAG_ERROR ? "error" : d->severity == DIAG_WARNING ? "warning" : "notice");
-    github_escape(out, src->path, true);
+    cli_github_escape(out, src->path, true);
     fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=prismac %s::", start.line, start.col, end.line,
             end.col, command);
-    github_escape(out, d->message, false);
+    cli_github_escape(out, d->message, false);
     if (d->note) {
         fputs("%0A", out);
-        github_escape(out, d->note, false);
+        cli_github_escape(out, d->note, false);
     }
     fputc('\n', out);
 }
@@ -83,4 +83,12 @@ void report_diags(const CliOptions *opt, Schema *schema, const char *command)
         break;
     }
     }
+}
+
+void report_schema_errors(const CliOptions *opt, Schema *schema, const char *command, const char *advice)
+{
+    report_diags(opt, schema, command);
+    if (opt->format == FORMAT_HUMAN)
+        fprintf(stderr, "%s: %u error%s%s\n", schema_describe(schema), schema->diags.errors,
+                schema->diags.errors == 1 ? "" : "s", advice);
 }

@@ -10,7 +10,7 @@ static bool path_exists(const char *path, bool want_dir)
 }
 
 /* Prisma's default locations, in its order. */
-static const char *schema_default_path(void)
+const char *cli_default_schema_path(void)
 {
     if (path_exists("prisma/schema.prisma", false))
         return "prisma/schema.prisma";
@@ -18,6 +18,8 @@ static const char *schema_default_path(void)
         return "schema.prisma";
     if (path_exists("prisma/schema", true))
         return "prisma/schema";
+    fprintf(stderr, "prismac: no schema found: looked for ./prisma/schema.prisma, ./schema.prisma and "
+                    "./prisma/schema/; pass the schema's path\n");
     return NULL;
 }
 
@@ -30,12 +32,9 @@ int schema_load(Schema *schema, int npaths, char **paths)
 
     char *fallback[1];
     if (npaths == 0) {
-        const char *found = schema_default_path();
-        if (!found) {
-            fprintf(stderr, "prismac: no schema found: looked for ./prisma/schema.prisma, ./schema.prisma and "
-                            "./prisma/schema/; pass the schema's path\n");
+        const char *found = cli_default_schema_path();
+        if (!found)
             return EXIT_TROUBLE;
-        }
         fallback[0] = (char *)found;
         paths = fallback;
         npaths = 1;
@@ -65,4 +64,28 @@ const char *schema_describe(Schema *schema)
         return set->files[0].path;
     return arena_sprintf(&schema->arena, "%s and %u more file%s", set->files[0].path, set->count - 1,
                          set->count == 2 ? "" : "s");
+}
+
+Db *schema_resolve(Schema *schema)
+{
+    Db *db = db_resolve(schema->ast, &schema->diags);
+    if (!schema->diags.errors)
+        db_validate(db, PROVIDER_NONE, &schema->diags);
+    return db;
+}
+
+int cli_begin_schema(const Command *cmd, int argc, char **argv, const CommandArgs *args, CliOptions *opt,
+                     Schema *schema)
+{
+    ArgvList paths;
+    int rc = cli_begin(cmd, argc, argv, args, opt, &paths);
+    if (rc != CLI_PROCEED)
+        return rc;
+    rc = schema_load(schema, paths.count, paths.items);
+    argv_list_free(&paths);
+    if (rc != EXIT_CLEAN) {
+        schema_free(schema);
+        return rc;
+    }
+    return CLI_PROCEED;
 }
