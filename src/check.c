@@ -7,6 +7,7 @@
  * how a user names them (the differ pairs them by definition only, to plan renames). Every
  * lookup by name goes through a hash map: the work is linear in the size of the schemas. */
 #include "prismac/check.h"
+#include "prismac/sqlexpr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,35 +310,14 @@ static bool is_btree(Str algorithm)
     return algorithm.len == 0 || str_eq_nocase(algorithm, STR_LIT("BTree"));
 }
 
-/* Partial-index conditions compared up to spelling: PostgreSQL gives `(("deletedAt" IS NULL) AND
- * (active = true))` back for Prisma's `"deletedAt" IS NULL AND "active" = true`. */
-static bool predicates_equal(Str a, Str b)
-{
-    uint32_t i = 0, j = 0;
-    for (;;) {
-        while (i < a.len && (a.ptr[i] == ' ' || a.ptr[i] == '(' || a.ptr[i] == ')' || a.ptr[i] == '"' ||
-                             a.ptr[i] == '\n' || a.ptr[i] == '\t'))
-            i++;
-        while (j < b.len && (b.ptr[j] == ' ' || b.ptr[j] == '(' || b.ptr[j] == ')' || b.ptr[j] == '"' ||
-                             b.ptr[j] == '\n' || b.ptr[j] == '\t'))
-            j++;
-        if (i == a.len || j == b.len)
-            return i == a.len && j == b.len;
-        char x = a.ptr[i++], y = b.ptr[j++];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-}
-
-static bool indexes_equal(bool pg, const SqlTable *at, const SqlIndex *a, const SqlTable *bt, const SqlIndex *b)
+/* Same definition, as the differ decides: partial-index conditions as Prisma compares them
+ * (sqlexpr.h), and not at all when the schema leaves partial indexes alone (`gated`). */
+static bool indexes_equal(bool pg, bool gated, const SqlTable *at, const SqlIndex *a, const SqlTable *bt,
+                          const SqlIndex *b)
 {
     if (a->kind != b->kind || a->ncolumns != b->ncolumns)
         return false;
-    if ((a->predicate.len || b->predicate.len) && !predicates_equal(a->predicate, b->predicate))
+    if (!gated && !sqlexpr_predicates_match(pg ? SQL_POSTGRES : SQL_SQLITE, a->predicate, b->predicate))
         return false;
     for (uint32_t k = 0; k < a->ncolumns; k++) {
         const SqlIndexColumn *x = &a->columns[k], *y = &b->columns[k];
@@ -459,6 +439,7 @@ typedef struct Checker {
     const SqlSchema *db, *sc;
     const Dialect *d;
     bool pg;
+    bool gated;                 /* partial indexes left alone (no partialIndexes preview feature) */
     uint32_t *sc_of_db;         /* per database table: the schema table, or SQL_NONE */
     uint32_t *db_of_sc;
     bool *created, *dropped;    /* per schema / database table: the differ creates / drops it */
@@ -744,7 +725,7 @@ static void index_findings(Checker *ck, uint32_t dt_id, uint32_t st_id)
                 continue;
             for (uint32_t i = 0; i < dt->nindexes; i++)
                 if (!used[i] && is_autoindex(dt->indexes[i].name) &&
-                    indexes_equal(false, dt, &dt->indexes[i], st, &st->indexes[j])) {
+                    indexes_equal(false, ck->gated, dt, &dt->indexes[i], st, &st->indexes[j])) {
                     db_of[j] = i;
                     used[i] = true;
                     break;
@@ -755,7 +736,7 @@ static void index_findings(Checker *ck, uint32_t dt_id, uint32_t st_id)
         if (sx->kind == SQLIDX_PRIMARY)
             continue;
         uint32_t i = db_of[j];
-        if (i != SQL_NONE && indexes_equal(ck->pg, dt, &dt->indexes[i], st, sx))
+        if (i != SQL_NONE && indexes_equal(ck->pg, ck->gated, dt, &dt->indexes[i], st, sx))
             continue;
         CheckFinding *f = add_finding(ck, i == SQL_NONE ? CHECK_INDEX_MISSING : CHECK_INDEX_CHANGED, dt_id, st_id);
         set_table_names(ck, f, ck->sc, st, sx->name);
@@ -772,6 +753,8 @@ static void index_findings(Checker *ck, uint32_t dt_id, uint32_t st_id)
     for (uint32_t i = 0; i < dt->nindexes; i++) {
         if (used[i] || dt->indexes[i].kind == SQLIDX_PRIMARY)
             continue;
+        if (ck->gated && dt->indexes[i].predicate.len)
+            continue;   /* a partial index the schema leaves alone: listed as unmanaged */
         CheckFinding *f = add_finding(ck, CHECK_INDEX_EXTRA, dt_id, st_id);
         set_table_names(ck, f, ck->db, dt, dt->indexes[i].name);
         write_index(&b, dt, &dt->indexes[i]);
@@ -1007,6 +990,18 @@ static void enum_findings(Checker *ck)
 
 /* ---- unmanaged objects ------------------------------------------------------------------------ */
 
+/* Is the unmanaged partial index `x` also one of its table's indexes (sqlschema.h)? */
+static bool is_compared_index(const SqlSchema *db, const SqlUnmanaged *x)
+{
+    if (x->table == SQL_NONE)
+        return false;
+    const SqlTable *t = &db->tables[x->table];
+    for (uint32_t i = 0; i < t->nindexes; i++)
+        if (t->indexes[i].predicate.len && str_eq(t->indexes[i].name, x->name))
+            return true;
+    return false;
+}
+
 static void unmanaged_findings(Checker *ck)
 {
     const SqlSchema *db = ck->db;
@@ -1014,6 +1009,8 @@ static void unmanaged_findings(Checker *ck)
     SqlBuf b = {0};
     for (uint32_t u = 0; u < db->nunmanaged; u++) {
         const SqlUnmanaged *x = &db->unmanaged[u];
+        if (x->kind == UNMANAGED_PARTIAL_INDEX && !ck->gated && is_compared_index(db, x))
+            continue;   /* the schema declares partial indexes: this one is compared as an index */
         const char *kind;
         bool qualified = true;
         switch (x->kind) {
@@ -1378,6 +1375,7 @@ CheckResult *check_compare(const SqlSchema *db, const SqlSchema *schema, const D
     ck.sc = schema;
     ck.d = dialect;
     ck.pg = dialect->flavour == SQL_POSTGRES;
+    ck.gated = db->partial_indexes_gated || schema->partial_indexes_gated;
     ck.sc_of_db = arena_alloc(ck.arena, (db->ntables + 1) * sizeof(uint32_t));
     ck.db_of_sc = arena_alloc(ck.arena, (schema->ntables + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < db->ntables; i++)

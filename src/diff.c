@@ -5,6 +5,7 @@
  * name goes through a hash map, so the work is linear in the size of the schemas. The steps are
  * sorted as Prisma sorts them: by kind, then by the objects they touch. */
 #include "prismac/migrate.h"
+#include "prismac/sqlexpr.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -87,6 +88,7 @@ typedef struct Differ {
     TablePair *pairs;
     uint32_t npairs;
     bool any_redefine;
+    bool gated;                     /* partial indexes: conditions ignored, never dropped or created */
 } Differ;
 
 static StepDetail *new_detail(Differ *df, MigrateStep *s)
@@ -793,7 +795,8 @@ static bool indexes_match(const Differ *df, const SqlTable *pt, const SqlIndex *
         if (ad != bd || (!ad && !str_eq_nocase(a->algorithm, b->algorithm)))
             return false;
     }
-    return true;
+    /* partial indexes: the conditions as Prisma compares them (sqlexpr.h) */
+    return df->gated || sqlexpr_predicates_match(df->d->flavour, a->predicate, b->predicate);
 }
 
 static bool foreign_keys_match(const Differ *df, const TablePair *tp, const SqlForeignKey *a, const SqlForeignKey *b)
@@ -1047,7 +1050,7 @@ static void push_index_steps(Differ *df, TablePair *tp)
         const SqlIndex *a = &pt->indexes[i];
         if (a->kind == SQLIDX_PRIMARY)
             continue;
-        bool found = false;
+        bool found = df->gated && a->predicate.len;    /* a partial index Prisma leaves alone */
         for (uint32_t j = 0; j < nt->nindexes && !found; j++)
             found = nt->indexes[j].kind != SQLIDX_PRIMARY && indexes_match(df, pt, a, nt, &nt->indexes[j]);
         if (!found) {
@@ -1061,7 +1064,7 @@ static void push_index_steps(Differ *df, TablePair *tp)
         const SqlIndex *b = &nt->indexes[j];
         if (b->kind == SQLIDX_PRIMARY)
             continue;
-        bool found = false;
+        bool found = df->gated && b->predicate.len;    /* likewise, the other way round */
         for (uint32_t i = 0; i < pt->nindexes && !found; i++)
             found = pt->indexes[i].kind != SQLIDX_PRIMARY && indexes_match(df, pt, &pt->indexes[i], nt, b);
         if (!found) {
@@ -1721,6 +1724,7 @@ Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dial
     df.prev = prev;
     df.next = next;
     df.d = dialect;
+    df.gated = prev->partial_indexes_gated || next->partial_indexes_gated;
 
     /* room for every step of a creation or a drop of everything, so the array never regrows */
     uint32_t estimate = prev->nnamespaces + next->nnamespaces + prev->nenums + next->nenums + prev->nextensions +

@@ -240,7 +240,9 @@ static const char *const QUERIES[NQUERIES] = {
         "i.indpred IS NOT NULL, i.indexprs IS NOT NULL, i.indnatts > i.indnkeyatts, i.indisexclusion, "
         "i.indnkeyatts, i.indkey, i.indclass, i.indoption, "
         "CASE WHEN i.indpred IS NOT NULL OR i.indexprs IS NOT NULL OR i.indnatts > i.indnkeyatts "
-        "  OR i.indisexclusion THEN pg_catalog.pg_get_indexdef(i.indexrelid) END "
+        "  OR i.indisexclusion THEN pg_catalog.pg_get_indexdef(i.indexrelid) END, "
+        /* a partial index's condition, as Prisma's describer reads it */
+        "pg_catalog.pg_get_expr(i.indpred, i.indrelid) "
         "FROM pg_catalog.pg_index i "
         "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
         "JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "
@@ -1439,20 +1441,16 @@ static void build_indexes(Builder *b)
         int i = rows[g].row;
         uint32_t table = rows[g].table;
         const char *name = rows[g].name;
-        bool partial = val_bool(r, i, 5), expression = val_bool(r, i, 6), include = val_bool(r, i, 7);
+        bool expression = val_bool(r, i, 6), include = val_bool(r, i, 7);
         bool exclusion = val_bool(r, i, 8);
         const char *def = is_null(r, i, 13) ? "" : val(r, i, 13);
-        if (partial || expression || include || exclusion) {   /* Prisma cannot say these */
+        if (expression || include || exclusion) {   /* Prisma cannot say these */
             if (exclusion) {
                 char text[4096];
                 snprintf(text, sizeof text, "EXCLUDE constraint: %s", def);
                 add_unmanaged(b->schema, UNMANAGED_OTHER, name, table, text);
             } else {
-                add_unmanaged(b->schema,
-                              partial      ? UNMANAGED_PARTIAL_INDEX
-                              : expression ? UNMANAGED_EXPRESSION_INDEX
-                                           : UNMANAGED_OTHER,
-                              name, table, def);
+                add_unmanaged(b->schema, expression ? UNMANAGED_EXPRESSION_INDEX : UNMANAGED_OTHER, name, table, def);
             }
             continue;
         }
@@ -1493,8 +1491,14 @@ static void build_indexes(Builder *b)
         idx.columns = cols;
         idx.ncolumns = nkeys;
         idx.algorithm = str_of(algorithm);
+        if (!is_null(r, i, 14))
+            idx.predicate = str_of(val(r, i, 14));  /* partial: the condition, as pg_get_expr prints it */
         idx.origin = SQL_NO_ORIGIN;
         sql_add_index(b->schema, table, &idx);
+        /* a partial index is also kept apart with its definition, for a schema without the
+         * preview feature partialIndexes (sqlschema.h) */
+        if (idx.predicate.len)
+            add_unmanaged(b->schema, UNMANAGED_PARTIAL_INDEX, name, table, def);
     }
     free(rows);
     free(classes);

@@ -39,6 +39,73 @@ static const char *const QUERIES[NQUERIES] = {
                        "FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE " USER_TABLES,
 };
 
+/* ---- partial indexes ------------------------------------------------------------------------ */
+
+/* The condition of a partial index: the text after the WHERE of its CREATE INDEX statement (as
+ * sqlite_master keeps it), white space trimmed, as Prisma's describer reads it and compares it
+ * (as text). WHERE is found as a keyword outside parentheses, string literals, quoted names
+ * ("x", `x`, [x]) and comments; comments after it are part of the condition. (Prisma's own
+ * describer finds the keyword by its column on its line: on a CREATE INDEX written over several
+ * lines it takes the wrong text. prismac does not copy that.) False when there is none. */
+static bool index_condition(const char *sql, Str *out)
+{
+    int depth = 0;
+    for (const char *p = sql; *p;) {
+        char c = *p;
+        if (c == '\'' || c == '"' || c == '`') {     /* the quote doubled inside */
+            for (p++; *p; p++)
+                if (*p == c) {
+                    if (p[1] != c) {
+                        p++;
+                        break;
+                    }
+                    p++;
+                }
+            continue;
+        }
+        if (c == '[') {
+            const char *e = strchr(p, ']');
+            p = e ? e + 1 : p + strlen(p);
+            continue;
+        }
+        if (c == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+            continue;
+        }
+        if (c == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+            continue;
+        }
+        if (c == '(' || c == ')') {
+            depth += c == '(' ? 1 : -1;
+            p++;
+            continue;
+        }
+        bool word_start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (unsigned char)c >= 0x80;
+        if (!word_start) {
+            p++;
+            continue;
+        }
+        const char *w = p;
+        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+               *p == '$' || (unsigned char)*p >= 0x80)
+            p++;
+        if (depth == 0 && p - w == 5 && strncasecmp(w, "where", 5) == 0) {
+            while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+                p++;
+            const char *e = p + strlen(p);
+            while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\f' ||
+                             e[-1] == '\v'))
+                e--;
+            *out = (Str){p, (uint32_t)(e - p)};
+            return e > p;
+        }
+    }
+    return false;
+}
+
 /* ---- rows --------------------------------------------------------------------------------- */
 
 /* All rows of one query, as NUL-terminated strings (NULL for SQL NULL), in one malloc'd block
@@ -798,16 +865,22 @@ static void build(SqlSchema *schema, Rows *q)
             else
                 cols[n++] = (SqlIndexColumn){(uint32_t)cid, cell_i(x, r, 7) ? SORT_DESC : SORT_DEFAULT, -1, {0}};
         }
-        if (cell_i(x, i, 4) || expression || rowid) {
-            SqlUnmanaged u = {cell_i(x, i, 4) ? UNMANAGED_PARTIAL_INDEX
-                              : expression    ? UNMANAGED_EXPRESSION_INDEX
-                                              : UNMANAGED_OTHER,
+        Str where = {"", 0};
+        bool partial = cell_i(x, i, 4) != 0, condition = partial && index_condition(def, &where);
+        if ((partial && !condition) || expression || rowid) {
+            SqlUnmanaged u = {expression ? UNMANAGED_EXPRESSION_INDEX
+                              : partial  ? UNMANAGED_PARTIAL_INDEX
+                                         : UNMANAGED_OTHER,
                               str_of(name), table, str_of(def)};
             sql_add_unmanaged(schema, &u);
         } else {
             SqlIndex idx = {.kind = cell_i(x, i, 2) ? SQLIDX_UNIQUE : SQLIDX_NORMAL, .name = str_of(name),
-                            .columns = cols, .ncolumns = n, .origin = SQL_NO_ORIGIN};
+                            .columns = cols, .ncolumns = n, .predicate = where, .origin = SQL_NO_ORIGIN};
             sql_add_index(schema, table, &idx);
+            if (partial) {  /* also apart, for a schema without partialIndexes (sqlschema.h) */
+                SqlUnmanaged u = {UNMANAGED_PARTIAL_INDEX, str_of(name), table, str_of(def)};
+                sql_add_unmanaged(schema, &u);
+            }
         }
         i = j;
     }

@@ -1180,6 +1180,7 @@ SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
     lw.db = db;
     lw.d = dialect;
     lw.s = sql_schema_new(dialect->flavour);
+    lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
     lw.column_of_field = malloc((db->nfields + 1) * sizeof *lw.column_of_field);
     lw.enum_map = calloc(db->nenums + 1, sizeof *lw.enum_map);

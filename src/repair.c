@@ -28,6 +28,7 @@ static SqlSchema *clone_schema(const SqlSchema *src)
 {
     SqlSchema *s = sql_schema_new(src->flavour);
     s->default_namespace = sql_strs(s, src->default_namespace);
+    s->partial_indexes_gated = src->partial_indexes_gated;
     for (uint32_t i = 0; i < src->nnamespaces; i++)
         sql_add_namespace(s, src->namespaces[i].name);
     for (uint32_t i = 0; i < src->nenums; i++) {
@@ -726,6 +727,11 @@ static long duplicates(Plan *p, uint32_t db_table, const SqlTable *st, const Sql
     if (x->kind != SQLIDX_PRIMARY) {
         sqlbuf_puts(&q, " WHERE ");
         sqlbuf_puts(&q, notnull.ptr);
+        if (x->predicate.len) {     /* a partial unique index: only the rows it covers */
+            sqlbuf_puts(&q, " AND (");
+            sqlbuf_putstr(&q, x->predicate);
+            sqlbuf_putc(&q, ')');
+        }
     }
     sqlbuf_puts(&q, " GROUP BY ");
     sqlbuf_puts(&q, cols.ptr);
@@ -1127,6 +1133,7 @@ static void build_target(Plan *p)
     SqlSchema *t = sql_schema_new(sc->flavour);
     p->target = t;
     t->default_namespace = sql_strs(t, sc->default_namespace);
+    t->partial_indexes_gated = sc->partial_indexes_gated;
     for (uint32_t i = 0; i < sc->nnamespaces; i++) {
         uint32_t id = sql_add_namespace(t, sc->namespaces[i].name);
         t->namespaces[id].origin = sc->namespaces[i].origin;
@@ -1958,6 +1965,33 @@ static void sqlite_index_stmt(Plan *p, Migration *m, uint32_t next_table, uint32
     render_one(m, &s, out);
 }
 
+/* Is the index `name` of a rebuilt table put back from the database's own definition? A partial
+ * index that a schema without the preview feature partialIndexes pairs with its index of the
+ * same name (Prisma does not compare the condition): the database's, with its condition, is. */
+static bool kept_as_it_was(const Plan *p, const SqlSchema *prev, uint32_t prev_table, const SqlTable *nt,
+                           const SqlIndex *ni)
+{
+    if (!p->sc->partial_indexes_gated)
+        return false;
+    const SqlTable *pt = &prev->tables[prev_table];
+    const SqlIndex *pi = NULL;
+    for (uint32_t i = 0; i < pt->nindexes && !pi; i++)
+        if (pt->indexes[i].predicate.len && str_eq(pt->indexes[i].name, ni->name))
+            pi = &pt->indexes[i];
+    if (!pi || pi->kind != ni->kind || pi->ncolumns != ni->ncolumns)
+        return false;
+    for (uint32_t k = 0; k < pi->ncolumns; k++)
+        if (!str_eq(pt->columns[pi->columns[k].column].name, nt->columns[ni->columns[k].column].name) ||
+            (pi->columns[k].sort == SORT_DESC) != (ni->columns[k].sort == SORT_DESC))
+            return false;
+    for (uint32_t u = 0; u < prev->nunmanaged; u++) {
+        const SqlUnmanaged *x = &prev->unmanaged[u];
+        if (x->kind == UNMANAGED_PARTIAL_INDEX && x->table == prev_table && x->definition.len && str_eq(x->name, ni->name))
+            return true;
+    }
+    return false;
+}
+
 static void sqlite_redefine(Plan *p, Migration *m, const MigrateStep *s, SqlBuf *out)
 {
     const Dialect *d = p->d;
@@ -2123,16 +2157,28 @@ static void sqlite_redefine(Plan *p, Migration *m, const MigrateStep *s, SqlBuf 
         stmt_end(out);
         sqlbuf_free(&tmpname);
         for (uint32_t i = 0; i < nt->nindexes; i++)
-            if (nt->indexes[i].kind != SQLIDX_PRIMARY)
+            if (nt->indexes[i].kind != SQLIDX_PRIMARY && !kept_as_it_was(p, prev, rd->prev_table, nt, &nt->indexes[i]))
                 sqlite_index_stmt(p, m, rd->next_table, i, out);
-        /* the table's partial and expression indexes, as they were */
+        /* the table's expression indexes, and its partial indexes when the schema leaves them
+         * alone (no partialIndexes preview feature), as they were */
         for (uint32_t u = 0; u < prev->nunmanaged; u++) {
             const SqlUnmanaged *x = &prev->unmanaged[u];
-            if ((x->kind == UNMANAGED_PARTIAL_INDEX || x->kind == UNMANAGED_EXPRESSION_INDEX) &&
-                x->table == rd->prev_table && x->definition.len) {
-                sqlbuf_putstr(out, x->definition);
-                stmt_end(out);
+            if (x->table != rd->prev_table || !x->definition.len)
+                continue;
+            if (x->kind == UNMANAGED_PARTIAL_INDEX) {
+                if (!p->sc->partial_indexes_gated)
+                    continue;   /* an index like any other: the schema's, or dropped */
+                bool replaced = false;  /* by the schema's index of that name */
+                for (uint32_t i = 0; i < nt->nindexes && !replaced; i++)
+                    replaced = str_eq(nt->indexes[i].name, x->name) &&
+                               !kept_as_it_was(p, prev, rd->prev_table, nt, &nt->indexes[i]);
+                if (replaced)
+                    continue;
+            } else if (x->kind != UNMANAGED_EXPRESSION_INDEX) {
+                continue;
             }
+            sqlbuf_putstr(out, x->definition);
+            stmt_end(out);
         }
     }
     if (any) {

@@ -242,6 +242,37 @@ static void test_indexes_and_keys(void **state)
     expect_findings(PG, "model T {\n  a Int @id\n}\n", "model T {\n  a Int @id(map: \"t_key\")\n}\n", "primary_key T");
 }
 
+/* Partial indexes: compared only when the schema enables the preview feature partialIndexes,
+ * as Prisma does (measured with its engine); otherwise the database's are left alone. */
+static void test_partial_indexes(void **state)
+{
+    (void)state;
+#define ON "generator client {\n  provider = \"prisma-client-js\"\n  previewFeatures = [\"partialIndexes\"]\n}\n"
+#define T_OPEN "model T {\n  id Int @id\n  a Int\n  done DateTime?\n"
+    static const char *const dss[] = {PG, LITE};
+    for (int k = 0; k < 2; k++) {
+        const char *ds = dss[k];
+        const char *db = ON T_OPEN "  @@index([a], map: \"T_live\", where: { done: null })\n}\n";
+        /* without the preview feature: the condition is not compared, an extra one not drift */
+        expect_findings(ds, db, T_OPEN "  @@index([a], map: \"T_live\")\n}\n", "");
+        expect_findings(ds, db, T_OPEN "}\n", "");
+        /* with it: the same condition in sync, another one changed, a missing one extra */
+        expect_findings(ds, db, ON T_OPEN "  @@index([a], map: \"T_live\", where: { done: null })\n}\n", "");
+        expect_findings(ds, db, ON T_OPEN "  @@index([a], map: \"T_live\", where: { done: { not: null } })\n}\n",
+                        "index_changed T.T_live");
+        expect_findings(ds, db, ON T_OPEN "  @@index([a], map: \"T_live\")\n}\n", "index_changed T.T_live");
+        expect_findings(ds, db, ON T_OPEN "}\n", "index_extra T.T_live");
+        expect_findings(ds, ON T_OPEN "}\n", db, "index_missing T.T_live");
+    }
+    /* PostgreSQL compares the conditions as expressions (sqlexpr.h), SQLite as text */
+    const char *raw = ON T_OPEN "  @@index([a], map: \"T_live\", where: raw(\"(\\\"done\\\" IS NULL)\"))\n}\n";
+    const char *obj = ON T_OPEN "  @@index([a], map: \"T_live\", where: { done: null })\n}\n";
+    expect_findings(PG, raw, obj, "");
+    expect_findings(LITE, raw, obj, "index_changed T.T_live");
+#undef ON
+#undef T_OPEN
+}
+
 static void test_foreign_keys(void **state)
 {
     (void)state;
@@ -804,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_tables_and_renames),
         cmocka_unit_test(test_indexes_and_keys),
+        cmocka_unit_test(test_partial_indexes),
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_enums),
         cmocka_unit_test(test_origins_and_texts),

@@ -192,7 +192,7 @@ static void test_golden_ddl(void **state)
         char *rendered = ddl_render(s, NULL, false);
         Capture c;
         FILE *report = capture_begin(&c);
-        int diffs = ddl_compare(golden, rendered, NULL, &tol, report);
+        int diffs = ddl_compare(golden, rendered, NULL, false, NULL, &tol, report);
         char *text = capture_end(&c);
         if (diffs) {
             print_error("%s: %d statement(s) differ\n%s\n", fixture, diffs, text);
@@ -252,6 +252,9 @@ static const char TYPES_SQL[] =
     "CREATE UNIQUE INDEX \"T_name_key\" ON \"T\"(\"name\");\n"
     "CREATE INDEX \"T_at_idx\" ON \"T\"(\"at\" DESC, \"name\");\n"
     "CREATE INDEX \"T_partial\" ON \"T\"(\"big\") WHERE \"big\" > 0;\n"
+    "CREATE UNIQUE INDEX \"T partial where\" ON \"T\"(\"name\" DESC) /* WHERE in a comment */\n"
+    "  where   \"name\" <> 'a WHERE b' AND [big] IS NOT NULL -- kept\n;\n"
+    "CREATE INDEX \"T_partial_expr\" ON \"T\"(lower(\"name\")) WHERE \"big\" > 0;\n"
     "CREATE INDEX \"T_expr\" ON \"T\"(lower(\"name\"));\n"
     "CREATE VIEW \"V\" AS SELECT \"id\" FROM \"T\";\n"
     "CREATE TRIGGER \"T_trg\" AFTER INSERT ON \"T\" BEGIN SELECT 1; END;\n"
@@ -317,7 +320,7 @@ static void test_types_and_defaults(void **state)
     assert_true(autoindex);
 
     /* indexes */
-    bool named_key = false, sorted = false;
+    bool named_key = false, sorted = false, partial = false, partial_unique = false;
     for (uint32_t i = 0; i < t->nindexes; i++) {
         const SqlIndex *x = &t->indexes[i];
         if (str_eq_cstr(x->name, "T_name_key"))
@@ -325,11 +328,20 @@ static void test_types_and_defaults(void **state)
         if (str_eq_cstr(x->name, "T_at_idx"))
             sorted = x->kind == SQLIDX_NORMAL && x->ncolumns == 2 && x->columns[0].sort == SORT_DESC &&
                      x->columns[1].sort == SORT_DEFAULT;
-        assert_false(str_eq_cstr(x->name, "T_partial"));
+        if (str_eq_cstr(x->name, "T_partial"))
+            partial = x->kind == SQLIDX_NORMAL && str_eq_cstr(x->predicate, "\"big\" > 0");
+        if (str_eq_cstr(x->name, "T partial where"))
+            partial_unique = x->kind == SQLIDX_UNIQUE && x->columns[0].sort == SORT_DESC &&
+                             str_eq_cstr(x->predicate, "\"name\" <> 'a WHERE b' AND [big] IS NOT NULL -- kept");
+        if (str_eq_cstr(x->name, "T_at_idx"))
+            assert_int_equal(x->predicate.len, 0);
+        assert_false(str_eq_cstr(x->name, "T_partial_expr"));
         assert_false(str_eq_cstr(x->name, "T_expr"));
     }
     assert_true(named_key);
     assert_true(sorted);
+    assert_true(partial);
+    assert_true(partial_unique);
 
     /* foreign keys: in declaration order, named from the CREATE TABLE text */
     const SqlTable *ref = table_named(s, "Ref");
@@ -348,13 +360,17 @@ static void test_types_and_defaults(void **state)
     assert_int_equal(ref->fks[3].on_update, SQLACT_NO_ACTION);
     assert_str(pair->columns[ref->fks[3].referenced_columns[0]].name, "u");
 
-    /* apart: views, triggers, CHECK constraints, partial and expression indexes */
+    /* apart: views, triggers, CHECK constraints, expression indexes */
     assert_true(has_unmanaged(s, UNMANAGED_VIEW, "V"));
     assert_true(has_unmanaged(s, UNMANAGED_TRIGGER, "T_trg"));
     assert_true(has_unmanaged(s, UNMANAGED_CHECK, "T_positive"));
     assert_true(has_unmanaged(s, UNMANAGED_CHECK, ""));
+    /* a partial index is an index and, with its definition, apart as well (sqlschema.h) */
     assert_true(has_unmanaged(s, UNMANAGED_PARTIAL_INDEX, "T_partial"));
+    assert_true(has_unmanaged(s, UNMANAGED_PARTIAL_INDEX, "T partial where"));
+    assert_false(has_unmanaged(s, UNMANAGED_PARTIAL_INDEX, "T_partial_expr"));
     assert_true(has_unmanaged(s, UNMANAGED_EXPRESSION_INDEX, "T_expr"));
+    assert_true(has_unmanaged(s, UNMANAGED_EXPRESSION_INDEX, "T_partial_expr"));
     for (uint32_t i = 0; i < s->nunmanaged; i++)
         assert_true(s->unmanaged[i].definition.len > 0);
     /* Prisma's table is not there, nor SQLite's own */

@@ -209,7 +209,10 @@ typedef struct SqlExtension {
     SqlOrigin origin;
 } SqlExtension;
 
-/* What Prisma cannot express; reported apart from drift. */
+/* What Prisma cannot express; reported apart from drift. An introspected partial index is
+ * both an index (with its predicate: compared when the schema enables the preview feature
+ * partialIndexes) and an UNMANAGED_PARTIAL_INDEX with its definition (listed apart, and kept by
+ * a SQLite table rebuild, when the schema does not: see partial_indexes_gated). */
 typedef enum SqlUnmanagedKind {
     UNMANAGED_VIEW,
     UNMANAGED_MATERIALIZED_VIEW,
@@ -234,6 +237,13 @@ typedef struct SqlSchema {
      * it, or with namespace SQL_NONE, are rendered without a schema prefix, and the differ
      * treats SQL_NONE and this namespace as the same. sql_schema_new() sets it per flavour. */
     Str default_namespace;
+    /* Lowered from a schema that does not enable the preview feature partialIndexes. Prisma
+     * then leaves a database's partial indexes alone: their conditions are not compared (one
+     * still pairs with the schema's index on the same columns) and one the schema lacks is
+     * neither dropped nor, the other way round, created (measured with its engine). The differ
+     * does the same when either side of a diff says so; `prismac check` lists such indexes as
+     * unmanaged. */
+    bool partial_indexes_gated;
     SqlNamespace *namespaces;   uint32_t nnamespaces, capnamespaces;
     SqlTable *tables;           uint32_t ntables, captables;
     SqlEnum *enums;             uint32_t nenums, capenums;
