@@ -1,5 +1,13 @@
 /* Provider variants: edits through the syntax tree's spans, then a check that the result is
- * valid for the target, with any problem reported where it comes from in the source. */
+ * valid for the target, with any problem reported where it comes from in the source.
+ *
+ * The check resolves and validates the variant. When the edits are only the provider's value
+ * and dropped native type attributes (the usual case), the variant's syntax tree is the
+ * source's with the same edits made to the tree: parsing the variant's text again would give
+ * that tree, node for node, with spans moved by the edits. So the tree is made from the
+ * source's (sharing every node the edits leave alone) and its spans are already the source's,
+ * where errors are reported. Other edits (lines and arguments the options drop) are checked by
+ * parsing the variant's text. tests/test_variant.c checks that both give the same result. */
 #include "prismac/variant.h"
 
 #include <stdio.h>
@@ -14,6 +22,10 @@ typedef struct Variant {
     Diags *diags;
     SourceSet *sources;
     const char *target_name;
+    const Property *provider;       /* the `provider` whose value the variant replaces */
+    const Attribute **dropped;      /* the native type attributes it drops */
+    uint32_t ndropped, capdropped;
+    bool text_edits;                /* edits the tree route does not make (see above) */
 } Variant;
 
 static void variant_edit(Variant *v, uint32_t file, uint32_t start, uint32_t end, const char *text)
@@ -41,6 +53,7 @@ static void remove_with_blanks(Variant *v, Span span)
  * line; otherwise only the span and the blanks before it. */
 static void remove_line_or_span(Variant *v, Span span)
 {
+    v->text_edits = true;
     const char *t = src_text(v, span.file);
     uint32_t len = v->sources->files[span.file].len;
     uint32_t ls = span.start, le = span.end;
@@ -65,6 +78,7 @@ static void remove_line_or_span(Variant *v, Span span)
  * argument goes with its parentheses (`@id(map: "x")` becomes `@id`). */
 static void remove_arg(Variant *v, const ArgList *args, uint32_t i)
 {
+    v->text_edits = true;
     const Arg *a = &args->items[i];
     uint32_t start = a->span.start, end = a->span.end;
     if (args->count == 1) {
@@ -169,6 +183,7 @@ static void to_sqlite_index_type(Variant *v, const Db *db, const DbIndex *x)
                 not_carried(v, args->items[i].span, "an operator class (`ops:`)", "--drop-index-types");
             } else if (args->count == 1) {
                 /* `name(ops: X)` becomes `name` */
+                v->text_edits = true;
                 variant_edit(v, f->expr->span.file, args->span.start, args->span.end, "");
             } else {
                 remove_arg(v, args, i);
@@ -189,6 +204,7 @@ static void to_sqlite(Variant *v)
             const DbField *f = &db->fields[model->first_field + i];
             if (f->native.attr) {
                 remove_with_blanks(v, f->native.attr->span);
+                ARENA_PUSH(v->arena, v->dropped, v->ndropped, v->capdropped, f->native.attr);
                 v->out->nremoved_native++;
             }
             if (f->arity == ARITY_LIST && (f->kind == DBF_SCALAR || f->kind == DBF_ENUM) && f->ast)
@@ -225,7 +241,11 @@ static int compare_edits(const void *a, const void *b)
 static void apply_edits(Variant *v)
 {
     VariantResult *out = v->out;
-    if (out->nedits > 1)
+    /* The edits come mostly in source order (models, then their fields): sort only if not. */
+    bool sorted = true;
+    for (uint32_t i = 1; i < out->nedits && sorted; i++)
+        sorted = compare_edits(&out->edits[i - 1], &out->edits[i]) <= 0;
+    if (!sorted)
         qsort(out->edits, out->nedits, sizeof *out->edits, compare_edits);
     out->texts = arena_alloc(v->arena, v->sources->count * sizeof *out->texts);
     out->lens = arena_alloc(v->arena, v->sources->count * sizeof *out->lens);
@@ -277,32 +297,172 @@ static uint32_t source_offset(const VariantResult *out, uint32_t file, uint32_t 
     return (uint32_t)((int64_t)p - delta);
 }
 
+/* ---- the variant's syntax tree, made from the source's ------------------------------------ */
+
+/* A set of nodes (the dropped attributes), open addressing on the pointer. */
+typedef struct NodeSet {
+    const void **slots;
+    uint32_t mask;
+} NodeSet;
+
+static uint32_t node_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    return (uint32_t)((x * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+static void node_set_init(NodeSet *set, Arena *arena, const Attribute **items, uint32_t n)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    set->slots = arena_alloc(arena, cap * sizeof *set->slots);
+    set->mask = cap - 1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k = node_hash(items[i]) & set->mask;
+        while (set->slots[k] && set->slots[k] != items[i])
+            k = (k + 1) & set->mask;
+        set->slots[k] = items[i];
+    }
+}
+
+static bool node_set_has(const NodeSet *set, const void *p)
+{
+    for (uint32_t k = node_hash(p) & set->mask; set->slots[k]; k = (k + 1) & set->mask)
+        if (set->slots[k] == p)
+            return true;
+    return false;
+}
+
+static void *copy_of(Arena *arena, const void *p, size_t size)
+{
+    void *c = arena_alloc_raw(arena, size ? size : 1);
+    if (size)
+        memcpy(c, p, size);
+    return c;
+}
+
+/* A field without the dropped attributes, or the field itself when it has none. */
+static Field *field_in_variant(Arena *arena, Field *f, const NodeSet *dropped)
+{
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < f->nattrs; i++)
+        keep += !node_set_has(dropped, f->attrs[i]);
+    if (keep == f->nattrs)
+        return f;
+    Field *c = copy_of(arena, f, sizeof *f);
+    c->attrs = arena_alloc(arena, (keep ? keep : 1) * sizeof *c->attrs);
+    c->nattrs = 0;
+    for (uint32_t i = 0; i < f->nattrs; i++)
+        if (!node_set_has(dropped, f->attrs[i]))
+            c->attrs[c->nattrs++] = f->attrs[i];
+    return c;
+}
+
+/* A model's (view's) block with its fields as they are in the variant; the block itself when
+ * none changes. Fields keep their places, so the block's item list stays valid. */
+static Block *model_in_variant(Arena *arena, Block *b, const NodeSet *dropped)
+{
+    Block *c = NULL;
+    for (uint32_t i = 0; i < b->nfields; i++) {
+        Field *f = field_in_variant(arena, b->fields[i], dropped);
+        if (f == b->fields[i])
+            continue;
+        if (!c) {
+            c = copy_of(arena, b, sizeof *b);
+            c->fields = copy_of(arena, b->fields, b->nfields * sizeof *b->fields);
+        }
+        c->fields[i] = f;
+    }
+    return c ? c : b;
+}
+
+/* The datasource with the target's provider: a string literal at the source's value. */
+static Block *datasource_in_variant(Arena *arena, Block *b, const Property *provider, DbProvider target)
+{
+    for (uint32_t i = 0; i < b->nprops; i++) {
+        if (b->props[i] != provider)
+            continue;
+        Block *c = copy_of(arena, b, sizeof *b);
+        c->props = copy_of(arena, b->props, b->nprops * sizeof *b->props);
+        Property *p = copy_of(arena, provider, sizeof *provider);
+        Expr *e = arena_alloc(arena, sizeof *e);
+        e->kind = EXPR_STRING;
+        e->span = provider->value->span;
+        e->text = arena_str(arena, provider_literal(target), strlen(provider_literal(target)));
+        e->value = (Str){e->text.ptr + 1, e->text.len - 2};
+        p->value = e;
+        c->props[i] = p;
+        return c;
+    }
+    return b;
+}
+
+/* The variant's syntax tree in `arena`: the source's, with the provider replaced and the native
+ * type attributes dropped; every node the edits leave alone is shared. */
+static Ast *variant_tree(const Variant *v, Arena *arena)
+{
+    const Ast *src = v->db->ast;
+    Ast *t = copy_of(arena, src, sizeof *src);
+    t->arena = arena;
+    t->blocks = copy_of(arena, src->blocks, src->nblocks * sizeof *src->blocks);
+    t->capblocks = src->nblocks;
+    NodeSet dropped;
+    node_set_init(&dropped, arena, v->dropped, v->ndropped);
+    for (uint32_t i = 0; i < t->nblocks; i++) {
+        Block *b = t->blocks[i];
+        if (b->kind == BLOCK_DATASOURCE)
+            t->blocks[i] = datasource_in_variant(arena, b, v->provider, v->opt->target);
+        else if (v->ndropped && (b->kind == BLOCK_MODEL || b->kind == BLOCK_VIEW || b->kind == BLOCK_TYPE))
+            t->blocks[i] = model_in_variant(arena, b, &dropped);
+    }
+    return t;
+}
+
+/* ---- validating the variant ----------------------------------------------------------------- */
+
+/* Reports the variant's errors at their places in the source; `to_source`: their spans are in
+ * the variant's text and are mapped back. */
+static bool report_variant_errors(Variant *v, const Diags *d, bool to_source)
+{
+    for (uint32_t i = 0; i < d->count; i++) {
+        const Diag *x = &d->items[i];
+        if (x->severity != DIAG_ERROR)
+            continue;
+        Span s = x->span;
+        if (to_source) {
+            s.start = source_offset(v->out, s.file, x->span.start);
+            s.end = source_offset(v->out, s.file, x->span.end);
+        }
+        if (s.end < s.start)
+            s.end = s.start;
+        diag_error(v->diags, s, "does not carry over to %s: %s", v->target_name, x->message);
+    }
+    return d->errors == 0;
+}
+
 /* Validates the variant for the target; every problem is reported at its source position. */
 static bool check_variant(Variant *v)
 {
     Arena scratch;
     arena_init(&scratch);
-    SourceSet set;
-    source_set_init(&set, &scratch);
     Diags d;
     diags_init(&d, &scratch);
-    for (uint32_t f = 0; f < v->sources->count; f++)
-        source_add_text(&set, v->sources->files[f].path, v->out->texts[f], v->out->lens[f]);
-    Ast *ast = ast_parse(&set, &d);
+    bool by_tree = !v->text_edits && v->provider && !v->opt->reparse;
+    Ast *ast;
+    if (by_tree) {
+        ast = variant_tree(v, &scratch);
+    } else {
+        SourceSet *set = arena_alloc(&scratch, sizeof *set);
+        source_set_init(set, &scratch);
+        for (uint32_t f = 0; f < v->sources->count; f++)
+            source_add_text(set, v->sources->files[f].path, v->out->texts[f], v->out->lens[f]);
+        ast = ast_parse(set, &d);
+    }
     Db *db = db_resolve(ast, &d);
     if (!d.errors)
         db_validate(db, v->opt->target, &d);
-    for (uint32_t i = 0; i < d.count; i++) {
-        const Diag *x = &d.items[i];
-        if (x->severity != DIAG_ERROR)
-            continue;
-        Span s = {x->span.file, source_offset(v->out, x->span.file, x->span.start),
-                  source_offset(v->out, x->span.file, x->span.end)};
-        if (s.end < s.start)
-            s.end = s.start;
-        diag_error(v->diags, s, "does not carry over to %s: %s", v->target_name, x->message);
-    }
-    bool ok = d.errors == 0;
+    bool ok = report_variant_errors(v, &d, !by_tree);
     arena_free(&scratch);
     return ok;
 }
@@ -310,7 +470,8 @@ static bool check_variant(Variant *v)
 bool variant_make(const Db *db, const VariantOptions *opt, Arena *arena, VariantResult *out, Diags *diags)
 {
     memset(out, 0, sizeof *out);
-    Variant v = {db, opt, arena, out, diags, db->ast->sources, db_provider_name(opt->target)};
+    Variant v = {.db = db, .opt = opt, .arena = arena, .out = out, .diags = diags, .sources = db->ast->sources,
+                 .target_name = db_provider_name(opt->target)};
     uint32_t errors_before = diags->errors;
     const DbDatasource *ds = db->datasource;
     if (!ds) {
@@ -319,9 +480,13 @@ bool variant_make(const Db *db, const VariantOptions *opt, Arena *arena, Variant
     }
     for (uint32_t i = 0; i < ds->ast->nprops; i++) {
         const Property *p = ds->ast->props[i];
-        if (str_eq_cstr(p->key, "provider") && p->value)
+        if (str_eq_cstr(p->key, "provider") && p->value) {
+            if (v.provider)
+                v.text_edits = true;    /* a second `provider` (the source is invalid then) */
+            v.provider = p;
             variant_edit(&v, p->value->span.file, p->value->span.start, p->value->span.end,
                          provider_literal(opt->target));
+        }
     }
     if (opt->target == PROVIDER_SQLITE && db->provider != PROVIDER_SQLITE)
         to_sqlite(&v);

@@ -103,6 +103,35 @@ static void assert_only_allowed_changes(const char *name, const char *src, const
     }
 }
 
+/* The variant made again with `reparse` (its text parsed again to validate it) gives the same
+ * text and the same diagnostics, at the same places, as the variant made from the source's
+ * tree: the two routes agree. The diagnostics from `before` on are the first variant's. */
+static void assert_same_when_reparsed(Loaded *l, VariantOptions opt, bool ok, const VariantResult *r, uint32_t before)
+{
+    opt.reparse = true;
+    Diags d;
+    diags_init(&d, &l->arena);
+    VariantResult again;
+    bool ok2 = variant_make(l->db, &opt, &l->arena, &again, &d);
+    assert_int_equal(ok, ok2);
+    for (uint32_t f = 0; ok && f < l->sources.count; f++) {
+        assert_int_equal(r->lens[f], again.lens[f]);
+        assert_memory_equal(r->texts[f], again.texts[f], r->lens[f]);
+    }
+    assert_int_equal(l->diags.count - before, d.count);
+    for (uint32_t i = 0; i < d.count; i++) {
+        const Diag *x = &l->diags.items[before + i], *y = &d.items[i];
+        if (strcmp(x->message, y->message) != 0 || x->span.start != y->span.start || x->span.end != y->span.end)
+            print_error("from the tree: %u-%u %s\nreparsed:      %u-%u %s\n", x->span.start, x->span.end, x->message,
+                        y->span.start, y->span.end, y->message);
+        assert_int_equal(x->severity, y->severity);
+        assert_string_equal(x->message, y->message);
+        assert_int_equal(x->span.file, y->span.file);
+        assert_int_equal(x->span.start, y->span.start);
+        assert_int_equal(x->span.end, y->span.end);
+    }
+}
+
 static void run_case(void **state)
 {
     const Case *c = *state;
@@ -127,6 +156,7 @@ static void run_case(void **state)
     VariantResult r;
     uint32_t before = l.diags.count;
     bool ok = variant_make(l.db, &opt, &l.arena, &r, &l.diags);
+    assert_same_when_reparsed(&l, opt, ok, &r, before);
     if (want) {
         if (!ok)
             print_error("%s: %s\n", c->name, l.diags.items[before].message);
@@ -194,6 +224,42 @@ static void test_options_map_constructs(void **state)
                         "  posts Post[]\n\n  @@index([email])\n}\n\n"
                         "model Post {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id])\n\n"
                         "}\n");
+    arena_free(&l.arena);
+}
+
+/* What the variant breaks of SQLite's rules, next to dropped native types (before, after and
+ * between other attributes, with comments after them): the same errors, at the same places,
+ * whether the variant's tree is made from the source's or its text is parsed again. */
+static const char *SQLITE_RULES_SCHEMA =
+    "datasource db {\n  provider = \"postgresql\" // production\n}\n\n"
+    "model A {\n  id   Int    @id @default(autoincrement()) @db.Integer\n"
+    "  n    Int    @db.SmallInt @default(autoincrement()) // not the id\n"
+    "  m    Int    @default(autoincrement())   @db.SmallInt\n"
+    "  name String @db.VarChar(20) @unique\n  bId  Int    @db.Integer\n"
+    "  b    B      @relation(fields: [bId], references: [id], onDelete: SetNull)\n}\n\n"
+    "model B {\n  id Int @id @default(autoincrement()) @db.Integer\n  as A[]\n}\n";
+
+static void test_tree_and_text_agree(void **state)
+{
+    (void)state;
+    Loaded l;
+    load(&l, "schema.prisma", SQLITE_RULES_SCHEMA);
+    assert_int_equal(l.diags.errors, 0);
+    VariantOptions opt = {.target = PROVIDER_SQLITE};
+    VariantResult r;
+    uint32_t before = l.diags.count;
+    assert_false(variant_make(l.db, &opt, &l.arena, &r, &l.diags));
+    assert_true(l.diags.errors >= 4);
+    assert_same_when_reparsed(&l, opt, false, &r, before);
+    /* `m`'s error covers the field up to its dropped attribute, as in the source */
+    bool found = false;
+    for (uint32_t i = before; i < l.diags.count; i++) {
+        const Diag *d = &l.diags.items[i];
+        Str text = {SQLITE_RULES_SCHEMA + d->span.start, d->span.end - d->span.start};
+        if (strstr(d->message, "`m`") && str_eq_cstr(text, "m    Int    @default(autoincrement())   @db.SmallInt"))
+            found = true;
+    }
+    assert_true(found);
     arena_free(&l.arena);
 }
 
@@ -273,7 +339,7 @@ int main(void)
         return 1;
     }
     qsort(CASES, (size_t)n, sizeof *CASES, compare_cases);
-    struct CMUnitTest *tests = calloc((size_t)n + 2, sizeof *tests);
+    struct CMUnitTest *tests = calloc((size_t)n + 3, sizeof *tests);
     static char names[1024][240];
     for (int i = 0; i < n; i++) {
         snprintf(names[i], sizeof names[i], "%.199s -> %s", CASES[i].name,
@@ -283,8 +349,9 @@ int main(void)
         tests[i].initial_state = &CASES[i];
     }
     tests[n] = (struct CMUnitTest)cmocka_unit_test(test_options_map_constructs);
-    tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(test_command);
-    int rc = _cmocka_run_group_tests("variant", tests, (size_t)n + 2, NULL, NULL);
+    tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(test_tree_and_text_agree);
+    tests[n + 2] = (struct CMUnitTest)cmocka_unit_test(test_command);
+    int rc = _cmocka_run_group_tests("variant", tests, (size_t)n + 3, NULL, NULL);
     free(tests);
     return rc;
 }

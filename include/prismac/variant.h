@@ -13,6 +13,9 @@ typedef struct VariantOptions {
     bool drop_index_types;      /* drop `type:` (Hash, Gin, ...) and `ops:` from indexes */
     bool drop_constraint_names; /* drop `map:` from @id, @@id and @relation (SQLite cannot name them) */
     bool drop_extensions;       /* drop the datasource's `extensions` */
+    /* Validate the variant by parsing its text again even when its syntax tree can be made
+     * from the source's (the tests compare both ways). */
+    bool reparse;
 } VariantOptions;
 
 /* One replacement in one file of the source set; `text` replaces [start, end). */
