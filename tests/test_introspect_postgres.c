@@ -612,6 +612,16 @@ static void test_types_and_defaults(void **state)
     assert_column(remote, "t", SQLT_ENUM, "Tier", true, true, SQLDEF_VALUE, "ARRAY['B']::\"other\".\"Tier\"[]");
     sql_schema_free(s);
 
+    /* listed schemas without public: names stay relative to public, so a table of a listed
+     * schema is written with its schema (as Prisma writes DROP TABLE "other"."Remote") */
+    s = introspect_scratch(scratch, "other");
+    assert_int_equal(s->nnamespaces, 1);
+    assert_str(s->default_namespace, "public");
+    assert_false(sql_namespace_is_default(s, table_named(s, "Remote")->namespace));
+    assert_column(table_named(s, "Remote"), "t", SQLT_ENUM, "Tier", true, true, SQLDEF_VALUE,
+                  "ARRAY['B']::\"other\".\"Tier\"[]");
+    sql_schema_free(s);
+
     /* ?schema= in the URL: that schema only, unqualified names relative to it */
     char *url = server_url(NULL, NULL, dbexec_scratch_database(scratch));
     char with_schema[1200];
@@ -1043,8 +1053,8 @@ static void test_round_trip(void **state)
     assert_true(dburl_parse(test_pg_url(), NULL, &server, &err));
     RoundTrip rt = rt_all(SQL_POSTGRES, &server);
     print_message("round trip: %d schemas applied, introspected and diffed against themselves, %d invalid for "
-                  "PostgreSQL, %d not applicable, %d with known drift\n",
-                  rt.checked, rt.invalid, rt.failed_apply, rt.known);
+                  "PostgreSQL, %d not applicable, %d with Prisma's drift, %d without drift where Prisma finds some\n",
+                  rt.checked, rt.invalid, rt.failed_apply, rt.known, rt.prisma_only);
     dburl_free(&server);
     assert_int_equal(rt.drifted, 0);
     assert_true(rt.checked >= 100);
