@@ -56,21 +56,23 @@ static inline char *rt_swap_provider(const char *text, const char *provider)
 }
 
 typedef struct RoundTrip {
-    int checked, invalid, failed_apply, drifted, known;
+    int checked, invalid, failed_apply, drifted, known, prisma_only;
 } RoundTrip;
 
-/* Fixtures whose round trip shows drift that introspection cannot remove: the database does
- * not keep what the schema says. Listed with the reason; they may drift, and so may a fixture
- * whose drift is exactly the script Prisma's own engine writes on a database made from the same
- * DDL (fixtures/sql/NAME.P.roundtrip, scripts/golden-roundtrip.sh); nothing else may. */
+/* A round trip may drift only where Prisma's own engine drifts on a database made from the same
+ * DDL: its script is recorded as fixtures/sql/NAME.P.roundtrip (scripts/golden-roundtrip.sh).
+ * prismac's drift must be that script, or, for the fixtures below, lines of it: there Prisma
+ * writes more than prismac, and what prismac leaves out is a mistake of Prisma's (given with the
+ * reason). What both report is deliberate: we match Prisma there.
+ *   - 030, 034, 125: PostgreSQL cuts identifiers to 63 bytes, lowering does not (neither does
+ *     Prisma's): names over 63 bytes drift, as for Prisma (its scripts are prismac's).
+ *   - 072: `@db.Char` / `@db.Bit` without a length are CHAR / BIT, which PostgreSQL keeps as
+ *     CHAR(1) / BIT(1): both drift (column type). */
 static const char *const RT_KNOWN[][3] = {
-    {"postgresql", "030-long-names-multibyte.prisma", "PostgreSQL cuts identifiers to 63 bytes"},
-    {"postgresql", "034-mapped-long-names.prisma", "PostgreSQL cuts identifiers to 63 bytes"},
-    {"postgresql", "125-multischema-long-names.prisma", "PostgreSQL cuts identifiers to 63 bytes"},
-    {"postgresql", "072-native-types-string.prisma", "CHAR and BIT without a length are CHAR(1) and BIT(1)"},
-    {"postgresql", "128-index-on-unsupported-and-mapped.prisma", "Unsupported(\"bytea\") is BYTEA to the database"},
-    {"sqlite", "145-unsupported-defaults-sqlite.prisma",
-     "dbgenerated() literals read back as values (Prisma reports the same drift)"},
+    {"postgresql", "072-native-types-string.prisma",
+     "Prisma also resets a uuid default PostgreSQL prints as '...'::uuid (the same value)"},
+    {"postgresql", "128-index-on-unsupported-and-mapped.prisma",
+     "Prisma also recreates an index with an operator class and DESC on one column (unchanged; 306 as well)"},
 };
 
 static inline const char *rt_known(const char *provider, const char *name)
@@ -79,6 +81,60 @@ static inline const char *rt_known(const char *provider, const char *name)
         if (strcmp(RT_KNOWN[i][0], provider) == 0 && strcmp(RT_KNOWN[i][1], name) == 0)
             return RT_KNOWN[i][2];
     return NULL;
+}
+
+/* The lines of a script without white space at their ends and a final , or ; (a clause of an
+ * ALTER TABLE is the same clause wherever it stands in the statement); blank lines left out. */
+static inline size_t rt_lines(const char *text, size_t len, char ***out)
+{
+    size_t n = 0, cap = 0;
+    char **lines = NULL;
+    for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && text[e] != '\n')
+            e++;
+        size_t a = i, b = e;
+        while (a < b && (text[a] == ' ' || text[a] == '\t'))
+            a++;
+        while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r'))
+            b--;
+        if (b > a && (text[b - 1] == ',' || text[b - 1] == ';'))
+            b--;
+        if (b > a) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 32;
+                lines = realloc(lines, cap * sizeof *lines);
+            }
+            lines[n++] = strndup(text + a, b - a);
+        }
+        i = e + 1;
+    }
+    *out = lines;
+    return n;
+}
+
+/* Is every line of `ours` a line of `theirs` (each used once)? */
+static inline bool rt_lines_within(const char *ours, size_t olen, const char *theirs)
+{
+    char **a, **b;
+    size_t na = rt_lines(ours, olen, &a), nb = rt_lines(theirs, strlen(theirs), &b);
+    bool *used = calloc(nb + 1, 1);
+    bool all = true;
+    for (size_t i = 0; i < na && all; i++) {
+        bool found = false;
+        for (size_t j = 0; j < nb && !found; j++)
+            if (!used[j] && strcmp(a[i], b[j]) == 0)
+                found = used[j] = true;
+        all = found;
+    }
+    for (size_t i = 0; i < na; i++)
+        free(a[i]);
+    for (size_t j = 0; j < nb; j++)
+        free(b[j]);
+    free(a);
+    free(b);
+    free(used);
+    return all;
 }
 
 /* One fixture; `server` is NULL for SQLite. Drift is printed with the script that would
@@ -135,12 +191,12 @@ static inline void rt_fixture(const char *name, const char *text, SqlFlavour fla
         }
         Migration *drift = migrate_diff(live, lowered, d);
         const char *provider = flavour == SQL_SQLITE ? "sqlite" : "postgresql";
-        const char *known = rt_known(provider, name);
+        const char *known = NULL;
         /* Prisma's verdict on the same round trip, when it finds drift */
         char rtpath[600];
         snprintf(rtpath, sizeof rtpath, "fixtures/sql/%.*s.%s.roundtrip", (int)(strlen(name) - 7), name, provider);
         char *prisma = read_whole_file(rtpath, NULL);
-        if (drift->nsteps && prisma && !known) {
+        if (drift->nsteps && prisma) {
             SqlBuf script = {0};
             migrate_render_script(drift, NULL, &script);
             size_t a = script.len, b = strlen(prisma);
@@ -150,7 +206,12 @@ static inline void rt_fixture(const char *name, const char *text, SqlFlavour fla
                 b--;
             if (a == b && memcmp(script.ptr, prisma, a) == 0)
                 known = "the script Prisma writes on the same database";
+            else if (rt_known(provider, name) && rt_lines_within(script.ptr, script.len, prisma))
+                known = rt_known(provider, name);
             sqlbuf_free(&script);
+        } else if (!drift->nsteps && prisma) {
+            print_message("round trip: %s: no drift, where Prisma finds some (%s)\n", name, rtpath);
+            rt->prisma_only++;
         }
         free(prisma);
         if (drift->nsteps && known) {

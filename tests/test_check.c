@@ -273,6 +273,28 @@ static void test_partial_indexes(void **state)
 #undef T_OPEN
 }
 
+/* Where a schema drifts against the database made from it, as it does for Prisma (measured with
+ * its engine: fixtures/sql/NAME.postgresql.roundtrip): we match Prisma there, deliberately. */
+static void test_drift_prisma_shares(void **state)
+{
+    (void)state;
+    /* CHAR and BIT without a length: PostgreSQL keeps CHAR(1) and BIT(1) (072) */
+    expect_findings(PG, "model T {\n  id Int @id\n  c String @db.Char(1)\n  b String @db.Bit(1)\n}\n",
+                    "model T {\n  id Int @id\n  c String @db.Char\n  b String @db.Bit\n}\n",
+                    "column_type T.b !\ncolumn_type T.c");
+    expect_findings(PG, "model T {\n  id Int @id\n  c String @db.Char(1)\n}\n",
+                    "model T {\n  id Int @id\n  c String @db.Char(1)\n}\n", "");
+    /* Unsupported("bytea") is BYTEA to the database, which Prisma's describer reads as Bytes (128) */
+    expect_findings(PG, "model T {\n  id Int @id\n  x Bytes?\n}\n", "model T {\n  id Int @id\n  x Unsupported(\"bytea\")?\n}\n",
+                    "column_type T.x !");
+    /* a name over 63 bytes: PostgreSQL cuts it, lowering does not (030, 034, 125) */
+    expect_findings(PG,
+                    "model T {\n  id Int @id\n  @@map(\"a_table_name_that_is_longer_than_postgresql_allows_for_identifi\")\n}\n",
+                    "model T {\n  id Int @id\n  @@map(\"a_table_name_that_is_longer_than_postgresql_allows_for_identifiers\")\n}\n",
+                    "table_extra a_table_name_that_is_longer_than_postgresql_allows_for_identifi !\n"
+                    "table_missing a_table_name_that_is_longer_than_postgresql_allows_for_identifiers");
+}
+
 static void test_foreign_keys(void **state)
 {
     (void)state;
@@ -836,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_tables_and_renames),
         cmocka_unit_test(test_indexes_and_keys),
         cmocka_unit_test(test_partial_indexes),
+        cmocka_unit_test(test_drift_prisma_shares),
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_enums),
         cmocka_unit_test(test_origins_and_texts),
