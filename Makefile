@@ -108,16 +108,21 @@ bench: $(BIN) $(BUILD)/bench/genschema $(BUILD)/bench/bench_parse $(BUILD)/bench
 	@BUILD=$(abspath $(BUILD)) bash bench/run.sh
 
 FUZZ_SECONDS ?= 60
+# make fuzz: the parser target (fuzz/fuzz_parser.c); make fuzz FUZZ_TARGET=schema: every stage
+# after it (fuzz/fuzz_schema.c: resolve, validate, lower, diff, render, variant, format).
+FUZZ_TARGET ?= parser
+FUZZ_CORPUS_parser = fixtures/syntax/*.prisma fixtures/seeds/*.prisma
+FUZZ_CORPUS_schema = fixtures/seeds/*.prisma fixtures/validate/*.prisma fixtures/sql/*.prisma
 fuzz:
-	@mkdir -p build/fuzz build/fuzz/corpus
+	@mkdir -p build/fuzz build/fuzz/corpus-$(FUZZ_TARGET)
 	$(RE2C) -8 -W --no-generation-date -I /usr/share/re2c/stdlib -o build/fuzz/lexer.c grammar/lexer.re
 	cp grammar/parser.y build/fuzz/parser.y
 	$(LEMON) -c -T$(LEMPAR) -dbuild/fuzz build/fuzz/parser.y
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/fuzz $(PG_CFLAGS) \
-	    -o build/fuzz/fuzz_parser fuzz/fuzz_parser.c src/*.c build/fuzz/lexer.c build/fuzz/parser.c $(LIBS)
-	cp fixtures/syntax/*.prisma fixtures/seeds/*.prisma build/fuzz/corpus/ 2>/dev/null || true
-	build/fuzz/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 -dict=fuzz/prisma.dict \
-	    build/fuzz/corpus
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/fuzz $(PG_CFLAGS) \
+	    -o build/fuzz/fuzz_$(FUZZ_TARGET) fuzz/fuzz_$(FUZZ_TARGET).c src/*.c build/fuzz/lexer.c build/fuzz/parser.c $(LIBS)
+	cp $(FUZZ_CORPUS_$(FUZZ_TARGET)) build/fuzz/corpus-$(FUZZ_TARGET)/ 2>/dev/null || true
+	build/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 -dict=fuzz/prisma.dict \
+	    build/fuzz/corpus-$(FUZZ_TARGET)
 
 demo: $(BIN)
 	@bash examples/demo.sh $(abspath $(BIN))

@@ -1252,7 +1252,8 @@ static void field_row(Fmt *f, const Item *it, bool is_field)
 {
     Row *row = table_new_row(f, ROW_REGULAR);
     row_cell(f, row, 0, f->s + it->start, it->name_to - it->start);
-    const AttrPiece *pc = f->pieces + it->first_piece;
+    /* no pieces at all when the file has no attributes: NULL + 0 is undefined */
+    const AttrPiece *pc = f->pieces ? f->pieces + it->first_piece : NULL;
     if (is_field) {
         /* col 1: the type; col 2: the attributes, sorted (stable) and joined by one space */
         uint32_t off = (uint32_t)f->cells.len;

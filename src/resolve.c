@@ -620,7 +620,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
         }
         nt->field_relfield[field] = DB_NONE;
         check_identifier(r, af->name, af->name_span, "field");
-        if (r->nacodes + af->nattrs > r->capacodes) {
+        if (!r->acodes || r->nacodes + af->nattrs > r->capacodes) {
             r->capacodes = (r->capacodes + af->nattrs) * 2 + 64;
             r->acodes = realloc(r->acodes, r->capacodes);
             if (!r->acodes) {
