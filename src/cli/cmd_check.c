@@ -26,8 +26,8 @@ const Command CMD_CHECK = {
             "read-only open on SQLite) and compares it with the schema: tables, columns (type,\n"
             "nullability, default, autoincrement), primary keys, indexes, foreign keys and enums.\n"
             "Each finding names the schema line that declares it, what the schema expects and\n"
-            "what the database has. Views, triggers, CHECK constraints and other objects a schema\n"
-            "cannot declare are listed apart and are not drift.\n"
+            "what the database has. Views, triggers, CHECK constraints and other objects the\n"
+            "schema does not manage are listed apart and are not drift.\n"
             "\n"
             "The database: --db URL, else DATABASE_URL, else the datasource's url (env(\"X\") read\n"
             "from the environment or from .env beside the schema). URLs: postgresql://... or\n"
@@ -262,7 +262,7 @@ static void print_human(FILE *out, const CliOptions *opt, const CheckReport *rep
         if (f->kind != CHECK_UNMANAGED)
             continue;
         if (!header) {
-            fprintf(out, "\n%sunmanaged%s (a schema cannot declare these; not drift, not compared)\n", bold, reset);
+            fprintf(out, "\n%sunmanaged%s (the schema does not manage these; not drift, not compared)\n", bold, reset);
             header = true;
         }
         fprintf(out, "  %s %s\n", f->unmanaged_kind, f->object);
