@@ -292,6 +292,21 @@ static void test_command(void **state)
     r = run_cmd("'%s' variant fixtures/seeds/marketplace.prisma", bin);
     assert_int_equal(r.status, 2);
     run_free(&r);
+    /* a source that resolves but is invalid for its own provider (checked while the variant is
+     * made): its errors, and no variant */
+    char bad[300];
+    snprintf(bad, sizeof bad, "%s/bad.prisma", tmp);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("datasource db {\n  provider = \"postgresql\"\n}\n\nmodel A {\n  id Int @id\n  s  String @db.Tinytext\n}\n", f);
+    fclose(f);
+    r = run_cmd("'%s' variant %s --provider sqlite --color never", bin, bad);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "bad.prisma:7:13: error: `Tinytext` is not a native type of postgresql"));
+    assert_non_null(strstr(r.err, "is not valid; fix it first"));
+    assert_null(strstr(r.err, "carry over"));
+    run_free(&r);
     r = run_cmd("rm -rf %s", tmp);
     run_free(&r);
 }

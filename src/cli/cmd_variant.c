@@ -4,6 +4,7 @@
 #include "prismac/variant.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,51 @@ static int variant_output(const VariantArgs *va, Schema *schema, const VariantRe
     return EXIT_CLEAN;
 }
 
+/* ---- the source's validation on a second thread ------------------------------------------- */
+
+/* The source is validated for its own provider while the variant is made and checked: the two
+ * only read the source's tree and Db, validation allocates in the schema's arena and the
+ * variant in an arena of its own, so they share no written memory. The variant is thrown away
+ * when the source turns out invalid. */
+typedef struct SourceCheck {
+    Db *db;
+    Arena arena;
+    Diags diags;
+    pthread_t thread;
+    bool started;
+} SourceCheck;
+
+static void *source_check_run(void *arg)
+{
+    SourceCheck *job = arg;
+    db_validate(job->db, PROVIDER_NONE, &job->diags);
+    return NULL;
+}
+
+static void source_check_start(SourceCheck *job, Db *db)
+{
+    job->db = db;
+    arena_init(&job->arena);
+    diags_init(&job->diags, &job->arena);
+    job->started = pthread_create(&job->thread, NULL, source_check_run, job) == 0;
+}
+
+/* Waits for the check (or runs it, when no thread could start) and appends what it found to
+ * the schema's diagnostics, after resolution's. */
+static void source_check_finish(SourceCheck *job, Schema *schema)
+{
+    if (job->started)
+        pthread_join(job->thread, NULL);
+    else
+        source_check_run(job);
+    Diags *d = &schema->diags;
+    for (uint32_t i = 0; i < job->diags.count; i++)
+        ARENA_PUSH(d->arena, d->items, d->count, d->cap, job->diags.items[i]);
+    d->errors += job->diags.errors;
+    d->warnings += job->diags.warnings;
+    arena_adopt(&schema->arena, &job->arena);   /* the messages */
+}
+
 static int variant_run(int argc, char **argv)
 {
     CliOptions opt;
@@ -125,31 +171,36 @@ static int variant_run(int argc, char **argv)
                               &schema);
     if (rc != CLI_PROCEED)
         return rc;
-    Db *db = schema_resolve(&schema);
+    Db *db = db_resolve(schema.ast, &schema.diags);
+    Arena varena;
+    arena_init(&varena);
+    Diags vdiags;
+    diags_init(&vdiags, &varena);
+    VariantResult result;
+    bool ok = false;
+    if (!schema.diags.errors) {
+        SourceCheck job;
+        source_check_start(&job, db);
+        ok = variant_make(db, &va.opt, &varena, &result, &vdiags);
+        source_check_finish(&job, &schema);
+    }
     if (schema.diags.errors) {
         report_diags(&opt, &schema, "variant");
         fprintf(stderr, "prismac variant: %s is not valid; fix it first\n", schema_describe(&schema));
-        schema_free(&schema);
-        return EXIT_FINDINGS;
-    }
-    uint32_t warnings = schema.diags.count;
-    VariantResult result;
-    bool ok = variant_make(db, &va.opt, &schema.arena, &result, &schema.diags);
-    if (!ok) {
+        rc = EXIT_FINDINGS;
+    } else if (!ok) {
         /* only the variant's problems, not the source's warnings */
-        Diags only = schema.diags;
-        only.items += warnings;
-        only.count -= warnings;
         Schema view = schema;
-        view.diags = only;
+        view.diags = vdiags;
         report_diags(&opt, &view, "variant");
         if (opt.format == FORMAT_HUMAN)
-            fprintf(stderr, "prismac variant: %u construct%s of %s cannot carry over to %s\n", only.errors,
-                    only.errors == 1 ? "" : "s", schema_describe(&schema), db_provider_name(va.opt.target));
-        schema_free(&schema);
-        return EXIT_FINDINGS;
+            fprintf(stderr, "prismac variant: %u construct%s of %s cannot carry over to %s\n", vdiags.errors,
+                    vdiags.errors == 1 ? "" : "s", schema_describe(&schema), db_provider_name(va.opt.target));
+        rc = EXIT_FINDINGS;
+    } else {
+        rc = variant_output(&va, &schema, &result, &opt);
     }
-    rc = variant_output(&va, &schema, &result, &opt);
+    arena_free(&varena);
     schema_free(&schema);
     return rc;
 }
