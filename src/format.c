@@ -237,7 +237,9 @@ typedef enum BlockFlavor { FLAVOR_MODEL, FLAVOR_ENUM, FLAVOR_CONFIG } BlockFlavo
 typedef struct Fmt {
     const char *s;
     size_t len;
-    Buf out;            /* the rendered file, in `arena` (grown by out_reserve) */
+    Buf out;            /* the rendered file, in `arena` (grown by out_reserve), once it differs */
+    size_t same;        /* until then: how many bytes of the input the output matches */
+    bool diverged;
     Arena *arena;
     Buf cells;          /* the text of the current table's cells */
     Buf scratch;        /* attributes and expressions being rendered */
@@ -282,9 +284,29 @@ static size_t ws_len(const Fmt *f, size_t p)
     return 0;
 }
 
+/* Spaces eight at a time: aligned text has long runs of them. The first byte that is not a
+ * space is found from the lowest set byte of the word XOR eight spaces (little-endian). */
+static size_t skip_spaces(const Fmt *f, size_t p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (p + 8 <= f->len) {
+        uint64_t w;
+        memcpy(&w, f->s + p, 8);
+        uint64_t x = w ^ 0x2020202020202020ull;
+        if (x)
+            return p + (size_t)__builtin_ctzll(x) / 8;
+        p += 8;
+    }
+#endif
+    while (p < f->len && f->s[p] == ' ')
+        p++;
+    return p;
+}
+
 static size_t skip_slow(const Fmt *f, size_t p)
 {
     for (;;) {
+        p = skip_spaces(f, p);
         while (p < f->len && (f->s[p] == ' ' || f->s[p] == '\t'))
             p++;
         if (p >= f->len || (unsigned char)f->s[p] < 0xC2)
@@ -319,12 +341,14 @@ static size_t nl_len(const Fmt *f, size_t p)
     return 0;
 }
 
-static bool at(const Fmt *f, size_t p, char c)
+static inline bool at(const Fmt *f, size_t p, char c)
 {
     return p < f->len && f->s[p] == c;
 }
 
-static bool at_str(const Fmt *f, size_t p, const char *lit)
+/* Inline, so that the literal's length is known at compile time and the compare is a few
+ * loads: the grammar asks this at almost every position. */
+static inline bool at_str(const Fmt *f, size_t p, const char *lit)
 {
     size_t n = strlen(lit);
     return p <= f->len && f->len - p >= n && memcmp(f->s + p, lit, n) == 0;
@@ -351,8 +375,9 @@ static bool ident_char(const Fmt *f, size_t p, bool first, size_t *n)
     return *n > 1 && fmt_uni_is_letter(cp);
 }
 
-/* ASCII identifier characters: 1 may start one, 2 only continue one. */
-static const uint8_t IDENT_ASCII[128] = {
+/* ASCII identifier characters: 1 may start one, 2 only continue one; 0 for every other byte
+ * (non-ASCII letters are decoded apart). */
+static const uint8_t IDENT_ASCII[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
     ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
@@ -380,7 +405,7 @@ static size_t identifier(const Fmt *f, size_t p)
     }
     for (;;) {
         const unsigned char *q = s + p, *end = s + f->len;
-        while (q < end && *q < 0x80 && IDENT_ASCII[*q])
+        while (q < end && IDENT_ASCII[*q])
             q++;
         p = (size_t)(q - s);
         if (q >= end || *q < 0x80 || !ident_char(f, p, false, &n))
@@ -444,19 +469,21 @@ static size_t string_lit(const Fmt *f, size_t p)
             return p + 1;
         } else if (c < 0x20) {
             return FAIL;
+        } else if (c < 0x80) {
+            p++;    /* ASCII, the common case: no decoding */
         } else {
             p += char_len(f, p);
         }
     }
 }
 
-static void emit(Buf *e, const Fmt *f, size_t from, size_t to)
+static inline void emit(Buf *e, const Fmt *f, size_t from, size_t to)
 {
     if (e)
         buf_put(e, f->s + from, to - from);
 }
 
-static void emit_lit(Buf *e, const char *s)
+static inline void emit_lit(Buf *e, const char *s)
 {
     if (e)
         buf_puts(e, s);
@@ -466,6 +493,126 @@ static void rollback(Buf *e, size_t mark)
 {
     if (e)
         e->len = mark;
+}
+
+/* Nesting is bounded (arrays in calls in objects ...). Prisma's formatter runs out of stack
+ * somewhere past 2,000 levels (3,300 nested arrays; fewer calls) and `prisma format` fails; so
+ * does prismac, at this depth, rather than exhausting its own stack. */
+#define MAX_NESTING 2000
+
+/* ---- argument lists already in canonical form ----------------------------------------------- */
+
+/* Argument lists are almost always written as the formatter prints them: `(a, b: [c, "d"])`,
+ * one space after each comma and colon and none elsewhere, no trailing comma, ASCII names. The
+ * grammar renders such a list unchanged (each rule below notes why), so it is recognised with
+ * one scan and copied as it is. Whatever else (other spacing, objects, non-ASCII names, a
+ * number run into a name, deep nesting) returns FAIL here and goes through the grammar. */
+
+#define CANON_DEPTH 32
+
+static size_t canon_args(const Fmt *f, size_t p, unsigned depth);
+
+/* An ASCII identifier, where `identifier` would end too: not followed by a non-ASCII byte
+ * (which could be a letter that continues it). */
+static size_t canon_ident(const Fmt *f, size_t p)
+{
+    const unsigned char *s = (const unsigned char *)f->s;
+    if (p >= f->len || IDENT_ASCII[s[p]] != 1)
+        return FAIL;
+    p++;
+    while (p < f->len && IDENT_ASCII[s[p]])
+        p++;
+    return p < f->len && s[p] >= 0x80 ? FAIL : p;
+}
+
+/* What may follow a value in a list: the grammar's value ends there and nothing else matches. */
+static bool canon_after_value(const Fmt *f, size_t p)
+{
+    return p < f->len && (f->s[p] == ',' || f->s[p] == ')' || f->s[p] == ']');
+}
+
+/* A string literal: the grammar's string_lit, byte by byte (the bytes of a multi-byte
+ * character are never `"`, `\` or controls, so they end nothing). */
+static size_t canon_string(const Fmt *f, size_t p)
+{
+    for (p++; p < f->len; p++) {
+        unsigned char c = (unsigned char)f->s[p];
+        if (c == '"')
+            return p + 1;
+        if (c < 0x20)
+            return FAIL;
+        if (c == '\\' && ++p >= f->len)
+            return FAIL;
+    }
+    return FAIL;
+}
+
+/* A value of a list: a string, a number, an array, or a path that may be a call. A value that
+ * starts like a number must be a whole numeric literal (the grammar's numeric wins over a path
+ * such as `12ab` and matches only `12`); a path must start with a letter. */
+static size_t canon_value(const Fmt *f, size_t p, unsigned depth)
+{
+    if (p >= f->len || depth > CANON_DEPTH)
+        return FAIL;
+    unsigned char c = (unsigned char)f->s[p];
+    size_t q;
+    if (c == '"') {
+        q = canon_string(f, p);
+    } else if (c == '[') {
+        /* "[" (value (", " value)*)? "]": rendered with ", " between the elements */
+        q = p + 1;
+        if (!at(f, q, ']')) {
+            for (;;) {
+                q = canon_value(f, q, depth + 1);
+                if (q == FAIL || !at_str(f, q, ", "))
+                    break;
+                q += 2;
+            }
+            if (q == FAIL || !at(f, q, ']'))
+                return FAIL;
+        }
+        q++;
+    } else if (c == '-' || is_digit(f, p)) {
+        q = numeric(f, p);
+    } else if (c < 0x80 && IDENT_ASCII[c] == 1) {
+        /* path ("." identifier)*, a call when "(" follows at once */
+        q = canon_ident(f, p);
+        while (q != FAIL && at(f, q, '.'))
+            q = canon_ident(f, q + 1);
+        if (q != FAIL && at(f, q, '('))
+            q = canon_args(f, q, depth + 1);
+    } else {
+        return FAIL;
+    }
+    return q != FAIL && canon_after_value(f, q) ? q : FAIL;
+}
+
+/* "(" (argument (", " argument)*)? ")" with argument = identifier ": " value | value. A name
+ * is one when ":" follows it at once (the grammar skips blanks there; canonical text has
+ * none), and exactly one space separates the colon from the value. */
+static size_t canon_args(const Fmt *f, size_t p, unsigned depth)
+{
+    if (depth > CANON_DEPTH)
+        return FAIL;
+    p++;
+    if (at(f, p, ')'))
+        return p + 1;
+    for (;;) {
+        size_t q = canon_ident(f, p);
+        if (q != FAIL && at(f, q, ':')) {
+            if (!at(f, q + 1, ' '))
+                return FAIL;
+            p = q + 2;
+        }
+        p = canon_value(f, p, depth);
+        if (p == FAIL)
+            return FAIL;
+        if (at(f, p, ')'))
+            return p + 1;
+        if (!at_str(f, p, ", "))
+            return FAIL;
+        p += 2;
+    }
 }
 
 /* ---- expressions and arguments ------------------------------------------------------------ */
@@ -502,6 +649,13 @@ static size_t arguments_list(Fmt *f, size_t p, Buf *e)
 {
     if (!at(f, p, '('))
         return FAIL;
+    if (f->depth + CANON_DEPTH + 2 < MAX_NESTING) {
+        size_t end = canon_args(f, p, 0);
+        if (end != FAIL) {
+            emit(e, f, p, end);
+            return end;
+        }
+    }
     size_t mark = e ? e->len : 0;
     emit_lit(e, "(");
     p = skip(f, p + 1);
@@ -648,10 +802,6 @@ static size_t expression_at(Fmt *f, size_t p, Buf *e)
     return t;
 }
 
-/* Nesting is bounded (arrays in calls in objects ...). Prisma's formatter runs out of stack
- * somewhere past 2,000 levels (3,300 nested arrays; fewer calls) and `prisma format` fails; so
- * does prismac, at this depth, rather than exhausting its own stack. */
-#define MAX_NESTING 2000
 
 static size_t expression(Fmt *f, size_t p, Buf *e)
 {
@@ -683,8 +833,10 @@ static uint8_t attribute_rank(const Fmt *f, size_t from, size_t to)
     } order[ATTRIBUTE_RANKS] = {{"id", 2},    {"unique", 6}, {"default", 7},  {"updatedAt", 9}, {"index", 5},
                                 {"fulltext", 8}, {"map", 3},  {"relation", 8}, {"ignore", 6}};
     size_t n = to - from;
+    if (n < 2 || n > 9)
+        return UINT8_MAX;   /* most custom and native type attributes: no compare */
     for (uint8_t i = 0; i < ATTRIBUTE_RANKS; i++)
-        if (order[i].len == n && memcmp(order[i].name, f->s + from, n) == 0)
+        if (order[i].len == n && order[i].name[0] == f->s[from] && memcmp(order[i].name, f->s + from, n) == 0)
             return i;
     return UINT8_MAX;
 }
@@ -1017,13 +1169,18 @@ static size_t block_attribute(Fmt *f, size_t p, Buf *e, uint8_t *rank, size_t *c
 
 /* The output lives in the caller's arena: it is reserved at a little more than the input's
  * size, which is almost always enough, and moved to twice the size when it is not (the old
- * block is abandoned to the arena). One byte stays free for the final NUL. */
+ * block is abandoned to the arena). One byte stays free for the final NUL.
+ *
+ * Nothing is stored while the output equals the input so far (all of an already formatted
+ * file, the steady state of `format --check`): `same` counts the bytes that matched, and the
+ * result is then the input itself, with no buffer touched or filled. At the first byte that
+ * differs, the matched bytes are copied to the buffer and writing goes on there. */
 static void out_reserve(Fmt *f, size_t extra)
 {
     size_t need = f->out.len + extra + 1;
     if (need <= f->out.cap)
         return;
-    size_t cap = f->out.cap * 2;
+    size_t cap = f->out.cap ? f->out.cap * 2 : f->len + f->len / 8 + 64;
     if (cap < need)
         cap = need;
     char *p = arena_alloc_raw(f->arena, cap);
@@ -1033,24 +1190,100 @@ static void out_reserve(Fmt *f, size_t extra)
     f->out.cap = cap - 1;
 }
 
+/* The output so far differs from the input (or is about to): from now on it is stored. */
+static void out_diverge(Fmt *f)
+{
+    f->diverged = true;
+    out_reserve(f, f->same);
+    memcpy(f->out.ptr, f->s, f->same);
+    f->out.len = f->same;
+}
+
+static size_t out_len(const Fmt *f)
+{
+    return f->diverged ? f->out.len : f->same;
+}
+
+/* The last byte written; only when out_len() > 0. */
+static char out_last(const Fmt *f)
+{
+    return f->diverged ? f->out.ptr[f->out.len - 1] : f->s[f->same - 1];
+}
+
+/* The writes are short (a cell, a name): eight bytes at a time, then byte by byte, beats a
+ * call to memcmp. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Are the n bytes at p spaces? Also eight at a time. */
+static inline bool all_spaces(const char *p, size_t n)
+{
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        if (x != 0x2020202020202020ull)
+            return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ')
+            return false;
+    return true;
+}
+
+static inline void out_raw(Fmt *f, const char *s, size_t n)
+{
+    if (!f->diverged) {
+        if (f->len - f->same >= n && same_bytes(f->s + f->same, s, n)) {
+            f->same += n;
+            return;
+        }
+        out_diverge(f);
+    }
+    if (f->out.cap - f->out.len < n)
+        out_reserve(f, n);
+    memcpy(f->out.ptr + f->out.len, s, n);
+    f->out.len += n;
+}
+
+/* Appends n spaces (no indentation check). */
+static inline void out_spaces(Fmt *f, size_t n)
+{
+    if (!f->diverged) {
+        if (f->len - f->same >= n && all_spaces(f->s + f->same, n)) {
+            f->same += n;
+            return;
+        }
+        out_diverge(f);
+    }
+    if (f->out.cap - f->out.len < n)
+        out_reserve(f, n);
+    memset(f->out.ptr + f->out.len, ' ', n);
+    f->out.len += n;
+}
+
 static void out_putc(Fmt *f, char c)
 {
-    if (f->out.cap == f->out.len)
-        out_reserve(f, 1);
-    f->out.ptr[f->out.len++] = c;
+    out_raw(f, &c, 1);
 }
 
 /* The renderer's write: indentation first when at the start of a line (also for empty text). */
 static void out_write(Fmt *f, const char *s, size_t n)
 {
-    size_t ind = (f->out.len == 0 || f->out.ptr[f->out.len - 1] == '\n') ? (size_t)f->indent * 2 : 0;
-    if (f->out.cap - f->out.len < ind + n)
-        out_reserve(f, ind + n);
-    char *d = f->out.ptr + f->out.len;
-    memset(d, ' ', ind);
-    if (n)
-        memcpy(d + ind, s, n);
-    f->out.len += ind + n;
+    if (out_len(f) == 0 || out_last(f) == '\n')
+        out_spaces(f, (size_t)f->indent * 2);
+    out_raw(f, s, n);
 }
 
 static void out_end_line(Fmt *f)
@@ -1092,23 +1325,6 @@ static void row_suffix(Fmt *f, Row *row, const char *s, size_t n)
     /* Suffix pieces are appended in order, so they stay contiguous. */
     buf_put(&f->cells, s, n);
     row->suf_len += (uint32_t)n;
-}
-
-/* Appends n spaces (no indentation check). */
-static void out_spaces(Fmt *f, size_t n)
-{
-    if (f->out.cap - f->out.len < n)
-        out_reserve(f, n);
-    memset(f->out.ptr + f->out.len, ' ', n);
-    f->out.len += n;
-}
-
-static void out_raw(Fmt *f, const char *s, size_t n)
-{
-    if (f->out.cap - f->out.len < n)
-        out_reserve(f, n);
-    memcpy(f->out.ptr + f->out.len, s, n);
-    f->out.len += n;
 }
 
 /* Prints the table: every regular row's cells padded to their column's width (in bytes) plus
@@ -1655,7 +1871,7 @@ static void format_top(Fmt *f)
         first = false;
         p = q;
     }
-    if (f->out.len == 0 || f->out.ptr[f->out.len - 1] != '\n')
+    if (out_len(f) == 0 || out_last(f) != '\n')
         out_putc(f, '\n');
 }
 
@@ -1665,11 +1881,15 @@ FormatStatus format_text(Arena *arena, const char *text, size_t len, Str *out, F
     f.s = text;
     f.len = len;
     f.arena = arena;
-    out_reserve(&f, len + len / 8 + 64);
     format_top(&f);
-
-    f.out.ptr[f.out.len] = '\0';
-    *out = (Str){f.out.ptr, (uint32_t)f.out.len};
+    if (!f.diverged && f.same == f.len) {
+        *out = (Str){text, (uint32_t)len};   /* formatted already */
+    } else {
+        if (!f.diverged)
+            out_diverge(&f);    /* a prefix of the input */
+        f.out.ptr[f.out.len] = '\0';
+        *out = (Str){f.out.ptr, (uint32_t)f.out.len};
+    }
     FormatStatus status = FORMAT_OK;
     if (f.crashed) {
         status = FORMAT_UNFORMATTABLE;

@@ -29,8 +29,9 @@ typedef struct FormatError {
     const char *message;
 } FormatError;
 
-/* Lays out one file's text as Prisma's formatter does (no completion). The result, always
- * ending with one newline, is allocated in `arena`. */
+/* Lays out one file's text as Prisma's formatter does (no completion). The result always ends
+ * with one newline; it is `text` itself when the text is laid out already (then nothing is
+ * allocated), otherwise it is allocated in `arena` (NUL-terminated). */
 FormatStatus format_text(Arena *arena, const char *text, size_t len, Str *out, FormatError *err);
 
 /* A snippet Prisma's formatter inserts into a file before laying it out. */

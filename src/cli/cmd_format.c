@@ -101,6 +101,32 @@ static void add_source(Schema *schema, const char *path, const char *raw, size_t
     }
 }
 
+/* Reads a file into the schema: straight into its arena when it is valid UTF-8 (the usual
+ * case: no second copy), as Prisma reads it otherwise. */
+static bool read_source(Schema *schema, const char *path, Str *original)
+{
+    char *err = NULL;
+    SourceStatus st = source_add_path(&schema->sources, path, &err);
+    if (st == SOURCE_OK) {
+        const Source *src = &schema->sources.files[schema->sources.count - 1];
+        *original = (Str){src->text, src->len};
+        return true;
+    }
+    if (st != SOURCE_NOT_UTF8) {
+        fprintf(stderr, "prismac: %s\n", err);
+        return false;
+    }
+    size_t len = 0;
+    char *raw = cli_read_file(path, &len);
+    if (!raw) {
+        fprintf(stderr, "prismac: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    add_source(schema, path, raw, len, original);
+    free(raw);
+    return true;
+}
+
 /* ---- writing ------------------------------------------------------------------------------ */
 
 /* Replaces `path` with `text` atomically (cli_replace_file), saying what went wrong. */
@@ -269,17 +295,11 @@ static int format_run(int argc, char **argv)
             goto done;
         }
         originals = calloc(npaths ? npaths : 1, sizeof *originals);
-        for (uint32_t i = 0; i < npaths; i++) {
-            size_t len = 0;
-            char *raw = cli_read_file(paths[i], &len);
-            if (!raw) {
-                fprintf(stderr, "prismac: %s: %s\n", paths[i], strerror(errno));
+        for (uint32_t i = 0; i < npaths; i++)
+            if (!read_source(&schema, paths[i], &originals[i])) {
                 rc = EXIT_TROUBLE;
                 goto done;
             }
-            add_source(&schema, paths[i], raw, len, &originals[i]);
-            free(raw);
-        }
     }
 
     layout_job_start(&job, &schema.sources);
@@ -328,7 +348,9 @@ static int format_run(int argc, char **argv)
     json_t *jfiles = opt.format == FORMAT_JSON ? json_array() : NULL;
     for (uint32_t i = 0; i < nfiles; i++) {
         const char *path = schema.sources.files[i].path;
-        bool differs = !str_eq(originals[i], outputs[i]);
+        /* a formatted file's layout is the file's own text (format_text returns it) */
+        bool same_text = outputs[i].ptr == originals[i].ptr && outputs[i].len == originals[i].len;
+        bool differs = !same_text && !str_eq(originals[i], outputs[i]);
         json_t *jf = NULL;
         if (jfiles) {
             jf = json_object();
