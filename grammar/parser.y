@@ -96,28 +96,28 @@ model_items ::= model_items block_attr NEWLINE.
 model_items ::= model_items error NEWLINE.
 model_items ::= .
 
-field ::= IDENT(N) field_type(T) field_attrs.          { ast_field(ctx, N, &T, false); }
-field ::= IDENT(N) COLON field_type(T) field_attrs.    { ast_field(ctx, N, &T, true); }
+field ::= IDENT(N) field_type field_attrs.             { ast_field(ctx, N, &ctx->type, false); }
+field ::= IDENT(N) COLON field_type field_attrs.       { ast_field(ctx, N, &ctx->type, true); }
 field ::= IDENT(N) field_attrs.                        { ast_field(ctx, N, NULL, false); }
 
 /* A field's type: a name or Unsupported("..."), then `?`, `[]`, or the forms validation rejects
- * (`[]?`, `!`, `[T]`). Spelled out per base so that a plain type costs one reduction. */
-%type field_type {FieldType}
-field_type(A) ::= IDENT(N).                              { A = ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_PLAIN, N); }
-field_type(A) ::= IDENT(N) QUESTION(E).                  { A = ast_type_named(ctx, N, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
-field_type(A) ::= IDENT(N) LISTMARK(E).                  { A = ast_type_named(ctx, N, ARITY_LIST, TYPEFORM_PLAIN, E); }
-field_type(A) ::= IDENT(N) LISTMARK QUESTION(E).         { A = ast_type_named(ctx, N, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
-field_type(A) ::= IDENT(N) BANG(E).                      { A = ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
-field_type(A) ::= LBRACKET(S) IDENT(N) RBRACKET(E).      { A = ast_type_legacy_list(ctx, S, ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_PLAIN, N), E); }
-field_type(A) ::= unsupported(B).                        { A = B; }
-field_type(A) ::= unsupported(B) QUESTION(E).            { A = ast_type_arity(ctx, B, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
-field_type(A) ::= unsupported(B) LISTMARK(E).            { A = ast_type_arity(ctx, B, ARITY_LIST, TYPEFORM_PLAIN, E); }
-field_type(A) ::= unsupported(B) LISTMARK QUESTION(E).   { A = ast_type_arity(ctx, B, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
-field_type(A) ::= unsupported(B) BANG(E).                { A = ast_type_arity(ctx, B, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
-field_type(A) ::= LBRACKET(S) unsupported(B) RBRACKET(E). { A = ast_type_legacy_list(ctx, S, B, E); }
+ * (`[]?`, `!`, `[T]`). Spelled out per base so that a plain type costs one reduction. The type
+ * is built in the parse context (a line has one), not carried on the parser's stack: a value
+ * that large would make every stack entry as large and be copied at each reduction. */
+field_type ::= IDENT(N).                              { ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_PLAIN, N); }
+field_type ::= IDENT(N) QUESTION(E).                  { ast_type_named(ctx, N, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
+field_type ::= IDENT(N) LISTMARK(E).                  { ast_type_named(ctx, N, ARITY_LIST, TYPEFORM_PLAIN, E); }
+field_type ::= IDENT(N) LISTMARK QUESTION(E).         { ast_type_named(ctx, N, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
+field_type ::= IDENT(N) BANG(E).                      { ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
+field_type ::= LBRACKET(S) IDENT(N) RBRACKET(E).      { ast_type_named(ctx, N, ARITY_REQUIRED, TYPEFORM_PLAIN, N); ast_type_legacy_list(ctx, S, E); }
+field_type ::= unsupported.
+field_type ::= unsupported QUESTION(E).               { ast_type_arity(ctx, ARITY_OPTIONAL, TYPEFORM_PLAIN, E); }
+field_type ::= unsupported LISTMARK(E).               { ast_type_arity(ctx, ARITY_LIST, TYPEFORM_PLAIN, E); }
+field_type ::= unsupported LISTMARK QUESTION(E).      { ast_type_arity(ctx, ARITY_LIST, TYPEFORM_OPTIONAL_LIST, E); }
+field_type ::= unsupported BANG(E).                   { ast_type_arity(ctx, ARITY_REQUIRED, TYPEFORM_LEGACY_REQUIRED, E); }
+field_type ::= LBRACKET(S) unsupported RBRACKET(E).   { ast_type_legacy_list(ctx, S, E); }
 
-%type unsupported {FieldType}
-unsupported(A) ::= UNSUPPORTED(S) STRING(V) RPAREN(E).   { A = ast_type_unsupported(ctx, S, V, E); }
+unsupported ::= UNSUPPORTED(S) STRING(V) RPAREN(E).   { ast_type_unsupported(ctx, S, V, E); }
 
 /* Attributes of the current line gather in the parse context. The lexer reads `@name` and
  * `@@name` as one token (ATTR, BLOCK_ATTR); `@ name`, which Prisma also accepts, comes as two. */

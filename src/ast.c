@@ -217,50 +217,53 @@ void ast_property(ParseCtx *ctx, LexToken key, Expr *value)
     ast_add_item(ctx, ITEM_PROPERTY, ctx->props.count - 1);
 }
 
-FieldType ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeForm form, LexToken end)
+void ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeForm form, LexToken end)
 {
-    FieldType t = {0};
-    t.name = tok_str(ctx, name);
-    t.name_span = tok_span(ctx, name);
-    t.span = t.name_span;
-    if (form == TYPEFORM_PLAIN && arity == ARITY_REQUIRED)
-        return t;
-    return ast_type_arity(ctx, t, arity, form, end);
+    FieldType *t = &ctx->type;
+    t->name = tok_str(ctx, name);
+    t->name_span = tok_span(ctx, name);
+    t->span = t->name_span;
+    t->arity = ARITY_REQUIRED;
+    t->form = TYPEFORM_PLAIN;
+    t->unsupported = false;
+    if (form != TYPEFORM_PLAIN || arity != ARITY_REQUIRED)
+        ast_type_arity(ctx, arity, form, end);
 }
 
-FieldType ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close)
+void ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close)
 {
-    FieldType t = {0};
-    t.name = parse_string_value(ctx, text);
-    t.name_span = tok_span(ctx, text);
-    t.unsupported = true;
-    t.span = ctx_span(ctx, open.start, close.end);
-    return t;
+    FieldType *t = &ctx->type;
+    t->name = parse_string_value(ctx, text);
+    t->name_span = tok_span(ctx, text);
+    t->unsupported = true;
+    t->arity = ARITY_REQUIRED;
+    t->form = TYPEFORM_PLAIN;
+    t->span = ctx_span(ctx, open.start, close.end);
 }
 
-FieldType ast_type_arity(ParseCtx *ctx, FieldType base, FieldArity arity, FieldTypeForm form, LexToken end)
+void ast_type_arity(ParseCtx *ctx, FieldArity arity, FieldTypeForm form, LexToken end)
 {
-    base.arity = arity;
-    base.form = form;
-    base.span.end = end.end;
+    FieldType *t = &ctx->type;
+    t->arity = arity;
+    t->form = form;
+    t->span.end = end.end;
     if (form == TYPEFORM_OPTIONAL_LIST)
-        diag_error(ctx->diags, base.span, "optional lists are not supported; use `%.*s[]` or `%.*s?`",
-                   (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start,
-                   (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start);
+        diag_error(ctx->diags, t->span, "optional lists are not supported; use `%.*s[]` or `%.*s?`",
+                   (int)(t->name_span.end - t->name_span.start), ctx->text + t->name_span.start,
+                   (int)(t->name_span.end - t->name_span.start), ctx->text + t->name_span.start);
     else if (form == TYPEFORM_LEGACY_REQUIRED)
-        diag_error(ctx->diags, base.span, "fields are required by default: remove the `!`");
-    return base;
+        diag_error(ctx->diags, t->span, "fields are required by default: remove the `!`");
 }
 
-FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, LexToken close)
+void ast_type_legacy_list(ParseCtx *ctx, LexToken open, LexToken close)
 {
-    base.arity = ARITY_LIST;
-    base.form = TYPEFORM_LEGACY_LIST;
-    base.span = ctx_span(ctx, open.start, close.end);
-    diag_error(ctx->diags, base.span, "a list is written `%.*s[]`, not `[%.*s]`",
-               (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start,
-               (int)(base.name_span.end - base.name_span.start), ctx->text + base.name_span.start);
-    return base;
+    FieldType *t = &ctx->type;
+    t->arity = ARITY_LIST;
+    t->form = TYPEFORM_LEGACY_LIST;
+    t->span = ctx_span(ctx, open.start, close.end);
+    diag_error(ctx->diags, t->span, "a list is written `%.*s[]`, not `[%.*s]`",
+               (int)(t->name_span.end - t->name_span.start), ctx->text + t->name_span.start,
+               (int)(t->name_span.end - t->name_span.start), ctx->text + t->name_span.start);
 }
 
 void ast_pending_attr(ParseCtx *ctx, Attribute *attr)

@@ -45,6 +45,7 @@ typedef struct ParseCtx {
     int32_t trailing_doc;       /* comment index of a `///` ending the current line, or -1 */
 
     PtrVec pending;             /* attributes of the current line */
+    FieldType type;             /* the type of the current line's field */
     /* The open block's contents gather here and are copied into exact-size arrays of the
      * arena when it closes: no abandoned half-grown arrays in the tree. */
     PtrVec fields, values, props, attrs;
@@ -66,10 +67,11 @@ void ast_block_add_attr(ParseCtx *ctx, Attribute *attr);
 void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_colon);
 void ast_enum_value(ParseCtx *ctx, LexToken name);
 void ast_property(ParseCtx *ctx, LexToken key, Expr *value);
-FieldType ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeForm form, LexToken end);
-FieldType ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close);
-FieldType ast_type_arity(ParseCtx *ctx, FieldType base, FieldArity arity, FieldTypeForm form, LexToken end);
-FieldType ast_type_legacy_list(ParseCtx *ctx, LexToken open, FieldType base, LexToken close);
+/* The current line's field type (ParseCtx.type): a name, or Unsupported("..."), then its arity. */
+void ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeForm form, LexToken end);
+void ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close);
+void ast_type_arity(ParseCtx *ctx, FieldArity arity, FieldTypeForm form, LexToken end);
+void ast_type_legacy_list(ParseCtx *ctx, LexToken open, LexToken close);
 void ast_pending_attr(ParseCtx *ctx, Attribute *attr);
 void ast_pending_clear(ParseCtx *ctx);
 Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block);
