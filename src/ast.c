@@ -26,19 +26,16 @@ static bool ast_line_complete(const ParseCtx *ctx)
     return ctx->block && ctx->lookahead.kind == LEX_NEWLINE;
 }
 
-void ptrvec_push(PtrVec *v, void *item)
+void ptrvec_grow(PtrVec *v)
 {
-    if (v->count == v->cap) {
-        uint32_t ncap = v->cap ? v->cap * 2 : 16;
-        void **n = realloc(v->items, ncap * sizeof *n);
-        if (!n) {
-            fprintf(stderr, "prismac: out of memory\n");
-            exit(2);
-        }
-        v->items = n;
-        v->cap = ncap;
+    uint32_t ncap = v->cap ? v->cap * 2 : 16;
+    void **n = realloc(v->items, ncap * sizeof *n);
+    if (!n) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
     }
-    v->items[v->count++] = item;
+    v->items = n;
+    v->cap = ncap;
 }
 
 void ptrvec_free(PtrVec *v)
@@ -60,19 +57,23 @@ void ast_ctx_free(ParseCtx *ctx)
     ctx->nitems = ctx->capitems = 0;
 }
 
-/* Where the next item of a kind goes in the block, counted in the scratch vectors. */
-static void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t index)
+static void ast_grow_items(ParseCtx *ctx)
 {
-    if (ctx->nitems == ctx->capitems) {
-        uint32_t ncap = ctx->capitems ? ctx->capitems * 2 : 32;
-        BlockItem *n = realloc(ctx->items, ncap * sizeof *n);
-        if (!n) {
-            fprintf(stderr, "prismac: out of memory\n");
-            exit(2);
-        }
-        ctx->items = n;
-        ctx->capitems = ncap;
+    uint32_t ncap = ctx->capitems ? ctx->capitems * 2 : 32;
+    BlockItem *n = realloc(ctx->items, ncap * sizeof *n);
+    if (!n) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
     }
+    ctx->items = n;
+    ctx->capitems = ncap;
+}
+
+/* Where the next item of a kind goes in the block, counted in the scratch vectors. */
+static inline void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t index)
+{
+    if (ctx->nitems == ctx->capitems)
+        ast_grow_items(ctx);
     ctx->items[ctx->nitems++] = (BlockItem){kind, index};
 }
 
@@ -264,11 +265,6 @@ void ast_type_legacy_list(ParseCtx *ctx, LexToken open, LexToken close)
     diag_error(ctx->diags, t->span, "a list is written `%.*s[]`, not `[%.*s]`",
                (int)(t->name_span.end - t->name_span.start), ctx->text + t->name_span.start,
                (int)(t->name_span.end - t->name_span.start), ctx->text + t->name_span.start);
-}
-
-void ast_pending_attr(ParseCtx *ctx, Attribute *attr)
-{
-    ptrvec_push(&ctx->pending, attr);
 }
 
 void ast_pending_clear(ParseCtx *ctx)

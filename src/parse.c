@@ -72,7 +72,8 @@ static void parse_record_comment(ParseCtx *ctx, CommentKind kind, uint32_t start
     Comment c = {kind, ctx_span(ctx, start, end), ctx->line_has_code};
     ARENA_PUSH(ctx->ast->arena, af->comments, af->ncomments, af->capcomments, c);
     uint32_t index = af->ncomments - 1;
-    uint32_t last_line = ctx->line + count_newlines(ctx->text, start, end);
+    /* only a block comment may span lines */
+    uint32_t last_line = ctx->line + (kind == COMMENT_BLOCK ? count_newlines(ctx->text, start, end) : 0);
 
     if (c.trailing) {
         if (kind == COMMENT_DOC)

@@ -53,8 +53,17 @@ typedef struct ParseCtx {
     uint32_t nitems, capitems;
 } ParseCtx;
 
-void ptrvec_push(PtrVec *v, void *item);
+/* Doubles the vector's capacity (the slow path of ptrvec_push). */
+void ptrvec_grow(PtrVec *v);
 void ptrvec_free(PtrVec *v);
+
+/* Inline: called for every field and attribute, from the grammar's actions too. */
+static inline void ptrvec_push(PtrVec *v, void *item)
+{
+    if (v->count == v->cap)
+        ptrvec_grow(v);
+    v->items[v->count++] = item;
+}
 /* Copies the open block's gathered contents into it (at its `}`, or at the end of the file). */
 void ast_block_flush(ParseCtx *ctx);
 /* Frees the context's scratch vectors. */
@@ -72,8 +81,11 @@ void ast_type_named(ParseCtx *ctx, LexToken name, FieldArity arity, FieldTypeFor
 void ast_type_unsupported(ParseCtx *ctx, LexToken open, LexToken text, LexToken close);
 void ast_type_arity(ParseCtx *ctx, FieldArity arity, FieldTypeForm form, LexToken end);
 void ast_type_legacy_list(ParseCtx *ctx, LexToken open, LexToken close);
-void ast_pending_attr(ParseCtx *ctx, Attribute *attr);
 void ast_pending_clear(ParseCtx *ctx);
+static inline void ast_pending_attr(ParseCtx *ctx, Attribute *attr)
+{
+    ptrvec_push(&ctx->pending, attr);
+}
 Attribute *ast_attribute(ParseCtx *ctx, LexToken at, LexToken name, ArgList *args, bool is_block);
 Attribute *ast_attribute_token(ParseCtx *ctx, LexToken tok, ArgList *args, bool is_block);
 ArgList *ast_args_new(ParseCtx *ctx, LexToken open);
