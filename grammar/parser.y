@@ -96,8 +96,12 @@ model_items ::= model_items block_attr NEWLINE.
 model_items ::= model_items error NEWLINE.
 model_items ::= .
 
+/* With and without attributes, so that a field without any costs no empty reduction. */
+field ::= IDENT(N) field_type.                         { ast_pending_clear(ctx); ast_field(ctx, N, &ctx->type, false); }
 field ::= IDENT(N) field_type field_attrs.             { ast_field(ctx, N, &ctx->type, false); }
+field ::= IDENT(N) COLON field_type.                   { ast_pending_clear(ctx); ast_field(ctx, N, &ctx->type, true); }
 field ::= IDENT(N) COLON field_type field_attrs.       { ast_field(ctx, N, &ctx->type, true); }
+field ::= IDENT(N).                                    { ast_pending_clear(ctx); ast_field(ctx, N, NULL, false); }
 field ::= IDENT(N) field_attrs.                        { ast_field(ctx, N, NULL, false); }
 
 /* A field's type: a name or Unsupported("..."), then `?`, `[]`, or the forms validation rejects
@@ -121,13 +125,19 @@ unsupported ::= UNSUPPORTED(S) STRING(V) RPAREN(E).   { ast_type_unsupported(ctx
 
 /* Attributes of the current line gather in the parse context. The lexer reads `@name` and
  * `@@name` as one token (ATTR, BLOCK_ATTR); `@ name`, which Prisma also accepts, comes as two. */
+/* The first attribute of a line starts the list afresh (whatever a bad line left in it). */
+field_attrs ::= ATTR(A).                                 { ast_pending_clear(ctx); ast_pending_attr(ctx, ast_attribute_token(ctx, A, NULL, false)); }
+field_attrs ::= ATTR(A) arg_list(L).                     { ast_pending_clear(ctx); ast_pending_attr(ctx, ast_attribute_token(ctx, A, L, false)); }
+field_attrs ::= AT(S) IDENT(N).                          { ast_pending_clear(ctx); ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
+field_attrs ::= AT(S) PATH(N).                           { ast_pending_clear(ctx); ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
+field_attrs ::= AT(S) IDENT(N) arg_list(L).              { ast_pending_clear(ctx); ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
+field_attrs ::= AT(S) PATH(N) arg_list(L).               { ast_pending_clear(ctx); ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
 field_attrs ::= field_attrs ATTR(A).                     { ast_pending_attr(ctx, ast_attribute_token(ctx, A, NULL, false)); }
 field_attrs ::= field_attrs ATTR(A) arg_list(L).         { ast_pending_attr(ctx, ast_attribute_token(ctx, A, L, false)); }
 field_attrs ::= field_attrs AT(S) IDENT(N).              { ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
 field_attrs ::= field_attrs AT(S) PATH(N).               { ast_pending_attr(ctx, ast_attribute(ctx, S, N, NULL, false)); }
 field_attrs ::= field_attrs AT(S) IDENT(N) arg_list(L).  { ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
 field_attrs ::= field_attrs AT(S) PATH(N) arg_list(L).   { ast_pending_attr(ctx, ast_attribute(ctx, S, N, L, false)); }
-field_attrs ::= .                                        { ast_pending_clear(ctx); }
 
 /* A block attribute is added to its block as soon as its line is known to end (NEWLINE is the
  * lookahead when it reduces). */
@@ -189,6 +199,7 @@ enum_items ::= enum_items block_attr NEWLINE.
 enum_items ::= enum_items error NEWLINE.
 enum_items ::= .
 
+enum_value ::= IDENT(N).                     { ast_pending_clear(ctx); ast_enum_value(ctx, N); }
 enum_value ::= IDENT(N) field_attrs.         { ast_enum_value(ctx, N); }
 
 /* ---- datasource and generator ------------------------------------------------------------- */
