@@ -24,6 +24,9 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissin
             -Iinclude -Isrc -I$(BUILD)/gen $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
 LIBS     := -ljansson -lsqlite3 -lpq -lcrypto -lpthread
+# prismac itself loads libpq when it first connects (src/pqlib.h): not linked, it costs nothing
+# to the commands that never do.
+BIN_LIBS := $(filter-out -lpq,$(LIBS)) -ldl
 
 LIB_SRCS := $(wildcard src/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
@@ -78,7 +81,7 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN): $(CLI_OBJS) $(LIB)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(BIN_LIBS)
 
 # ---- tests ------------------------------------------------------------------------------------
 

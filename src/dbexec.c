@@ -3,7 +3,7 @@
 #include "prismac/dbexec.h"
 
 #include <ctype.h>
-#include <libpq-fe.h>
+#include "pqlib.h"     /* libpq, loaded on first use */
 #include <stdint.h>
 #include <sqlite3.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <libpq-fe.h>
+#include "pqlib.h"     /* libpq, loaded on first use */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libpq-fe.h>
+#include "pqlib.h"     /* libpq, loaded on first use */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>

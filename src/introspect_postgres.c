@@ -9,7 +9,7 @@
 #include "prismac/introspect.h"
 
 #include <ctype.h>
-#include <libpq-fe.h>
+#include "pqlib.h"     /* libpq, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -14,7 +14,7 @@
  *   5. the differ's steps from the target to the schema: what is left out, as comments. */
 #include "prismac/repair.h"
 
-#include <libpq-fe.h>
+#include "pqlib.h"     /* libpq, loaded on first use */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
