@@ -25,7 +25,7 @@ char *migrations_missing_sql(const SqlSchema *replayed, const SqlSchema *lowered
         SqlBuf b = {0};
         RenderOptions ro = {.warnings = true};
         migrate_render_script(m, &ro, &b);
-        out = b.ptr;
+        out = sqlbuf_take(&b);
     }
     migrate_free(m);
     return out;

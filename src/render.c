@@ -15,13 +15,26 @@ void sqlbuf_reserve(SqlBuf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(b->ptr, cap);
-    if (!p) {
-        fprintf(stderr, "prismac: out of memory\n");
-        exit(2);
-    }
-    b->ptr = p;
+    /* a script of megabytes (a large schema's) goes on huge pages */
+    b->ptr = arena_big_realloc(b->ptr, b->cap, cap);
     b->cap = cap;
+}
+
+char *sqlbuf_take(SqlBuf *b)
+{
+    char *s = b->ptr;
+    if (b->cap >= ARENA_BIG_FROM) {     /* not malloc'd: copied into memory that is */
+        s = malloc(b->len + 1);
+        if (!s) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        memcpy(s, b->ptr, b->len + 1);
+        arena_big_free(b->ptr, b->cap);
+    }
+    b->ptr = NULL;
+    b->len = b->cap = 0;
+    return s;
 }
 
 void sqlbuf_puts(SqlBuf *b, const char *s)
@@ -56,7 +69,7 @@ void sqlbuf_printf(SqlBuf *b, const char *fmt, ...)
 
 void sqlbuf_free(SqlBuf *b)
 {
-    free(b->ptr);
+    arena_big_free(b->ptr, b->cap);
     b->ptr = NULL;
     b->len = b->cap = 0;
 }

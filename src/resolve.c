@@ -1166,8 +1166,9 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         }
     } else {
         for (uint32_t i = 0; i < nshares; i++) {
-            free(shares[i].r.indexes);
-            free(shares[i].r.index_fields);
+            arena_big_free(shares[i].r.indexes, (size_t)shares[i].r.cap_indexes * sizeof *shares[i].r.indexes);
+            arena_big_free(shares[i].r.index_fields,
+                           (size_t)shares[i].r.cap_index_fields * sizeof *shares[i].r.index_fields);
             free(shares[i].r.unknown_fn_fields);
         }
     }

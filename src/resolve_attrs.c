@@ -85,6 +85,22 @@ static inline void *grow(void *p, uint32_t *cap, uint32_t need, size_t elem)
     return need <= *cap ? p : grow_slow(p, cap, need, elem);
 }
 
+/* The same for the resolver's index arrays, megabytes on a large schema: on huge pages from a
+ * megabyte on (arena_big_realloc; freed with arena_big_free and their capacity). */
+static void *grow_big(void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    uint32_t n = *cap ? *cap : 8;
+    while (n < need)
+        n *= 2;
+    if ((size_t)n * elem >= 64 * 1024 && (size_t)n * elem < ARENA_BIG_FROM)
+        n = (uint32_t)(ARENA_BIG_FROM / elem) + 1;     /* past 64 KiB, growing on: huge pages at once */
+    p = arena_big_realloc(p, (size_t)*cap * elem, (size_t)n * elem);
+    *cap = n;
+    return p;
+}
+
 static const char *attr_label(const Attribute *a)
 {
     return a->is_block ? "@@" : "@";
@@ -1724,8 +1740,8 @@ static void flush_indexes(AttrCtx *ac)
     Resolver *r = ac->r;
     DbModel *m = &r->db->models[ac->model];
     /* the resolver's arrays (malloc'd) grown once per model */
-    r->indexes = grow(r->indexes, &r->cap_indexes, r->nindexes + ac->npidx + 1, sizeof *r->indexes);
-    r->index_fields = grow(r->index_fields, &r->cap_index_fields, r->nindex_fields + ac->nifields + 1,
+    r->indexes = grow_big(r->indexes, &r->cap_indexes, r->nindexes + ac->npidx + 1, sizeof *r->indexes);
+    r->index_fields = grow_big(r->index_fields, &r->cap_index_fields, r->nindex_fields + ac->nifields + 1,
                            sizeof *r->index_fields);
     m->first_index = r->nindexes;
     for (uint32_t i = 0; i <= ac->npidx; i++) {
@@ -2035,8 +2051,8 @@ void resolve_attributes(Resolver *r)
     }
 
     /* room for the indexes the name pass counted: no regrowth */
-    r->indexes = grow(r->indexes, &r->cap_indexes, r->nindex_attrs + 1, sizeof *r->indexes);
-    r->index_fields = grow(r->index_fields, &r->cap_index_fields, r->nindex_elems + 1, sizeof *r->index_fields);
+    r->indexes = grow_big(r->indexes, &r->cap_indexes, r->nindex_attrs + 1, sizeof *r->indexes);
+    r->index_fields = grow_big(r->index_fields, &r->cap_index_fields, r->nindex_elems + 1, sizeof *r->index_fields);
 
     AttrCtx *ac = resolve_attr_ctx_new(r);
     for (uint32_t i = 0; i < nt->nrelfields; i++) {
@@ -2105,8 +2121,8 @@ void resolve_output_move(Resolver *into, Resolver *from)
         nt->nunknown_fn_fields += from->nunknown_fn_fields;
         nt->capunknown_fn_fields = nt->nunknown_fn_fields;
     }
-    free(from->indexes);
-    free(from->index_fields);
+    arena_big_free(from->indexes, (size_t)from->cap_indexes * sizeof *from->indexes);
+    arena_big_free(from->index_fields, (size_t)from->cap_index_fields * sizeof *from->index_fields);
     free(from->unknown_fn_fields);
     from->indexes = NULL;
     from->index_fields = NULL;

@@ -16,7 +16,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-/* A growable byte buffer (malloc'd; free with sqlbuf_free). */
+/* A growable byte buffer (free with sqlbuf_free; sqlbuf_take for a string to free()). */
 typedef struct SqlBuf {
     char *ptr;
     size_t len, cap;
@@ -42,6 +42,8 @@ static inline void sqlbuf_putc(SqlBuf *b, char c)
     b->ptr[b->len] = '\0';
 }
 void sqlbuf_free(SqlBuf *b);
+/* The text as a malloc'd string the caller frees; the buffer is left empty. */
+char *sqlbuf_take(SqlBuf *b);
 /* Appends a string literal (its length known at compile time). */
 #define SQLBUF_LIT(b, lit) sqlbuf_put((b), (lit), sizeof(lit) - 1)
 
