@@ -147,6 +147,16 @@ void *arena_big_realloc(void *p, size_t old_size, size_t new_size)
     return q;
 }
 
+void *arena_big_calloc(size_t size)
+{
+    if (size >= ARENA_BIG_FROM)
+        return arena_big_realloc(NULL, 0, size);    /* fresh pages are zero */
+    void *p = calloc(1, size ? size : 1);
+    if (!p)
+        arena_out_of_memory(size);
+    return p;
+}
+
 void arena_big_free(void *p, size_t size)
 {
     if (!p)

@@ -1644,7 +1644,8 @@ static void sort_steps(Migration *m)
         start[m->steps[i].kind + 1]++;
     for (int k = 0; k < NKINDS; k++)
         start[k + 1] += start[k];
-    SortItem *items = malloc(m->nsteps * sizeof *items);
+    size_t items_size = m->nsteps * sizeof(SortItem);
+    SortItem *items = arena_big_realloc(NULL, 0, items_size);     /* a megabyte for a large schema */
     uint32_t fill[NKINDS];
     memcpy(fill, start, sizeof fill);
     for (uint32_t i = 0; i < m->nsteps; i++) {
@@ -1660,12 +1661,19 @@ static void sort_steps(Migration *m)
         if (!sorted)
             qsort(items + a, b - a, sizeof *items, cmp_items);
     }
-    MigrateStep *copy = malloc(m->nsteps * sizeof *copy);
-    memcpy(copy, m->steps, m->nsteps * sizeof *copy);
-    for (uint32_t i = 0; i < m->nsteps; i++)
-        m->steps[i] = copy[items[i].index];
-    free(items);
-    free(copy);
+    /* steps made in order (a creation from nothing) need not move */
+    uint32_t first_moved = 0;
+    while (first_moved < m->nsteps && items[first_moved].index == first_moved)
+        first_moved++;
+    if (first_moved < m->nsteps) {
+        size_t copy_size = m->nsteps * sizeof(MigrateStep);
+        MigrateStep *copy = arena_big_realloc(NULL, 0, copy_size);
+        memcpy(copy, m->steps, copy_size);
+        for (uint32_t i = first_moved; i < m->nsteps; i++)
+            m->steps[i] = copy[items[i].index];
+        arena_big_free(copy, copy_size);
+    }
+    arena_big_free(items, items_size);
 }
 
 /* A unique index dropped from a table without a primary key must go after the ALTER TABLE that

@@ -1187,7 +1187,7 @@ SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
     lw.s = sql_schema_new(dialect->flavour);
     lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
-    lw.column_of_field = malloc((db->nfields + 1) * sizeof *lw.column_of_field);
+    lw.column_of_field = arena_big_realloc(NULL, 0, (db->nfields + 1) * sizeof *lw.column_of_field);
     lw.enum_map = calloc(db->nenums + 1, sizeof *lw.enum_map);
     lw.fks_of_model = calloc(db->nmodels + 1, sizeof *lw.fks_of_model);
     for (uint32_t i = 0; i < db->nfields; i++)
@@ -1218,7 +1218,7 @@ SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
     free(lw.xops_len);
     free(lw.fks_of_model);
     free(lw.table_of_model);
-    free(lw.column_of_field);
+    arena_big_free(lw.column_of_field, (lw.db->nfields + 1) * sizeof *lw.column_of_field);
     free(lw.enum_map);
     return lw.s;
 }

@@ -220,7 +220,7 @@ static bool names_may_repeat(Validator *v, Names *nm)
         uint32_t cap = 16;
         while (cap < (db->nindexes + db->nmodels) * 2)
             cap <<= 1;
-        uint64_t *tab = calloc(cap, sizeof *tab);
+        uint64_t *tab = arena_big_calloc(cap * sizeof *tab);   /* half a megabyte for a large schema */
         for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
             const DbModel *dm = &db->models[m];
             if (pks && nm->pk_name[m].ptr)
@@ -228,7 +228,7 @@ static bool names_may_repeat(Validator *v, Names *nm)
             for (uint32_t i = 0; i < dm->nindexes && !hit; i++)
                 hit |= fp_insert(tab, cap - 1, fingerprint(dm->schema, nm->index_name[dm->first_index + i]));
         }
-        free(tab);
+        arena_big_free(tab, cap * sizeof *tab);
     }
     if (local && !hit) {
         /* each table's names: primary key, indexes, and the foreign keys it owns */

@@ -63,6 +63,7 @@ void *arena_grow(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t 
 #define ARENA_BIG_FROM ((size_t)256 * 1024)
 void *arena_big_realloc(void *p, size_t old_size, size_t new_size);
 void arena_big_free(void *p, size_t size);
+void *arena_big_calloc(size_t size);   /* zeroed */
 
 /* Appends one element to an arena array described by (items, count, cap). */
 #define ARENA_PUSH(arena, items, count, cap, value)                                          \
