@@ -213,7 +213,7 @@ typedef struct Item {
     uint8_t rank;               /* IT_ATTRIBUTE: sort rank of its path */
     bool has_type, has_value;   /* IT_FIELD: a type; IT_KEYVALUE: a value */
     size_t start, end;
-    const char *type_suffix;    /* IT_FIELD: "", "?", "[]" or "[]?" */
+    Str type_suffix;            /* IT_FIELD: "", "?", "[]" or "[]?" */
     uint32_t name_to;           /* end of the name (field, value) or key */
     uint32_t type_from, type_to;    /* IT_FIELD: the base type */
     uint32_t cfrom, cto;        /* trailing comment (empty range: none) */
@@ -822,6 +822,15 @@ static size_t expression(Fmt *f, size_t p, Buf *e)
 
 /* ---- attributes, types, comments ---------------------------------------------------------- */
 
+/* Names of nine bytes at most: a loop, not a call to memcmp. */
+static bool same_name(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* Attributes are sorted (stably) by the rank of their path: these first, in this order, then
  * all others in source order. */
 #define ATTRIBUTE_RANKS 9
@@ -836,7 +845,7 @@ static uint8_t attribute_rank(const Fmt *f, size_t from, size_t to)
     if (n < 2 || n > 9)
         return UINT8_MAX;   /* most custom and native type attributes: no compare */
     for (uint8_t i = 0; i < ATTRIBUTE_RANKS; i++)
-        if (order[i].len == n && order[i].name[0] == f->s[from] && memcmp(order[i].name, f->s + from, n) == 0)
+        if (order[i].len == n && same_name(order[i].name, f->s + from, n))
             return i;
     return UINT8_MAX;
 }
@@ -863,7 +872,7 @@ static size_t field_attribute(Fmt *f, size_t p, Buf *e, uint8_t *rank)
 /* base_type = "Unsupported(" string_literal ")" | identifier */
 static size_t base_type(const Fmt *f, size_t p)
 {
-    if (at_str(f, p, "Unsupported(")) {
+    if (p < f->len && f->s[p] == 'U' && at_str(f, p, "Unsupported(")) {
         size_t q = string_lit(f, skip(f, p + 12));
         if (q != FAIL) {
             q = skip(f, q);
@@ -876,7 +885,7 @@ static size_t base_type(const Fmt *f, size_t p)
 
 /* field_type = base "[]" "?" | base "[]" | base "?" | base "!" | "[" base "]" | base.
  * Sets the base type's range and what follows it in the canonical form. */
-static size_t field_type(const Fmt *f, size_t p, size_t *base_from, size_t *base_to, const char **suffix)
+static size_t field_type(const Fmt *f, size_t p, size_t *base_from, size_t *base_to, Str *suffix)
 {
     size_t b = base_type(f, p);
     if (b != FAIL) {
@@ -886,21 +895,21 @@ static size_t field_type(const Fmt *f, size_t p, size_t *base_from, size_t *base
         if (at_str(f, q, "[]")) {
             size_t r = skip(f, q + 2);
             if (at(f, r, '?')) {
-                *suffix = "[]?";
+                *suffix = STR_LIT("[]?");
                 return r + 1;
             }
-            *suffix = "[]";
+            *suffix = STR_LIT("[]");
             return q + 2;
         }
         if (at(f, q, '?')) {
-            *suffix = "?";
+            *suffix = STR_LIT("?");
             return q + 1;
         }
         if (at(f, q, '!')) {
-            *suffix = "";
+            *suffix = STR_LIT("");
             return q + 1;
         }
-        *suffix = "";
+        *suffix = STR_LIT("");
         return b;
     }
     if (at(f, p, '[')) {
@@ -911,7 +920,7 @@ static size_t field_type(const Fmt *f, size_t p, size_t *base_from, size_t *base
             if (at(f, t, ']')) {
                 *base_from = q;
                 *base_to = r;
-                *suffix = "[]";
+                *suffix = STR_LIT("[]");
                 return t + 1;
             }
         }
@@ -1019,7 +1028,7 @@ typedef struct FieldParts {
     size_t name_from, name_to;
     bool has_type;
     size_t type_from, type_to;
-    const char *type_suffix;
+    Str type_suffix;
     size_t comment_from, comment_to;    /* trailing comment; equal when none */
     size_t first_piece, npieces;        /* rendered attributes in Fmt.pieces */
 } FieldParts;
@@ -1475,7 +1484,7 @@ static void field_row(Fmt *f, const Item *it, bool is_field)
         uint32_t off = (uint32_t)f->cells.len;
         if (it->has_type) {
             buf_put(&f->cells, f->s + it->type_from, it->type_to - it->type_from);
-            buf_puts(&f->cells, it->type_suffix);
+            buf_put_str(&f->cells, it->type_suffix);
         }
         row->cell_off[1] = off;
         row->cell_len[1] = (uint32_t)(f->cells.len - off);
@@ -1786,16 +1795,18 @@ static void render_block(Fmt *f, size_t kw_from, size_t kw_to, size_t name_from,
 static size_t top_block(Fmt *f, size_t p)
 {
     static const struct {
-        const char *kw;
+        Str kw;
         BlockFlavor flavor;
     } kinds[] = {
-        {"model", FLAVOR_MODEL},     {"type", FLAVOR_MODEL},      {"view", FLAVOR_MODEL},
-        {"enum", FLAVOR_ENUM},       {"datasource", FLAVOR_CONFIG}, {"generator", FLAVOR_CONFIG},
+        {STR_LIT("model"), FLAVOR_MODEL}, {STR_LIT("type"), FLAVOR_MODEL},
+        {STR_LIT("view"), FLAVOR_MODEL},  {STR_LIT("enum"), FLAVOR_ENUM},
+        {STR_LIT("datasource"), FLAVOR_CONFIG}, {STR_LIT("generator"), FLAVOR_CONFIG},
     };
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        if (!at_str(f, p, kinds[k].kw))
+        Str kw = kinds[k].kw;
+        if (f->len - p < kw.len || !same_name(kw.ptr, f->s + p, kw.len))
             continue;
-        size_t kw_to = p + strlen(kinds[k].kw);
+        size_t kw_to = p + kw.len;
         size_t name = skip(f, kw_to);
         size_t name_to = identifier(f, name);
         if (name_to == FAIL)
