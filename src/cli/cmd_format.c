@@ -10,7 +10,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 static int format_run(int argc, char **argv);
 
@@ -158,9 +163,25 @@ typedef struct LayoutJob {
     bool started;
 } LayoutJob;
 
+/* The job runs a little below the main thread's priority: the main thread's parse, resolve
+ * and validate are the critical path and use both cores in their parallel stretches; the
+ * layout then fills what they leave idle instead of slowing them (on 5,000 models, 2 cores,
+ * median of 25 runs: the pipeline with the layout beside it 103 -> 93 ms, 87 ms without it).
+ * Only a little below: on a busy machine it must not starve, as the main thread waits for it
+ * at the end. Linux gives each thread its own nice value. */
+#define LAYOUT_THREAD_NICE 5
+
+static void lower_thread_priority(void)
+{
+#ifdef __linux__
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LAYOUT_THREAD_NICE);
+#endif
+}
+
 static void *layout_job_run(void *arg)
 {
     LayoutJob *job = arg;
+    lower_thread_priority();
     job->status = format_schema(NULL, job->sources, &job->arena, job->outputs, &job->outcome);
     return NULL;
 }

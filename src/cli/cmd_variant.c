@@ -5,6 +5,11 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,10 +136,20 @@ typedef struct SourceCheck {
     bool started;
 } SourceCheck;
 
-static void *source_check_run(void *arg)
+static void source_check(SourceCheck *job)
 {
-    SourceCheck *job = arg;
     db_validate(job->db, PROVIDER_NONE, &job->diags);
+}
+
+/* The thread runs a little below the main thread's priority, so that it fills what the
+ * variant's resolution leaves idle rather than slowing it (as format's layout thread does;
+ * Linux gives each thread its own nice value). */
+static void *source_check_thread(void *arg)
+{
+#ifdef __linux__
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
+#endif
+    source_check(arg);
     return NULL;
 }
 
@@ -143,7 +158,7 @@ static void source_check_start(SourceCheck *job, Db *db)
     job->db = db;
     arena_init(&job->arena);
     diags_init(&job->diags, &job->arena);
-    job->started = pthread_create(&job->thread, NULL, source_check_run, job) == 0;
+    job->started = pthread_create(&job->thread, NULL, source_check_thread, job) == 0;
 }
 
 /* Waits for the check (or runs it, when no thread could start) and appends what it found to
@@ -153,7 +168,7 @@ static void source_check_finish(SourceCheck *job, Schema *schema)
     if (job->started)
         pthread_join(job->thread, NULL);
     else
-        source_check_run(job);
+        source_check(job);
     Diags *d = &schema->diags;
     for (uint32_t i = 0; i < job->diags.count; i++)
         ARENA_PUSH(d->arena, d->items, d->count, d->cap, job->diags.items[i]);
