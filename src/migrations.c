@@ -3,7 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
+#include "cryptolib.h"  /* libcrypto, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

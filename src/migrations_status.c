@@ -4,7 +4,7 @@
 
 #include "prismac/lower.h"
 
-#include <openssl/rand.h>
+#include "cryptolib.h"  /* libcrypto, loaded on first use */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
