@@ -24,9 +24,10 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissin
             -Iinclude -Isrc -I$(BUILD)/gen $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
 LIBS     := -ljansson -lsqlite3 -lpq -lcrypto -lpthread
-# prismac itself loads libpq when it first connects (src/pqlib.h) and libcrypto when it first
-# reads migrations (src/cryptolib.h): not linked, they cost nothing to the commands that never do.
-BIN_LIBS := $(filter-out -lpq -lcrypto,$(LIBS)) -ldl
+# prismac itself loads libpq, libsqlite3 and libcrypto when a command first needs them
+# (src/pqlib.h, sqlitelib.h, cryptolib.h): not linked, they cost nothing to the commands that
+# never do.
+BIN_LIBS := $(filter-out -lpq -lsqlite3 -lcrypto,$(LIBS)) -ldl
 
 LIB_SRCS := $(wildcard src/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)

@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include "pqlib.h"     /* libpq, loaded on first use */
 #include <stdint.h>
-#include <sqlite3.h>
+#include "sqlitelib.h"  /* libsqlite3, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

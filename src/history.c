@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include "pqlib.h"     /* libpq, loaded on first use */
-#include <sqlite3.h>
+#include "sqlitelib.h"  /* libsqlite3, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <sqlite3.h>
+#include "sqlitelib.h"  /* libsqlite3, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

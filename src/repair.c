@@ -15,7 +15,7 @@
 #include "prismac/repair.h"
 
 #include "pqlib.h"     /* libpq, loaded on first use */
-#include <sqlite3.h>
+#include "sqlitelib.h"  /* libsqlite3, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
