@@ -18,8 +18,15 @@ struct ArenaChunk {
     ArenaChunk *next;
     size_t size;
     bool mapped;
+    void *external;     /* arena_own_mapping: a mapping the header (malloc'd) stands for */
     _Alignas(8) char data[];
 };
+
+static void arena_out_of_memory(size_t size)
+{
+    fprintf(stderr, "prismac: out of memory (needed %zu bytes)\n", size);
+    exit(2);
+}
 
 void arena_init(Arena *a)
 {
@@ -33,13 +40,34 @@ void arena_free(Arena *a)
     ArenaChunk *c = a->head;
     while (c) {
         ArenaChunk *next = c->next;
-        if (c->mapped)
-            munmap(c, sizeof *c + c->size);
-        else
+        if (c->external) {
+            munmap(c->external, c->size);
             free(c);
+        } else if (c->mapped) {
+            munmap(c, sizeof *c + c->size);
+        } else {
+            free(c);
+        }
         c = next;
     }
     arena_init(a);
+}
+
+void arena_own_mapping(Arena *a, void *p, size_t size)
+{
+    ArenaChunk *c = calloc(1, sizeof *c);
+    if (!c)
+        arena_out_of_memory(sizeof *c);
+    c->external = p;
+    c->size = size;
+    /* behind the current chunk, which keeps serving allocations */
+    if (a->head) {
+        c->next = a->head->next;
+        a->head->next = c;
+    } else {
+        a->head = c;    /* no room: the next allocation takes a chunk of its own */
+    }
+    a->allocated += size;   /* the arena grows as if it had read the bytes in */
 }
 
 void arena_adopt(Arena *dst, Arena *src)
@@ -60,12 +88,6 @@ void arena_adopt(Arena *dst, Arena *src)
     }
     dst->allocated += src->allocated;
     arena_init(src);
-}
-
-static void arena_out_of_memory(size_t size)
-{
-    fprintf(stderr, "prismac: out of memory (needed %zu bytes)\n", size);
-    exit(2);
 }
 
 static void arena_new_chunk(Arena *a, size_t need)

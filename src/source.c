@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void source_set_init(SourceSet *set, Arena *arena)
 {
@@ -91,8 +93,29 @@ bad:
     return false;
 }
 
-/* Reads a whole file into the arena: regular files straight into their final buffer, other
- * files (pipes, devices) through a growing one. */
+/* A large regular file is mapped rather than read: its pages come from the page cache as they
+ * are, where reading copies them into fresh memory that must first be zeroed (4 of the 5 ms it
+ * took to load a 5 MB schema). The mapping is private and writable (nothing reaches the file)
+ * and unmapped with the arena. The text must end in a NUL byte: the kernel zeroes the rest of
+ * a mapping's last page, so a file whose size is a multiple of the page size is read instead.
+ * (A file truncated by another program while prismac runs could then end the process with
+ * SIGBUS; prismac itself replaces files by renaming a new one over them.) */
+#define SOURCE_MAP_FROM ((size_t)256 * 1024)
+
+static char *source_map(SourceSet *set, FILE *f, size_t size)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (size < SOURCE_MAP_FROM || size > (size_t)INT32_MAX || page <= 0 || size % (size_t)page == 0)
+        return NULL;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fileno(f), 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    arena_own_mapping(set->arena, p, size);
+    return p;
+}
+
+/* Reads a whole file into the arena: regular files straight into their final buffer (or mapped,
+ * when large), other files (pipes, devices) through a growing one. */
 static SourceStatus source_read_bytes(SourceSet *set, const char *path, char **text, size_t *len_out, char **err)
 {
     FILE *f = fopen(path, "rb");
@@ -103,8 +126,16 @@ static SourceStatus source_read_bytes(SourceSet *set, const char *path, char **t
     }
     struct stat st;
     size_t cap = 64 * 1024, len = 0;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        char *mapped = source_map(set, f, (size_t)st.st_size);
+        if (mapped) {
+            fclose(f);
+            *text = mapped;
+            *len_out = (size_t)st.st_size;
+            return SOURCE_OK;
+        }
         cap = (size_t)st.st_size + 1;
+    }
     char *buf = NULL;
     SourceStatus status = SOURCE_OK;
     for (;;) {

@@ -25,6 +25,8 @@ typedef struct Str {
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
+/* Unmaps [p, p + size) (an mmap'd file) when the arena is freed. */
+void arena_own_mapping(Arena *a, void *p, size_t size);
 /* Moves all of `src`'s memory into `dst` (it is freed with `dst`); `src` is left empty. */
 void arena_adopt(Arena *dst, Arena *src);
 /* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
