@@ -486,6 +486,69 @@ static void test_chunked_parse_equals_one_pass(void **state)
     assert_true(files > 1000);
 }
 
+/* A large file is mapped rather than read (source.c): the same text, NUL-terminated, and the same
+ * tree and diagnostics as the same bytes given as text; also at a size that is a multiple of the
+ * page size (read, not mapped). */
+static void check_large_file(size_t size)
+{
+    char *text = malloc(size + 1);
+    assert_non_null(text);
+    static const char block[] = "/// doc\nmodel M%06u {\n  id Int @id // note\n  name String? @db.VarChar(9)\n}\n\n";
+    size_t n = 0;
+    for (unsigned i = 0; n + 128 < size; i++)
+        n += (size_t)snprintf(text + n, size + 1 - n, block, i);
+    while (n < size - 1)
+        text[n++] = ' ';
+    text[n++] = 'x';    /* a syntax error on the last line */
+    text[n] = '\0';
+    char path[] = "/tmp/prismac-test-large-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, size), (ssize_t)size);
+    close(fd);
+
+    Arena a;
+    arena_init(&a);
+    SourceSet set;
+    source_set_init(&set, &a);
+    char *err = NULL;
+    assert_int_equal(source_add_path(&set, path, &err), SOURCE_OK);
+    assert_int_equal(set.files[0].len, size);
+    assert_memory_equal(set.files[0].text, text, size);
+    assert_int_equal(set.files[0].text[size], '\0');
+    arena_free(&a);
+
+    ParseOptions one = {.threads = 1, .min_chunk_bytes = 1};
+    char *from_file = parse_dump(path, &one);
+    arena_init(&a);
+    source_set_init(&set, &a);
+    Diags d;
+    diags_init(&d, &a);
+    source_add_text(&set, path, text, size);
+    Ast *ast = ast_parse_with(&set, &d, &one);
+    Capture c;
+    FILE *f = capture_begin(&c);
+    ast_dump_json(ast, f);
+    diags_print(f, &set, &d, (DiagStyle){.color = false, .show_source = true});
+    char *from_text = capture_end(&c);
+    arena_free(&a);
+    assert_non_null(from_file);
+    assert_string_equal(from_file, from_text);
+    assert_non_null(strstr(from_text, "error"));
+    free(from_file);
+    free(from_text);
+    free(text);
+    unlink(path);
+}
+
+static void test_large_file(void **state)
+{
+    (void)state;
+    long page = sysconf(_SC_PAGESIZE);
+    check_large_file(300 * 1000 + 7);
+    check_large_file((size_t)page * 80);
+}
+
 static void test_object_literals(void **state)
 {
     (void)state;
@@ -530,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_object_literals),
         cmocka_unit_test(test_empty_inputs),
         cmocka_unit_test(test_chunked_parse_equals_one_pass),
+        cmocka_unit_test(test_large_file),
     };
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
 }
