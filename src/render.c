@@ -2,6 +2,7 @@
  * (apply_migration.rs render_script), and the writers the dialects share. */
 #include "prismac/migrate.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -207,6 +208,99 @@ bool migrate_is_destructive(const Migration *migration)
     return false;
 }
 
+/* Renders steps [from, to) after what `out` holds; true when any of them wrote something (a
+ * step that renders nothing leaves no comment either). `first`: nothing was written before. */
+static bool render_steps(const Migration *migration, uint32_t from, uint32_t to, bool first, SqlBuf *out)
+{
+    RenderCtx ctx = {migration, migration->prev, migration->next, migration->dialect, out};
+    bool any = false;
+    for (uint32_t i = from; i < to; i++) {
+        const MigrateStep *step = &migration->steps[i];
+        StepRenderFn fn = step_renderer(migration->dialect, step->kind);
+        if (!fn)
+            continue;
+        size_t mark = out->len;
+        if (!first)
+            sqlbuf_putc(out, '\n');
+        SQLBUF_LIT(out, "-- ");
+        sqlbuf_puts(out, migrate_step_name(step->kind));
+        sqlbuf_putc(out, '\n');
+        size_t body = out->len;
+        fn(&ctx, step);
+        if (out->len == body) {
+            out->len = mark;
+            out->ptr[mark] = '\0';
+            continue;
+        }
+        first = false;
+        any = true;
+    }
+    return any;
+}
+
+/* About how many bytes a step renders: a table's columns make most of a script. */
+static size_t render_weight(const Migration *migration, const MigrateStep *step)
+{
+    size_t w = 64;
+    if (step->kind == STEP_CREATE_TABLE && step->next_table < migration->next->ntables)
+        w += 48 * (size_t)migration->next->tables[step->next_table].ncolumns;
+    return w;
+}
+
+/* A script of many steps (a large schema from nothing) is rendered in two parts at once, the
+ * second on a thread of its own, and the parts joined: each step writes its own statements from
+ * the two schemas, which nothing changes meanwhile. Not when a step renders scratch names into
+ * the migration's arena (rewritten enums, SQLite table rebuilds): those are rendered in order. */
+#define RENDER_SPLIT_FROM 4096
+
+typedef struct RenderPart {
+    const Migration *migration;
+    uint32_t from, to;
+    SqlBuf out;
+    bool any;
+} RenderPart;
+
+static void *render_part(void *arg)
+{
+    RenderPart *part = arg;
+    part->any = render_steps(part->migration, part->from, part->to, true, &part->out);
+    return NULL;
+}
+
+static bool render_can_split(const Migration *migration)
+{
+    if (migration->nsteps < RENDER_SPLIT_FROM)
+        return false;
+    for (uint32_t i = 0; i < migration->nsteps; i++)
+        if (migration->steps[i].kind == STEP_ALTER_ENUM || migration->steps[i].kind == STEP_REDEFINE_TABLES)
+            return false;
+    return true;
+}
+
+static void render_split(const Migration *migration, size_t total, SqlBuf *out)
+{
+    /* the second part: the steps after half the weight */
+    size_t half = 0;
+    uint32_t mid = 0;
+    while (mid < migration->nsteps && half < total / 2)
+        half += render_weight(migration, &migration->steps[mid++]);
+    RenderPart part = {.migration = migration, .from = mid, .to = migration->nsteps};
+    sqlbuf_reserve(&part.out, total - half);
+    pthread_t thread;
+    bool started = pthread_create(&thread, NULL, render_part, &part) == 0;
+    bool any = render_steps(migration, 0, mid, true, out);
+    if (started)
+        pthread_join(thread, NULL);
+    else
+        render_part(&part);
+    if (part.any) {
+        if (any)
+            sqlbuf_putc(out, '\n');   /* the separator before the second part's first step */
+        sqlbuf_put(out, part.out.ptr, part.out.len);
+    }
+    sqlbuf_free(&part.out);
+}
+
 void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out)
 {
     if (migration->nsteps == 0) {
@@ -232,26 +326,8 @@ void migrate_render_script(const Migration *migration, const RenderOptions *opti
     for (uint32_t i = 0; i < migration->next->ntables; i++)
         guess += 48 * (size_t)migration->next->tables[i].ncolumns;
     sqlbuf_reserve(out, guess);
-    RenderCtx ctx = {migration, migration->prev, migration->next, migration->dialect, out};
-    bool first = true;
-    for (uint32_t i = 0; i < migration->nsteps; i++) {
-        const MigrateStep *step = &migration->steps[i];
-        StepRenderFn fn = step_renderer(migration->dialect, step->kind);
-        if (!fn)
-            continue;
-        size_t mark = out->len;
-        if (!first)
-            sqlbuf_putc(out, '\n');
-        SQLBUF_LIT(out, "-- ");
-        sqlbuf_puts(out, migrate_step_name(step->kind));
-        sqlbuf_putc(out, '\n');
-        size_t body = out->len;
-        fn(&ctx, step);
-        if (out->len == body) {     /* the step renders nothing: no comment either */
-            out->len = mark;
-            out->ptr[mark] = '\0';
-            continue;
-        }
-        first = false;
-    }
+    if (render_can_split(migration))
+        render_split(migration, guess, out);
+    else
+        render_steps(migration, 0, migration->nsteps, true, out);
 }

@@ -23,7 +23,7 @@ static char *script(const SqlSchema *prev, const SqlSchema *next, const Dialect 
     SqlBuf out = {0};
     migrate_render_script(m, NULL, &out);
     migrate_free(m);
-    return out.ptr;
+    return sqlbuf_take(&out);
 }
 
 static char *from_empty(const SqlSchema *next, const Dialect *d)
@@ -241,6 +241,62 @@ static const char *SCHEMA_PG = "datasource db {\n  provider = \"postgresql\"\n}\
                                "model Survey {\n  id      Int      @id @default(autoincrement())\n"
                                "  answers String[]\n  at      DateTime @db.Timestamptz(3)\n}\n";
 
+/* Table i of the large schema below: an id, a name and an index on it (the strings live in
+ * `names`, which outlives the schema). */
+static void add_numbered_table(SqlSchema *s, uint32_t i, char (*names)[3][24])
+{
+    snprintf(names[i][0], sizeof names[i][0], "t%u", i);
+    snprintf(names[i][1], sizeof names[i][1], "t%u_pk", i);
+    snprintf(names[i][2], sizeof names[i][2], "t%u_name_idx", i);
+    uint32_t t = sql_add_table(s, SQL_NONE, (Str){names[i][0], (uint32_t)strlen(names[i][0])}, SQL_NO_ORIGIN);
+    SqlColumn id = col("id", SQLT_INT, "INTEGER", false), name = col("name", SQLT_STRING, "TEXT", true);
+    sql_add_column(s, t, &id);
+    sql_add_column(s, t, &name);
+    SqlIndexColumn pkc = {0, SORT_DEFAULT, -1, {"", 0}}, ic = {1, SORT_DEFAULT, -1, {"", 0}};
+    SqlIndex pk = {.kind = SQLIDX_PRIMARY, .columns = &pkc, .ncolumns = 1, .origin = SQL_NO_ORIGIN};
+    SqlIndex idx = {.kind = SQLIDX_NORMAL, .name = {names[i][2], (uint32_t)strlen(names[i][2])}, .columns = &ic,
+                    .ncolumns = 1, .origin = SQL_NO_ORIGIN};
+    sql_add_index(s, t, &pk);
+    sql_add_index(s, t, &idx);
+}
+
+/* A script of thousands of steps is rendered in two parts at once (render.c): the same text as
+ * the steps rendered one table at a time and put in the script's order (every CREATE TABLE,
+ * then every CREATE INDEX). */
+static void test_large_script_in_parts(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    char (*names)[3][24] = calloc(N, sizeof *names);
+    SqlSchema *all = sql_schema_new(SQL_SQLITE);
+    for (uint32_t i = 0; i < N; i++)
+        add_numbered_table(all, i, names);
+    char *whole = from_empty(all, &dialect_sqlite);
+
+    SqlBuf tables = {0}, indexes = {0};
+    for (uint32_t i = 0; i < N; i++) {
+        SqlSchema *one = sql_schema_new(SQL_SQLITE);
+        add_numbered_table(one, i, names);
+        one->tables[0].name = all->tables[i].name;
+        char *sql = from_empty(one, &dialect_sqlite);
+        char *split = strstr(sql, "\n\n-- CreateIndex\n");
+        assert_non_null(split);
+        if (i)
+            sqlbuf_puts(&tables, "\n");
+        sqlbuf_put(&tables, sql, (size_t)(split - sql) + 1);
+        sqlbuf_puts(&indexes, split + 1);    /* "\n-- CreateIndex...": with its separator */
+        free(sql);
+        sql_schema_free(one);
+    }
+    sqlbuf_put(&tables, indexes.ptr, indexes.len);
+    assert_string_equal(whole, tables.ptr);
+    sqlbuf_free(&tables);
+    sqlbuf_free(&indexes);
+    free(whole);
+    sql_schema_free(all);
+    free(names);
+}
+
 static void test_cli_sql(void **state)
 {
     (void)state;
@@ -334,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_public),
         cmocka_unit_test(test_postgres_shapes),
         cmocka_unit_test(test_sqlite_shapes),
+        cmocka_unit_test(test_large_script_in_parts),
         cmocka_unit_test(test_cli_sql),
         cmocka_unit_test(test_cli_sql_output_file),
         cmocka_unit_test(test_cli_invalid_schema),
