@@ -2,34 +2,22 @@
 #define SQLITELIB_NO_REDIRECT
 #include "sqlitelib.h"
 
-#include <dlfcn.h>
+#include "dynlib.h"
+
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 /* The process's one copy of the table: filled once, read-only afterwards. */
 static SqliteLib sqlitelib_table;
 static pthread_once_t sqlitelib_once = PTHREAD_ONCE_INIT;
 
-static void sqlitelib_fail(const char *what)
-{
-    fprintf(stderr, "prismac: cannot load the SQLite library (libsqlite3.so.0): %s\n",
-            what ? what : "unknown error");
-    exit(2);
-}
+#define SQLITELIB_SYMBOL(name) DYNLIB_SYMBOL(sqlitelib_table, name)
 
 static void sqlitelib_load(void)
 {
-    void *lib = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (!lib)
-        sqlitelib_fail(dlerror());
-    /* POSIX's way to store dlsym's object pointer into a function pointer */
-#define SQLITELIB_RESOLVE(name)                                                                     \
-    *(void **)&sqlitelib_table.name = dlsym(lib, #name);                                            \
-    if (!sqlitelib_table.name)                                                                      \
-        sqlitelib_fail(dlerror());
-    SQLITELIB_FUNCTIONS(SQLITELIB_RESOLVE)
-#undef SQLITELIB_RESOLVE
+    static const DynlibSymbol symbols[] = {SQLITELIB_FUNCTIONS(SQLITELIB_SYMBOL)};
+    static const Dynlib lib = {"libsqlite3.so.0", "the SQLite library", symbols,
+                               sizeof symbols / sizeof *symbols};
+    dynlib_load(&lib);
 }
 
 const SqliteLib *sqlitelib(void)
