@@ -687,13 +687,16 @@ static size_t arguments_list(Fmt *f, size_t p, Buf *e)
     return p + 1;
 }
 
-/* array_expression = "[" (expression ("," expression)*)? "]"; rendered "[a, b]". */
-static size_t array_expr(Fmt *f, size_t p, Buf *e)
+/* open item ("," item)* close, p at the opening bracket: the items rendered between `open` and
+ * `close_text`, separated by ", ". An item that does not parse ends the list there (and the
+ * closing bracket must follow). */
+static size_t bracketed_list(Fmt *f, size_t p, Buf *e, const char *open, char close, const char *close_text,
+                             size_t (*item)(Fmt *f, size_t p, Buf *e))
 {
     size_t mark = e ? e->len : 0;
-    emit_lit(e, "[");
+    emit_lit(e, open);
     p = skip(f, p + 1);
-    size_t q = expression(f, p, e);
+    size_t q = item(f, p, e);
     if (q != FAIL) {
         p = q;
         for (;;) {
@@ -702,7 +705,7 @@ static size_t array_expr(Fmt *f, size_t p, Buf *e)
                 break;
             size_t m2 = e ? e->len : 0;
             emit_lit(e, ", ");
-            size_t t = expression(f, skip(f, r + 1), e);
+            size_t t = item(f, skip(f, r + 1), e);
             if (t == FAIL) {
                 rollback(e, m2);
                 break;
@@ -711,12 +714,18 @@ static size_t array_expr(Fmt *f, size_t p, Buf *e)
         }
     }
     p = skip(f, p);
-    if (!at(f, p, ']')) {
+    if (!at(f, p, close)) {
         rollback(e, mark);
         return FAIL;
     }
-    emit_lit(e, "]");
+    emit_lit(e, close_text);
     return p + 1;
+}
+
+/* array_expression = "[" (expression ("," expression)*)? "]"; rendered "[a, b]". */
+static size_t array_expr(Fmt *f, size_t p, Buf *e)
+{
+    return bracketed_list(f, p, e, "[", ']', "]", expression);
 }
 
 /* object_member = identifier ":" expression */
@@ -740,33 +749,7 @@ static size_t object_member(Fmt *f, size_t p, Buf *e)
 /* object_expression = "{" (member ("," member)*)? "}"; rendered "{ a: 1, b: 2 }" ("{  }"). */
 static size_t object_expr(Fmt *f, size_t p, Buf *e)
 {
-    size_t mark = e ? e->len : 0;
-    emit_lit(e, "{ ");
-    p = skip(f, p + 1);
-    size_t q = object_member(f, p, e);
-    if (q != FAIL) {
-        p = q;
-        for (;;) {
-            size_t r = skip(f, p);
-            if (!at(f, r, ','))
-                break;
-            size_t m2 = e ? e->len : 0;
-            emit_lit(e, ", ");
-            size_t t = object_member(f, skip(f, r + 1), e);
-            if (t == FAIL) {
-                rollback(e, m2);
-                break;
-            }
-            p = t;
-        }
-    }
-    p = skip(f, p);
-    if (!at(f, p, '}')) {
-        rollback(e, mark);
-        return FAIL;
-    }
-    emit_lit(e, " }");
-    return p + 1;
+    return bracketed_list(f, p, e, "{ ", '}', " }", object_member);
 }
 
 /* expression = function_call | array | object | numeric_literal | string_literal | path,
