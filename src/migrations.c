@@ -303,7 +303,7 @@ static bool ident_char(char c)
 }
 
 /* Is `word` (upper case) at p, as a whole word? */
-static bool word_is(const char *p, const char *end, const char *word)
+bool migration_word_is(const char *p, const char *end, const char *word)
 {
     size_t n = strlen(word);
     if ((size_t)(end - p) < n)
@@ -360,12 +360,12 @@ static bool starts_trigger(const char *p, const char *end)
 {
     const char *we;
     const char *w = next_word(p, end, &we);
-    if (!word_is(w, we, "CREATE"))
+    if (!migration_word_is(w, we, "CREATE"))
         return false;
     w = next_word(we, end, &we);
-    if (word_is(w, we, "TEMP") || word_is(w, we, "TEMPORARY"))
+    if (migration_word_is(w, we, "TEMP") || migration_word_is(w, we, "TEMPORARY"))
         w = next_word(we, end, &we);
-    return word_is(w, we, "TRIGGER");
+    return migration_word_is(w, we, "TRIGGER");
 }
 
 uint32_t migration_split_statements(Arena *arena, const char *sql, size_t len, SqlStatement **out)
@@ -383,7 +383,7 @@ uint32_t migration_split_statements(Arena *arena, const char *sql, size_t len, S
         while (q < end) {
             char c = *q;
             if (c == ';') {
-                if (!in_body || (last_word && word_is(last_word, last_word_end, "END")))
+                if (!in_body || (last_word && migration_word_is(last_word, last_word_end, "END")))
                     break;
                 q++;
                 last_word = NULL;
@@ -431,7 +431,7 @@ uint32_t migration_split_statements(Arena *arena, const char *sql, size_t len, S
                     q++;
                 last_word = w;
                 last_word_end = q;
-                if (trigger && !in_body && word_is(w, q, "BEGIN"))
+                if (trigger && !in_body && migration_word_is(w, q, "BEGIN"))
                     in_body = true;
             } else {
                 q++;
@@ -459,15 +459,15 @@ TxnStatement migration_statement_txn(const char *stmt, size_t len)
     const char *end = stmt + len, *we;
     const char *w = next_word(stmt, end, &we);
     TxnStatement kind = TXN_STMT_NONE;
-    if (word_is(w, we, "BEGIN"))
+    if (migration_word_is(w, we, "BEGIN"))
         kind = TXN_STMT_BEGIN;
-    else if (word_is(w, we, "COMMIT") || word_is(w, we, "END"))
+    else if (migration_word_is(w, we, "COMMIT") || migration_word_is(w, we, "END"))
         kind = TXN_STMT_COMMIT;
-    else if (word_is(w, we, "ROLLBACK") || word_is(w, we, "ABORT"))
+    else if (migration_word_is(w, we, "ROLLBACK") || migration_word_is(w, we, "ABORT"))
         kind = TXN_STMT_ROLLBACK;
-    else if (word_is(w, we, "START")) {
+    else if (migration_word_is(w, we, "START")) {
         w = next_word(we, end, &we);
-        return word_is(w, we, "TRANSACTION") ? TXN_STMT_BEGIN : TXN_STMT_NONE;
+        return migration_word_is(w, we, "TRANSACTION") ? TXN_STMT_BEGIN : TXN_STMT_NONE;
     }
     if (kind == TXN_STMT_NONE)
         return kind;
@@ -476,11 +476,11 @@ TxnStatement migration_statement_txn(const char *stmt, size_t len)
     w = next_word(we, end, &we);
     if (w == we)
         return kind;
-    if (kind == TXN_STMT_ROLLBACK && word_is(w, we, "TO"))
+    if (kind == TXN_STMT_ROLLBACK && migration_word_is(w, we, "TO"))
         return TXN_STMT_NONE;
-    if (word_is(w, we, "WORK") || word_is(w, we, "TRANSACTION") || word_is(w, we, "ISOLATION") ||
-        word_is(w, we, "READ") || word_is(w, we, "DEFERRED") || word_is(w, we, "IMMEDIATE") ||
-        word_is(w, we, "EXCLUSIVE") || word_is(w, we, "AND"))
+    if (migration_word_is(w, we, "WORK") || migration_word_is(w, we, "TRANSACTION") || migration_word_is(w, we, "ISOLATION") ||
+        migration_word_is(w, we, "READ") || migration_word_is(w, we, "DEFERRED") || migration_word_is(w, we, "IMMEDIATE") ||
+        migration_word_is(w, we, "EXCLUSIVE") || migration_word_is(w, we, "AND"))
         return kind;
     return TXN_STMT_NONE;
 }

@@ -5,23 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool word_ci(const char *p, const char *end, const char *word)
-{
-    size_t n = strlen(word);
-    if ((size_t)(end - p) < n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 32);
-        if (c != word[i])
-            return false;
-    }
-    char next = p + n < end ? p[n] : ' ';
-    return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9') ||
-             next == '_');
-}
-
 bool replay_script_is_data_only(const char *sql, size_t len)
 {
     Arena a;
@@ -35,7 +18,7 @@ bool replay_script_is_data_only(const char *sql, size_t len)
             continue;
         /* INSERT / UPDATE / DELETE (not a WITH: it may hide anything; not SELECT: it may call a
          * function that changes the schema) */
-        data_only = word_ci(p, end, "INSERT") || word_ci(p, end, "UPDATE") || word_ci(p, end, "DELETE");
+        data_only = migration_word_is(p, end, "INSERT") || migration_word_is(p, end, "UPDATE") || migration_word_is(p, end, "DELETE");
     }
     arena_free(&a);
     return data_only;

@@ -80,4 +80,8 @@ typedef enum TxnStatement {
 /* Is the statement (as migration_split_statements returns it) a transaction control statement? */
 TxnStatement migration_statement_txn(const char *stmt, size_t len);
 
+/* Is `word` (upper case) at p, as a whole word, in any case? (A SQL keyword at a statement's
+ * start: "INSERT" matches "insert into", not "inserted".) */
+bool migration_word_is(const char *p, const char *end, const char *word);
+
 #endif
