@@ -3,16 +3,12 @@
  * READ ONLY transaction that is rolled back. */
 #include "prismac/history.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <jansson.h>
 #include "pqlib.h"     /* libpq, loaded on first use */
 #include "sqlitelib.h"  /* libsqlite3, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 const char *history_row_state_name(HistoryRowState state)
 {
@@ -214,28 +210,6 @@ static bool pg_history(const DbUrl *url, MigrationLayout layout, const Introspec
 
 /* ---- SQLite ---------------------------------------------------------------------------------- */
 
-/* file:<percent-encoded path>?mode=ro[&params] */
-static char *sqlite_readonly_uri(Arena *a, const DbUrl *url)
-{
-    const char *path = url->path;
-    size_t n = strlen(path);
-    const char *params = url->sqlite_params ? url->sqlite_params : "";
-    char *out = arena_alloc(a, n * 3 + strlen(params) + 32);
-    char *o = out;
-    o += sprintf(o, "file:");
-    for (const char *p = path; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (isalnum(ch) || ch == '/' || ch == '.' || ch == '_' || ch == '-' || ch == '~')
-            *o++ = (char)ch;
-        else
-            o += sprintf(o, "%%%02X", ch);
-    }
-    o += sprintf(o, "?mode=ro");
-    if (*params)
-        sprintf(o, "&%s", params);
-    return out;
-}
-
 #define SQLITE_TIME(col)                                                                                      \
     "CASE typeof(" col ") WHEN 'integer' THEN strftime('%Y-%m-%dT%H:%M:%fZ', " col " / 1000.0, 'unixepoch') "  \
     "WHEN 'real' THEN strftime('%Y-%m-%dT%H:%M:%fZ', " col " / 1000.0, 'unixepoch') "                         \
@@ -298,28 +272,9 @@ static bool sqlite_read_prisma(sqlite3 *db, const DbUrl *url, Arena *a, History 
 static bool sqlite_history(const DbUrl *url, const IntrospectOptions *opts, Arena *a, History *h, SqlSchema **live,
                            DbError *err)
 {
-    struct stat sb;
-    if (stat(url->path, &sb) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            db_error_set(err, DBERR_NO_DATABASE, "cannot open %s: the SQLite database file %s does not exist",
-                         url->masked, url->path);
-        else
-            db_error_set(err, DBERR_PERMISSION, "cannot open %s: %s: %s", url->masked, url->path, strerror(errno));
+    sqlite3 *db = introspect_sqlite_open(url, err);
+    if (!db)
         return false;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        db_error_set(err, DBERR_NOT_A_DATABASE, "cannot open %s: %s is a folder, not a SQLite database file",
-                     url->masked, url->path);
-        return false;
-    }
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(sqlite_readonly_uri(a, url), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-    if (rc != SQLITE_OK) {
-        db_error_set(err, rc == SQLITE_CANTOPEN ? DBERR_PERMISSION : DBERR_OTHER, "cannot open %s: %s", url->masked,
-                     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-        sqlite3_close(db);
-        return false;
-    }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
     bool ok = sqlite_read_prisma(db, url, a, h, err);

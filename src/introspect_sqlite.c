@@ -1057,12 +1057,8 @@ static char *readonly_uri(const DbUrl *url)
     return out;
 }
 
-SqlSchema *introspect_sqlite(const DbUrl *url, const IntrospectOptions *opts, IntrospectStats *stats, DbError *err)
+sqlite3 *introspect_sqlite_open(const DbUrl *url, DbError *err)
 {
-    IntrospectStats local = {0};
-    if (!stats)
-        stats = &local;
-    double t0 = introspect_now_ms();
     struct stat sb;
     if (stat(url->path, &sb) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
@@ -1085,13 +1081,25 @@ SqlSchema *introspect_sqlite(const DbUrl *url, const IntrospectOptions *opts, In
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     free(uri);
-    stats->connect_ms += introspect_now_ms() - t0;
     if (rc != SQLITE_OK) {
         db_error_set(err, rc == SQLITE_CANTOPEN ? DBERR_PERMISSION : DBERR_OTHER, "cannot open %s: %s", url->masked,
                      db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close(db);
         return NULL;
     }
+    return db;
+}
+
+SqlSchema *introspect_sqlite(const DbUrl *url, const IntrospectOptions *opts, IntrospectStats *stats, DbError *err)
+{
+    IntrospectStats local = {0};
+    if (!stats)
+        stats = &local;
+    double t0 = introspect_now_ms();
+    sqlite3 *db = introspect_sqlite_open(url, err);
+    stats->connect_ms += introspect_now_ms() - t0;
+    if (!db)
+        return NULL;
     if (err)
         err->message[0] = '\0';
     DbError local_err = {0};

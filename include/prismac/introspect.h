@@ -80,6 +80,10 @@ SqlSchema *introspect_sqlite(const DbUrl *url, const IntrospectOptions *opts, In
 SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, IntrospectStats *stats,
                                DbError *err);
 
+/* Opens a SQLite database file read-only (a missing file, a folder or an unreadable file is
+ * an error of its own kind, with the file's path; nothing is created). NULL on failure. */
+sqlite3 *introspect_sqlite_open(const DbUrl *url, DbError *err);
+
 /* Reading through a connection opened elsewhere (dbexec's scratch databases): the same
  * queries, under PRAGMA query_only (SQLite, restored afterwards) or in a READ ONLY
  * transaction that is rolled back (PostgreSQL). `url` (may be NULL) is only used to mask
