@@ -516,6 +516,19 @@ static void push_effect(Arena *a, StepEffects *st, const ObjIndex *x, uint32_t i
     ARENA_PUSH(a, st->items, st->count, st->cap, e);
 }
 
+/* A column, index or key created with its table, or dropped with it: the table of object i of
+ * x (the effect just pushed) is not in `other`. */
+static void mark_implied(StepEffects *st, const ObjIndex *x, uint32_t i, const ObjIndex *other)
+{
+    ObjRef r0 = x->refs[i];
+    if (r0.kind == HOBJ_TABLE || r0.kind == HOBJ_ENUM)
+        return;
+    const SqlTable *t = &x->schema->tables[r0.table];
+    KeyBuf k0;
+    key_begin(&k0, 'T', x->schema, t->namespace, t->name);
+    st->items[st->count - 1].obj.implied = index_find(other, (Str){k0.buf, (uint32_t)k0.len}) == UINT32_MAX;
+}
+
 /* Each step's objects: what differs between consecutive schemas of the replay. */
 static StepEffects *replay_effects(Arena *a, const Replay *r)
 {
@@ -532,14 +545,7 @@ static StepEffects *replay_effects(Arena *a, const Replay *r)
             uint32_t p = index_find(&prev, cur.keys[i]);
             if (p == UINT32_MAX) {
                 push_effect(a, &steps[k], &cur, i, HCHANGE_CREATED);
-                ObjRef r0 = cur.refs[i];
-                if (r0.kind != HOBJ_TABLE && r0.kind != HOBJ_ENUM) {
-                    const SqlTable *t = &cur.schema->tables[r0.table];
-                    KeyBuf k0;
-                    key_begin(&k0, 'T', cur.schema, t->namespace, t->name);
-                    steps[k].items[steps[k].count - 1].obj.implied =
-                        index_find(&prev, (Str){k0.buf, (uint32_t)k0.len}) == UINT32_MAX;
-                }
+                mark_implied(&steps[k], &cur, i, &prev);
             } else if (!obj_equal(&prev, p, &cur, i)) {
                 push_effect(a, &steps[k], &cur, i, HCHANGE_ALTERED);
             }
@@ -548,15 +554,7 @@ static StepEffects *replay_effects(Arena *a, const Replay *r)
             if (index_find(&cur, prev.keys[i]) != UINT32_MAX)
                 continue;
             push_effect(a, &steps[k], &prev, i, HCHANGE_DROPPED);
-            ObjRef r0 = prev.refs[i];
-            if (r0.kind != HOBJ_TABLE && r0.kind != HOBJ_ENUM) {
-                /* a column, index or key that went with its table */
-                const SqlTable *t = &prev.schema->tables[r0.table];
-                KeyBuf k0;
-                key_begin(&k0, 'T', prev.schema, t->namespace, t->name);
-                steps[k].items[steps[k].count - 1].obj.implied =
-                    index_find(&cur, (Str){k0.buf, (uint32_t)k0.len}) == UINT32_MAX;
-            }
+            mark_implied(&steps[k], &prev, i, &cur);
         }
         index_free(&prev);
         prev = cur;
