@@ -487,3 +487,41 @@ void resolve_config(Resolver *r)
             lift_generator(r, ast->blocks[i], &db->generators[db->ngenerators], db->provider))
             db->ngenerators++;
 }
+
+/* ---- a Db derived for other configuration blocks ------------------------------------------ */
+
+Db *db_resolve_derived(const Db *src, Ast *ast, bool drop_native_types, Arena *arena, Diags *diags)
+{
+    Db *db = arena_alloc(arena, sizeof *db);
+    *db = *src;
+    db->ast = ast;
+    db->arena = arena;
+    db->provider = PROVIDER_NONE;
+    db->datasource = NULL;
+    db->generators = NULL;
+    db->ngenerators = 0;
+    /* the name tables are src's; what the config pass sets is set again */
+    struct DbNameTable *nt = arena_alloc(arena, sizeof *nt);
+    *nt = *src->names;
+    nt->config_provider = PROVIDER_NONE;
+    nt->datasource_ok = false;
+    nt->has_schemas = false;
+    nt->schemas_span = (Span){0, 0, 0};
+    nt->extensions_span = (Span){0, 0, 0};
+    db->names = nt;
+    if (drop_native_types) {
+        /* copy on write: the fields, without their native types */
+        size_t size = (size_t)(src->nfields ? src->nfields : 1) * sizeof *db->fields;
+        DbField *fields = arena_alloc_raw(arena, size);
+        memcpy(fields, src->fields, size);
+        for (uint32_t i = 0; i < src->nfields; i++)
+            if (fields[i].native.attr)
+                fields[i].native = (DbNativeType){0};
+        db->fields = fields;
+    }
+    Resolver r = {.db = db, .ast = ast, .arena = arena, .diags = diags, .nt = nt};
+    uint32_t before_config = diags->errors;
+    resolve_config(&r);
+    db->config_errors = diags->errors > before_config;
+    return db;
+}

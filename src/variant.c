@@ -4,10 +4,12 @@
  * The check resolves and validates the variant. When the edits are only the provider's value
  * and dropped native type attributes (the usual case), the variant's syntax tree is the
  * source's with the same edits made to the tree: parsing the variant's text again would give
- * that tree, node for node, with spans moved by the edits. So the tree is made from the
- * source's (sharing every node the edits leave alone) and its spans are already the source's,
- * where errors are reported. Other edits (lines and arguments the options drop) are checked by
- * parsing the variant's text. tests/test_variant.c checks that both give the same result. */
+ * that tree, node for node, with spans moved by the edits. Resolving that tree gives the
+ * source's Db but for what depends on the provider (the datasource and generator blocks, read
+ * after the models) and the native types: so the variant's Db is derived from the source's
+ * (db_resolve_derived), its spans already the source's, where errors are reported. Other
+ * edits (lines and arguments the options drop) are checked by parsing the variant's text.
+ * tests/test_variant.c checks that every route gives the same Db and the same result. */
 #include "prismac/variant.h"
 
 #include <stdio.h>
@@ -26,6 +28,7 @@ typedef struct Variant {
     const Attribute **dropped;      /* the native type attributes it drops */
     uint32_t ndropped, capdropped;
     bool text_edits;                /* edits the tree route does not make (see above) */
+    bool dropped_all;               /* every native type attribute is dropped */
 } Variant;
 
 static void variant_edit(Variant *v, uint32_t file, uint32_t start, uint32_t end, const char *text)
@@ -195,6 +198,7 @@ static void to_sqlite_index_type(Variant *v, const Db *db, const DbIndex *x)
 static void to_sqlite(Variant *v)
 {
     const Db *db = v->db;
+    v->dropped_all = true;
     if (db->datasource)
         to_sqlite_datasource(v, db->datasource);
     for (uint32_t m = 0; m < db->nmodels; m++) {
@@ -419,6 +423,21 @@ static Ast *variant_tree(const Variant *v, Arena *arena)
     return t;
 }
 
+/* The variant's syntax tree as far as its resolution must read it again (see check_variant):
+ * the source's blocks with the datasource's provider replaced. */
+static Ast *variant_config_tree(const Variant *v, Arena *arena)
+{
+    const Ast *src = v->db->ast;
+    Ast *t = copy_of(arena, src, sizeof *src);
+    t->arena = arena;
+    t->blocks = copy_of(arena, src->blocks, src->nblocks * sizeof *src->blocks);
+    t->capblocks = src->nblocks;
+    for (uint32_t i = 0; i < t->nblocks; i++)
+        if (t->blocks[i]->kind == BLOCK_DATASOURCE)
+            t->blocks[i] = datasource_in_variant(arena, t->blocks[i], v->provider, v->opt->target);
+    return t;
+}
+
 /* ---- validating the variant ----------------------------------------------------------------- */
 
 /* Reports the variant's errors at their places in the source; `to_source`: their spans are in
@@ -448,21 +467,34 @@ static bool check_variant(Variant *v)
     arena_init(&scratch);
     Diags d;
     diags_init(&d, &scratch);
-    bool by_tree = !v->text_edits && v->provider && !v->opt->reparse;
-    Ast *ast;
-    if (by_tree) {
-        ast = variant_tree(v, &scratch);
+    VariantRoute route = v->opt->route;
+    bool tree_ok = !v->text_edits && v->provider;
+    if (!tree_ok)
+        route = VARIANT_ROUTE_TEXT;
+    /* derived: every native type dropped or none (a partial drop has no route of its own) */
+    if (route == VARIANT_ROUTE_DERIVED && v->ndropped && !v->dropped_all)
+        route = VARIANT_ROUTE_TREE;
+    Db *db;
+    if (route == VARIANT_ROUTE_DERIVED) {
+        db = db_resolve_derived(v->db, variant_config_tree(v, &scratch), v->ndropped > 0, &scratch, &d);
     } else {
-        SourceSet *set = arena_alloc(&scratch, sizeof *set);
-        source_set_init(set, &scratch);
-        for (uint32_t f = 0; f < v->sources->count; f++)
-            source_add_text(set, v->sources->files[f].path, v->out->texts[f], v->out->lens[f]);
-        ast = ast_parse(set, &d);
+        Ast *ast;
+        if (route == VARIANT_ROUTE_TREE) {
+            ast = variant_tree(v, &scratch);
+        } else {
+            SourceSet *set = arena_alloc(&scratch, sizeof *set);
+            source_set_init(set, &scratch);
+            for (uint32_t f = 0; f < v->sources->count; f++)
+                source_add_text(set, v->sources->files[f].path, v->out->texts[f], v->out->lens[f]);
+            ast = ast_parse(set, &d);
+        }
+        db = db_resolve(ast, &d);
     }
-    Db *db = db_resolve(ast, &d);
+    if (v->opt->on_db)
+        v->opt->on_db(db, v->opt->on_db_ctx);
     if (!d.errors)
         db_validate(db, v->opt->target, &d);
-    bool ok = report_variant_errors(v, &d, !by_tree);
+    bool ok = report_variant_errors(v, &d, route == VARIANT_ROUTE_TEXT);
     arena_free(&scratch);
     return ok;
 }

@@ -2,9 +2,12 @@
  * committed variant (fixtures/variant/NNN-name.TARGET.prisma, which Prisma validates: .oracle),
  * or exactly the committed list of constructs that do not carry over (.err); a variant differs
  * from its source only on the provider line and by dropped native types. Plus the options that
- * map constructs, and the command's -o / --check. */
+ * map constructs, and the command's -o / --check. Every variant is also made by each route
+ * (its Db derived from the source's, its tree made from the source's, its text parsed again):
+ * the same text, the same resolved Db, the same diagnostics. */
 #include "testutil.h"
 #include "prismac/variant.h"
+#include "resolve_internal.h"
 
 #include <dirent.h>
 
@@ -103,33 +106,289 @@ static void assert_only_allowed_changes(const char *name, const char *src, const
     }
 }
 
-/* The variant made again with `reparse` (its text parsed again to validate it) gives the same
- * text and the same diagnostics, at the same places, as the variant made from the source's
- * tree: the two routes agree. The diagnostics from `before` on are the first variant's. */
-static void assert_same_when_reparsed(Loaded *l, VariantOptions opt, bool ok, const VariantResult *r, uint32_t before)
+/* ---- the variant's Db, written out to compare the routes ---------------------------------- */
+
+/* The text of a node as written (the same in every route: its span moves, its text does not). */
+static void dump_text(FILE *o, const Db *db, Span span)
 {
-    opt.reparse = true;
-    Diags d;
-    diags_init(&d, &l->arena);
-    VariantResult again;
-    bool ok2 = variant_make(l->db, &opt, &l->arena, &again, &d);
-    assert_int_equal(ok, ok2);
-    for (uint32_t f = 0; ok && f < l->sources.count; f++) {
-        assert_int_equal(r->lens[f], again.lens[f]);
-        assert_memory_equal(r->texts[f], again.texts[f], r->lens[f]);
+    Str t = ast_span_text(db->ast, span);
+    fprintf(o, "`%.*s`", (int)t.len, t.ptr);
+}
+
+static void dump_str(FILE *o, const char *key, Str s)
+{
+    fprintf(o, " %s=%.*s", key, (int)s.len, s.ptr);
+}
+
+static void dump_attr(FILE *o, const Db *db, const char *key, const Attribute *a)
+{
+    fprintf(o, " %s=", key);
+    if (a)
+        dump_text(o, db, a->span);
+    else
+        fputs("-", o);
+}
+
+static void dump_expr(FILE *o, const Db *db, const char *key, const Expr *e)
+{
+    fprintf(o, " %s=", key);
+    if (e)
+        dump_text(o, db, e->span);
+    else
+        fputs("-", o);
+}
+
+static void dump_id(FILE *o, const char *key, uint32_t id)
+{
+    if (id == DB_NONE)
+        fprintf(o, " %s=-", key);
+    else
+        fprintf(o, " %s=%u", key, id);
+}
+
+/* Everything of the Db but where its nodes are: names, ids, kinds, values, and the private
+ * parts validation reads. A field's or block's own text is left out: with the tree routes it
+ * still holds the dropped native types (which is where errors are reported). */
+static void dump_db(FILE *o, const Db *db)
+{
+    fprintf(o, "provider=%d resolve_errors=%d config_errors=%d\n", db->provider, db->resolve_errors, db->config_errors);
+    const DbDatasource *ds = db->datasource;
+    if (ds) {
+        fprintf(o, "datasource provider=%d", ds->provider);
+        dump_str(o, "name", ds->name);
+        dump_str(o, "provider_name", ds->provider_name);
+        fprintf(o, " url=%d direct=%d shadow=%d rm_prisma=%d rm_set=%d has_ext=%d\n", ds->url != NULL,
+                ds->direct_url != NULL, ds->shadow_url != NULL, ds->relation_mode_prisma, ds->relation_mode_set,
+                ds->has_extensions);
+        for (uint32_t i = 0; i < ds->nschemas; i++)
+            dump_str(o, "schema", ds->schemas[i]);
+        for (uint32_t i = 0; i < ds->nextensions; i++) {
+            dump_str(o, "ext", ds->extension_info[i].name);
+            dump_str(o, "schema", ds->extension_info[i].schema);
+            dump_str(o, "version", ds->extension_info[i].version);
+            dump_str(o, "map", ds->extension_info[i].map);
+            fputs("\n", o);
+        }
     }
-    assert_int_equal(l->diags.count - before, d.count);
-    for (uint32_t i = 0; i < d.count; i++) {
-        const Diag *x = &l->diags.items[before + i], *y = &d.items[i];
-        if (strcmp(x->message, y->message) != 0 || x->span.start != y->span.start || x->span.end != y->span.end)
-            print_error("from the tree: %u-%u %s\nreparsed:      %u-%u %s\n", x->span.start, x->span.end, x->message,
-                        y->span.start, y->span.end, y->message);
-        assert_int_equal(x->severity, y->severity);
-        assert_string_equal(x->message, y->message);
-        assert_int_equal(x->span.file, y->span.file);
-        assert_int_equal(x->span.start, y->span.start);
-        assert_int_equal(x->span.end, y->span.end);
+    for (uint32_t i = 0; i < db->ngenerators; i++) {
+        const DbGenerator *g = &db->generators[i];
+        fputs("generator", o);
+        dump_str(o, "name", g->name);
+        dump_str(o, "provider", g->provider);
+        for (uint32_t k = 0; k < g->npreview_features; k++)
+            dump_str(o, "feature", g->preview_features[k]);
+        fputs("\n", o);
     }
+    for (uint32_t i = 0; i < db->nmodels; i++) {
+        const DbModel *m = &db->models[i];
+        fputs("model", o);
+        dump_str(o, "name", m->name);
+        dump_str(o, "db_name", m->db_name);
+        dump_str(o, "schema", m->schema);
+        fprintf(o, " fields=%u+%u", m->first_field, m->nfields);
+        dump_id(o, "pk", m->pk);
+        fprintf(o, " indexes=%u+%u ignored=%d view=%d mapped=%d", m->first_index, m->nindexes, m->ignored, m->is_view,
+                m->mapped);
+        dump_str(o, "block", m->ast->name);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nfields; i++) {
+        const DbField *f = &db->fields[i];
+        fputs("field", o);
+        dump_str(o, "name", f->name);
+        dump_str(o, "db_name", f->db_name);
+        fprintf(o, " model=%u kind=%d scalar=%d", f->model, f->kind, f->scalar);
+        dump_id(o, "type", f->type_id);
+        dump_str(o, "unsupported", f->unsupported);
+        fprintf(o, " arity=%d def=%d/%u", f->arity, f->def.kind, f->def.version);
+        dump_expr(o, db, "def_expr", f->def.expr);
+        dump_str(o, "def_text", f->def.text);
+        dump_str(o, "def_map", f->def.map);
+        dump_attr(o, db, "def_attr", f->def.attr);
+        dump_str(o, "native", f->native.name);
+        dump_str(o, "scope", f->native.scope);
+        fprintf(o, " nargs=%u(%lld,%lld) unsigned=%d", f->native.nargs, (long long)f->native.args[0],
+                (long long)f->native.args[1], f->native.args_unsigned);
+        dump_attr(o, db, "native_attr", f->native.attr);
+        dump_id(o, "relation", f->relation);
+        fprintf(o, " updated_at=%d ignored=%d mapped=%d", f->updated_at, f->ignored, f->mapped);
+        dump_str(o, "ast", f->ast ? f->ast->name : (Str){"", 0});
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nenums; i++) {
+        const DbEnum *e = &db->enums[i];
+        fputs("enum", o);
+        dump_str(o, "name", e->name);
+        dump_str(o, "db_name", e->db_name);
+        dump_str(o, "schema", e->schema);
+        fprintf(o, " values=%u+%u mapped=%d\n", e->first_value, e->nvalues, e->mapped);
+    }
+    for (uint32_t i = 0; i < db->nenum_values; i++) {
+        fputs("value", o);
+        dump_str(o, "name", db->enum_values[i].name);
+        dump_str(o, "db_name", db->enum_values[i].db_name);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->ncomposite_types; i++) {
+        fputs("composite", o);
+        dump_str(o, "name", db->composite_types[i].name);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nindexes; i++) {
+        const DbIndex *x = &db->indexes[i];
+        fprintf(o, "index kind=%d model=%u fields=%u+%u", x->kind, x->model, x->first_field, x->nfields);
+        dump_str(o, "name", x->name);
+        dump_str(o, "map", x->map);
+        dump_str(o, "algorithm", x->algorithm);
+        fprintf(o, " field_level=%d clustered=%d", x->field_level, x->clustered);
+        dump_expr(o, db, "where", x->where);
+        dump_attr(o, db, "attr", x->attr);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nindex_fields; i++) {
+        const DbIndexField *x = &db->index_fields[i];
+        fprintf(o, "index_field field=%u sort=%d length=%d", x->field, x->sort, x->length);
+        dump_str(o, "ops", x->ops);
+        fprintf(o, " raw=%d", x->ops_raw);
+        dump_expr(o, db, "expr", x->expr);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nrelations; i++) {
+        const DbRelation *r = &db->relations[i];
+        fprintf(o, "relation kind=%d embedded=%d", r->kind, r->embedded);
+        dump_str(o, "name", r->name);
+        fprintf(o, " models=%u,%u", r->model_a, r->model_b);
+        dump_id(o, "field_a", r->field_a);
+        dump_id(o, "field_b", r->field_b);
+        fprintf(o, " fk=%u+%u actions=%d,%d", r->first_fk, r->nfk, r->on_delete, r->on_update);
+        dump_str(o, "map", r->map);
+        dump_attr(o, db, "attr", r->attr);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nfk_pairs; i++)
+        fprintf(o, "fk %u -> %u\n", db->fk_pairs[i].field, db->fk_pairs[i].references);
+    /* what resolution keeps for validation */
+    const struct DbNameTable *nt = db->names;
+    fprintf(o, "config_provider=%d datasource_ok=%d has_schemas=%d", nt->config_provider, nt->datasource_ok,
+            nt->has_schemas);
+    fputs(" schemas_span=", o);
+    if (nt->has_schemas)
+        dump_text(o, db, nt->schemas_span);
+    fputs(" extensions_span=", o);
+    if (ds && ds->has_extensions)
+        dump_text(o, db, nt->extensions_span);
+    fprintf(o, " unknown_fn=%u ctfields=%u\n", nt->nunknown_fn_fields, nt->nctfields);
+    for (uint32_t i = 0; i < nt->nunknown_fn_fields; i++)
+        fprintf(o, "unknown_fn %u\n", nt->unknown_fn_fields[i]);
+    for (uint32_t i = 0; i < db->nmodels; i++) {
+        fputs("model_names", o);
+        if (db->models[i].schema.len)
+            dump_text(o, db, nt->model_schema_span[i]);
+        dump_attr(o, db, "map", nt->model_map_attr[i]);
+        fputs("\n", o);
+    }
+    for (uint32_t i = 0; i < db->nenums; i++)
+        if (db->enums[i].schema.len) {
+            fputs("enum_schema ", o);
+            dump_text(o, db, nt->enum_schema_span[i]);
+            fputs("\n", o);
+        }
+    for (uint32_t i = 0; i < db->nfields; i++)
+        dump_id(o, "relfield", nt->field_relfield[i]);
+    fputs("\n", o);
+    for (uint32_t i = 0; i < nt->nrelfields; i++) {
+        const RelField *rf = &nt->relfields[i];
+        fprintf(o, "relfield field=%u model=%u target=%u", rf->field, rf->model, rf->target);
+        dump_attr(o, db, "attr", rf->attr);
+        fputs(" fields=", o);
+        for (uint32_t k = 0; k < rf->nfields; k++)
+            fprintf(o, "%u,", rf->fields[k]);
+        fputs(" refs=", o);
+        for (uint32_t k = 0; k < rf->nrefs; k++)
+            fprintf(o, "%u,", rf->refs[k]);
+        fprintf(o, " has=%d%d%d%d", rf->has_fields, rf->has_refs, rf->has_name, rf->has_map);
+        dump_str(o, "name", rf->name);
+        dump_str(o, "map", rf->map);
+        fprintf(o, " actions=%d,%d ignored=%d\n", rf->on_delete, rf->on_update, rf->ignored);
+    }
+    for (uint32_t i = 0; i < db->nmodels; i++) {
+        /* each model's field table: every field found by its name */
+        const DbModel *m = &db->models[i];
+        for (uint32_t k = 0; k < m->nfields; k++)
+            dump_id(o, "find", resolve_find_field(db, i, db->fields[m->first_field + k].name));
+    }
+    fputs("\n", o);
+}
+
+typedef struct DbDump {
+    char *text;
+    size_t len;
+    bool called;
+} DbDump;
+
+static void on_db(const Db *db, void *ctx)
+{
+    DbDump *d = ctx;
+    FILE *o = open_memstream(&d->text, &d->len);
+    assert_non_null(o);
+    dump_db(o, db);
+    fclose(o);
+    d->called = true;
+}
+
+/* The variant made again by another route (its Db derived from the source's, its tree made
+ * from the source's, its text parsed again) gives the same text, the same resolved Db and the
+ * same diagnostics, at the same places, as the variant made by the default route. The
+ * diagnostics from `before` on are the first variant's. */
+static bool assert_same_by_every_route(Loaded *l, VariantOptions opt, bool ok, const VariantResult *r, uint32_t before)
+{
+    DbDump dumps[3] = {{0}};
+    for (int route = VARIANT_ROUTE_DERIVED; route <= VARIANT_ROUTE_TEXT; route++) {
+        opt.route = (VariantRoute)route;
+        opt.on_db = on_db;
+        opt.on_db_ctx = &dumps[route];
+        Diags d;
+        diags_init(&d, &l->arena);
+        VariantResult again;
+        bool ok2 = variant_make(l->db, &opt, &l->arena, &again, &d);
+        assert_int_equal(ok, ok2);
+        for (uint32_t f = 0; ok && f < l->sources.count; f++) {
+            assert_int_equal(r->lens[f], again.lens[f]);
+            assert_memory_equal(r->texts[f], again.texts[f], r->lens[f]);
+        }
+        assert_int_equal(l->diags.count - before, d.count);
+        for (uint32_t i = 0; i < d.count; i++) {
+            const Diag *x = &l->diags.items[before + i], *y = &d.items[i];
+            if (strcmp(x->message, y->message) != 0 || x->span.start != y->span.start || x->span.end != y->span.end)
+                print_error("default route: %u-%u %s\nroute %d:       %u-%u %s\n", x->span.start, x->span.end,
+                            x->message, route, y->span.start, y->span.end, y->message);
+            assert_int_equal(x->severity, y->severity);
+            assert_string_equal(x->message, y->message);
+            assert_int_equal(x->span.file, y->span.file);
+            assert_int_equal(x->span.start, y->span.start);
+            assert_int_equal(x->span.end, y->span.end);
+        }
+        if (route > 0) {
+            /* checked variants (not those stopped before, by constructs that do not carry over) */
+            assert_int_equal(dumps[0].called, dumps[route].called);
+            if (dumps[0].called && (dumps[0].len != dumps[route].len ||
+                                    memcmp(dumps[0].text, dumps[route].text, dumps[0].len) != 0)) {
+                size_t k = 0;
+                while (k < dumps[0].len && k < dumps[route].len && dumps[0].text[k] == dumps[route].text[k])
+                    k++;
+                size_t from = k > 200 ? k - 200 : 0;
+                print_error("the Dbs differ (route 0, route %d) at:\n%.400s\n----\n%.400s\n", route, dumps[0].text + from,
+                            dumps[route].text + from);
+            }
+            assert_int_equal(dumps[0].len, dumps[route].len);
+            if (dumps[0].called)
+                assert_memory_equal(dumps[0].text, dumps[route].text, dumps[0].len);
+        }
+    }
+    bool checked = dumps[0].called;
+    for (int i = 0; i < 3; i++)
+        free(dumps[i].text);
+    return checked;     /* the variant got as far as its check */
 }
 
 static void run_case(void **state)
@@ -156,7 +415,7 @@ static void run_case(void **state)
     VariantResult r;
     uint32_t before = l.diags.count;
     bool ok = variant_make(l.db, &opt, &l.arena, &r, &l.diags);
-    assert_same_when_reparsed(&l, opt, ok, &r, before);
+    (void)assert_same_by_every_route(&l, opt, ok, &r, before);
     if (want) {
         if (!ok)
             print_error("%s: %s\n", c->name, l.diags.items[before].message);
@@ -250,7 +509,7 @@ static void test_tree_and_text_agree(void **state)
     uint32_t before = l.diags.count;
     assert_false(variant_make(l.db, &opt, &l.arena, &r, &l.diags));
     assert_true(l.diags.errors >= 4);
-    assert_same_when_reparsed(&l, opt, false, &r, before);
+    assert_true(assert_same_by_every_route(&l, opt, false, &r, before));
     /* `m`'s error covers the field up to its dropped attribute, as in the source */
     bool found = false;
     for (uint32_t i = before; i < l.diags.count; i++) {
@@ -261,6 +520,145 @@ static void test_tree_and_text_agree(void **state)
     }
     assert_true(found);
     arena_free(&l.arena);
+}
+
+/* Edge cases for the routes: each schema resolves without error (it may still be invalid for
+ * its own provider: the command makes the variant while the source is validated), and each
+ * route gives the same variant, Db and diagnostics, for each target and set of options. */
+typedef struct EdgeCase {
+    const char *name;
+    const char *files[2];       /* one or two files */
+    bool drop_all;              /* with every --drop-* option as well */
+} EdgeCase;
+
+static const EdgeCase EDGE_CASES[] = {
+    {"relationMode prisma, native types",
+     {"generator c {\n  provider        = \"prisma-client-js\"\n  previewFeatures = [\"fullTextSearchPostgres\"]\n}\n\n"
+      "datasource db {\n  provider     = \"postgresql\"\n  relationMode = \"prisma\"\n}\n\n"
+      "model A {\n  id  String @id @db.Uuid\n  n   Decimal @db.Decimal(10, 2)\n  t   DateTime @db.Timestamptz(3)\n"
+      "  bs  B[]\n}\n\nmodel B {\n  id  Int @id\n  aId String @db.Uuid\n"
+      "  a   A @relation(fields: [aId], references: [id], onDelete: Cascade)\n\n  @@index([aId])\n}\n"}, false},
+    {"relationMode prisma, SetDefault",
+     {"datasource db {\n  provider     = \"postgresql\"\n  relationMode = \"prisma\"\n}\n\n"
+      "model A {\n  id  String @id @db.Uuid\n  bs  B[]\n}\n\nmodel B {\n  id  Int @id\n  aId String @db.Uuid\n"
+      "  a   A @relation(fields: [aId], references: [id], onDelete: SetDefault)\n}\n"}, false},
+    {"referentialIntegrity on sqlite, without an index",
+     {"datasource db {\n  provider             = \"sqlite\"\n  referentialIntegrity = \"prisma\"\n}\n\n"
+      "model A {\n  id Int @id\n  bs B[]\n}\n\nmodel B {\n  id Int @id\n  aId Int\n"
+      "  a A @relation(fields: [aId], references: [id], onDelete: SetNull)\n}\n"}, false},
+    {"multiSchema",
+     {"generator c {\n  provider        = \"prisma-client-js\"\n  previewFeatures = [\"multiSchema\"]\n}\n\n"
+      "datasource db {\n  provider = \"postgresql\"\n  schemas  = [\"a\", \"b\"]\n}\n\n"
+      "model A {\n  id Int @id @db.Integer\n  e  E\n\n  @@schema(\"a\")\n}\n\n"
+      "model B {\n  id Int @id\n\n  @@map(\"A\")\n  @@schema(\"b\")\n}\n\nenum E {\n  X\n\n  @@schema(\"b\")\n}\n"},
+     true},
+    {"extensions and index types",
+     {"generator c {\n  provider        = \"prisma-client-js\"\n  previewFeatures = [\"postgresqlExtensions\"]\n}\n\n"
+      "datasource db {\n  provider   = \"postgres\"\n  extensions = [citext, pg_trgm(schema: \"x\", version: \"1.5\")]\n}\n\n"
+      "model A {\n  id   Int @id(map: \"a_pk\")\n  name String @db.Citext\n  tags Json\n\n"
+      "  @@index([name(ops: raw(\"gin_trgm_ops\"))], type: Gin)\n  @@index([tags], type: Hash)\n}\n"},
+     true},
+    {"Unsupported, lists, Json",
+     {"datasource db {\n  provider = \"postgresql\"\n}\n\n"
+      "model A {\n  id   Int @id\n  geo  Unsupported(\"geometry(Point, 4326)\")?\n  pts  Unsupported(\"circle\")\n"
+      "  j    Json @db.JsonB\n  ls   Int[]\n  x    String? @db.VarChar(3) @unique\n\n  @@ignore\n}\n"}, false},
+    {"Unsupported on sqlite",
+     {"datasource db {\n  provider = \"sqlite\"\n}\n\nmodel A {\n  id  Int @id\n  v   Unsupported(\"TEXT\")?\n"
+      "  ip  Unsupported(\"inet\")\n}\n"}, false},
+    {"views",
+     {"generator c {\n  provider        = \"prisma-client-js\"\n  previewFeatures = [\"views\"]\n}\n\n"
+      "datasource db {\n  provider = \"postgresql\"\n}\n\n"
+      "model U {\n  id Int @id\n  email String @db.VarChar(90)\n}\n\n"
+      "view V {\n  id    Int    @unique\n  email String @db.VarChar(90)\n  n     BigInt @db.BigInt\n}\n"}, false},
+    {"views without the preview feature",
+     {"datasource db {\n  provider = \"sqlite\"\n}\n\nview V {\n  id Int @unique\n}\n"}, false},
+    {"composite types",
+     {"datasource db {\n  provider = \"postgresql\"\n}\n\ntype Address {\n  street String\n  zip    String\n}\n\n"
+      "model A {\n  id   Int @id\n  addr Address\n  s    String @db.Text\n}\n"}, false},
+    {"partial indexes",
+     {"generator c {\n  provider        = \"prisma-client-js\"\n  previewFeatures = [\"partialIndexes\"]\n}\n\n"
+      "datasource db {\n  provider = \"postgresql\"\n}\n\n"
+      "model A {\n  id Int @id\n  email String @db.VarChar(200)\n  deleted Boolean\n\n"
+      "  @@unique([email], where: raw(\"deleted = false\"))\n  @@index([deleted], where: { deleted: true })\n}\n"}, false},
+    {"native types on sqlite, Prisma 6 urls, preview features",
+     {"generator c {\n  provider        = \"prisma-client-js\"\n  previewFeatures = [\"fullTextSearch\", \"metrics\", \"views\"]\n}\n\n"
+      "datasource db {\n  provider  = \"sqlite\"\n  url       = env(\"DATABASE_URL\")\n  directUrl = \"file:./x.db\"\n}\n\n"
+      "model A {\n  id Int @id @db.Integer\n  s  String @db.Text\n  d  Decimal\n}\n"}, false},
+    {"enums, defaults, mapped names",
+     {"datasource db {\n  provider = \"postgresql\"\n}\n\nenum Role {\n  USER  @map(\"user\")\n  ADMIN\n\n  @@map(\"role\")\n}\n\n"
+      "model A {\n  id    String   @id @default(uuid(7)) @db.Uuid\n  role  Role     @default(USER)\n"
+      "  roles Role[]\n  at    DateTime @default(now()) @db.Timestamp(6) @map(\"created_at\")\n"
+      "  g     String   @default(dbgenerated(\"gen()\")) @db.Char(8)\n  c     String   @default(cuid(2))\n\n"
+      "  @@unique([role, at], name: \"ra\", map: \"ra_key\")\n  @@map(\"as\")\n}\n"}, false},
+    {"two files",
+     {"datasource db {\n  provider = \"postgresql\"\n}\n\nmodel A {\n  id Int @id @db.Integer\n  bs B[]\n}\n",
+      "model B {\n  id  Int @id\n  aId Int @db.Integer\n  a   A @relation(fields: [aId], references: [id], map: \"b_a\")\n}\n"},
+     true},
+};
+
+static void test_routes_agree_on_edge_cases(void **state)
+{
+    (void)state;
+    uint32_t checked = 0, runs = 0;
+    for (size_t c = 0; c < sizeof EDGE_CASES / sizeof *EDGE_CASES; c++) {
+        const EdgeCase *ec = &EDGE_CASES[c];
+        for (int target = PROVIDER_POSTGRESQL; target <= PROVIDER_SQLITE; target++)
+            for (int drop = 0; drop <= (int)ec->drop_all; drop++) {
+                Loaded l;
+                arena_init(&l.arena);
+                source_set_init(&l.sources, &l.arena);
+                diags_init(&l.diags, &l.arena);
+                for (int f = 0; f < 2 && ec->files[f]; f++)
+                    source_add_text(&l.sources, f ? "b.prisma" : "a.prisma", ec->files[f], strlen(ec->files[f]));
+                Ast *ast = ast_parse(&l.sources, &l.diags);
+                l.db = db_resolve(ast, &l.diags);
+                if (l.diags.errors)
+                    print_error("%s: %s\n", ec->name, l.diags.items[0].message);
+                assert_int_equal(l.diags.errors, 0);
+                VariantOptions opt = {.target = (DbProvider)target};
+                opt.drop_schemas = opt.drop_index_types = opt.drop_constraint_names = opt.drop_extensions = drop;
+                VariantResult r;
+                uint32_t before = l.diags.count;
+                bool ok = variant_make(l.db, &opt, &l.arena, &r, &l.diags);
+                checked += assert_same_by_every_route(&l, opt, ok, &r, before);
+                runs++;
+                arena_free(&l.arena);
+            }
+    }
+    /* most variants reach their check (the others stop at constructs that do not carry over) */
+    assert_true(checked >= runs * 3 / 4);
+}
+
+/* The seed schemas, to each provider, with and without the options: every route agrees. */
+static void test_routes_agree_on_seeds(void **state)
+{
+    (void)state;
+    static const char *const SEEDS[] = {
+        "fixtures/seeds/profiles.prisma", "fixtures/seeds/marketplace.prisma", "fixtures/seeds/health.prisma",
+        "fixtures/seeds/dual-provider/schema-prod.prisma", "fixtures/seeds/dual-provider/schema-dev.prisma",
+    };
+    uint32_t checked = 0;
+    for (size_t i = 0; i < sizeof SEEDS / sizeof *SEEDS; i++)
+        for (int target = PROVIDER_POSTGRESQL; target <= PROVIDER_SQLITE; target++)
+            for (int drop = 0; drop <= 1; drop++) {
+                Loaded l;
+                arena_init(&l.arena);
+                source_set_init(&l.sources, &l.arena);
+                diags_init(&l.diags, &l.arena);
+                char *err = NULL;
+                assert_int_equal(source_add_path(&l.sources, SEEDS[i], &err), SOURCE_OK);
+                Ast *ast = ast_parse(&l.sources, &l.diags);
+                l.db = db_resolve(ast, &l.diags);
+                assert_int_equal(l.diags.errors, 0);
+                VariantOptions opt = {.target = (DbProvider)target};
+                opt.drop_schemas = opt.drop_index_types = opt.drop_constraint_names = opt.drop_extensions = drop;
+                VariantResult r;
+                uint32_t before = l.diags.count;
+                bool ok = variant_make(l.db, &opt, &l.arena, &r, &l.diags);
+                checked += assert_same_by_every_route(&l, opt, ok, &r, before);
+                arena_free(&l.arena);
+            }
+    assert_true(checked >= 10);
 }
 
 static void test_command(void **state)
@@ -354,7 +752,7 @@ int main(void)
         return 1;
     }
     qsort(CASES, (size_t)n, sizeof *CASES, compare_cases);
-    struct CMUnitTest *tests = calloc((size_t)n + 3, sizeof *tests);
+    struct CMUnitTest *tests = calloc((size_t)n + 5, sizeof *tests);
     static char names[1024][240];
     for (int i = 0; i < n; i++) {
         snprintf(names[i], sizeof names[i], "%.199s -> %s", CASES[i].name,
@@ -365,8 +763,10 @@ int main(void)
     }
     tests[n] = (struct CMUnitTest)cmocka_unit_test(test_options_map_constructs);
     tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(test_tree_and_text_agree);
-    tests[n + 2] = (struct CMUnitTest)cmocka_unit_test(test_command);
-    int rc = _cmocka_run_group_tests("variant", tests, (size_t)n + 3, NULL, NULL);
+    tests[n + 2] = (struct CMUnitTest)cmocka_unit_test(test_routes_agree_on_edge_cases);
+    tests[n + 3] = (struct CMUnitTest)cmocka_unit_test(test_routes_agree_on_seeds);
+    tests[n + 4] = (struct CMUnitTest)cmocka_unit_test(test_command);
+    int rc = _cmocka_run_group_tests("variant", tests, (size_t)n + 5, NULL, NULL);
     free(tests);
     return rc;
 }

@@ -276,6 +276,16 @@ DbResolveOptions db_resolve_options_default(void);     /* the machine's CPUs (up
  * lives in the Ast's arena (nothing to free). Never NULL. */
 Db *db_resolve(Ast *ast, Diags *diags);
 Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt);
+/* The Db that db_resolve(ast) gives, derived from `src` (resolved without errors from the
+ * tree `ast` was made from) without resolving the models again. Only the configuration
+ * depends on the provider: `ast` may differ from src->ast only in the properties of its
+ * datasource and generator blocks (a variant's provider) and, with `drop_native_types`, by
+ * having no native type attribute (@db.X) on any field. The datasource and generator blocks
+ * are read again from `ast` (their diagnostics go to `diags`); the fields are copied when
+ * their native types are dropped (the fields' syntax nodes stay src's); everything else is
+ * src's, shared and only read, so `src` may be validated on another thread meanwhile. The new
+ * parts live in `arena`, where validating the result allocates too. */
+Db *db_resolve_derived(const Db *src, Ast *ast, bool drop_native_types, Arena *arena, Diags *diags);
 /* The rules `prisma validate` applies after resolution, for the datasource's provider.
  * `provider` overrides the datasource's (PROVIDER_NONE: use the datasource's); variants and
  * `sql --provider` validate a schema for the other provider. As in Prisma, nothing is checked

@@ -6,6 +6,13 @@
 
 #include "prismac/db.h"
 
+/* How the variant is checked: each gives the same result (tests/test_variant.c compares them). */
+typedef enum VariantRoute {
+    VARIANT_ROUTE_DERIVED,      /* the variant's Db derived from the source's (db_resolve_derived) */
+    VARIANT_ROUTE_TREE,         /* its syntax tree made from the source's, then resolved */
+    VARIANT_ROUTE_TEXT,         /* its text parsed again and resolved */
+} VariantRoute;
+
 typedef struct VariantOptions {
     DbProvider target;
     /* Constructs the target cannot have are errors unless one of these says how to map them. */
@@ -13,9 +20,13 @@ typedef struct VariantOptions {
     bool drop_index_types;      /* drop `type:` (Hash, Gin, ...) and `ops:` from indexes */
     bool drop_constraint_names; /* drop `map:` from @id, @@id and @relation (SQLite cannot name them) */
     bool drop_extensions;       /* drop the datasource's `extensions` */
-    /* Validate the variant by parsing its text again even when its syntax tree can be made
-     * from the source's (the tests compare both ways). */
-    bool reparse;
+    /* How the variant is checked: the cheapest route that can take its edits, at the latest
+     * this one (edits beyond the provider and native types always go by the text). */
+    VariantRoute route;
+    /* Called with the variant's resolved Db before it is validated (tests compare the routes);
+     * NULL: not called. */
+    void (*on_db)(const Db *db, void *ctx);
+    void *on_db_ctx;
 } VariantOptions;
 
 /* One replacement in one file of the source set; `text` replaces [start, end). */
