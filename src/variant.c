@@ -525,5 +525,7 @@ bool variant_make(const Db *db, const VariantOptions *opt, Arena *arena, Variant
     apply_edits(&v);
     if (diags->errors > errors_before)
         return false;
+    if (opt->on_text)
+        opt->on_text(out, opt->on_text_ctx);
     return check_variant(&v);
 }

@@ -705,6 +705,33 @@ static void test_command(void **state)
     assert_non_null(strstr(r.err, "is not valid; fix it first"));
     assert_null(strstr(r.err, "carry over"));
     run_free(&r);
+    /* with -o: an invalid source, or a variant that fails its check (its file is written while
+     * it is checked), leaves nothing behind, and a file already there as it was */
+    char other[300];
+    snprintf(other, sizeof other, "%s/other.prisma", tmp);
+    f = fopen(other, "w");
+    assert_non_null(f);
+    fputs("datasource db {\n  provider = \"postgresql\"\n}\n\nmodel A {\n  id Int @id @default(autoincrement())\n"
+          "  n  Int @default(autoincrement()) @db.Integer\n}\n", f);
+    fclose(f);
+    r = run_cmd("printf 'kept' > %s/out.prisma && '%s' variant %s --provider sqlite -o %s/out.prisma --color never && "
+                "echo written", tmp, bin, bad, tmp);
+    assert_int_equal(r.status, 1);
+    run_free(&r);
+    r = run_cmd("'%s' variant %s --provider sqlite -o %s/out.prisma --color never", bin, other, tmp);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "does not carry over to sqlite"));
+    run_free(&r);
+    r = run_cmd("cd %s && ls -A && cat out.prisma", tmp);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "bad.prisma\ndev.prisma\nother.prisma\nout.prisma\nkept");
+    run_free(&r);
+    /* and a valid variant replaces it */
+    r = run_cmd("'%s' variant fixtures/seeds/dual-provider/schema-prod.prisma --provider sqlite -o %s/out.prisma -q && "
+                "cmp %s/out.prisma %s/dev.prisma && ls -A %s", bin, tmp, tmp, tmp, tmp);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "bad.prisma\ndev.prisma\nother.prisma\nout.prisma\n");
+    run_free(&r);
     r = run_cmd("rm -rf %s", tmp);
     run_free(&r);
 }

@@ -6,6 +6,8 @@
 
 #include "prismac/db.h"
 
+typedef struct VariantResult VariantResult;
+
 /* How the variant is checked: each gives the same result (tests/test_variant.c compares them). */
 typedef enum VariantRoute {
     VARIANT_ROUTE_DERIVED,      /* the variant's Db derived from the source's (db_resolve_derived) */
@@ -27,6 +29,10 @@ typedef struct VariantOptions {
      * NULL: not called. */
     void (*on_db)(const Db *db, void *ctx);
     void *on_db_ctx;
+    /* Called once the variant's text is made (`texts`, `lens` of the result are set), before it
+     * is checked: a command may start writing it meanwhile. NULL: not called. */
+    void (*on_text)(const VariantResult *r, void *ctx);
+    void *on_text_ctx;
 } VariantOptions;
 
 /* One replacement in one file of the source set; `text` replaces [start, end). */
@@ -36,13 +42,13 @@ typedef struct VariantEdit {
     const char *text;
 } VariantEdit;
 
-typedef struct VariantResult {
+struct VariantResult {
     VariantEdit *edits;         /* sorted by file, then position */
     uint32_t nedits, capedits;
     char **texts;               /* the variant of each source file (sources->count of them) */
     uint32_t *lens;
     uint32_t nremoved_native;   /* @db.* attributes dropped */
-} VariantResult;
+};
 
 /* Computes the variant of a resolved, valid schema. Constructs that do not carry over (and
  * that no option maps) are reported in `diags` at their place in the source, one each; the

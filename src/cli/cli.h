@@ -135,6 +135,17 @@ void cli_github_escape(FILE *out, const char *text, bool property);
  * fsync, rename(2), so that a reader never sees half a file. Returns 0, or the errno of what
  * failed; *temp_failed (may be NULL) tells whether the temporary file could not be created. */
 int cli_replace_file(const char *path, const char *data, size_t len, bool *temp_failed);
+/* The same in two steps, so that the temporary file is written and synced while the command
+ * decides whether to keep it: begin writes it (0, or the errno of what failed: nothing is
+ * left then), then commit renames it over the file (0 or an errno) or abort removes it. */
+typedef struct CliReplace {
+    char *real, *tmp;
+    const char *path;
+    bool temp_failed;       /* the temporary file could not be created */
+} CliReplace;
+int cli_replace_begin(CliReplace *w, const char *path, const char *data, size_t len);
+int cli_replace_commit(CliReplace *w);
+void cli_replace_abort(CliReplace *w);
 /* The same with the error reported ("prismac: cannot write PATH: why"); "-" is standard output.
  * Returns EXIT_CLEAN or EXIT_TROUBLE. */
 int cli_write_file(const char *path, const char *data, size_t len);

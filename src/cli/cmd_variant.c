@@ -76,7 +76,60 @@ static int variant_check_args(void *state)
     return EXIT_CLEAN;
 }
 
-static int variant_output(const VariantArgs *va, Schema *schema, const VariantResult *r, const CliOptions *opt)
+/* ---- -o: the file written while the variant is checked ------------------------------------ */
+
+/* The temporary file beside FILE is written and synced on a thread of its own as soon as the
+ * variant's text is made, while the variant and the source are checked (the sync waits for the
+ * disk, not for a core); it replaces FILE only when both are valid, else it is removed. */
+typedef struct OutputJob {
+    const char *path;
+    const char *data;
+    size_t len;
+    CliReplace w;
+    int err;
+    pthread_t thread;
+    bool started, begun;
+} OutputJob;
+
+static void *output_thread(void *arg)
+{
+    OutputJob *job = arg;
+    job->err = cli_replace_begin(&job->w, job->path, job->data, job->len);
+    return NULL;
+}
+
+static void output_on_text(const VariantResult *r, void *ctx)
+{
+    OutputJob *job = ctx;
+    job->data = r->texts[0];
+    job->len = r->lens[0];
+    job->started = pthread_create(&job->thread, NULL, output_thread, job) == 0;
+    job->begun = true;
+}
+
+/* Waits for the temporary file (or writes it now, when no thread could start); 0 or an errno. */
+static int output_wait(OutputJob *job)
+{
+    if (job->started)
+        pthread_join(job->thread, NULL);
+    else
+        output_thread(job);
+    job->started = false;
+    return job->err;
+}
+
+/* The variant is not to be written after all: its temporary file goes. */
+static void output_cancel(OutputJob *job)
+{
+    if (!job->begun)
+        return;
+    if (output_wait(job) == 0)
+        cli_replace_abort(&job->w);
+    job->begun = false;
+}
+
+static int variant_output(const VariantArgs *va, Schema *schema, const VariantResult *r, const CliOptions *opt,
+                          OutputJob *job)
 {
     if (schema->sources.count != 1 && (va->output || va->check)) {
         fprintf(stderr, "prismac variant: %s has several files; -o and --check take a single-file schema\n",
@@ -103,7 +156,15 @@ static int variant_output(const VariantArgs *va, Schema *schema, const VariantRe
         return EXIT_CLEAN;
     }
     if (va->output) {
-        int err = cli_replace_file(va->output, r->texts[0], r->lens[0], NULL);
+        int err;
+        if (job->begun) {
+            err = output_wait(job);
+            job->begun = false;
+            if (!err)
+                err = cli_replace_commit(&job->w);
+        } else {
+            err = cli_replace_file(va->output, r->texts[0], r->lens[0], NULL);
+        }
         if (err) {
             fprintf(stderr, "prismac variant: %s: %s\n", va->output, strerror(err));
             return EXIT_TROUBLE;
@@ -193,12 +254,19 @@ static int variant_run(int argc, char **argv)
     diags_init(&vdiags, &varena);
     VariantResult result;
     bool ok = false;
+    OutputJob out = {.path = va.output};
+    if (va.output && schema.sources.count == 1) {
+        va.opt.on_text = output_on_text;
+        va.opt.on_text_ctx = &out;
+    }
     if (!schema.diags.errors) {
         SourceCheck job;
         source_check_start(&job, db);
         ok = variant_make(db, &va.opt, &varena, &result, &vdiags);
         source_check_finish(&job, &schema);
     }
+    if (schema.diags.errors || !ok)
+        output_cancel(&out);
     if (schema.diags.errors) {
         report_diags(&opt, &schema, "variant");
         fprintf(stderr, "prismac variant: %s is not valid; fix it first\n", schema_describe(&schema));
@@ -213,7 +281,7 @@ static int variant_run(int argc, char **argv)
                     vdiags.errors == 1 ? "" : "s", schema_describe(&schema), db_provider_name(va.opt.target));
         rc = EXIT_FINDINGS;
     } else {
-        rc = variant_output(&va, &schema, &result, &opt);
+        rc = variant_output(&va, &schema, &result, &opt, &out);
     }
     arena_free(&varena);
     schema_free(&schema);

@@ -7,13 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_replace_file(const char *given, const char *data, size_t len, bool *temp_failed)
+int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t len)
 {
-    if (temp_failed)
-        *temp_failed = false;
+    *w = (CliReplace){0};
     /* through a symbolic link, the file it points to is replaced, not the link */
-    char *real = realpath(given, NULL);
-    const char *path = real ? real : given;
+    w->real = realpath(given, NULL);
+    const char *path = w->real ? w->real : given;
     /* mkstemp makes the file private: give it the mode the file had, or the usual one */
     struct stat st;
     mode_t mode;
@@ -25,29 +24,31 @@ int cli_replace_file(const char *given, const char *data, size_t len, bool *temp
         mode = 0666 & ~mask;
     }
     size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp) {
-        free(real);
+    w->path = path;
+    w->tmp = malloc(n + 32);
+    if (!w->tmp) {
+        free(w->real);
+        w->real = NULL;
         return ENOMEM;
     }
-    snprintf(tmp, n + 32, "%s.prismac-XXXXXX", path);
-    int fd = mkstemp(tmp);
+    snprintf(w->tmp, n + 32, "%s.prismac-XXXXXX", path);
+    int fd = mkstemp(w->tmp);
     if (fd < 0) {
         int e = errno;
-        if (temp_failed)
-            *temp_failed = true;
-        free(tmp);
-        free(real);
+        w->temp_failed = true;
+        free(w->tmp);
+        free(w->real);
+        w->tmp = w->real = NULL;
         return e;
     }
     int err = 0;
     size_t done = 0;
     while (!err && done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno != EINTR)
+        ssize_t k = write(fd, data + done, len - done);
+        if (k < 0 && errno != EINTR)
             err = errno;
-        else if (w > 0)
-            done += (size_t)w;
+        else if (k > 0)
+            done += (size_t)k;
     }
     if (!err && fchmod(fd, mode) != 0)
         err = errno;
@@ -55,13 +56,40 @@ int cli_replace_file(const char *given, const char *data, size_t len, bool *temp
         err = errno;
     if (close(fd) != 0 && !err)
         err = errno;
-    if (!err && rename(tmp, path) != 0)
-        err = errno;
     if (err)
-        unlink(tmp);
-    free(tmp);
-    free(real);
+        cli_replace_abort(w);
     return err;
+}
+
+int cli_replace_commit(CliReplace *w)
+{
+    int err = rename(w->tmp, w->path) != 0 ? errno : 0;
+    if (err)
+        unlink(w->tmp);
+    free(w->tmp);
+    free(w->real);
+    *w = (CliReplace){0};
+    return err;
+}
+
+void cli_replace_abort(CliReplace *w)
+{
+    if (w->tmp)
+        unlink(w->tmp);
+    free(w->tmp);
+    free(w->real);
+    bool temp_failed = w->temp_failed;
+    *w = (CliReplace){0};
+    w->temp_failed = temp_failed;
+}
+
+int cli_replace_file(const char *given, const char *data, size_t len, bool *temp_failed)
+{
+    CliReplace w;
+    int err = cli_replace_begin(&w, given, data, len);
+    if (temp_failed)
+        *temp_failed = w.temp_failed;
+    return err ? err : cli_replace_commit(&w);
 }
 
 int cli_write_file(const char *path, const char *data, size_t len)
