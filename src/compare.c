@@ -83,7 +83,7 @@ static const char *type_text(const Db *db, const DbField *f, Arena *arena)
     case DBF_RELATION:
     case DBF_COMPOSITE: base = cstr(arena, db->models[f->type_id].name); break;
     case DBF_UNSUPPORTED:
-        base = arena_sprintf(arena, "Unsupported(\"%.*s\")", (int)f->unsupported.len, f->unsupported.ptr);
+        base = arena_sprintf(arena, "Unsupported(\"%.*s\")", (int)f->ast->type.name.len, f->ast->type.name.ptr);
         break;
     default: base = "?"; break;
     }
@@ -338,10 +338,10 @@ static void compare_relation_fields(Cmp *c, const DbModel *ma, const DbField *fa
 static void compare_native(Cmp *c, const DbModel *ma, const DbField *fa, const DbField *fb, Str model)
 {
     Arena *ar = c->arena;
-    const char *na = native_text(&fa->native, c->a, ar), *nb = native_text(&fb->native, c->b, ar);
-    bool same = fa->native.name.len == fb->native.name.len && str_eq(fa->native.name, fb->native.name) &&
-                fa->native.nargs == fb->native.nargs &&
-                memcmp(fa->native.args, fb->native.args, sizeof fa->native.args[0] * fa->native.nargs) == 0;
+    const char *na = native_text(fa->native, c->a, ar), *nb = native_text(fb->native, c->b, ar);
+    bool same = fa->native->name.len == fb->native->name.len && str_eq(fa->native->name, fb->native->name) &&
+                fa->native->nargs == fb->native->nargs &&
+                memcmp(fa->native->args, fb->native->args, sizeof fa->native->args[0] * fa->native->nargs) == 0;
     if (same)
         return;
     bool both_can = provider_has_native_types(c->a->provider) && provider_has_native_types(c->b->provider);
@@ -380,10 +380,10 @@ static void compare_field(Cmp *c, const DbModel *ma, const DbField *fa, const Db
                     "column name of `%.*s.%.*s` differs: \"%.*s\" in @A@, \"%.*s\" in @B@", (int)ma->name.len, ma->name.ptr,
                     (int)fa->name.len, fa->name.ptr, (int)fa->db_name.len, fa->db_name.ptr, (int)fb->db_name.len,
                     fb->db_name.ptr);
-    const char *da = default_text(&fa->def, ar), *db_ = default_text(&fb->def, ar);
+    const char *da = default_text(fa->def, ar), *db_ = default_text(fb->def, ar);
     if (!strs_equal(da, db_)) {
-        const char *wa = da ? default_written(&fa->def, c->a, ar) : NULL;
-        const char *wb = db_ ? default_written(&fb->def, c->b, ar) : NULL;
+        const char *wa = da ? default_written(fa->def, c->a, ar) : NULL;
+        const char *wb = db_ ? default_written(fb->def, c->b, ar) : NULL;
         set_values(add_finding(c, CMP_DIFFERENCE, SIDE_BOTH, "default", model, fa->name, field_span(fa), field_span(fb),
                                "default of `%.*s.%.*s` differs: %s in @A@, %s in @B@", (int)ma->name.len, ma->name.ptr,
                                (int)fa->name.len, fa->name.ptr, wa ? wa : "(none)", wb ? wb : "(none)"),

@@ -272,8 +272,8 @@ static void missing_fields(Completer *c, Relation *r, Buf *b)
         buf_puts(b, db_scalar_name(inf->blueprint->scalar));
         buf_puts(b, arity_text(inf->arity));
         buf_putc(b, ' ');
-        const Attribute *native = inf->blueprint->native.attr;
-        if (native && inf->blueprint->native.name.len)
+        const Attribute *native = inf->blueprint->native->attr;
+        if (native && inf->blueprint->native->name.len)
             buf_put_str(b, ast_span_text(c->db->ast, native->span));
         buf_putc(b, '\n');
         add(c, model_file(r->a), model_end(r->a), b);

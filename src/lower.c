@@ -518,7 +518,7 @@ static bool is_implicit_autoincrement(const Lower *lw, const DbModel *m, uint32_
 static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlColumn *c)
 {
     const DbField *f = &lw->db->fields[field_id];
-    const DbDefault *def = &f->def;
+    const DbDefault *def = f->def;
     SqlBuf *out = &lw->buf;
     buf_reset(lw);
     switch (def->kind) {
@@ -644,8 +644,8 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
     case DBF_SCALAR:
         c->type.family = family_of(f->scalar);
         if (lw->d->flavour == SQL_POSTGRES) {
-            if (f->native.name.len)
-                write_pg_native(tn, &f->native, f->scalar);
+            if (f->native->name.len)
+                write_pg_native(tn, f->native, f->scalar);
             else {
                 c->type.name = lit_str(pg_default_type(f->scalar));
                 shared = true;
@@ -668,7 +668,7 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
         break;
     default:    /* DBF_UNSUPPORTED */
         c->type.family = SQLT_UNSUPPORTED;
-        sqlbuf_putstr(tn, f->unsupported);
+        sqlbuf_putstr(tn, f->ast->type.name);
         break;
     }
     if (!shared)
@@ -1146,7 +1146,7 @@ static void lower_tables(Lower *lw)
         if (mi + 1 < db->nmodels && db->models[mi + 1].ast)
             __builtin_prefetch(&db->models[mi + 1].ast->span);
         for (uint32_t k = 0; k < m->nfields; k++) {
-            const DbDefault *def = &db->fields[m->first_field + k].def;
+            const DbDefault *def = db->fields[m->first_field + k].def;
             if (def->kind == DBDEF_VALUE && def->expr)
                 __builtin_prefetch(def->expr);
         }

@@ -17,6 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+const DbDefault db_no_default = {.kind = DBDEF_NONE};
+const DbNativeType db_no_native = {.nargs = 0};
+
 /* ---- hash tables ------------------------------------------------------------------------ */
 
 /* Eight bytes at a time: names are short, and this is the resolver's inner loop. */
@@ -607,10 +610,11 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
         f->arity = (FieldArity)af->type.arity;
         f->type_id = DB_NONE;
         f->relation = DB_NONE;
+        f->def = &db_no_default;
+        f->native = &db_no_native;
         ScalarType st;
         if (af->type.unsupported) {
             f->kind = DBF_UNSUPPORTED;
-            f->unsupported = af->type.name;
         } else if (scalar_from_name(af->type.name, &st)) {
             f->kind = DBF_SCALAR;
             f->scalar = st;

@@ -1344,6 +1344,14 @@ static void dbgenerated_fn(AttrCtx *ac, const Expr *v, DbDefault *def)
         ac_error(ac, "`dbgenerated()` takes a single string argument");
 }
 
+/* The field's default, in the resolver's arena (the field points at it). */
+static void default_store(AttrCtx *ac, DbField *f, const DbDefault *def)
+{
+    DbDefault *d = arena_alloc_raw(ac->r->arena, sizeof *d);
+    *d = *def;
+    f->def = d;
+}
+
 static void field_default(AttrCtx *ac, uint32_t field)
 {
     Resolver *r = ac->r;
@@ -1363,7 +1371,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
     if (expr_is_call(v, "dbgenerated")) {
         dbgenerated_fn(ac, v, &def);
         if (def.kind != DBDEF_NONE)
-            f->def = def;
+            default_store(ac, f, &def);
         return;
     }
     bool list = f->arity == ARITY_LIST;
@@ -1389,7 +1397,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
             return;
         }
         def.kind = DBDEF_VALUE;
-        f->def = def;
+        default_store(ac, f, &def);
         return;
     case DBF_SCALAR:
         break;
@@ -1433,7 +1441,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
             diag_note(r->diags, d, v->span, "`%s()` makes %s values", str_c(r->arena, fn), expect);
         }
         if (def.kind != DBDEF_NONE)
-            f->def = def;
+            default_store(ac, f, &def);
         return;
     }
     if (list) {
@@ -1453,7 +1461,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
             return;
     }
     def.kind = DBDEF_VALUE;
-    f->def = def;
+    default_store(ac, f, &def);
 }
 
 /* @db.X(args): recorded; checked against the provider later. */
@@ -1477,8 +1485,9 @@ static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
     }
     nt.args_unsigned = plain;
     nt.nargs = (uint8_t)(a->args ? (a->args->count > 255 ? 255 : a->args->count) : 0);
-    f->native = nt;
-    (void)ac;
+    DbNativeType *stored = arena_alloc_raw(ac->r->arena, sizeof *stored);
+    *stored = nt;
+    f->native = stored;
 }
 
 static void scalar_field_attributes(AttrCtx *ac, uint32_t field)

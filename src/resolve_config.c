@@ -515,8 +515,8 @@ Db *db_resolve_derived(const Db *src, Ast *ast, bool drop_native_types, Arena *a
         DbField *fields = arena_alloc_raw(arena, size);
         memcpy(fields, src->fields, size);
         for (uint32_t i = 0; i < src->nfields; i++)
-            if (fields[i].native.attr)
-                fields[i].native = (DbNativeType){0};
+            if (fields[i].native->attr)
+                fields[i].native = &db_no_native;
         db->fields = fields;
     }
     Resolver r = {.db = db, .ast = ast, .arena = arena, .diags = diags, .nt = nt};

@@ -424,7 +424,7 @@ static void unknown_default_functions(Validator *v)
     struct DbNameTable *nt = v->db->names;
     for (uint32_t i = 0; i < nt->nunknown_fn_fields; i++) {
         const DbField *f = &v->db->fields[nt->unknown_fn_fields[i]];
-        const Expr *e = f->def.expr;
+        const Expr *e = f->def->expr;
         Diag *d = diag_error(v->diags, e->span, "unknown function `%s()` in `@default`", S(e->text));
         diag_note(v->diags, d, e->span,
                   "the functions are autoincrement(), now(), uuid(), cuid(), nanoid(), ulid() and dbgenerated(\"...\")");
@@ -628,7 +628,7 @@ static void autoincrement_checks(Validator *v, uint32_t model)
     const DbModel *m = &db->models[model];
     uint32_t count = 0;
     for (uint32_t i = 0; i < m->nfields; i++)
-        count += db->fields[m->first_field + i].def.kind == DBDEF_AUTOINCREMENT;
+        count += db->fields[m->first_field + i].def->kind == DBDEF_AUTOINCREMENT;
     if (!count)
         return;
     if (!has_cap(v, CAP_AUTOINC_MULTIPLE) && count > 1)
@@ -637,7 +637,7 @@ static void autoincrement_checks(Validator *v, uint32_t model)
     for (uint32_t i = 0; i < m->nfields; i++) {
         uint32_t fid = m->first_field + i;
         const DbField *f = &db->fields[fid];
-        if (f->def.kind != DBDEF_AUTOINCREMENT)
+        if (f->def->kind != DBDEF_AUTOINCREMENT)
             continue;
         bool single_pk = m->pk != DB_NONE && db->indexes[m->pk].nfields == 1 &&
                          db->index_fields[db->indexes[m->pk].first_field].field == fid;
@@ -695,14 +695,14 @@ static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid, bool name
                    container, S(m->name));
     (void)nm;
     validate_native_type(v, f);
-    if (f->def.kind != DBDEF_NONE && f->def.map.len) {
-        Diag *d = diag_error(v->diags, f->def.attr->span, "%s cannot name a default value (`map:` in `@default`)", v->conn->name);
-        diag_note(v->diags, d, arg_span_or(f->def.attr, "map", f->def.attr->span), "remove the `map` argument");
-        db_name_length(v, m, f->def.attr, f->def.map);
+    if (f->def->kind != DBDEF_NONE && f->def->map.len) {
+        Diag *d = diag_error(v->diags, f->def->attr->span, "%s cannot name a default value (`map:` in `@default`)", v->conn->name);
+        diag_note(v->diags, d, arg_span_or(f->def->attr, "map", f->def->attr->span), "remove the `map` argument");
+        db_name_length(v, m, f->def->attr, f->def->map);
     }
     validate_default_contents(v, f);
-    if (f->def.kind == DBDEF_AUTO)
-        diag_error(v->diags, f->def.expr->span, "`auto()` is for MongoDB; %s does not support it", v->conn->name);
+    if (f->def->kind == DBDEF_AUTO)
+        diag_error(v->diags, f->def->expr->span, "`auto()` is for MongoDB; %s does not support it", v->conn->name);
 }
 
 static void index_checks(Validator *v, Names *nm, uint32_t model, uint32_t index)

@@ -341,7 +341,7 @@ static char *missing_side_suggestion(Validator *v, const DbRelation *rel, uint32
         fields = arena_sprintf(v->arena, "%s%s%s", fields, i ? ", " : "", fname);
         if (resolve_find_field(db, rel->model_a, (Str){fname, (uint32_t)strlen(fname)}) == DB_NONE &&
             rf->kind == DBF_SCALAR) {
-            char *native = rf->native.attr ? arena_sprintf(v->arena, " %s", S(ast_span_text(db->ast, rf->native.attr->span)))
+            char *native = rf->native->attr ? arena_sprintf(v->arena, " %s", S(ast_span_text(db->ast, rf->native->attr->span)))
                                            : arena_strdup(v->arena, "");
             scalars = arena_sprintf(v->arena, "%s and `%s %s?%s`", scalars, fname, db_scalar_name(rf->scalar), native);
         }
@@ -433,7 +433,7 @@ static bool types_match(const DbField *a, const DbField *b)
     case DBF_SCALAR: return a->scalar == b->scalar;
     case DBF_ENUM:
     case DBF_COMPOSITE: return a->type_id == b->type_id;
-    case DBF_UNSUPPORTED: return str_eq(a->unsupported, b->unsupported);
+    case DBF_UNSUPPORTED: return str_eq(a->ast->type.name, b->ast->type.name);
     default: return false;
     }
 }

@@ -111,7 +111,7 @@ static char *args_text(Validator *v, const Attribute *a)
 
 void validate_native_type(Validator *v, const DbField *f)
 {
-    const DbNativeType *nt = &f->native;
+    const DbNativeType *nt = f->native;
     if (!nt->attr || f->kind != DBF_SCALAR)
         return;
     const Attribute *a = nt->attr;
@@ -548,9 +548,9 @@ static void default_literal(Validator *v, const DbField *f, const Expr *e)
 
 void validate_default_contents(Validator *v, const DbField *f)
 {
-    if (f->def.kind != DBDEF_VALUE || f->kind != DBF_SCALAR || !f->def.expr)
+    if (f->def->kind != DBDEF_VALUE || f->kind != DBF_SCALAR || !f->def->expr)
         return;
-    default_literal(v, f, f->def.expr);
+    default_literal(v, f, f->def->expr);
 }
 
 /* ---- PostgreSQL indexes ------------------------------------------------------------------------ */
@@ -651,12 +651,12 @@ static const char *algo_name(uint8_t a)
  * there is none or its arguments do not parse. */
 static const char *pg_native_read(Validator *v, const DbField *f)
 {
-    const Attribute *a = f->native.attr;
+    const Attribute *a = f->native->attr;
     if (!a)
         return NULL;
-    const NativeTypeDef *d = native_type_find(PROVIDER_POSTGRESQL, f->native.name);
+    const NativeTypeDef *d = native_type_find(PROVIDER_POSTGRESQL, f->native->name);
     if (!d)
-        return str_c(v->arena, f->native.name);
+        return str_c(v->arena, f->native->name);
     uint32_t n = a->args ? a->args->count : 0, x;
     if (n < d->required_args || n > (uint32_t)d->required_args + d->optional_args)
         return NULL;
@@ -859,7 +859,7 @@ void validate_pg_indexes(Validator *v, uint32_t model)
         for (uint32_t i = 0; i < idx->nfields; i++) {
             const DbField *f = &db->fields[db->index_fields[idx->first_field + i].field];
             /* only a field whose native type is written Xml can have it */
-            if (f->native.name.len == 3 && !memcmp(f->native.name.ptr, "Xml", 3) && nat(pg_native(v, f), "Xml")) {
+            if (f->native->name.len == 3 && !memcmp(f->native->name.ptr, "Xml", 3) && nat(pg_native(v, f), "Xml")) {
                 Diag *d = diag_error(v->diags, f->ast->span, idx->kind == DBIDX_UNIQUE
                                                                  ? "a field of native type `Xml` cannot be unique on PostgreSQL"
                                                                  : "a field of native type `Xml` cannot be indexed on PostgreSQL");

@@ -206,9 +206,9 @@ static void to_sqlite(Variant *v)
         to_sqlite_block_schema(v, model->ast);
         for (uint32_t i = 0; i < model->nfields; i++) {
             const DbField *f = &db->fields[model->first_field + i];
-            if (f->native.attr) {
-                remove_with_blanks(v, f->native.attr->span);
-                ARENA_PUSH(v->arena, v->dropped, v->ndropped, v->capdropped, f->native.attr);
+            if (f->native->attr) {
+                remove_with_blanks(v, f->native->attr->span);
+                ARENA_PUSH(v->arena, v->dropped, v->ndropped, v->capdropped, f->native->attr);
                 v->out->nremoved_native++;
             }
             if (f->arity == ARITY_LIST && (f->kind == DBF_SCALAR || f->kind == DBF_ENUM) && f->ast)

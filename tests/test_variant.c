@@ -199,17 +199,17 @@ static void dump_db(FILE *o, const Db *db)
         dump_str(o, "db_name", f->db_name);
         fprintf(o, " model=%u kind=%d scalar=%d", f->model, f->kind, f->scalar);
         dump_id(o, "type", f->type_id);
-        dump_str(o, "unsupported", f->unsupported);
-        fprintf(o, " arity=%d def=%d/%u", f->arity, f->def.kind, f->def.version);
-        dump_expr(o, db, "def_expr", f->def.expr);
-        dump_str(o, "def_text", f->def.text);
-        dump_str(o, "def_map", f->def.map);
-        dump_attr(o, db, "def_attr", f->def.attr);
-        dump_str(o, "native", f->native.name);
-        dump_str(o, "scope", f->native.scope);
-        fprintf(o, " nargs=%u(%lld,%lld) unsigned=%d", f->native.nargs, (long long)f->native.args[0],
-                (long long)f->native.args[1], f->native.args_unsigned);
-        dump_attr(o, db, "native_attr", f->native.attr);
+        dump_str(o, "unsupported", f->kind == DBF_UNSUPPORTED ? f->ast->type.name : (Str){0});
+        fprintf(o, " arity=%d def=%d/%u", f->arity, f->def->kind, f->def->version);
+        dump_expr(o, db, "def_expr", f->def->expr);
+        dump_str(o, "def_text", f->def->text);
+        dump_str(o, "def_map", f->def->map);
+        dump_attr(o, db, "def_attr", f->def->attr);
+        dump_str(o, "native", f->native->name);
+        dump_str(o, "scope", f->native->scope);
+        fprintf(o, " nargs=%u(%lld,%lld) unsigned=%d", f->native->nargs, (long long)f->native->args[0],
+                (long long)f->native->args[1], f->native->args_unsigned);
+        dump_attr(o, db, "native_attr", f->native->attr);
         dump_id(o, "relation", f->relation);
         fprintf(o, " updated_at=%d ignored=%d mapped=%d", f->updated_at, f->ignored, f->mapped);
         dump_str(o, "ast", f->ast ? f->ast->name : (Str){"", 0});

@@ -78,19 +78,24 @@ typedef struct DbNativeType {
     const Attribute *attr;
 } DbNativeType;
 
+/* A field's default and native type live beside the field, in the Db's arena, for the fields
+ * that have one; every other field points at db_no_default / db_no_native (kind DBDEF_NONE,
+ * an empty name), so that `f->def->kind` and `f->native->name` read the same for every field. */
+extern const DbDefault db_no_default;
+extern const DbNativeType db_no_native;
+
 typedef struct DbField {
     Str name;
     Str db_name;            /* @map, else the name */
+    const Field *ast;       /* DBF_UNSUPPORTED: the database type is ast->type.name */
+    const DbDefault *def;   /* never NULL */
+    const DbNativeType *native;     /* never NULL */
     uint32_t model;
-    const Field *ast;
-    DbFieldKind kind;
-    ScalarType scalar;      /* DBF_SCALAR */
     uint32_t type_id;       /* DBF_ENUM / DBF_RELATION / DBF_COMPOSITE */
-    Str unsupported;        /* DBF_UNSUPPORTED */
-    FieldArity arity;
-    DbDefault def;
-    DbNativeType native;
     uint32_t relation;      /* DBF_RELATION: the relation it belongs to, or DB_NONE */
+    uint8_t kind;           /* DbFieldKind */
+    uint8_t scalar;         /* ScalarType (DBF_SCALAR) */
+    uint8_t arity;          /* FieldArity */
     bool updated_at;        /* @updatedAt */
     bool ignored;           /* @ignore */
     bool mapped;            /* db_name comes from @map */
