@@ -1490,22 +1490,142 @@ static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
     f->native = stored;
 }
 
+static void field_ignore(AttrCtx *ac, DbField *f)
+{
+    if (f->kind == DBF_UNSUPPORTED)
+        ac_error(ac, "an `Unsupported` field is already ignored by the client: remove `@ignore`");
+    else
+        f->ignored = true;
+}
+
+static void field_updated_at(AttrCtx *ac, DbField *f)
+{
+    if (!(f->kind == DBF_SCALAR && f->scalar == SCALAR_DATETIME))
+        ac_error(ac, "`@updatedAt` needs a DateTime field; `%s` is not one", str_c(ac->r->arena, f->name));
+    if (f->arity == ARITY_LIST)
+        ac_error(ac, "`@updatedAt` cannot be used on a list field");
+    f->updated_at = true;
+}
+
+/* Can a scalar field's attributes be read without the visitor's bookkeeping? Each is one of
+ * @map, @ignore, @id, @updatedAt, @default, @unique and (on a scalar type) a native type, none
+ * twice; @ignore, @id, @unique and @updatedAt without arguments, @default and @map with one
+ * unnamed argument that has a value (and so do the calls in it). The visitor would then report
+ * nothing of its own (no repeated or unknown attribute, no missing value, no argument left
+ * over: the readers of @default and @map take the unnamed one), so the readers alone, called in
+ * the visitor's order, do what it does. */
+static bool attrs_plain(const DbField *f, Attribute *const *attrs, uint32_t n, const uint8_t *codes)
+{
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t bit = 1u << codes[i];
+        if (seen & bit)
+            return false;
+        seen |= bit;
+        const ArgList *args = attrs[i]->args;
+        if (args && args->trailing_comma)
+            return false;
+        uint32_t na = args ? args->count : 0;
+        switch (codes[i]) {
+        case AT_IGNORE:
+        case AT_ID:
+        case AT_UNIQUE:
+        case AT_UPDATED_AT:
+            if (na)
+                return false;
+            break;
+        case AT_DEFAULT:
+        case AT_MAP: {
+            if (na != 1 || args->items[0].name.len)
+                return false;
+            const Expr *v = args->items[0].value;
+            if (!v || call_lacks_value(v))
+                return false;
+            if (v->kind == EXPR_ARRAY)
+                for (uint32_t k = 0; k < v->count; k++)
+                    if (call_lacks_value(v->items[k]))
+                        return false;
+            break;
+        }
+        case AT_SCOPED:
+            if (f->kind != DBF_SCALAR)
+                return false;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What ac_set leaves for an attribute attrs_plain() let through. */
+static void ac_set_plain(AttrCtx *ac, const Attribute *attr)
+{
+    ac->cur = attr;
+    ac->named = 0;
+    ac->unnamed = DB_NONE;
+    if (attr->args && attr->args->count) {
+        ac->live[0] = 1;
+        ac->argcode[0] = ARG_OTHER;
+        ac->unnamed = 0;
+    }
+}
+
+static void scalar_field_plain(AttrCtx *ac, uint32_t field, Attribute *const *attrs, uint32_t n, const uint8_t *codes)
+{
+    DbField *f = &ac->r->db->fields[field];
+    uint8_t at[AT_SCOPED + 1];      /* 1 + the attribute with each code, 0 when absent */
+    memset(at, 0, sizeof at);
+    for (uint32_t i = 0; i < n; i++)
+        at[codes[i]] = (uint8_t)(i + 1);
+    if (at[AT_MAP]) {
+        ac_set_plain(ac, attrs[at[AT_MAP] - 1]);
+        field_map(ac, field);
+    }
+    if (at[AT_IGNORE]) {
+        ac_set_plain(ac, attrs[at[AT_IGNORE] - 1]);
+        field_ignore(ac, f);
+    }
+    if (at[AT_ID]) {
+        ac_set_plain(ac, attrs[at[AT_ID] - 1]);
+        field_id(ac, field);
+    }
+    if (at[AT_UPDATED_AT]) {
+        ac_set_plain(ac, attrs[at[AT_UPDATED_AT] - 1]);
+        field_updated_at(ac, f);
+    }
+    if (at[AT_DEFAULT]) {
+        ac_set_plain(ac, attrs[at[AT_DEFAULT] - 1]);
+        field_default(ac, field);
+    }
+    if (at[AT_SCOPED])
+        field_native_type(ac, f, attrs[at[AT_SCOPED] - 1]);
+    if (at[AT_UNIQUE]) {
+        ac_set_plain(ac, attrs[at[AT_UNIQUE] - 1]);
+        field_unique(ac, field);
+    }
+    ac->cur = NULL;
+}
+
 static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
 {
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[field];
-    if (f->ast->nattrs == 0)
+    uint32_t n = f->ast->nattrs;
+    if (n == 0)
         return;
-    ac_begin(ac, f->ast->attrs, f->ast->nattrs, false, r->acodes + r->fcodes[field - r->fbase]);
+    const uint8_t *codes = r->acodes + r->fcodes[field - r->fbase];
+    if (n < 256 && attrs_plain(f, f->ast->attrs, n, codes)) {
+        scalar_field_plain(ac, field, f->ast->attrs, n, codes);
+        return;
+    }
+    ac_begin(ac, f->ast->attrs, n, false, codes);
     if (ac_single(ac, AT_MAP)) {
         field_map(ac, field);
         ac_validate_args(ac);
     }
     if (ac_single(ac, AT_IGNORE)) {
-        if (f->kind == DBF_UNSUPPORTED)
-            ac_error(ac, "an `Unsupported` field is already ignored by the client: remove `@ignore`");
-        else
-            f->ignored = true;
+        field_ignore(ac, f);
         ac_validate_args(ac);
     }
     if (ac_single(ac, AT_RELATION)) {
@@ -1517,11 +1637,7 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
         ac_validate_args(ac);
     }
     if (ac_single(ac, AT_UPDATED_AT)) {
-        if (!(f->kind == DBF_SCALAR && f->scalar == SCALAR_DATETIME))
-            ac_error(ac, "`@updatedAt` needs a DateTime field; `%s` is not one", str_c(r->arena, f->name));
-        if (f->arity == ARITY_LIST)
-            ac_error(ac, "`@updatedAt` cannot be used on a list field");
-        f->updated_at = true;
+        field_updated_at(ac, f);
         ac_validate_args(ac);
     }
     if (ac_single(ac, AT_DEFAULT)) {
@@ -2000,6 +2116,9 @@ AttrCtx *resolve_attr_ctx_new(Resolver *r)
         exit(2);
     }
     ac->r = r;
+    /* room for one argument at least (ac_set_plain) */
+    ac->live = grow(ac->live, &ac->caplive, 8, 1);
+    ac->argcode = grow(ac->argcode, &ac->capargcode, 8, 1);
     return ac;
 }
 
