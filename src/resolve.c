@@ -1008,8 +1008,8 @@ typedef struct ModelShare {
     Arena arena;
     Diags diags;
     uint32_t first, end;        /* models [first, end) */
-    RelField *relfields;        /* its relation fields, in order (only field, model, target set) */
-    uint32_t nrelfields, caprelfields;
+    uint32_t relbase;           /* its relation fields: nt->relfields[relbase ..] */
+    uint32_t nrelfields;
     bool failed;                /* a field did not parse (a syntax error the caller missed) */
 } ModelShare;
 
@@ -1028,6 +1028,12 @@ static void *resolve_share(void *arg)
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
+    /* room for the indexes of a schema with one for every other field (more: the arrays grow) */
+    if (sh->end > sh->first) {
+        uint32_t nfields = db->models[sh->end - 1].first_field + db->models[sh->end - 1].nfields -
+                           db->models[sh->first].first_field;
+        resolve_output_reserve(r, nfields / 2 + 16, nfields / 2 + 16);
+    }
     for (uint32_t m = sh->first; m < sh->end && !sh->diags.count && !sh->failed; m++) {
         const DbModel *dm = &db->models[m];
         r->nacodes = 0;     /* the codes and type names of this model's fields only */
@@ -1040,13 +1046,8 @@ static void *resolve_share(void *arg)
         if (sh->diags.count)
             break;
         resolve_model_attributes(ac, m);
-        for (uint32_t i = 0; i < dm->nfields; i++) {
-            const DbField *f = &db->fields[dm->first_field + i];
-            if (f->kind != DBF_RELATION)
-                continue;
-            RelField rf = {.field = dm->first_field + i, .model = m, .target = f->type_id};
-            ARENA_PUSH(r->arena, sh->relfields, sh->nrelfields, sh->caprelfields, rf);
-        }
+        for (uint32_t i = 0; i < dm->nfields; i++)
+            sh->nrelfields += db->fields[dm->first_field + i].kind == DBF_RELATION;
     }
     resolve_attr_ctx_free(ac);
     free(r->acodes);
@@ -1063,9 +1064,26 @@ static void *resolve_share(void *arg)
 static void *resolve_share_relations(void *arg)
 {
     ModelShare *sh = arg;
+    Db *db = sh->r.db;
+    struct DbNameTable *nt = sh->r.nt;
+    /* its entries of nt->relfields, in order */
+    uint32_t k = sh->relbase;
+    for (uint32_t m = sh->first; m < sh->end; m++) {
+        const DbModel *dm = &db->models[m];
+        for (uint32_t i = 0; i < dm->nfields; i++) {
+            const DbField *f = &db->fields[dm->first_field + i];
+            if (f->kind != DBF_RELATION)
+                continue;
+            RelField *rf = &nt->relfields[k];
+            rf->field = dm->first_field + i;
+            rf->model = m;
+            rf->target = f->type_id;
+            nt->field_relfield[rf->field] = k++;
+        }
+    }
     AttrCtx *ac = resolve_attr_ctx_new(&sh->r);
     for (uint32_t i = 0; i < sh->nrelfields && !sh->diags.count; i++)
-        resolve_relation_field_attributes(ac, &sh->relfields[i], NULL);
+        resolve_relation_field_attributes(ac, &nt->relfields[sh->relbase + i], NULL);
     resolve_attr_ctx_free(ac);
     return NULL;
 }
@@ -1146,15 +1164,25 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
     run_shares(shares, nshares, resolve_share);
     bool ok = shares_ok(shares, nshares);
     if (ok) {
+        /* the relation fields in file order: each share fills its own part */
+        uint32_t nrel = 0;
+        for (uint32_t i = 0; i < nshares; i++) {
+            shares[i].relbase = nrel;
+            nrel += shares[i].nrelfields;
+        }
+        nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
+        nt->nrelfields = nrel;
         run_shares(shares, nshares, resolve_share_relations);
         ok = shares_ok(shares, nshares);
     }
-    uint32_t nrel = 0;
-    for (uint32_t i = 0; i < nshares; i++)
-        nrel += shares[i].nrelfields;
     if (ok) {
         /* the shares' output, appended in file order (ids moved by what comes before) */
-        nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
+        uint32_t nidx = 0, nifields = 0;
+        for (uint32_t i = 0; i < nshares; i++) {
+            nidx += shares[i].r.nindexes;
+            nifields += shares[i].r.nindex_fields;
+        }
+        resolve_output_reserve_db(&r, nidx, nifields);
         for (uint32_t i = 0; i < nshares; i++) {
             ModelShare *sh = &shares[i];
             uint32_t base = db->nindexes;
@@ -1164,10 +1192,6 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
                     db->models[m].pk += base;
             }
             resolve_output_move(&r, &sh->r);
-            for (uint32_t k = 0; k < sh->nrelfields; k++) {
-                nt->field_relfield[sh->relfields[k].field] = nt->nrelfields;
-                nt->relfields[nt->nrelfields++] = sh->relfields[k];
-            }
         }
     } else {
         for (uint32_t i = 0; i < nshares; i++) {

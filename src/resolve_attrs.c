@@ -2209,6 +2209,33 @@ void resolve_attributes(Resolver *r)
     resolve_output_move(r, r);
 }
 
+void resolve_output_reserve(Resolver *r, uint32_t nindexes, uint32_t nindex_fields)
+{
+    r->indexes = grow_big(r->indexes, &r->cap_indexes, nindexes, sizeof *r->indexes);
+    r->index_fields = grow_big(r->index_fields, &r->cap_index_fields, nindex_fields, sizeof *r->index_fields);
+}
+
+void resolve_output_reserve_db(Resolver *into, uint32_t nindexes, uint32_t nindex_fields)
+{
+    Db *db = into->db;
+    struct DbNameTable *nt = into->nt;
+    if (db->nindexes + nindexes > nt->cap_indexes) {
+        Db *d = db;
+        DbIndex *p = arena_alloc_raw(into->arena, (size_t)(d->nindexes + nindexes) * sizeof *p);
+        if (d->nindexes)
+            memcpy(p, d->indexes, (size_t)d->nindexes * sizeof *p);
+        d->indexes = p;
+        nt->cap_indexes = d->nindexes + nindexes;
+    }
+    if (db->nindex_fields + nindex_fields > nt->cap_index_fields) {
+        DbIndexField *p = arena_alloc_raw(into->arena, (size_t)(db->nindex_fields + nindex_fields) * sizeof *p);
+        if (db->nindex_fields)
+            memcpy(p, db->index_fields, (size_t)db->nindex_fields * sizeof *p);
+        db->index_fields = p;
+        nt->cap_index_fields = db->nindex_fields + nindex_fields;
+    }
+}
+
 /* `n` more elements for an arena array of `count` (copied to new storage of exactly that size). */
 static void *arena_extend(Arena *a, void *items, uint32_t count, uint32_t n, size_t elem)
 {
@@ -2227,8 +2254,8 @@ void resolve_output_move(Resolver *into, Resolver *from)
     struct DbNameTable *nt = into->nt;
     Arena *a = into->arena;
     uint32_t fbase = db->nindex_fields;
+    resolve_output_reserve_db(into, from->nindexes, from->nindex_fields);
     if (from->nindexes) {
-        db->indexes = arena_extend(a, db->indexes, db->nindexes, from->nindexes, sizeof *db->indexes);
         for (uint32_t k = 0; k < from->nindexes; k++) {
             DbIndex idx = from->indexes[k];
             idx.first_field += fbase;
@@ -2236,7 +2263,6 @@ void resolve_output_move(Resolver *into, Resolver *from)
         }
     }
     if (from->nindex_fields) {
-        db->index_fields = arena_extend(a, db->index_fields, fbase, from->nindex_fields, sizeof *db->index_fields);
         memcpy(db->index_fields + fbase, from->index_fields, from->nindex_fields * sizeof *db->index_fields);
         db->nindex_fields += from->nindex_fields;
     }

@@ -159,6 +159,7 @@ struct DbNameTable {
     bool has_schemas;
     Span extensions_span;
     uint32_t cap_relations, cap_fk_pairs;
+    uint32_t cap_indexes, cap_index_fields;     /* of Db.indexes and Db.index_fields */
 };
 
 /* A note without a place of its own ("note: ..."), for hints about the error's own span. */
@@ -228,6 +229,10 @@ void resolve_composite_type_attributes(AttrCtx *ac, uint32_t ct);
 void resolve_relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *codes);
 /* Appends the indexes and unknown default functions `from` made to the Db `into` builds. */
 void resolve_output_move(Resolver *into, Resolver *from);
+/* Room for that many indexes and index fields in the resolver's output arrays (they grow past
+ * it), and in the Db's arrays that resolve_output_move appends to. */
+void resolve_output_reserve(Resolver *r, uint32_t nindexes, uint32_t nindex_fields);
+void resolve_output_reserve_db(Resolver *into, uint32_t nindexes, uint32_t nindex_fields);
 
 /* Model/view field lookup by name (the last field of that name, as Prisma's table). */
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name);
