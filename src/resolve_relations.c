@@ -18,18 +18,36 @@
  * Nothing is reported here; validation judges the result. */
 #include "resolve_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Key of the opposite lookup: the model a relation field points to, and its name. */
-static Str opposite_key(Arena *a, uint32_t target, const RelField *rf)
+/* The chains of relation fields with the same (model, target, name): an open-addressing table
+ * of chain heads, keyed by those, compared on the relation fields themselves. */
+typedef struct Chains {
+    uint32_t *slots;        /* relfield index of a chain's head; DB_NONE: empty */
+    uint32_t mask;
+} Chains;
+
+static uint32_t chain_hash(uint32_t model, uint32_t target, bool named, Str name)
 {
-    uint32_t len = 5 + (rf->has_name ? rf->name.len : 0);
-    char *k = arena_alloc_raw(a, len);
-    memcpy(k, &target, 4);
-    k[4] = rf->has_name ? 'N' : 'U';
-    if (rf->has_name && rf->name.len)
-        memcpy(k + 5, rf->name.ptr, rf->name.len);
-    return (Str){k, len};
+    uint64_t h = hash64_name(((uint64_t)model << 32 | target) * 0x9E3779B97F4A7C15ull + named, named ? name : (Str){0});
+    return (uint32_t)(h ^ h >> 32);
+}
+
+static bool chain_match(const RelField *rf, uint32_t model, uint32_t target, bool named, Str name)
+{
+    return rf->model == model && rf->target == target && rf->has_name == named && (!named || str_eq(rf->name, name));
+}
+
+/* The head of the chain with that key, or the empty slot it would take. */
+static uint32_t *chain_slot(const Chains *c, const RelField *rfs, uint32_t model, uint32_t target, bool named, Str name)
+{
+    for (uint32_t i = chain_hash(model, target, named, name) & c->mask;; i = (i + 1) & c->mask) {
+        uint32_t k = c->slots[i];
+        if (k == DB_NONE || chain_match(&rfs[k], model, target, named, name))
+            return &c->slots[i];
+    }
 }
 
 static int tuple_cmp(Str m1, Str f1, Str m2, Str f2)
@@ -61,23 +79,47 @@ void resolve_relations(Resolver *r)
     uint32_t n = nt->nrelfields;
     if (n == 0)
         return;
-    NameMap first;
-    namemap_init(&first, r->arena, n);
-    uint32_t *next = arena_alloc_raw(r->arena, (size_t)n * sizeof *next);
-    uint32_t *last = arena_alloc_raw(r->arena, (size_t)n * sizeof *last);
-    Str *keys = arena_alloc_raw(r->arena, (size_t)n * sizeof *keys);
+    /* scratch, freed at the end */
+    uint32_t cap = 16;
+    while (cap < n * 2)
+        cap <<= 1;
+    Chains first = {malloc((size_t)cap * sizeof *first.slots), cap - 1};
+    uint32_t *next = malloc((size_t)n * sizeof *next);
+    uint32_t *last = malloc((size_t)n * sizeof *last);
+    if (!first.slots || !next || !last) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    memset(first.slots, 0xFF, (size_t)cap * sizeof *first.slots);
     /* chains of relation fields with the same (model, target, name), in order */
+    uint32_t npairs = 0;
     for (uint32_t i = 0; i < n; i++) {
         RelField *rf = &nt->relfields[i];
         next[i] = DB_NONE;
-        keys[i] = opposite_key(r->arena, rf->target, rf);
-        uint32_t head = namemap_add(&first, rf->model, keys[i], i);
-        if (head == DB_NONE)
+        npairs += rf->nfields < rf->nrefs ? rf->nfields : rf->nrefs;
+        uint32_t *slot = chain_slot(&first, nt->relfields, rf->model, rf->target, rf->has_name, rf->name);
+        if (*slot == DB_NONE) {
+            *slot = i;
             last[i] = i;
-        else {
-            next[last[head]] = i;
-            last[head] = i;
+        } else {
+            next[last[*slot]] = i;
+            last[*slot] = i;
         }
+    }
+    /* at most one relation per relation field, and their foreign-key pairs: no regrowth */
+    if (db->nrelations + n > nt->cap_relations) {
+        DbRelation *rels = arena_alloc_raw(r->arena, (size_t)(db->nrelations + n) * sizeof *rels);
+        if (db->nrelations)
+            memcpy(rels, db->relations, (size_t)db->nrelations * sizeof *rels);
+        db->relations = rels;
+        nt->cap_relations = db->nrelations + n;
+    }
+    if (db->nfk_pairs + npairs > nt->cap_fk_pairs) {
+        DbFkPair *pairs = arena_alloc_raw(r->arena, (size_t)(db->nfk_pairs + npairs + 1) * sizeof *pairs);
+        if (db->nfk_pairs)
+            memcpy(pairs, db->fk_pairs, (size_t)db->nfk_pairs * sizeof *pairs);
+        db->fk_pairs = pairs;
+        nt->cap_fk_pairs = db->nfk_pairs + npairs + 1;
     }
 
     for (uint32_t i = 0; i < n; i++) {
@@ -86,8 +128,7 @@ void resolve_relations(Resolver *r)
         const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
         bool self = rf->model == rf->target;
         /* the opposite: the first field of the target pointing back with the same name */
-        Str back_key = opposite_key(r->arena, rf->model, rf);
-        uint32_t opp = namemap_get(&first, rf->target, back_key);
+        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->has_name, rf->name);
         while (opp != DB_NONE && self && opp == i)
             opp = next[opp];
         const RelField *orf = opp != DB_NONE ? &nt->relfields[opp] : NULL;
@@ -160,4 +201,7 @@ void resolve_relations(Resolver *r)
         if (of)
             db->fields[orf->field].relation = id;
     }
+    free(first.slots);
+    free(next);
+    free(last);
 }
