@@ -77,7 +77,8 @@ bool validate_has_errors(const Validator *v)
 /* Prisma's default names ("Table_a_b_key"), built without printf: the parts are joined, the
  * result cut to the provider's identifier limit (minus the suffix) at a UTF-8 boundary, then
  * the suffix appended. */
-static Str default_name(Validator *v, Str table, const Str *cols, uint32_t n, bool with_cols, const char *suffix)
+static Str default_name(Validator *v, char *scratch, size_t capscratch, Str table, const Str *cols, uint32_t n,
+                        bool with_cols, const char *suffix)
 {
     size_t slen = strlen(suffix), len = table.len;
     if (with_cols) {
@@ -85,7 +86,8 @@ static Str default_name(Validator *v, Str table, const Str *cols, uint32_t n, bo
         for (uint32_t i = 0; i < n; i++)
             len += cols[i].len + (i ? 1 : 0);
     }
-    char *buf = arena_alloc_raw(v->arena, len + slen + 1);
+    /* into the caller's scratch buffer when it is given and large enough */
+    char *buf = scratch && len + slen + 1 <= capscratch ? scratch : arena_alloc_raw(v->arena, len + slen + 1);
     char *p = buf;
     memcpy(p, table.ptr, table.len);
     p += table.len;
@@ -107,7 +109,8 @@ static Str default_name(Validator *v, Str table, const Str *cols, uint32_t n, bo
     return (Str){buf, (uint32_t)(len + slen)};
 }
 
-static Str index_constraint_name(Validator *v, const DbIndex *idx)
+/* The constraint names: in `scratch` when given and large enough, else in the arena. */
+static Str index_constraint_name(Validator *v, const DbIndex *idx, char *scratch, size_t capscratch)
 {
     if (idx->map.len)
         return idx->map;
@@ -116,20 +119,21 @@ static Str index_constraint_name(Validator *v, const DbIndex *idx)
     uint32_t n = idx->nfields < 64 ? idx->nfields : 64;
     for (uint32_t i = 0; i < n; i++)
         cols[i] = db->fields[db->index_fields[idx->first_field + i].field].db_name;
-    return default_name(v, db->models[idx->model].db_name, cols, n, true, idx->kind == DBIDX_UNIQUE ? "_key" : "_idx");
+    return default_name(v, scratch, capscratch, db->models[idx->model].db_name, cols, n, true,
+                        idx->kind == DBIDX_UNIQUE ? "_key" : "_idx");
 }
 
 /* Providers without named primary keys have no pk name. */
-static bool pk_constraint_name(Validator *v, const DbModel *m, Str *out)
+static bool pk_constraint_name(Validator *v, const DbModel *m, Str *out, char *scratch, size_t capscratch)
 {
     if (!has_cap(v, CAP_NAMED_PK) || m->pk == DB_NONE)
         return false;
     const DbIndex *pk = &v->db->indexes[m->pk];
-    *out = pk->map.len ? pk->map : default_name(v, m->db_name, NULL, 0, false, "_pkey");
+    *out = pk->map.len ? pk->map : default_name(v, scratch, capscratch, m->db_name, NULL, 0, false, "_pkey");
     return true;
 }
 
-static Str fk_constraint_name(Validator *v, const DbRelation *rel)
+static Str fk_constraint_name(Validator *v, const DbRelation *rel, char *scratch, size_t capscratch)
 {
     if (rel->map.len)
         return rel->map;
@@ -138,7 +142,7 @@ static Str fk_constraint_name(Validator *v, const DbRelation *rel)
     uint32_t n = rel->nfk < 64 ? rel->nfk : 64;
     for (uint32_t i = 0; i < n; i++)
         cols[i] = db->fields[db->fk_pairs[rel->first_fk + i].field].db_name;
-    return default_name(v, db->models[rel->model_a].db_name, cols, n, true, "_fkey");
+    return default_name(v, scratch, capscratch, db->models[rel->model_a].db_name, cols, n, true, "_fkey");
 }
 
 /* The names of the schema that must be unique in some namespace, computed once. */
@@ -185,10 +189,21 @@ static void ns_count(Validator *v, Names *nm, uint8_t scope, uint32_t model, Str
     nm->dup |= c > 1;
 }
 
-static uint64_t fingerprint(Str schema, Str name)
+/* A name's fingerprint (never 0), and the same within a schema (equal names in equal schemas
+ * have equal fingerprints). */
+static uint64_t fingerprint(Str name)
 {
-    uint64_t h = hash64_name(hash64_name(0x9E3779B97F4A7C15ull, schema), name);
+    uint64_t h = hash64_name(0x9E3779B97F4A7C15ull, name);
     h *= 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return h | 1;
+}
+
+static uint64_t fingerprint_in(Str schema, uint64_t fp)
+{
+    if (!schema.len)
+        return fp;
+    uint64_t h = (hash64_name(0xD6E8FEB86659FD93ull, schema) ^ fp) * 0x94D049BB133111EBull;
     h ^= h >> 29;
     return h | 1;
 }
@@ -206,10 +221,44 @@ static bool fp_insert(uint64_t *tab, uint32_t mask, uint64_t fp)
     }
 }
 
+/* The fingerprints of the constraint names (names_fingerprints). */
+typedef struct NameFps {
+    uint64_t *index;            /* per Db index (not primary keys) */
+    uint64_t *pk;               /* per model; 0: no primary key name */
+    uint64_t *fk;               /* per relation (inline ones) */
+} NameFps;
+
+/* The names written one after the other into a scratch buffer, fingerprinted and dropped:
+ * only a schema where some may repeat needs them kept (names_build). */
+static void names_fingerprints(Validator *v, NameFps *fp)
+{
+    Db *db = v->db;
+    fp->index = malloc(((size_t)db->nindexes + 1) * sizeof *fp->index);
+    fp->pk = malloc(((size_t)db->nmodels + 1) * sizeof *fp->pk);
+    fp->fk = malloc(((size_t)db->nrelations + 1) * sizeof *fp->fk);
+    if (!fp->index || !fp->pk || !fp->fk) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    char scratch[512];
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        const DbModel *dm = &db->models[m];
+        Str name;
+        fp->pk[m] = pk_constraint_name(v, dm, &name, scratch, sizeof scratch) ? fingerprint(name) : 0;
+        for (uint32_t i = 0; i < dm->nindexes; i++)
+            fp->index[dm->first_index + i] =
+                fingerprint(index_constraint_name(v, &db->indexes[dm->first_index + i], scratch, sizeof scratch));
+    }
+    for (uint32_t i = 0; i < db->nrelations; i++)
+        fp->fk[i] = db->relations[i].kind != DBREL_MANY_TO_MANY
+                        ? fingerprint(fk_constraint_name(v, &db->relations[i], scratch, sizeof scratch))
+                        : 0;
+}
+
 /* Might some constraint name repeat in one of the provider's namespaces? Decided cheaply
- * (64-bit fingerprints over the schema, names compared within each table) so that exact
- * counting runs only when a clash is possible, which in a valid schema it never is. */
-static bool names_may_repeat(Validator *v, Names *nm)
+ * (64-bit fingerprints over the schema, then within each table) so that exact counting runs
+ * only when a clash is possible, which in a valid schema it never is. */
+static bool names_may_repeat(Validator *v, const NameFps *fp)
 {
     const Db *db = v->db;
     bool global = conn_has_scope(v, SCOPE_GLOBAL_KEY_INDEX) || conn_has_scope(v, SCOPE_GLOBAL_PK_KEY_INDEX);
@@ -223,10 +272,10 @@ static bool names_may_repeat(Validator *v, Names *nm)
         uint64_t *tab = arena_big_calloc(cap * sizeof *tab);   /* half a megabyte for a large schema */
         for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
             const DbModel *dm = &db->models[m];
-            if (pks && nm->pk_name[m].ptr)
-                hit |= fp_insert(tab, cap - 1, fingerprint(dm->schema, nm->pk_name[m]));
+            if (pks && fp->pk[m])
+                hit |= fp_insert(tab, cap - 1, fingerprint_in(dm->schema, fp->pk[m]));
             for (uint32_t i = 0; i < dm->nindexes && !hit; i++)
-                hit |= fp_insert(tab, cap - 1, fingerprint(dm->schema, nm->index_name[dm->first_index + i]));
+                hit |= fp_insert(tab, cap - 1, fingerprint_in(dm->schema, fp->index[dm->first_index + i]));
         }
         arena_big_free(tab, cap * sizeof *tab);
     }
@@ -244,7 +293,7 @@ static bool names_may_repeat(Validator *v, Names *nm)
                 uint32_t o = relation_owner(&db->relations[i]);
                 list[first[o] + fill[o]++] = i;
             }
-        Str *names = NULL;
+        uint64_t *names = NULL;
         uint32_t capnames = 0;
         for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
             const DbModel *dm = &db->models[m];
@@ -253,24 +302,24 @@ static bool names_may_repeat(Validator *v, Names *nm)
                 capnames = need * 2;
                 names = realloc(names, capnames * sizeof *names);
             }
-            if (nm->pk_name[m].ptr)
-                names[k++] = nm->pk_name[m];
+            if (fp->pk[m])
+                names[k++] = fp->pk[m];
             for (uint32_t i = 0; i < dm->nindexes; i++)
-                names[k++] = nm->index_name[dm->first_index + i];
+                names[k++] = fp->index[dm->first_index + i];
             if (!dm->is_view)
                 for (uint32_t i = first[m]; i < first[m + 1]; i++)
-                    names[k++] = nm->fk_name[list[i]];
+                    names[k++] = fp->fk[list[i]];
             if (k <= 32) {
                 for (uint32_t i = 0; i < k && !hit; i++)
                     for (uint32_t j = i + 1; j < k && !hit; j++)
-                        hit = str_eq(names[i], names[j]);
+                        hit = names[i] == names[j];
             } else {
                 uint32_t cap = 16;
                 while (cap < k * 2)
                     cap <<= 1;
                 uint64_t *tab = calloc(cap, sizeof *tab);
                 for (uint32_t i = 0; i < k && !hit; i++)
-                    hit = fp_insert(tab, cap - 1, fingerprint((Str){0}, names[i]));
+                    hit = fp_insert(tab, cap - 1, names[i]);
                 free(tab);
             }
         }
@@ -282,24 +331,37 @@ static bool names_may_repeat(Validator *v, Names *nm)
     return hit;
 }
 
+/* The constraint names, counted in their namespaces when some may repeat (else none is kept:
+ * nothing reads them unless `dup`), and the client names of @@id and @@unique. */
 static void names_build(Validator *v, Names *nm)
 {
     Db *db = v->db;
     nm->dup = false;
-    nm->index_name = arena_alloc(v->arena, (size_t)(db->nindexes ? db->nindexes : 1) * sizeof(Str));
-    nm->pk_name = arena_alloc(v->arena, (size_t)(db->nmodels ? db->nmodels : 1) * sizeof(Str));
-    nm->fk_name = arena_alloc(v->arena, (size_t)(db->nrelations ? db->nrelations : 1) * sizeof(Str));
-    for (uint32_t m = 0; m < db->nmodels; m++) {
-        const DbModel *dm = &db->models[m];
-        Str name;
-        if (pk_constraint_name(v, dm, &name))
-            nm->pk_name[m] = name;
-        for (uint32_t i = 0; i < dm->nindexes; i++)
-            nm->index_name[dm->first_index + i] = index_constraint_name(v, &db->indexes[dm->first_index + i]);
+    nm->index_name = NULL;
+    nm->pk_name = NULL;
+    nm->fk_name = NULL;
+    NameFps fps;
+    names_fingerprints(v, &fps);
+    bool exact = names_may_repeat(v, &fps);
+    free(fps.index);
+    free(fps.pk);
+    free(fps.fk);
+    if (exact) {
+        nm->index_name = arena_alloc(v->arena, (size_t)(db->nindexes ? db->nindexes : 1) * sizeof(Str));
+        nm->pk_name = arena_alloc(v->arena, (size_t)(db->nmodels ? db->nmodels : 1) * sizeof(Str));
+        nm->fk_name = arena_alloc(v->arena, (size_t)(db->nrelations ? db->nrelations : 1) * sizeof(Str));
+        for (uint32_t m = 0; m < db->nmodels; m++) {
+            const DbModel *dm = &db->models[m];
+            Str name;
+            if (pk_constraint_name(v, dm, &name, NULL, 0))
+                nm->pk_name[m] = name;
+            for (uint32_t i = 0; i < dm->nindexes; i++)
+                nm->index_name[dm->first_index + i] = index_constraint_name(v, &db->indexes[dm->first_index + i], NULL, 0);
+        }
+        for (uint32_t i = 0; i < db->nrelations; i++)
+            if (db->relations[i].kind != DBREL_MANY_TO_MANY)
+                nm->fk_name[i] = fk_constraint_name(v, &db->relations[i], NULL, 0);
     }
-    for (uint32_t i = 0; i < db->nrelations; i++)
-        if (db->relations[i].kind != DBREL_MANY_TO_MANY)
-            nm->fk_name[i] = fk_constraint_name(v, &db->relations[i]);
 
     uint32_t ncustom = 0;
     for (uint32_t m = 0; m < db->nmodels; m++) {
@@ -308,7 +370,6 @@ static void names_build(Validator *v, Names *nm)
         for (uint32_t i = 0; i < dm->nindexes; i++)
             ncustom += db->indexes[dm->first_index + i].name.len > 0;
     }
-    bool exact = names_may_repeat(v, nm);
     uint32_t expect = ncustom + 16 + (exact ? db->nindexes * 2 + db->nrelations + db->nmodels * 3 : 0);
     namemap_init(&nm->counts, v->arena, expect);
     for (uint32_t s = 0; exact && s < 2; s++) {
@@ -532,9 +593,11 @@ static void primary_key_checks(Validator *v, Names *nm, uint32_t model)
         return;
     const DbIndex *pk = &db->indexes[m->pk];
     const char *attr = pk->field_level ? "@id" : "@@id";
-    if (nm->pk_name[model].ptr) {
+    if (has_cap(v, CAP_NAMED_PK)) {    /* the primary key has a constraint name */
         db_name_length(v, m, pk->attr, pk->map);
-        constraint_violations(v, nm, model, CN_PK, nm->pk_name[model], attr, arg_span_or(pk->attr, "map", pk->attr->span));
+        if (nm->dup)
+            constraint_violations(v, nm, model, CN_PK, nm->pk_name[model], attr,
+                                  arg_span_or(pk->attr, "map", pk->attr->span));
     }
     if (pk->name.len && custom_name_taken(nm, model, pk->name))
         diag_error(v->diags, arg_span_or(pk->attr, "name", pk->attr->span),
