@@ -372,10 +372,10 @@ uint32_t db_find_enum(const Db *db, Str name)
     return v != DB_NONE && TOP_KIND(v) == TOP_ENUM ? TOP_ID(v) : DB_NONE;
 }
 
-static uint32_t *field_slot(const Db *db, uint32_t model, Str name)
+/* The slot of a name in a model's field table (tab, mask): its field, or the empty slot it
+ * would take. Inlined into the name pass's loop over a model's fields. */
+static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, uint32_t *tab, uint32_t mask, Str name)
 {
-    const struct DbNameTable *nt = db->names;
-    uint32_t *tab = nt->ftab + nt->ftab_first[model], mask = (1u << nt->ftab_bits[model]) - 1;
     uint32_t i = namemap_hash(0, name) & mask;
     for (;;) {
         uint32_t f = tab[i];
@@ -383,6 +383,12 @@ static uint32_t *field_slot(const Db *db, uint32_t model, Str name)
             return &tab[i];
         i = (i + 1) & mask;
     }
+}
+
+static uint32_t *field_slot(const Db *db, uint32_t model, Str name)
+{
+    const struct DbNameTable *nt = db->names;
+    return ftab_probe(db, nt->ftab + nt->ftab_first[model], (1u << nt->ftab_bits[model]) - 1, name);
 }
 
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
@@ -524,51 +530,6 @@ static inline void check_identifier(Resolver *r, Str name, Span span, const char
         identifier_error(r, name, span, what);
 }
 
-uint8_t attr_code(Str n)
-{
-    const char *p = n.ptr;
-    switch (n.len) {
-    case 2:
-        if (!memcmp(p, "id", 2))
-            return AT_ID;
-        break;
-    case 3:
-        if (!memcmp(p, "map", 3))
-            return AT_MAP;
-        break;
-    case 5:
-        if (!memcmp(p, "index", 5))
-            return AT_INDEX;
-        break;
-    case 6:
-        if (!memcmp(p, "ignore", 6))
-            return AT_IGNORE;
-        if (!memcmp(p, "unique", 6))
-            return AT_UNIQUE;
-        if (!memcmp(p, "schema", 6))
-            return AT_SCHEMA;
-        break;
-    case 7:
-        if (!memcmp(p, "default", 7))
-            return AT_DEFAULT;
-        break;
-    case 8:
-        if (!memcmp(p, "relation", 8))
-            return AT_RELATION;
-        if (!memcmp(p, "fulltext", 8))
-            return AT_FULLTEXT;
-        break;
-    case 9:
-        if (!memcmp(p, "updatedAt", 9))
-            return AT_UPDATED_AT;
-        break;
-    default:
-        break;
-    }
-    /* none of the names above holds a dot */
-    return name_has_byte(n, '.') ? AT_SCOPED : AT_OTHER;
-}
-
 /* Also counts the attributes that make indexes and keys, and their fields, so that the
  * attribute pass can size its arrays once; and, for a field (`codes` not NULL), records what
  * each attribute is, so that the attribute pass need not read the names again. */
@@ -600,6 +561,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
     const Block *b = m->ast;
     bool view = m->is_view;
     uint32_t field = m->first_field;
+    uint32_t *ftab = nt->ftab + nt->ftab_first[model], fmask = (1u << nt->ftab_bits[model]) - 1;
     for (uint32_t i = 0; i < b->nfields; i++) {
         Field *af = b->fields[i];
         if (!field_is_usable(af))
@@ -636,7 +598,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
         r->fcodes[field - r->fbase] = r->nacodes;
         check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
         r->nacodes += af->nattrs;
-        uint32_t *slot = field_slot(db, model, af->name);
+        uint32_t *slot = ftab_probe(db, ftab, fmask, af->name);
         uint32_t prev = *slot;
         *slot = field;      /* the last field of a name wins, as in Prisma's table */
         if (prev != DB_NONE) {

@@ -389,11 +389,8 @@ static Diag *ac_error(AttrCtx *ac, const char *fmt, ...)
     return d;
 }
 
-/* The live argument of that name (taken), or NULL. */
-static const Arg *ac_optional(AttrCtx *ac, ArgName name)
+static const Arg *ac_take(AttrCtx *ac, ArgName name)
 {
-    if (!(ac->named & (1u << name)))
-        return NULL;
     const ArgList *args = ac->cur->args;
     for (uint32_t i = 0;; i++)
         if (ac->live[i] && ac->argcode[i] == name) {
@@ -401,6 +398,13 @@ static const Arg *ac_optional(AttrCtx *ac, ArgName name)
             ac->named &= ~(1u << name);
             return &args->items[i];
         }
+}
+
+/* The live argument of that name (taken), or NULL. Readers ask for many names an attribute
+ * rarely has: the answer for an absent one is a test of a bit. */
+static inline const Arg *ac_optional(AttrCtx *ac, ArgName name)
+{
+    return ac->named & (1u << name) ? ac_take(ac, name) : NULL;
 }
 
 typedef enum { DEFARG_OK, DEFARG_MISSING, DEFARG_TWICE } DefArgStatus;

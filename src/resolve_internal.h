@@ -190,7 +190,51 @@ typedef enum AttrCode {
     AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_UNIQUE, AT_INDEX,
     AT_FULLTEXT, AT_SCHEMA, AT_SCOPED,
 } AttrCode;
-uint8_t attr_code(Str name);
+static inline uint8_t attr_code(Str n)
+{
+    const char *p = n.ptr;
+    switch (n.len) {
+    case 2:
+        if (!memcmp(p, "id", 2))
+            return AT_ID;
+        break;
+    case 3:
+        if (!memcmp(p, "map", 3))
+            return AT_MAP;
+        break;
+    case 5:
+        if (!memcmp(p, "index", 5))
+            return AT_INDEX;
+        break;
+    case 6:
+        if (!memcmp(p, "ignore", 6))
+            return AT_IGNORE;
+        if (!memcmp(p, "unique", 6))
+            return AT_UNIQUE;
+        if (!memcmp(p, "schema", 6))
+            return AT_SCHEMA;
+        break;
+    case 7:
+        if (!memcmp(p, "default", 7))
+            return AT_DEFAULT;
+        break;
+    case 8:
+        if (!memcmp(p, "relation", 8))
+            return AT_RELATION;
+        if (!memcmp(p, "fulltext", 8))
+            return AT_FULLTEXT;
+        break;
+    case 9:
+        if (!memcmp(p, "updatedAt", 9))
+            return AT_UPDATED_AT;
+        break;
+    default:
+        break;
+    }
+    /* none of the names above holds a dot */
+    return name_has_byte(n, '.') ? AT_SCOPED : AT_OTHER;
+}
+
 
 typedef struct Resolver {
     Db *db;
