@@ -27,7 +27,7 @@ typedef struct IndexElem {
 
 typedef struct PendingIndex {
     DbIndex idx;
-    uint32_t first, n;          /* into AttrCtx.ifields */
+    uint32_t first, n;          /* the primary key: its fields in AttrCtx.ifields */
 } PendingIndex;
 
 struct AttrCtx {
@@ -50,9 +50,8 @@ struct AttrCtx {
     uint32_t unnamed;           /* the live unnamed argument of cur, or DB_NONE */
     /* the model being read */
     uint32_t model;
-    PendingIndex *pidx;         /* its indexes, in Prisma's order */
-    uint32_t npidx, cappidx;
-    DbIndexField *ifields;
+    uint32_t npidx;             /* its indexes so far (in the resolver's arrays) */
+    DbIndexField *ifields;      /* the fields of its primary key */
     uint32_t nifields, capifields;
     bool has_pk;
     PendingIndex pk;
@@ -742,11 +741,23 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
 
 /* ---- models: indexes and keys ------------------------------------------------------------ */
 
+/* A model's index or key, as read. Indexes go straight to the resolver's arrays (in Prisma's
+ * order); the primary key waits in ac->pk (its fields in ac->ifields) for flush_indexes, which
+ * puts it after them. */
 static void pending_push(AttrCtx *ac, DbIndex idx, const uint32_t *fields, const IndexElem *els, uint32_t n,
                          bool as_pk)
 {
-    uint32_t first = ac->nifields;
-    ac->ifields = grow(ac->ifields, &ac->capifields, ac->nifields + n + 1, sizeof *ac->ifields);
+    Resolver *r = ac->r;
+    DbIndexField *out;
+    if (as_pk) {
+        ac->ifields = grow(ac->ifields, &ac->capifields, n + 1, sizeof *ac->ifields);
+        out = ac->ifields;
+        ac->nifields = n;
+    } else {
+        r->index_fields = grow_big(r->index_fields, &r->cap_index_fields, r->nindex_fields + n + 1,
+                                   sizeof *r->index_fields);
+        out = r->index_fields + r->nindex_fields;
+    }
     for (uint32_t i = 0; i < n; i++) {
         DbIndexField f = {.field = fields[i], .length = -1};
         if (els) {
@@ -756,16 +767,19 @@ static void pending_push(AttrCtx *ac, DbIndex idx, const uint32_t *fields, const
             f.ops_raw = els[i].ops_raw;
             f.expr = els[i].expr;
         }
-        ac->ifields[ac->nifields++] = f;
+        out[i] = f;
     }
     idx.model = ac->model;
-    PendingIndex p = {idx, first, n};
+    idx.nfields = n;
     if (as_pk) {
-        ac->pk = p;
+        ac->pk = (PendingIndex){idx, 0, n};
         ac->has_pk = true;
     } else {
-        ac->pidx = grow(ac->pidx, &ac->cappidx, ac->npidx + 1, sizeof *ac->pidx);
-        ac->pidx[ac->npidx++] = p;
+        r->indexes = grow_big(r->indexes, &r->cap_indexes, r->nindexes + 2, sizeof *r->indexes);
+        idx.first_field = r->nindex_fields;
+        r->nindex_fields += n;
+        r->indexes[r->nindexes++] = idx;
+        ac->npidx++;
     }
 }
 
@@ -1864,35 +1878,25 @@ static void schema_attribute(AttrCtx *ac, Str *schema, Span *span)
     }
 }
 
+/* The model's indexes are in place (from m->first_index on): its primary key follows them. */
 static void flush_indexes(AttrCtx *ac)
 {
     Resolver *r = ac->r;
     DbModel *m = &r->db->models[ac->model];
-    /* the resolver's arrays (malloc'd) grown once per model */
-    r->indexes = grow_big(r->indexes, &r->cap_indexes, r->nindexes + ac->npidx + 1, sizeof *r->indexes);
-    r->index_fields = grow_big(r->index_fields, &r->cap_index_fields, r->nindex_fields + ac->nifields + 1,
-                           sizeof *r->index_fields);
-    m->first_index = r->nindexes;
-    for (uint32_t i = 0; i <= ac->npidx; i++) {
-        PendingIndex *p;
-        if (i < ac->npidx)
-            p = &ac->pidx[i];
-        else if (ac->has_pk)
-            p = &ac->pk;
-        else
-            break;
-        DbIndex idx = p->idx;
-        idx.first_field = r->nindex_fields;
-        idx.nfields = p->n;
-        for (uint32_t j = 0; j < p->n; j++) {
-            DbIndexField f = ac->ifields[p->first + j];
-            r->index_fields[r->nindex_fields++] = f;
-        }
-        if (i == ac->npidx)
-            m->pk = r->nindexes;
-        r->indexes[r->nindexes++] = idx;
-    }
     m->nindexes = ac->npidx;
+    if (!ac->has_pk)
+        return;
+    r->indexes = grow_big(r->indexes, &r->cap_indexes, r->nindexes + 1, sizeof *r->indexes);
+    r->index_fields = grow_big(r->index_fields, &r->cap_index_fields, r->nindex_fields + ac->nifields + 1,
+                               sizeof *r->index_fields);
+    DbIndex idx = ac->pk.idx;
+    idx.first_field = r->nindex_fields;
+    idx.nfields = ac->nifields;
+    if (ac->nifields)
+        memcpy(r->index_fields + r->nindex_fields, ac->ifields, ac->nifields * sizeof *ac->ifields);
+    r->nindex_fields += ac->nifields;
+    m->pk = r->nindexes;
+    r->indexes[r->nindexes++] = idx;
 }
 
 static void model_attributes(AttrCtx *ac, uint32_t model)
@@ -1904,6 +1908,7 @@ static void model_attributes(AttrCtx *ac, uint32_t model)
     ac->npidx = 0;
     ac->nifields = 0;
     ac->has_pk = false;
+    m->first_index = r->nindexes;
     ac->pk_source_field = DB_NONE;
     maptab_reset(ac, m->nfields);
 
@@ -2137,7 +2142,6 @@ void resolve_attr_ctx_free(AttrCtx *ac)
     free(ac->codebuf);
     free(ac->argcode);
     free(ac->live);
-    free(ac->pidx);
     free(ac->ifields);
     free(ac);
 }
