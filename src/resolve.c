@@ -148,10 +148,11 @@ bool parse_i64(Str s, int64_t *out)
         return false;
     uint64_t v = 0;
     for (; i < s.len; i++) {
-        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+        unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
+        if (d > 9)
             return false;
-        unsigned d = (unsigned)(s.ptr[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
+        /* v * 10 + d overflows: only v from UINT64_MAX / 10 on can */
+        if (v >= UINT64_MAX / 10 && (v > UINT64_MAX / 10 || d > UINT64_MAX % 10))
             return false;
         v = v * 10 + d;
     }

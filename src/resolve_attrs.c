@@ -1482,30 +1482,30 @@ static void field_default(AttrCtx *ac, uint32_t field)
     default_store(ac, f, &def);
 }
 
-/* @db.X(args): recorded; checked against the provider later. */
+/* @db.X(args): recorded (in the arena, beside the field); checked against the provider later. */
 static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
 {
     const char *dot = a->name.ptr;
     while (*dot != '.')     /* AT_SCOPED: the name holds one */
         dot++;
-    DbNativeType nt = {.attr = a};
-    nt.scope = (Str){a->name.ptr, (uint32_t)(dot - a->name.ptr)};
-    nt.name = (Str){dot + 1, (uint32_t)(a->name.len - (uint32_t)(dot - a->name.ptr) - 1)};
+    DbNativeType *nt = arena_alloc(ac->r->arena, sizeof *nt);     /* zeroed */
+    nt->attr = a;
+    nt->scope = (Str){a->name.ptr, (uint32_t)(dot - a->name.ptr)};
+    nt->name = (Str){dot + 1, (uint32_t)(a->name.len - (uint32_t)(dot - a->name.ptr) - 1)};
     bool plain = true;
-    for (uint32_t i = 0; a->args && i < a->args->count; i++) {
+    uint32_t n = a->args ? a->args->count : 0;
+    for (uint32_t i = 0; i < n; i++) {
         const Expr *v = a->args->items[i].value;
         int64_t x;
         bool number = v && v->kind == EXPR_NUMBER && parse_i64(v->text, &x);
         if (number && i < 2)
-            nt.args[i] = x;
+            nt->args[i] = x;
         /* as validation reads them: digits, perhaps after a +, within 32 bits */
         plain &= number && v->text.ptr[0] != '-' && x <= (int64_t)UINT32_MAX;
     }
-    nt.args_unsigned = plain;
-    nt.nargs = (uint8_t)(a->args ? (a->args->count > 255 ? 255 : a->args->count) : 0);
-    DbNativeType *stored = arena_alloc_raw(ac->r->arena, sizeof *stored);
-    *stored = nt;
-    f->native = stored;
+    nt->args_unsigned = plain;
+    nt->nargs = (uint8_t)(n > 255 ? 255 : n);
+    f->native = nt;
 }
 
 static void field_ignore(AttrCtx *ac, DbField *f)
@@ -1806,6 +1806,17 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *
     Resolver *r = ac->r;
     DbField *f = &r->db->fields[rf->field];
     ac->model = rf->model;
+    if (f->ast->nattrs == 0)
+        return;
+    if (f->ast->nattrs == 1 && (codes ? codes[0] : attr_code(f->ast->attrs[0]->name)) == AT_RELATION) {
+        /* @relation alone: what the visitor would do, without its bookkeeping (nothing else to
+         * look for, nothing left unused) */
+        if (ac_set(ac, f->ast->attrs[0])) {
+            relation_attribute(ac, rf);
+            ac_validate_args(ac);
+        }
+        return;
+    }
     ac_begin(ac, f->ast->attrs, f->ast->nattrs, false, codes);
     if (ac_single(ac, AT_RELATION)) {
         relation_attribute(ac, rf);
