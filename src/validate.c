@@ -564,15 +564,18 @@ static void strict_unique_criteria(Validator *v, uint32_t model)
                 continue;
         }
         bool strict = true;
-        char *list = NULL;
         for (uint32_t i = 0; i < idx->nfields; i++) {
             const DbField *f = &db->fields[db->index_fields[idx->first_field + i].field];
             if (!field_required(f) || f->kind == DBF_UNSUPPORTED)
                 strict = false;
-            list = list ? arena_sprintf(v->arena, "%s, %s", list, S(f->name)) : S(f->name);
         }
         if (strict)
             return;
+        char *list = NULL;      /* for the note */
+        for (uint32_t i = 0; i < idx->nfields; i++) {
+            const DbField *f = &db->fields[db->index_fields[idx->first_field + i].field];
+            list = list ? arena_sprintf(v->arena, "%s, %s", list, S(f->name)) : S(f->name);
+        }
         loose = loose ? arena_sprintf(v->arena, "%s; (%s)", loose, list ? list : "")
                       : arena_sprintf(v->arena, "(%s)", list ? list : "");
     }
@@ -757,13 +760,15 @@ static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid, bool name
         diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@id` in %s `%s` is also a field's name", S(f->name),
                    container, S(m->name));
     (void)nm;
-    validate_native_type(v, f);
+    if (f->native->attr)
+        validate_native_type(v, f);
     if (f->def->kind != DBDEF_NONE && f->def->map.len) {
         Diag *d = diag_error(v->diags, f->def->attr->span, "%s cannot name a default value (`map:` in `@default`)", v->conn->name);
         diag_note(v->diags, d, arg_span_or(f->def->attr, "map", f->def->attr->span), "remove the `map` argument");
         db_name_length(v, m, f->def->attr, f->def->map);
     }
-    validate_default_contents(v, f);
+    if (f->def->kind == DBDEF_VALUE)
+        validate_default_contents(v, f);
     if (f->def->kind == DBDEF_AUTO)
         diag_error(v->diags, f->def->expr->span, "`auto()` is for MongoDB; %s does not support it", v->conn->name);
 }
