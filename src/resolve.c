@@ -61,7 +61,7 @@ static NameEntry *namemap_slot(const NameMap *m, uint32_t scope, Str name)
     uint32_t i = namemap_hash(scope, name) & m->mask;
     for (;;) {
         NameEntry *e = &m->slots[i];
-        if (e->value == DB_NONE || (e->scope == scope && str_eq(e->name, name)))
+        if (e->value == DB_NONE || (e->scope == scope && name_eq(e->name, name)))
             return e;
         i = (i + 1) & m->mask;
     }
@@ -380,21 +380,16 @@ static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, 
     uint32_t i = namemap_hash(0, name) & mask;
     for (;;) {
         uint32_t f = tab[i];
-        if (f == DB_NONE || str_eq(db->fields[f].name, name))
+        if (f == DB_NONE || name_eq(db->fields[f].name, name))
             return &tab[i];
         i = (i + 1) & mask;
     }
 }
 
-static uint32_t *field_slot(const Db *db, uint32_t model, Str name)
-{
-    const struct DbNameTable *nt = db->names;
-    return ftab_probe(db, nt->ftab + nt->ftab_first[model], (1u << nt->ftab_bits[model]) - 1, name);
-}
-
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
 {
-    return *field_slot(db, model, name);
+    const struct DbNameTable *nt = db->names;
+    return *ftab_probe(db, nt->ftab + nt->ftab_first[model], (1u << nt->ftab_bits[model]) - 1, name);
 }
 
 uint32_t db_find_field(const Db *db, uint32_t model, Str name)
@@ -597,8 +592,10 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             }
         }
         r->fcodes[field - r->fbase] = r->nacodes;
-        check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
-        r->nacodes += af->nattrs;
+        if (af->nattrs) {
+            check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
+            r->nacodes += af->nattrs;
+        }
         uint32_t *slot = ftab_probe(db, ftab, fmask, af->name);
         uint32_t prev = *slot;
         *slot = field;      /* the last field of a name wins, as in Prisma's table */

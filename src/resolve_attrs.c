@@ -1163,7 +1163,7 @@ static uint32_t maptab_put(AttrCtx *ac, Str name, uint32_t field)
         h = (h ^ (unsigned char)name.ptr[i]) * 16777619u;
     for (uint32_t i = h & ac->mapmask;; i = (i + 1) & ac->mapmask) {
         uint32_t f = ac->maptab[i];
-        if (f == DB_NONE || str_eq(db->fields[f].db_name, name)) {
+        if (f == DB_NONE || name_eq(db->fields[f].db_name, name)) {
             ac->maptab[i] = field;
             return f;
         }

@@ -49,6 +49,28 @@ static inline uint64_t hash64_name(uint64_t h, Str name)
     return h;
 }
 
+/* Are two names the same bytes? Eight bytes at a time, the last 1-7 compared as load_tail reads
+ * them (for names of equal length that reads every byte): no call for the short names of a
+ * schema. */
+static inline bool name_eq(Str a, Str b)
+{
+    if (a.len != b.len)
+        return false;
+    const char *p = a.ptr, *q = b.ptr;
+    uint32_t n = a.len;
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, p, 8);
+        memcpy(&y, q, 8);
+        if (x != y)
+            return false;
+        p += 8;
+        q += 8;
+        n -= 8;
+    }
+    return load_tail(p, n) == load_tail(q, n);
+}
+
 /* Does any byte of the name equal `c`? Eight bytes at a time (a byte is zero in w ^ c*ones
  * exactly when it is c). */
 static inline bool name_has_byte(Str name, unsigned char c)

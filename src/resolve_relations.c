@@ -37,7 +37,7 @@ static uint32_t chain_hash(uint32_t model, uint32_t target, bool named, Str name
 
 static bool chain_match(const RelField *rf, uint32_t model, uint32_t target, bool named, Str name)
 {
-    return rf->model == model && rf->target == target && rf->has_name == named && (!named || str_eq(rf->name, name));
+    return rf->model == model && rf->target == target && rf->has_name == named && (!named || name_eq(rf->name, name));
 }
 
 /* The head of the chain with that key, or the empty slot it would take. */
