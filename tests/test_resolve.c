@@ -435,6 +435,150 @@ static void test_inflector(void **state)
     arena_free(&a);
 }
 
+/* ---- the same result however the work is shared out ------------------------------------- */
+
+#include <dirent.h>
+
+static void dump_str(FILE *f, const char *what, Str s)
+{
+    fprintf(f, " %s=%.*s", what, (int)s.len, s.ptr ? s.ptr : "");
+}
+
+/* Everything the Db says, as text (pointers into the syntax tree as offsets). */
+static char *db_dump(const Db *db)
+{
+    Capture c;
+    FILE *f = capture_begin(&c);
+    fprintf(f, "errors=%d/%d provider=%d\n", db->resolve_errors, db->config_errors, (int)db->provider);
+    for (uint32_t m = 0; m < db->nmodels; m++) {
+        const DbModel *dm = &db->models[m];
+        fprintf(f, "model %u", m);
+        dump_str(f, "name", dm->name);
+        dump_str(f, "db", dm->db_name);
+        dump_str(f, "schema", dm->schema);
+        fprintf(f, " fields=%u+%u pk=%u idx=%u+%u ign=%d view=%d map=%d\n", dm->first_field, dm->nfields, dm->pk,
+                dm->first_index, dm->nindexes, dm->ignored, dm->is_view, dm->mapped);
+    }
+    for (uint32_t i = 0; i < db->nfields; i++) {
+        const DbField *fd = &db->fields[i];
+        fprintf(f, "field %u", i);
+        dump_str(f, "name", fd->name);
+        dump_str(f, "db", fd->db_name);
+        fprintf(f, " model=%u kind=%u scalar=%u type=%u arity=%u rel=%u upd=%d ign=%d map=%d", fd->model, fd->kind,
+                fd->scalar, fd->type_id, fd->arity, fd->relation, fd->updated_at, fd->ignored, fd->mapped);
+        const DbDefault *d = fd->def;
+        fprintf(f, " def=%d/%u expr=%u attr=%u", (int)d->kind, d->version, d->expr ? d->expr->span.start : 0,
+                d->attr ? d->attr->span.start : 0);
+        dump_str(f, "text", d->text);
+        dump_str(f, "dmap", d->map);
+        const DbNativeType *n = fd->native;
+        dump_str(f, "native", n->name);
+        dump_str(f, "scope", n->scope);
+        fprintf(f, " nargs=%u/%lld/%lld/%d attr=%u\n", n->nargs, (long long)n->args[0], (long long)n->args[1],
+                n->args_unsigned, n->attr ? n->attr->span.start : 0);
+    }
+    for (uint32_t i = 0; i < db->nindexes; i++) {
+        const DbIndex *x = &db->indexes[i];
+        fprintf(f, "index %u kind=%d model=%u fields=%u+%u", i, (int)x->kind, x->model, x->first_field, x->nfields);
+        dump_str(f, "name", x->name);
+        dump_str(f, "map", x->map);
+        dump_str(f, "algo", x->algorithm);
+        fprintf(f, " fl=%d cl=%d where=%u attr=%u\n", x->field_level, x->clustered, x->where ? x->where->span.start : 0,
+                x->attr ? x->attr->span.start : 0);
+    }
+    for (uint32_t i = 0; i < db->nindex_fields; i++) {
+        const DbIndexField *x = &db->index_fields[i];
+        fprintf(f, "ifield %u field=%u sort=%d len=%d raw=%d", i, x->field, (int)x->sort, x->length, x->ops_raw);
+        dump_str(f, "ops", x->ops);
+        fprintf(f, "\n");
+    }
+    for (uint32_t i = 0; i < db->nrelations; i++) {
+        const DbRelation *x = &db->relations[i];
+        fprintf(f, "relation %u kind=%d emb=%d a=%u/%u b=%u/%u fk=%u+%u del=%d upd=%d", i, (int)x->kind, x->embedded,
+                x->model_a, x->field_a, x->model_b, x->field_b, x->first_fk, x->nfk, (int)x->on_delete, (int)x->on_update);
+        dump_str(f, "name", x->name);
+        dump_str(f, "map", x->map);
+        fprintf(f, "\n");
+    }
+    for (uint32_t i = 0; i < db->nfk_pairs; i++)
+        fprintf(f, "fk %u %u->%u\n", i, db->fk_pairs[i].field, db->fk_pairs[i].references);
+    for (uint32_t i = 0; i < db->nenums; i++) {
+        fprintf(f, "enum %u", i);
+        dump_str(f, "name", db->enums[i].name);
+        dump_str(f, "db", db->enums[i].db_name);
+        fprintf(f, " values=%u+%u\n", db->enums[i].first_value, db->enums[i].nvalues);
+    }
+    for (uint32_t i = 0; i < db->nenum_values; i++) {
+        fprintf(f, "value %u", i);
+        dump_str(f, "db", db->enum_values[i].db_name);
+        fprintf(f, "\n");
+    }
+    return capture_end(&c);
+}
+
+/* Resolves and validates a schema with these options: the diagnostics, then the Db. */
+static char *resolve_with_text(const char *text, uint32_t threads, uint32_t min_fields)
+{
+    Parsed *p = parse_text(text);
+    DbResolveOptions opt = {.threads = threads, .min_fields_per_thread = min_fields};
+    Db *db = db_resolve_with(p->ast, &p->diags, &opt);
+    db_validate_with(db, PROVIDER_NONE, &p->diags, &opt);
+    char *d = diags_text(p, false), *dump = db_dump(db);
+    size_t n = strlen(d) + strlen(dump) + 16;
+    char *out = malloc(n);
+    snprintf(out, n, "%s\n----\n%s", d, dump);
+    free(d);
+    free(dump);
+    parsed_free(p);
+    return out;
+}
+
+/* Every schema of a fixture folder, resolved pass by pass (no threads), model by model on this
+ * thread, and shared out over four threads a few fields each: the same diagnostics and the same
+ * Db. (Large schemas take the shared paths; the fixtures make them run on small ones.) */
+static void same_however_shared(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 8 || strcmp(e->d_name + len - 7, ".prisma"))
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *text = read_whole_file(path, NULL);
+        assert_non_null(text);
+        char *a = resolve_with_text(text, 0, 8192), *b = resolve_with_text(text, 1, 8192),
+             *c = resolve_with_text(text, 4, 1);
+        if (strcmp(a, b) || strcmp(a, c))
+            print_error("%s: resolved differently when shared out\n--- in order:\n%s\n--- one share:\n%s\n--- four:\n%s\n",
+                        path, a, b, c);
+        assert_string_equal(a, b);
+        assert_string_equal(a, c);
+        free(a);
+        free(b);
+        free(c);
+        free(text);
+        n++;
+    }
+    closedir(d);
+    assert_true(n > 10);
+}
+
+static void test_same_however_shared_validate(void **state)
+{
+    (void)state;
+    same_however_shared("fixtures/validate");
+}
+
+static void test_same_however_shared_sql(void **state)
+{
+    (void)state;
+    same_however_shared("fixtures/sql");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +598,8 @@ int main(void)
         cmocka_unit_test(test_error_flags),
         cmocka_unit_test(test_lookups_and_legacy_fields),
         cmocka_unit_test(test_inflector),
+        cmocka_unit_test(test_same_however_shared_validate),
+        cmocka_unit_test(test_same_however_shared_sql),
     };
     return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);
 }
