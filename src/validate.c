@@ -228,11 +228,8 @@ typedef struct NameFps {
     uint64_t *fk;               /* per relation (inline ones) */
 } NameFps;
 
-/* The names written one after the other into a scratch buffer, fingerprinted and dropped:
- * only a schema where some may repeat needs them kept (names_build). */
-static void names_fingerprints(Validator *v, NameFps *fp)
+static void name_fps_alloc(const Db *db, NameFps *fp)
 {
-    Db *db = v->db;
     fp->index = malloc(((size_t)db->nindexes + 1) * sizeof *fp->index);
     fp->pk = malloc(((size_t)db->nmodels + 1) * sizeof *fp->pk);
     fp->fk = malloc(((size_t)db->nrelations + 1) * sizeof *fp->fk);
@@ -240,16 +237,35 @@ static void names_fingerprints(Validator *v, NameFps *fp)
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
+}
+
+static void name_fps_free(NameFps *fp)
+{
+    free(fp->index);
+    free(fp->pk);
+    free(fp->fk);
+}
+
+/* The names written one after the other into a scratch buffer, fingerprinted and dropped:
+ * only a schema where some may repeat needs them kept (names_count). A model's primary key and
+ * indexes, then relations [lo, hi): the pieces can be filled on several threads. */
+static void name_fps_model(Validator *v, NameFps *fp, uint32_t m)
+{
+    const Db *db = v->db;
+    const DbModel *dm = &db->models[m];
     char scratch[512];
-    for (uint32_t m = 0; m < db->nmodels; m++) {
-        const DbModel *dm = &db->models[m];
-        Str name;
-        fp->pk[m] = pk_constraint_name(v, dm, &name, scratch, sizeof scratch) ? fingerprint(name) : 0;
-        for (uint32_t i = 0; i < dm->nindexes; i++)
-            fp->index[dm->first_index + i] =
-                fingerprint(index_constraint_name(v, &db->indexes[dm->first_index + i], scratch, sizeof scratch));
-    }
-    for (uint32_t i = 0; i < db->nrelations; i++)
+    Str name;
+    fp->pk[m] = pk_constraint_name(v, dm, &name, scratch, sizeof scratch) ? fingerprint(name) : 0;
+    for (uint32_t i = 0; i < dm->nindexes; i++)
+        fp->index[dm->first_index + i] =
+            fingerprint(index_constraint_name(v, &db->indexes[dm->first_index + i], scratch, sizeof scratch));
+}
+
+static void name_fps_relations(Validator *v, NameFps *fp, uint32_t lo, uint32_t hi)
+{
+    const Db *db = v->db;
+    char scratch[512];
+    for (uint32_t i = lo; i < hi; i++)
         fp->fk[i] = db->relations[i].kind != DBREL_MANY_TO_MANY
                         ? fingerprint(fk_constraint_name(v, &db->relations[i], scratch, sizeof scratch))
                         : 0;
@@ -331,21 +347,15 @@ static bool names_may_repeat(Validator *v, const NameFps *fp)
     return hit;
 }
 
-/* The constraint names, counted in their namespaces when some may repeat (else none is kept:
- * nothing reads them unless `dup`), and the client names of @@id and @@unique. */
-static void names_build(Validator *v, Names *nm)
+/* The constraint names, counted in their namespaces when `exact` (some may repeat; else none is
+ * kept: nothing reads them unless `dup`), and the client names of @@id and @@unique. */
+static void names_count(Validator *v, Names *nm, bool exact)
 {
     Db *db = v->db;
     nm->dup = false;
     nm->index_name = NULL;
     nm->pk_name = NULL;
     nm->fk_name = NULL;
-    NameFps fps;
-    names_fingerprints(v, &fps);
-    bool exact = names_may_repeat(v, &fps);
-    free(fps.index);
-    free(fps.pk);
-    free(fps.fk);
     if (exact) {
         nm->index_name = arena_alloc(v->arena, (size_t)(db->nindexes ? db->nindexes : 1) * sizeof(Str));
         nm->pk_name = arena_alloc(v->arena, (size_t)(db->nmodels ? db->nmodels : 1) * sizeof(Str));
@@ -401,6 +411,20 @@ static void names_build(Validator *v, Names *nm)
             if (db->indexes[dm->first_index + i].name.len)
                 namemap_count(&nm->counts, NS_CUSTOM | m, db->indexes[dm->first_index + i].name);
     }
+}
+
+/* Fingerprints first: the names are kept and counted only when some may repeat. */
+static void names_build(Validator *v, Names *nm)
+{
+    const Db *db = v->db;
+    NameFps fps;
+    name_fps_alloc(db, &fps);
+    for (uint32_t m = 0; m < db->nmodels; m++)
+        name_fps_model(v, &fps, m);
+    name_fps_relations(v, &fps, 0, db->nrelations);
+    bool exact = names_may_repeat(v, &fps);
+    name_fps_free(&fps);
+    names_count(v, nm, exact);
 }
 
 static const char *scope_description(Validator *v, uint8_t scope, Str model)
@@ -959,11 +983,18 @@ typedef struct ModelChecks {
     void *relnames;
     const uint32_t *order;
     uint32_t first, end;        /* order[first .. end) */
+    NameFps *fps;               /* to fill for those models and relations [rel_lo, rel_hi), or NULL */
+    uint32_t rel_lo, rel_hi;
 } ModelChecks;
 
 static void *validate_share(void *arg)
 {
     ModelChecks *sh = arg;
+    if (sh->fps) {
+        for (uint32_t k = sh->first; k < sh->end; k++)
+            name_fps_model(&sh->v, sh->fps, sh->order[k]);
+        name_fps_relations(&sh->v, sh->fps, sh->rel_lo, sh->rel_hi);
+    }
     for (uint32_t k = sh->first; k < sh->end && !sh->diags.count; k++)
         validate_model(&sh->v, sh->nm, sh->relnames, sh->order[k]);
     return NULL;
@@ -973,7 +1004,7 @@ static void *validate_share(void *arg)
  * their order does not show). False when some share reported something: nothing of it reaches
  * the diagnostics, and the caller checks the models again in order. */
 static bool validate_models_shared(Validator *v, Names *nm, void *relnames, const uint32_t *order, uint32_t n,
-                                   uint32_t nshares)
+                                   uint32_t nshares, NameFps *fps)
 {
     const Db *db = v->db;
     if (v->provider == PROVIDER_POSTGRESQL)
@@ -1004,6 +1035,9 @@ static bool validate_models_shared(Validator *v, Names *nm, void *relnames, cons
         sh->nm = nm;
         sh->relnames = relnames;
         sh->order = order;
+        sh->fps = fps;
+        sh->rel_lo = (uint32_t)((uint64_t)db->nrelations * i / nshares);
+        sh->rel_hi = (uint32_t)((uint64_t)db->nrelations * (i + 1) / nshares);
     }
     for (uint32_t i = 1; i < nshares; i++)
         started[i] = pthread_create(&threads[i], NULL, validate_share, &shares[i]) == 0;
@@ -1043,8 +1077,23 @@ void db_validate_with(Db *db, DbProvider provider, Diags *diags, const DbResolve
                     .relation_mode_prisma = db->datasource && db->datasource->relation_mode_prisma,
                     .errors_at_start = diags->errors};
     Validator *v = &vv;
+    uint32_t per = opt->min_fields_per_thread ? opt->min_fields_per_thread : 1;
+    uint32_t nshares = opt->threads > 1 ? db->nfields / per : 1;
+    if (nshares > opt->threads)
+        nshares = opt->threads;
+    if (nshares > db->nmodels)
+        nshares = db->nmodels;
+    /* Shared out, the constraint names are fingerprinted by the shares, beside the models'
+     * checks, which assume no name repeats; if one may after all, the models are checked again
+     * in order with the names counted. */
     Names nm;
-    names_build(v, &nm);
+    NameFps fps;
+    if (nshares > 1) {
+        names_count(v, &nm, false);
+        name_fps_alloc(db, &fps);
+    } else {
+        names_build(v, &nm);
+    }
     void *relnames = validate_relation_names_build(v);
 
     composite_types(v);
@@ -1062,13 +1111,15 @@ void db_validate_with(Db *db, DbProvider provider, Diags *diags, const DbResolve
         for (uint32_t model = 0; model < db->nmodels; model++)
             if (db->models[model].is_view == (views == 1))
                 order[n++] = model;
-    uint32_t per = opt->min_fields_per_thread ? opt->min_fields_per_thread : 1;
-    uint32_t nshares = opt->threads > 1 ? db->nfields / per : 1;
-    if (nshares > opt->threads)
-        nshares = opt->threads;
-    if (nshares > n)
-        nshares = n;
-    bool done = nshares > 1 && validate_models_shared(v, &nm, relnames, order, n, nshares);
+    bool done = false;
+    if (nshares > 1) {
+        done = validate_models_shared(v, &nm, relnames, order, n, nshares, &fps);
+        if (names_may_repeat(v, &fps)) {
+            names_count(v, &nm, true);
+            done = false;
+        }
+        name_fps_free(&fps);
+    }
     for (uint32_t k = 0; !done && k < n; k++)
         if (!validate_model(v, &nm, relnames, order[k])) {
             free(order);
