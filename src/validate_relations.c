@@ -399,7 +399,8 @@ static bool references_a_criterion(Validator *v, uint32_t model, const uint32_t 
         return true;
     for (uint32_t i = 0; i < n; i++)
         want[i] = db->fields[refs[i]].name;
-    qsort(want, n, sizeof *want, cmp_str_ptr);
+    if (n > 1)
+        qsort(want, n, sizeof *want, cmp_str_ptr);
     for (uint32_t k = 0; k <= m->nindexes; k++) {
         const DbIndex *idx;
         if (k == 0) {
@@ -415,7 +416,8 @@ static bool references_a_criterion(Validator *v, uint32_t model, const uint32_t 
             continue;
         for (uint32_t i = 0; i < n; i++)
             have[i] = db->fields[db->index_fields[idx->first_field + i].field].name;
-        qsort(have, n, sizeof *have, cmp_str_ptr);
+        if (n > 1)
+            qsort(have, n, sizeof *have, cmp_str_ptr);
         bool same = true;
         for (uint32_t i = 0; i < n && same; i++)
             same = str_eq(have[i], want[i]);
