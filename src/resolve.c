@@ -373,14 +373,15 @@ uint32_t db_find_enum(const Db *db, Str name)
     return v != DB_NONE && TOP_KIND(v) == TOP_ENUM ? TOP_ID(v) : DB_NONE;
 }
 
-/* The slot of a name in a model's field table (tab, mask): its field, or the empty slot it
- * would take. Inlined into the name pass's loop over a model's fields. */
+/* The slot of a name in a model's field table (tab, mask): its field + 1, or the empty slot
+ * (0: the arena's memory comes zeroed) it would take. Inlined into the name pass's loop over a
+ * model's fields. */
 static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, uint32_t *tab, uint32_t mask, Str name)
 {
     uint32_t i = namemap_hash(0, name) & mask;
     for (;;) {
         uint32_t f = tab[i];
-        if (f == DB_NONE || name_eq(db->fields[f].name, name))
+        if (f == 0 || name_eq(db->fields[f - 1].name, name))
             return &tab[i];
         i = (i + 1) & mask;
     }
@@ -389,7 +390,8 @@ static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, 
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
 {
     const struct DbNameTable *nt = db->names;
-    return *ftab_probe(db, nt->ftab + nt->ftab_first[model], (1u << nt->ftab_bits[model]) - 1, name);
+    /* empty: 0 - 1 is DB_NONE */
+    return *ftab_probe(db, nt->ftab + nt->ftab_first[model], (1u << nt->ftab_bits[model]) - 1, name) - 1;
 }
 
 uint32_t db_find_field(const Db *db, uint32_t model, Str name)
@@ -597,8 +599,8 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             r->nacodes += af->nattrs;
         }
         uint32_t *slot = ftab_probe(db, ftab, fmask, af->name);
-        uint32_t prev = *slot;
-        *slot = field;      /* the last field of a name wins, as in Prisma's table */
+        uint32_t prev = *slot - 1;
+        *slot = field + 1;  /* the last field of a name wins, as in Prisma's table */
         if (prev != DB_NONE) {
             Diag *d = diag_error(r->diags, af->name_span, "the field `%s` is already defined in %s `%s`",
                                  str_c(r->arena, af->name), view ? "view" : "model", str_c(r->arena, b->name));
@@ -892,8 +894,7 @@ static void db_allocate(Resolver *r)
     nt->ctfields = arena_alloc(a, (size_t)(nctfields ? nctfields : 1) * sizeof *nt->ctfields);
     nt->ftab_first = arena_alloc_raw(a, (size_t)(nmodels ? nmodels : 1) * sizeof *nt->ftab_first);
     nt->ftab_bits = arena_alloc_raw(a, (size_t)(nmodels ? nmodels : 1));
-    nt->ftab = arena_alloc_raw(a, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);
-    memset(nt->ftab, 0xFF, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);
+    nt->ftab = arena_alloc(a, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);    /* zeroed: empty */
     uint32_t total = 0, mi = 0;
     for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
         Block *b = ast->blocks[bi];

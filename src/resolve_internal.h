@@ -161,7 +161,7 @@ struct DbNameTable {
     NameMap names;                  /* tops, generators, datasources, enum values, ct fields, @map */
     /* Each model's fields by name: an open-addressing table of field ids per model, all in one
      * array (a model's table is small and read while the model is: it stays in cache). */
-    uint32_t *ftab;
+    uint32_t *ftab;                 /* field id + 1; 0: empty */
     uint32_t *ftab_first;           /* per model: start in ftab */
     uint8_t *ftab_bits;             /* per model: log2 of its table size */
     RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
