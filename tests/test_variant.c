@@ -707,7 +707,7 @@ static void test_command(void **state)
     run_free(&r);
     /* with -o: an invalid source, or a variant that fails its check (its file is written while
      * it is checked), leaves nothing behind, and a file already there as it was */
-    char other[300];
+    char other[300], cwd[4096];
     snprintf(other, sizeof other, "%s/other.prisma", tmp);
     f = fopen(other, "w");
     assert_non_null(f);
@@ -730,6 +730,17 @@ static void test_command(void **state)
     r = run_cmd("'%s' variant fixtures/seeds/dual-provider/schema-prod.prisma --provider sqlite -o %s/out.prisma -q && "
                 "cmp %s/out.prisma %s/dev.prisma && ls -A %s", bin, tmp, tmp, tmp, tmp);
     assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "bad.prisma\ndev.prisma\nother.prisma\nout.prisma\n");
+    run_free(&r);
+    /* a file that already holds the variant is left as it is (the same inode); another is
+     * replaced (a new one) */
+    r = run_cmd("cd %s && ls -i out.prisma > before && '%s' variant %s/fixtures/seeds/dual-provider/schema-prod.prisma "
+                "--provider sqlite -o out.prisma && ls -i out.prisma | cmp - before && echo x >> out.prisma && "
+                "'%s' variant %s/fixtures/seeds/dual-provider/schema-prod.prisma --provider sqlite -o out.prisma -q && "
+                "cmp out.prisma dev.prisma && ! ls -i out.prisma | cmp -s - before && rm before && ls -A",
+                tmp, bin, getcwd(cwd, sizeof cwd), bin, cwd);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "kept out.prisma: already the sqlite variant of"));
     assert_string_equal(r.out, "bad.prisma\ndev.prisma\nother.prisma\nout.prisma\n");
     run_free(&r);
     r = run_cmd("rm -rf %s", tmp);
