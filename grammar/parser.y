@@ -94,7 +94,10 @@ model_items ::= model_items NEWLINE.
 model_items ::= model_items field NEWLINE.
 model_items ::= model_items block_attr NEWLINE.
 model_items ::= model_items error NEWLINE.
-model_items ::= .
+/* From here on the block's items are on the parser's stack (a syntax error recovers within the
+ * block); until then, one on the block's first line abandons it. The driver's fast path for
+ * common lines (src/parse.c) waits for this. */
+model_items ::= .                               { ctx->items_open = true; }
 
 /* With and without attributes, so that a field without any costs no empty reduction. */
 field ::= IDENT(N) field_type.                         { ast_pending_clear(ctx); ast_field(ctx, N, &ctx->type, false); }

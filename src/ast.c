@@ -118,6 +118,7 @@ void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken n
     ARENA_PUSH(a, ctx->ast->blocks, ctx->ast->nblocks, ctx->ast->capblocks, b);
     ctx_file(ctx)->nblocks++;
     ctx->block = b;
+    ctx->items_open = false;
     ctx->block_lost_close = false;
     ctx->fields.count = ctx->values.count = ctx->props.count = ctx->attrs.count = 0;
     ctx->nitems = 0;

@@ -677,73 +677,387 @@ static void driver_illegal(Driver *dr, LexToken tok)
     ctx->line_has_code = true;
 }
 
+/* The next token, the end of the chunk reading as the end of input. */
+static inline LexToken driver_scan(Driver *dr)
+{
+    LexToken tok = lexer_scan(&dr->lexer);
+    if (tok.start >= dr->end)
+        tok = (LexToken){LEX_EOF, dr->end, dr->end};   /* a chunk ends at a line start */
+    return tok;
+}
+
+/* One token through the driver: comments recorded, errors reported, code fed to the parser.
+ * True at the end of the input. */
+static inline bool driver_token(Driver *dr, LexToken tok)
+{
+    ParseCtx *ctx = &dr->ctx;
+    if (tok.kind >= LEX_COMMENT) {
+        if (tok.kind <= LEX_BLOCK_COMMENT) {
+            driver_comment(dr, tok);
+        } else {
+            driver_lexer_error(dr, tok);
+            driver_illegal(dr, tok);
+        }
+        return false;
+    }
+    if (dr->comment_ends_code) {
+        dr->comment_ends_code = false;
+        if (tok.kind != LEX_NEWLINE && tok.kind != LEX_EOF) {
+            diag_error(ctx->diags, ctx_span(ctx, tok.start, tok.end),
+                       "unexpected %s after the comment at column %u: a comment after code must end the line",
+                       found_text(ctx, tok),
+                       /* counted here: the line table is shared by parallel chunks */
+                       source_count_chars(ctx->text, ctx->line_start, dr->midline_comment.start) + 1);
+            driver_illegal(dr, tok);
+            return false;
+        }
+    }
+    switch (tok.kind) {
+    case LEX_EOF:
+        driver_feed(dr, 0, tok);
+        return true;
+    case LEX_NEWLINE:
+        /* Blank and comment-only lines mean nothing to the grammar: only a line with code
+         * needs its end. */
+        if (ctx->line_has_code) {
+            driver_feed(dr, TK_NEWLINE, tok);
+            PrismaParseReportAgain(dr->parser);
+        }
+        ctx->line++;
+        ctx->line_start = tok.end;
+        ctx->line_has_code = false;
+        ctx->trailing_doc = -1;
+        break;
+    case LEX_LBRACE: {
+        /* At the top level a `{` opens a block, and Prisma ignores the rest of its line;
+         * inside a block it starts an object. */
+        bool opens_block = !ctx->block && !ctx->skipping;
+        ctx->line_has_code = true;
+        driver_feed(dr, TK_LBRACE, tok);
+        if (opens_block) {
+            dr->last_lbrace = tok;
+            driver_after_lbrace(dr);
+        }
+        break;
+    }
+    case LEX_IDENT:
+        if (!ctx->block && !ctx->line_has_code && !ctx->skipping)
+            driver_split_keyword(dr, &tok);
+        ctx->line_has_code = true;
+        driver_feed(dr, TK_IDENT, tok);
+        break;
+    default:
+        ctx->line_has_code = true;
+        driver_feed(dr, TOKEN_OF_KIND[tok.kind], tok);
+        break;
+    }
+    return false;
+}
+
+/* ---- the fast path: common lines of models without the parser ------------------------------ *
+ *
+ * Most lines of a schema are fields and block attributes of models, written without error. At
+ * the start of such a line inside a model, view or type, once the parser holds the block's list
+ * of items (ParseCtx.items_open: from its first line on), the parser is always in the same state
+ * (that list, which the line's reduction restores), and the grammar's actions for a line are
+ * context-free: a line that is known to be valid can be built directly,
+ * with the same builders called in the order in which the parser reduces (a post-order walk,
+ * left to right), leaving the tree, the comments, the diagnostics and the parser exactly as
+ * the parser would. The line is first read into a buffer and checked against a subset of the
+ * grammar (below) without side effects; anything else, or anything unusual (keywords as names,
+ * legacy forms, errors, block comments, deep nesting), goes through the parser token by token.
+ *
+ *   line    := IDENT IDENT (`?` | `[]`)? attr* | BLOCK_ATTR args?     then a // comment, NEWLINE
+ *   attr    := ATTR args?
+ *   args    := `(` `)` | `(` arg (`,` arg)* `,`? `)`
+ *   arg     := IDENT `:` expr | expr
+ *   expr    := NUMBER | STRING | (IDENT | PATH) args? | `[]` | `[` (expr (`,` expr)*)? `]`
+ *            | `{` (IDENT `:` expr (`,` IDENT `:` expr)*)? `}`                                  */
+
+#define FAST_MAX_TOKENS 64
+#define FAST_MAX_DEPTH 8    /* far below the parser's stack depth */
+
+static bool fast_check_expr(const LexToken *t, uint32_t *i, int depth);
+
+static bool fast_check_args(const LexToken *t, uint32_t *i, int depth)
+{
+    if (t[*i].kind != LEX_LPAREN)
+        return true;    /* optional */
+    if (++depth > FAST_MAX_DEPTH)
+        return false;
+    (*i)++;
+    if (t[*i].kind == LEX_RPAREN) {
+        (*i)++;
+        return true;
+    }
+    for (;;) {
+        if (t[*i].kind == LEX_IDENT && t[*i + 1].kind == LEX_COLON)
+            *i += 2;
+        if (!fast_check_expr(t, i, depth))
+            return false;
+        if (t[*i].kind == LEX_RPAREN) {
+            (*i)++;
+            return true;
+        }
+        if (t[*i].kind != LEX_COMMA)
+            return false;
+        (*i)++;
+        if (t[*i].kind == LEX_RPAREN) {
+            (*i)++;
+            return true;
+        }
+    }
+}
+
+static bool fast_check_expr(const LexToken *t, uint32_t *i, int depth)
+{
+    switch (t[(*i)++].kind) {
+    case LEX_NUMBER:
+    case LEX_STRING:
+    case LEX_LISTMARK:
+        return true;
+    case LEX_IDENT:
+    case LEX_PATH:
+        return fast_check_args(t, i, depth);
+    case LEX_LBRACKET:
+        if (++depth > FAST_MAX_DEPTH)
+            return false;
+        if (t[*i].kind == LEX_RBRACKET) {
+            (*i)++;
+            return true;
+        }
+        for (;;) {
+            if (!fast_check_expr(t, i, depth))
+                return false;
+            if (t[*i].kind == LEX_RBRACKET) {
+                (*i)++;
+                return true;
+            }
+            if (t[(*i)++].kind != LEX_COMMA)
+                return false;
+        }
+    case LEX_LBRACE:
+        if (++depth > FAST_MAX_DEPTH)
+            return false;
+        if (t[*i].kind == LEX_RBRACE) {
+            (*i)++;
+            return true;
+        }
+        for (;;) {
+            if (t[*i].kind != LEX_IDENT || t[*i + 1].kind != LEX_COLON)
+                return false;
+            *i += 2;
+            if (!fast_check_expr(t, i, depth))
+                return false;
+            if (t[*i].kind == LEX_RBRACE) {
+                (*i)++;
+                return true;
+            }
+            if (t[(*i)++].kind != LEX_COMMA)
+                return false;
+        }
+    default:
+        return false;
+    }
+}
+
+/* Whether the line's code tokens (ending with NEWLINE) are a line of the fast path's grammar. */
+static bool fast_check_line(const LexToken *t)
+{
+    uint32_t i = 0;
+    if (t[0].kind == LEX_BLOCK_ATTR) {
+        i = 1;
+        if (!fast_check_args(t, &i, 0))
+            return false;
+        return t[i].kind == LEX_NEWLINE;
+    }
+    if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
+        return false;
+    i = 2;
+    if (t[i].kind == LEX_QUESTION || t[i].kind == LEX_LISTMARK)
+        i++;
+    while (t[i].kind == LEX_ATTR) {
+        i++;
+        if (!fast_check_args(t, &i, 0))
+            return false;
+    }
+    return t[i].kind == LEX_NEWLINE;
+}
+
+/* The builders, called as the grammar's actions are (grammar/parser.y). */
+static Expr *fast_build_expr(ParseCtx *ctx, const LexToken *t, uint32_t *i);
+
+static ArgList *fast_build_args(ParseCtx *ctx, const LexToken *t, uint32_t *i)
+{
+    LexToken open = t[(*i)++];
+    if (t[*i].kind == LEX_RPAREN) {
+        ArgList *l = ast_args_new(ctx, open);
+        ast_args_end(ctx, l, t[(*i)++]);
+        return l;
+    }
+    ArgList *l = NULL;
+    for (;;) {
+        const LexToken *name = NULL;
+        if (t[*i].kind == LEX_IDENT && t[*i + 1].kind == LEX_COLON) {
+            name = &t[*i];
+            *i += 2;
+        }
+        Expr *e = fast_build_expr(ctx, t, i);
+        if (!l)
+            l = ast_args_of(ctx, name, e);
+        else
+            ast_args_push(ctx, l, name, e);
+        if (t[*i].kind == LEX_RPAREN) {
+            ast_args_start(ctx, l, open);
+            ast_args_end(ctx, l, t[(*i)++]);
+            return l;
+        }
+        LexToken comma = t[(*i)++];
+        if (t[*i].kind == LEX_RPAREN) {
+            ast_args_start(ctx, l, open);
+            ast_args_trailing_comma(ctx, l, comma);
+            ast_args_end(ctx, l, t[(*i)++]);
+            return l;
+        }
+    }
+}
+
+static Expr *fast_build_expr(ParseCtx *ctx, const LexToken *t, uint32_t *i)
+{
+    LexToken tok = t[(*i)++];
+    switch (tok.kind) {
+    case LEX_NUMBER:
+        return ast_expr_token(ctx, EXPR_NUMBER, tok);
+    case LEX_STRING:
+        return ast_expr_string(ctx, tok);
+    case LEX_LISTMARK:
+        return ast_expr_array(ctx, tok);
+    case LEX_IDENT:
+    case LEX_PATH:
+        if (t[*i].kind == LEX_LPAREN) {
+            ArgList *l = fast_build_args(ctx, t, i);
+            return ast_expr_call(ctx, tok, l);
+        }
+        return tok.kind == LEX_IDENT ? ast_expr_name(ctx, tok) : ast_expr_token(ctx, EXPR_CONSTANT, tok);
+    case LEX_LBRACKET: {
+        if (t[*i].kind == LEX_RBRACKET) {
+            Expr *a = ast_expr_array(ctx, tok);
+            ast_expr_array_end(ctx, a, t[(*i)++]);
+            return a;
+        }
+        Expr *a = ast_expr_array_of(ctx, fast_build_expr(ctx, t, i));
+        while (t[*i].kind == LEX_COMMA) {
+            (*i)++;
+            ast_expr_array_push(ctx, a, fast_build_expr(ctx, t, i));
+        }
+        ast_expr_array_start(ctx, a, tok);
+        ast_expr_array_end(ctx, a, t[(*i)++]);
+        return a;
+    }
+    default: {  /* LEX_LBRACE: an object */
+        if (t[*i].kind == LEX_RBRACE)
+            return ast_expr_object(ctx, tok, NULL, t[(*i)++]);
+        ArgList *members = NULL;
+        for (;;) {
+            const LexToken *name = &t[*i];
+            *i += 2;
+            Expr *e = fast_build_expr(ctx, t, i);
+            if (!members)
+                members = ast_args_of(ctx, name, e);
+            else
+                ast_args_push(ctx, members, name, e);
+            if (t[(*i)++].kind == LEX_RBRACE)
+                return ast_expr_object(ctx, tok, members, t[*i - 1]);
+        }
+    }
+    }
+}
+
+static void fast_build_line(ParseCtx *ctx, const LexToken *t)
+{
+    uint32_t i = 1;
+    if (t[0].kind == LEX_BLOCK_ATTR) {
+        ArgList *l = t[1].kind == LEX_LPAREN ? fast_build_args(ctx, t, &i) : NULL;
+        ast_block_add_attr(ctx, ast_attribute_token(ctx, t[0], l, true));
+        return;
+    }
+    LexToken type = t[1];
+    i = 2;
+    if (t[2].kind == LEX_QUESTION || t[2].kind == LEX_LISTMARK) {
+        ast_type_named(ctx, type, t[2].kind == LEX_QUESTION ? ARITY_OPTIONAL : ARITY_LIST, TYPEFORM_PLAIN, t[2]);
+        i = 3;
+    } else {
+        ast_type_named(ctx, type, ARITY_REQUIRED, TYPEFORM_PLAIN, type);
+    }
+    if (t[i].kind != LEX_ATTR) {
+        ast_pending_clear(ctx);
+        ast_field(ctx, t[0], &ctx->type, false);
+        return;
+    }
+    ast_pending_clear(ctx);
+    while (t[i].kind == LEX_ATTR) {
+        LexToken attr = t[i++];
+        ArgList *l = t[i].kind == LEX_LPAREN ? fast_build_args(ctx, t, &i) : NULL;
+        ast_pending_attr(ctx, ast_attribute_token(ctx, attr, l, false));
+    }
+    ast_field(ctx, t[0], &ctx->type, false);
+}
+
+/* A line of a model, view or type that starts with `first` (a name, or a block attribute): built
+ * directly when it is a common valid line, else fed to the parser as usual. True at the end of
+ * the input. */
+static bool driver_fast_line(Driver *dr, LexToken first)
+{
+    ParseCtx *ctx = &dr->ctx;
+    LexToken toks[FAST_MAX_TOKENS];
+    LexToken comment = {LEX_EOF, 0, 0};
+    uint32_t n = 0;
+    toks[n++] = first;
+    LexToken tok;
+    for (;;) {
+        tok = driver_scan(dr);
+        if (tok.kind == LEX_COMMENT || tok.kind == LEX_DOC_COMMENT) {
+            comment = tok;      /* runs to the end of the line */
+            continue;
+        }
+        toks[n++] = tok;
+        if (tok.kind == LEX_NEWLINE || tok.kind == LEX_EOF || tok.kind >= LEX_COMMENT || n == FAST_MAX_TOKENS)
+            break;
+    }
+    if (tok.kind == LEX_NEWLINE && fast_check_line(toks)) {
+        ctx->line_has_code = true;
+        if (comment.kind != LEX_EOF)
+            driver_comment(dr, comment);
+        ctx->lookahead = tok;   /* as when the parser reduces the line */
+        fast_build_line(ctx, toks);
+        ctx->line++;
+        ctx->line_start = tok.end;
+        ctx->line_has_code = false;
+        ctx->trailing_doc = -1;
+        return false;
+    }
+    /* Through the parser: the comment (when there is one) comes right before the last token. */
+    for (uint32_t i = 0; i + 1 < n; i++)
+        if (driver_token(dr, toks[i]))
+            return true;
+    if (comment.kind != LEX_EOF && driver_token(dr, comment))
+        return true;
+    return driver_token(dr, toks[n - 1]);
+}
+
 static void driver_run(Driver *dr)
 {
     ParseCtx *ctx = &dr->ctx;
     for (;;) {
-        LexToken tok = lexer_scan(&dr->lexer);
-        if (tok.start >= dr->end)
-            tok = (LexToken){LEX_EOF, dr->end, dr->end};   /* a chunk ends at a line start */
-        if (tok.kind >= LEX_COMMENT) {
-            if (tok.kind <= LEX_BLOCK_COMMENT) {
-                driver_comment(dr, tok);
-            } else {
-                driver_lexer_error(dr, tok);
-                driver_illegal(dr, tok);
-            }
+        LexToken tok = driver_scan(dr);
+        if ((tok.kind == LEX_IDENT || tok.kind == LEX_BLOCK_ATTR) && !ctx->line_has_code && ctx->items_open &&
+            ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code) {
+            if (driver_fast_line(dr, tok))
+                return;
             continue;
         }
-        if (dr->comment_ends_code) {
-            dr->comment_ends_code = false;
-            if (tok.kind != LEX_NEWLINE && tok.kind != LEX_EOF) {
-                diag_error(ctx->diags, ctx_span(ctx, tok.start, tok.end),
-                           "unexpected %s after the comment at column %u: a comment after code must end the line",
-                           found_text(ctx, tok),
-                           /* counted here: the line table is shared by parallel chunks */
-                           source_count_chars(ctx->text, ctx->line_start, dr->midline_comment.start) + 1);
-                driver_illegal(dr, tok);
-                continue;
-            }
-        }
-        switch (tok.kind) {
-        case LEX_EOF:
-            driver_feed(dr, 0, tok);
+        if (driver_token(dr, tok))
             return;
-        case LEX_NEWLINE:
-            /* Blank and comment-only lines mean nothing to the grammar: only a line with code
-             * needs its end. */
-            if (ctx->line_has_code) {
-                driver_feed(dr, TK_NEWLINE, tok);
-                PrismaParseReportAgain(dr->parser);
-            }
-            ctx->line++;
-            ctx->line_start = tok.end;
-            ctx->line_has_code = false;
-            ctx->trailing_doc = -1;
-            break;
-        case LEX_LBRACE: {
-            /* At the top level a `{` opens a block, and Prisma ignores the rest of its line;
-             * inside a block it starts an object. */
-            bool opens_block = !ctx->block && !ctx->skipping;
-            ctx->line_has_code = true;
-            driver_feed(dr, TK_LBRACE, tok);
-            if (opens_block) {
-                dr->last_lbrace = tok;
-                driver_after_lbrace(dr);
-            }
-            break;
-        }
-        case LEX_IDENT:
-            if (!ctx->block && !ctx->line_has_code && !ctx->skipping)
-                driver_split_keyword(dr, &tok);
-            ctx->line_has_code = true;
-            driver_feed(dr, TK_IDENT, tok);
-            break;
-        default:
-            ctx->line_has_code = true;
-            driver_feed(dr, TOKEN_OF_KIND[tok.kind], tok);
-            break;
-        }
     }
 }
 

@@ -39,6 +39,7 @@ typedef struct ParseCtx {
     bool failed;                /* the parser gave up (end of input inside an error) */
 
     Block *block;               /* the open block, or NULL at the top level */
+    bool items_open;            /* the parser holds its list of items (model, view, type) */
     bool block_lost_close;      /* its `}` went with a bad line ... */
     Span lost_close;            /* ... here */
     CommentGroup group;         /* the latest run of full-line comments */
