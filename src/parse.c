@@ -524,6 +524,7 @@ typedef struct Driver {
     void *parser;
     LexToken last_lbrace;
     bool comment_ends_code;     /* a block comment followed code: only the line end may follow */
+    bool parser_only;           /* no fast path (ParseOptions.parser_only) */
     LexToken midline_comment;
 } Driver;
 
@@ -1051,7 +1052,8 @@ static void driver_run(Driver *dr)
     for (;;) {
         LexToken tok = driver_scan(dr);
         if ((tok.kind == LEX_IDENT || tok.kind == LEX_BLOCK_ATTR) && !ctx->line_has_code && ctx->items_open &&
-            ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code) {
+            ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code &&
+            !dr->parser_only) {
             if (driver_fast_line(dr, tok))
                 return;
             continue;
@@ -1099,7 +1101,8 @@ static void diags_sort_range(Diags *diags, uint32_t first)
 
 /* Parses [start, end) of a file into `ast` (whose file entry `afile_index` receives the
  * comments); `end` is a line start, or the file's end. */
-static void parse_range(Ast *ast, uint32_t file, uint32_t afile_index, uint32_t start, uint32_t end, Diags *diags)
+static void parse_range(Ast *ast, uint32_t file, uint32_t afile_index, uint32_t start, uint32_t end, Diags *diags,
+                        bool parser_only)
 {
     Source *src = &ast->sources->files[file];
     Driver *dr = calloc(1, sizeof *dr);
@@ -1117,6 +1120,7 @@ static void parse_range(Ast *ast, uint32_t file, uint32_t afile_index, uint32_t 
     ctx->trailing_doc = -1;
     ctx->line_start = start;
     dr->end = end;
+    dr->parser_only = parser_only;
     lexer_init(&dr->lexer, src->text, src->len);
     dr->lexer.pos = start;
     if (start == 0 && src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0) {
@@ -1178,12 +1182,13 @@ typedef struct Chunk {
     Arena arena;
     Diags diags;
     uint32_t file, start, end;
+    bool parser_only;
 } Chunk;
 
 static void *parse_chunk(void *arg)
 {
     Chunk *c = arg;
-    parse_range(c->ast, c->file, 0, c->start, c->end, &c->diags);
+    parse_range(c->ast, c->file, 0, c->start, c->end, &c->diags, c->parser_only);
     return NULL;
 }
 
@@ -1214,7 +1219,8 @@ static uint32_t plan_chunks(const Source *src, const ParseOptions *opt, uint32_t
     return count;
 }
 
-static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint32_t *starts, uint32_t n)
+static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint32_t *starts, uint32_t n,
+                               bool parser_only)
 {
     Source *src = &ast->sources->files[file];
     Chunk *chunks = calloc(n, sizeof *chunks);
@@ -1234,6 +1240,7 @@ static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint
         c->file = file;
         c->start = starts[i];
         c->end = i + 1 < n ? starts[i + 1] : src->len;
+        c->parser_only = parser_only;
         /* the first chunk runs on this thread; a thread that cannot start runs here too */
         started[i] = i > 0 && pthread_create(&threads[i], NULL, parse_chunk, c) == 0;
     }
@@ -1276,10 +1283,11 @@ void ast_parse_file_with(Ast *ast, uint32_t file, Diags *diags, const ParseOptio
     Source *src = &ast->sources->files[file];
     uint32_t starts[64];
     uint32_t n = opt ? plan_chunks(src, opt, starts, 64) : 1;
+    bool parser_only = opt && opt->parser_only;
     if (n > 1)
-        parse_file_chunked(ast, file, diags, starts, n);
+        parse_file_chunked(ast, file, diags, starts, n, parser_only);
     else
-        parse_range(ast, file, ast->nfiles - 1, 0, src->len, diags);
+        parse_range(ast, file, ast->nfiles - 1, 0, src->len, diags, parser_only);
     diags_sort_range(diags, first_diag);
 }
 

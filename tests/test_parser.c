@@ -486,6 +486,224 @@ static void test_chunked_parse_equals_one_pass(void **state)
     assert_true(files > 1000);
 }
 
+/* Every member of the tree, spans included, for comparing two parses exactly. */
+static void deep_span(FILE *f, Span s)
+{
+    fprintf(f, "<%u:%u-%u>", s.file, s.start, s.end);
+}
+
+static void deep_expr(FILE *f, const Expr *e);
+
+static void deep_args(FILE *f, const ArgList *l)
+{
+    if (!l) {
+        fputs("noargs", f);
+        return;
+    }
+    fprintf(f, "args%u,%u", l->count, l->trailing_comma);
+    deep_span(f, l->span);
+    fputc('(', f);
+    for (uint32_t i = 0; i < l->count; i++) {
+        const Arg *a = &l->items[i];
+        dump_str(f, a->name);
+        deep_span(f, a->name_span);
+        deep_span(f, a->span);
+        if (a->value)
+            deep_expr(f, a->value);
+        fputc(';', f);
+    }
+    fputc(')', f);
+}
+
+static void deep_expr(FILE *f, const Expr *e)
+{
+    fprintf(f, "expr%d", (int)e->kind);
+    deep_span(f, e->span);
+    dump_str(f, e->text);
+    switch (e->kind) {
+    case EXPR_STRING:
+        dump_str(f, e->value);
+        break;
+    case EXPR_CALL:
+    case EXPR_OBJECT:
+        deep_args(f, e->args);
+        break;
+    case EXPR_ARRAY:
+        fputc('[', f);
+        for (uint32_t i = 0; i < e->count; i++)
+            deep_expr(f, e->items[i]);
+        fputc(']', f);
+        break;
+    default:
+        break;
+    }
+}
+
+static void deep_attrs(FILE *f, Attribute *const *attrs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        const Attribute *a = attrs[i];
+        fprintf(f, " @%d", a->is_block);
+        dump_str(f, a->name);
+        deep_span(f, a->name_span);
+        deep_span(f, a->span);
+        deep_args(f, a->args);
+    }
+}
+
+static void deep_dump(FILE *f, const Ast *ast)
+{
+    for (uint32_t i = 0; i < ast->nblocks; i++) {
+        const Block *b = ast->blocks[i];
+        fprintf(f, "block %d ", (int)b->kind);
+        dump_str(f, b->name);
+        dump_str(f, b->doc);
+        deep_span(f, b->name_span);
+        deep_span(f, b->keyword_span);
+        deep_span(f, b->open_brace);
+        deep_span(f, b->close_brace);
+        deep_span(f, b->span);
+        fputc('\n', f);
+        for (uint32_t k = 0; k < b->nfields; k++) {
+            const Field *fl = b->fields[k];
+            fputs(" field ", f);
+            dump_str(f, fl->name);
+            dump_str(f, fl->doc);
+            deep_span(f, fl->name_span);
+            deep_span(f, fl->span);
+            fprintf(f, " %d%d type ", fl->has_type, fl->legacy_colon);
+            dump_str(f, fl->type.name);
+            deep_span(f, fl->type.name_span);
+            deep_span(f, fl->type.span);
+            fprintf(f, " %d%d%d", fl->type.arity, fl->type.form, fl->type.unsupported);
+            deep_attrs(f, fl->attrs, fl->nattrs);
+            fputc('\n', f);
+        }
+        for (uint32_t k = 0; k < b->nvalues; k++) {
+            const EnumValue *v = b->values[k];
+            fputs(" value ", f);
+            dump_str(f, v->name);
+            dump_str(f, v->doc);
+            deep_span(f, v->name_span);
+            deep_span(f, v->span);
+            deep_attrs(f, v->attrs, v->nattrs);
+            fputc('\n', f);
+        }
+        for (uint32_t k = 0; k < b->nprops; k++) {
+            const Property *p = b->props[k];
+            fputs(" prop ", f);
+            dump_str(f, p->key);
+            deep_span(f, p->key_span);
+            deep_span(f, p->span);
+            if (p->value)
+                deep_expr(f, p->value);
+            fputc('\n', f);
+        }
+        deep_attrs(f, b->attrs, b->nattrs);
+        fputs("\n items", f);
+        for (uint32_t k = 0; k < b->nitems; k++)
+            fprintf(f, " %d:%u", (int)b->items[k].kind, b->items[k].index);
+        fputc('\n', f);
+    }
+    for (uint32_t i = 0; i < ast->nfiles; i++) {
+        const AstFile *af = &ast->files[i];
+        fprintf(f, "file %u blocks %u+%u\n", af->file, af->first_block, af->nblocks);
+        for (uint32_t k = 0; k < af->ncomments; k++) {
+            fprintf(f, " comment %d%d", (int)af->comments[k].kind, af->comments[k].trailing);
+            deep_span(f, af->comments[k].span);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Everything a parse of `text` gives: the whole tree and the diagnostics. */
+static char *parse_text_deep(const char *text, size_t len, const ParseOptions *opt)
+{
+    Arena a;
+    arena_init(&a);
+    SourceSet set;
+    source_set_init(&set, &a);
+    Diags d;
+    diags_init(&d, &a);
+    source_add_text(&set, "schema.prisma", text, len);
+    Ast *ast = ast_parse_with(&set, &d, opt);
+    Capture c;
+    FILE *f = capture_begin(&c);
+    deep_dump(f, ast);
+    diags_print(f, &set, &d, (DiagStyle){.color = false, .show_source = true});
+    char *out = capture_end(&c);
+    arena_free(&a);
+    return out;
+}
+
+/* Common lines of models are built without the parser (parse.c's fast path): the same tree,
+ * comments and diagnostics as through the parser, on every fixture and on variants of them
+ * with a fragment inserted or text cut out at positions picked by a fixed pseudo-random
+ * sequence (so that the valid lines around errors, and lines just outside the fast path's
+ * grammar, are both exercised). */
+static void test_fast_lines_equal_parser(void **state)
+{
+    (void)state;
+    static const char *const dirs[] = {"fixtures/syntax", "fixtures/validate", "fixtures/sql", "fixtures/format",
+                                       "fixtures/seeds", "examples"};
+    static const char *const frags[] = {"@", "@@", "(", ")", "{", "}", "\"", ",", ":", "\n", "/*", "*/", "//",
+                                        "///", "[", "]", "[]", "?", "!", "=", " ", "\t", "\r", "model ", "(a:",
+                                        "Unsupported(\"x\")", "-1.5", "42", "db.", ".", "\\", "@id", "@@index([a])",
+                                        "type", "x", "}\n", "{\n", "\"\\q\"", "[[[[[[[[[", "((((((((((", "\x01"};
+    ParseOptions fast = {.threads = 1, .min_chunk_bytes = 1};
+    ParseOptions slow = {.threads = 1, .min_chunk_bytes = 1, .parser_only = true};
+    uint64_t rng = 0x9E3779B97F4A7C15ull;
+    unsigned files = 0, variants = 0;
+    for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+        RunResult r = run_cmd("ls %s/*.prisma", dirs[k]);
+        for (char *path = strtok(r.out, "\n"); path; path = strtok(NULL, "\n")) {
+            size_t len = 0;
+            char *text = read_whole_file(path, &len);
+            if (!text || len > 100000) {
+                free(text);
+                continue;
+            }
+            for (int v = 0; v < 4; v++) {
+                char *buf = malloc(len + 64);
+                assert_non_null(buf);
+                size_t n = len;
+                memcpy(buf, text, len);
+                if (v > 0 && len > 0) {
+                    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+                    size_t at = (size_t)(rng >> 33) % (len + 1);
+                    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+                    if ((rng >> 33) % 3 == 0) {
+                        size_t cut = 1 + (size_t)(rng >> 40) % 6;
+                        if (at + cut > n)
+                            cut = n - at;
+                        memmove(buf + at, buf + at + cut, n - at - cut);
+                        n -= cut;
+                    } else {
+                        const char *fr = frags[(rng >> 40) % (sizeof frags / sizeof *frags)];
+                        size_t fl = strlen(fr);
+                        memmove(buf + at + fl, buf + at, n - at);
+                        memcpy(buf + at, fr, fl);
+                        n += fl;
+                    }
+                }
+                char *a = parse_text_deep(buf, n, &fast), *b = parse_text_deep(buf, n, &slow);
+                if (strcmp(a, b) != 0)
+                    print_error("%s (variant %d) parses differently by the fast path\n", path, v);
+                assert_string_equal(a, b);
+                variants++;
+                free(a);
+                free(b);
+                free(buf);
+            }
+            files++;
+            free(text);
+        }
+        run_free(&r);
+    }
+    assert_true(files > 1000);
+    assert_true(variants > 4000);
+}
+
 /* A large file is mapped rather than read (source.c): the same text, NUL-terminated, and the same
  * tree and diagnostics as the same bytes given as text; also at a size that is a multiple of the
  * page size (read, not mapped). */
@@ -593,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_object_literals),
         cmocka_unit_test(test_empty_inputs),
         cmocka_unit_test(test_chunked_parse_equals_one_pass),
+        cmocka_unit_test(test_fast_lines_equal_parser),
         cmocka_unit_test(test_large_file),
     };
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
