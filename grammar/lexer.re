@@ -7,18 +7,24 @@
  * with dots; other numbers are -digits(.digits)? or digits.digits; strings follow JSON;
  * whitespace is a tab or any Unicode space separator; line ends (LF, CRLF, CR) are tokens,
  * because the language is line-based. The input is NUL-terminated; a NUL before the end is an
- * error, not the end (re2c's `re2c:eof` bounds check). */
+ * error, not the end: the NUL is the sentinel that ends every match, and a rule that reads it
+ * checks whether it is the one at the end (no bounds checks elsewhere, so that the DFA can test
+ * byte classes with bitmaps). */
 
 #include "prismac/lexer.h"
 
+#include <string.h>
+
 /* The parse driver (src/parse.c) includes this generated file with LEXER_SCAN_ONLY defined: the
- * scanner then becomes a static inline function of the driver's token loop (a call, a returned
+ * scanners then become static inline functions of the driver's token loops (a call, a returned
  * struct and the loop's reloads less per token: 9% fewer instructions for the whole parse).
  * Everything else links lexer_next. */
 #ifdef LEXER_SCAN_ONLY
 #define LEXER_SCAN_FUNCTION static inline __attribute__((always_inline)) LexToken lexer_scan(Lexer *lx)
+#define LEXER_SCAN_LINE_FUNCTION static inline uint32_t lexer_scan_line(Lexer *lx, LexToken *out, uint32_t max)
 #else
 #define LEXER_SCAN_FUNCTION LexToken lexer_next(Lexer *lx)
+#define LEXER_SCAN_LINE_FUNCTION static inline __attribute__((always_inline)) uint32_t lexer_scan_line(Lexer *lx, LexToken *out, uint32_t max)
 
 void lexer_init(Lexer *lx, const char *text, uint32_t len)
 {
@@ -33,10 +39,9 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
 /*!re2c
     re2c:define:YYCTYPE = "unsigned char";
     re2c:yyfill:enable = 0;
-    re2c:eof = 0;
     re2c:define:YYCURSOR = cur;
     re2c:define:YYMARKER = mar;
-    re2c:define:YYLIMIT = lim;
+    re2c:flags:bit-vectors = 1;
 
     newline  = "\r\n" | "\n" | "\r";
     space    = [ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000];
@@ -52,7 +57,9 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
     codepoint = [\x00-\U0010FFFF];
 */
 
-LEXER_SCAN_FUNCTION
+/* Tokens into `out` up to the end of the line: it stops after a line end, the end of the input,
+ * a block comment or an error, or when `max` tokens are read (max 1: one token). */
+LEXER_SCAN_LINE_FUNCTION
 {
     const unsigned char *base = (const unsigned char *)lx->text;
     const unsigned char *cur = base + lx->pos;
@@ -60,15 +67,30 @@ LEXER_SCAN_FUNCTION
     const unsigned char *mar = cur;
     const unsigned char *start;
     LexKind kind;
+    uint32_t n = 0;
 
+next:
     for (;;) {
         /* Runs of blanks (alignment) are the most common bytes: skip them before the DFA
-         * (which still handles Unicode spaces). */
+         * (which still handles Unicode spaces), a run of spaces eight bytes at a time. */
+        if (*cur == ' ') {
+            cur++;
+            while (*cur == ' ' && cur + 8 <= lim) {
+                uint64_t w;
+                memcpy(&w, cur, 8);
+                w ^= 0x2020202020202020ull;     /* zero bytes: spaces */
+                if (w) {
+                    cur += (unsigned)__builtin_ctzll(w) >> 3;   /* little-endian: the first non-space */
+                    break;
+                }
+                cur += 8;
+            }
+        }
         while (*cur == ' ' || *cur == '\t')
             cur++;
         start = cur;
         /*!re2c
-            $             { kind = LEX_EOF; break; }
+            "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_EOF; } else { kind = LEX_ERR_CHAR; } break; }
             space+        { continue; }
             newline       { kind = LEX_NEWLINE; break; }
             "///" [^\n\r\x00]*  { kind = LEX_DOC_COMMENT; break; }
@@ -86,7 +108,11 @@ LEXER_SCAN_FUNCTION
             uident        { kind = LEX_IDENT; break; }
             path          { kind = LEX_PATH; break; }
             '"' strchar* '"'          { kind = LEX_STRING; break; }
-            '"' strchar* [\x00-\x09\x0B\x0C\x0E-\x1F] { cur--; kind = LEX_ERR_STRING_CONTROL; break; }
+            '"' strchar* [\x00-\x09\x0B\x0C\x0E-\x1F] {
+                cur--;
+                kind = *cur == 0 && cur >= lim ? LEX_ERR_STRING_EOL : LEX_ERR_STRING_CONTROL;
+                break;
+            }
             '"' strchar* "\\"?        { kind = LEX_ERR_STRING_EOL; break; }
             "{"           { kind = LEX_LBRACE; break; }
             "}"           { kind = LEX_RBRACE; break; }
@@ -114,7 +140,6 @@ extend:
     /* an ASCII name that goes on with non-ASCII letters: `naïve`, `Ünique2`-like names */
     if (*cur >= 0x80) {
         /*!re2c
-            $                      { goto done; }
             ([A-Za-z0-9_\-] | L)+ { goto done; }
             *                      { cur--; goto done; }
         */
@@ -124,15 +149,25 @@ extend:
 block_comment:
     for (;;) {
         /*!re2c
-            $             { kind = LEX_ERR_COMMENT_EOF; goto done; }
+            "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_ERR_COMMENT_EOF; goto done; } continue; }
             "*/"          { kind = LEX_BLOCK_COMMENT; goto done; }
             *             { continue; }
         */
     }
 
 done:
+    out[n++] = (LexToken){kind, (uint32_t)(start - base), (uint32_t)(cur - base)};
+    if (n < max && kind != LEX_NEWLINE && kind != LEX_EOF && kind < LEX_BLOCK_COMMENT)
+        goto next;
     lx->pos = (uint32_t)(cur - base);
-    return (LexToken){kind, (uint32_t)(start - base), lx->pos};
+    return n;
+}
+
+LEXER_SCAN_FUNCTION
+{
+    LexToken tok;
+    lexer_scan_line(lx, &tok, 1);
+    return tok;
 }
 
 #ifndef LEXER_SCAN_ONLY

@@ -862,7 +862,14 @@ static bool fast_check_expr(const LexToken *t, uint32_t *i, int depth)
     }
 }
 
-/* Whether the line's code tokens (ending with NEWLINE) are a line of the fast path's grammar. */
+/* The line ends at t[i]: its end, or a // comment and its end. */
+static inline bool fast_line_end(const LexToken *t, uint32_t i)
+{
+    return t[i].kind == LEX_NEWLINE ||
+           ((t[i].kind == LEX_COMMENT || t[i].kind == LEX_DOC_COMMENT) && t[i + 1].kind == LEX_NEWLINE);
+}
+
+/* Whether the line's tokens (ending with NEWLINE) are a line of the fast path's grammar. */
 static bool fast_check_line(const LexToken *t)
 {
     uint32_t i = 0;
@@ -870,7 +877,7 @@ static bool fast_check_line(const LexToken *t)
         i = 1;
         if (!fast_check_args(t, &i, 0))
             return false;
-        return t[i].kind == LEX_NEWLINE;
+        return fast_line_end(t, i);
     }
     if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
         return false;
@@ -882,7 +889,7 @@ static bool fast_check_line(const LexToken *t)
         if (!fast_check_args(t, &i, 0))
             return false;
     }
-    return t[i].kind == LEX_NEWLINE;
+    return fast_line_end(t, i);
 }
 
 /* The builders, called as the grammar's actions are (grammar/parser.y). */
@@ -1011,39 +1018,28 @@ static bool driver_fast_line(Driver *dr, LexToken first)
 {
     ParseCtx *ctx = &dr->ctx;
     LexToken toks[FAST_MAX_TOKENS];
-    LexToken comment = {LEX_EOF, 0, 0};
-    uint32_t n = 0;
-    toks[n++] = first;
-    LexToken tok;
-    for (;;) {
-        tok = driver_scan(dr);
-        if (tok.kind == LEX_COMMENT || tok.kind == LEX_DOC_COMMENT) {
-            comment = tok;      /* runs to the end of the line */
-            continue;
-        }
-        toks[n++] = tok;
-        if (tok.kind == LEX_NEWLINE || tok.kind == LEX_EOF || tok.kind >= LEX_COMMENT || n == FAST_MAX_TOKENS)
-            break;
-    }
-    if (tok.kind == LEX_NEWLINE && fast_check_line(toks)) {
+    toks[0] = first;
+    /* the rest of the line (a chunk ends at a line start: the line is all in it) */
+    uint32_t n = 1 + lexer_scan_line(&dr->lexer, toks + 1, FAST_MAX_TOKENS - 1);
+    LexToken last = toks[n - 1];
+    if (last.kind == LEX_NEWLINE && fast_check_line(toks)) {
         ctx->line_has_code = true;
-        if (comment.kind != LEX_EOF)
-            driver_comment(dr, comment);
-        ctx->lookahead = tok;   /* as when the parser reduces the line */
+        if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
+            driver_comment(dr, toks[n - 2]);
+        ctx->lookahead = last;  /* as when the parser reduces the line */
         fast_build_line(ctx, toks);
         ctx->line++;
-        ctx->line_start = tok.end;
+        ctx->line_start = last.end;
         ctx->line_has_code = false;
         ctx->trailing_doc = -1;
         return false;
     }
-    /* Through the parser: the comment (when there is one) comes right before the last token. */
-    for (uint32_t i = 0; i + 1 < n; i++)
+    if (last.start >= dr->end)
+        toks[n - 1] = (LexToken){LEX_EOF, dr->end, dr->end};
+    for (uint32_t i = 0; i < n; i++)
         if (driver_token(dr, toks[i]))
             return true;
-    if (comment.kind != LEX_EOF && driver_token(dr, comment))
-        return true;
-    return driver_token(dr, toks[n - 1]);
+    return false;
 }
 
 static void driver_run(Driver *dr)

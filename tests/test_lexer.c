@@ -133,6 +133,13 @@ static void test_whitespace(void **state)
 {
     (void)state;
     ASSERT_LEX(" \t a \t", "ID(a) EOF");
+    /* runs of spaces are skipped eight bytes at a time: runs of every length, tabs inside, and
+     * runs that reach the end of the input (where fewer than eight bytes are left) */
+    ASSERT_LEX("a                 b  \t     \t c", "ID(a) ID(b) ID(c) EOF");
+    ASSERT_LEX("a        b       c         d", "ID(a) ID(b) ID(c) ID(d) EOF");
+    ASSERT_LEX("x       ", "ID(x) EOF");
+    ASSERT_LEX("x              ", "ID(x) EOF");
+    ASSERT_LEX("x            \n        \xC2\xA0  y", "ID(x) NL ID(y) EOF");
     /* Unicode space separators are whitespace, as in pest's SPACE_SEPARATOR */
     ASSERT_LEX("a\xC2\xA0" "b\xE3\x80\x80" "c\xE2\x80\x89" "d", "ID(a) ID(b) ID(c) ID(d) EOF");
     /* a zero-width space is not a separator */
