@@ -58,7 +58,8 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
 */
 
 /* Tokens into `out` up to the end of the line: it stops after a line end, the end of the input,
- * a block comment or an error, or when `max` tokens are read (max 1: one token). */
+ * a `{`, a block comment or an error (after which the driver may move the lexer), or when `max`
+ * tokens are read (max 1: one token). */
 LEXER_SCAN_LINE_FUNCTION
 {
     const unsigned char *base = (const unsigned char *)lx->text;
@@ -157,7 +158,7 @@ block_comment:
 
 done:
     out[n++] = (LexToken){kind, (uint32_t)(start - base), (uint32_t)(cur - base)};
-    if (n < max && kind != LEX_NEWLINE && kind != LEX_EOF && kind < LEX_BLOCK_COMMENT)
+    if (n < max && kind != LEX_NEWLINE && kind != LEX_EOF && kind != LEX_LBRACE && kind < LEX_BLOCK_COMMENT)
         goto next;
     lx->pos = (uint32_t)(cur - base);
     return n;

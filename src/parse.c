@@ -678,15 +678,6 @@ static void driver_illegal(Driver *dr, LexToken tok)
     ctx->line_has_code = true;
 }
 
-/* The next token, the end of the chunk reading as the end of input. */
-static inline LexToken driver_scan(Driver *dr)
-{
-    LexToken tok = lexer_scan(&dr->lexer);
-    if (tok.start >= dr->end)
-        tok = (LexToken){LEX_EOF, dr->end, dr->end};   /* a chunk ends at a line start */
-    return tok;
-}
-
 /* One token through the driver: comments recorded, errors reported, code fed to the parser.
  * True at the end of the input. */
 static inline bool driver_token(Driver *dr, LexToken tok)
@@ -1011,51 +1002,49 @@ static void fast_build_line(ParseCtx *ctx, const LexToken *t)
     ast_field(ctx, t[0], &ctx->type, false);
 }
 
-/* A line of a model, view or type that starts with `first` (a name, or a block attribute): built
- * directly when it is a common valid line, else fed to the parser as usual. True at the end of
- * the input. */
-static bool driver_fast_line(Driver *dr, LexToken first)
+/* The tokens of a line of a model, view or type, from its start: built directly when it is a
+ * common valid line (true), else left to the parser. */
+static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
 {
     ParseCtx *ctx = &dr->ctx;
-    LexToken toks[FAST_MAX_TOKENS];
-    toks[0] = first;
-    /* the rest of the line (a chunk ends at a line start: the line is all in it) */
-    uint32_t n = 1 + lexer_scan_line(&dr->lexer, toks + 1, FAST_MAX_TOKENS - 1);
     LexToken last = toks[n - 1];
-    if (last.kind == LEX_NEWLINE && fast_check_line(toks)) {
-        ctx->line_has_code = true;
-        if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
-            driver_comment(dr, toks[n - 2]);
-        ctx->lookahead = last;  /* as when the parser reduces the line */
-        fast_build_line(ctx, toks);
-        ctx->line++;
-        ctx->line_start = last.end;
-        ctx->line_has_code = false;
-        ctx->trailing_doc = -1;
+    if (last.kind != LEX_NEWLINE || !fast_check_line(toks))
         return false;
-    }
-    if (last.start >= dr->end)
-        toks[n - 1] = (LexToken){LEX_EOF, dr->end, dr->end};
-    for (uint32_t i = 0; i < n; i++)
-        if (driver_token(dr, toks[i]))
-            return true;
-    return false;
+    ctx->line_has_code = true;
+    if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
+        driver_comment(dr, toks[n - 2]);
+    ctx->lookahead = last;  /* as when the parser reduces the line */
+    fast_build_line(ctx, toks);
+    ctx->line++;
+    ctx->line_start = last.end;
+    ctx->line_has_code = false;
+    ctx->trailing_doc = -1;
+    return true;
 }
 
 static void driver_run(Driver *dr)
 {
     ParseCtx *ctx = &dr->ctx;
+    LexToken toks[FAST_MAX_TOKENS];
     for (;;) {
-        LexToken tok = driver_scan(dr);
-        if ((tok.kind == LEX_IDENT || tok.kind == LEX_BLOCK_ATTR) && !ctx->line_has_code && ctx->items_open &&
-            ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code &&
-            !dr->parser_only) {
-            if (driver_fast_line(dr, tok))
-                return;
-            continue;
+        /* A line at a time, or up to a token after which the driver may move the lexer; after a
+         * block comment that follows code, one token (whose error skips the rest of the line). */
+        uint32_t n = lexer_scan_line(&dr->lexer, toks, dr->comment_ends_code ? 1 : FAST_MAX_TOKENS);
+        if (toks[n - 1].start >= dr->end) {
+            /* a chunk ends at a line start */
+            uint32_t i = 0;
+            while (toks[i].start < dr->end)
+                i++;
+            toks[i] = (LexToken){LEX_EOF, dr->end, dr->end};
+            n = i + 1;
         }
-        if (driver_token(dr, tok))
-            return;
+        if ((toks[0].kind == LEX_IDENT || toks[0].kind == LEX_BLOCK_ATTR) && !ctx->line_has_code && ctx->items_open &&
+            ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code &&
+            !dr->parser_only && driver_fast_line(dr, toks, n))
+            continue;
+        for (uint32_t i = 0; i < n; i++)
+            if (driver_token(dr, toks[i]))
+                return;
     }
 }
 
