@@ -74,21 +74,23 @@ next:
     for (;;) {
         /* Runs of blanks (alignment) are the most common bytes: skip them before the DFA
          * (which still handles Unicode spaces), a run of spaces eight bytes at a time. */
-        if (*cur == ' ') {
-            cur++;
-            while (*cur == ' ' && cur + 8 <= lim) {
-                uint64_t w;
-                memcpy(&w, cur, 8);
-                w ^= 0x2020202020202020ull;     /* zero bytes: spaces */
-                if (w) {
-                    cur += (unsigned)__builtin_ctzll(w) >> 3;   /* little-endian: the first non-space */
-                    break;
+        if (*cur <= ' ') {
+            if (*cur == ' ') {
+                cur++;
+                while (*cur == ' ' && cur + 8 <= lim) {
+                    uint64_t w;
+                    memcpy(&w, cur, 8);
+                    w ^= 0x2020202020202020ull;     /* zero bytes: spaces */
+                    if (w) {
+                        cur += (unsigned)__builtin_ctzll(w) >> 3;   /* little-endian: the first non-space */
+                        break;
+                    }
+                    cur += 8;
                 }
-                cur += 8;
             }
+            while (*cur == ' ' || *cur == '\t')
+                cur++;
         }
-        while (*cur == ' ' || *cur == '\t')
-            cur++;
         start = cur;
         /*!re2c
             "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_EOF; } else { kind = LEX_ERR_CHAR; } break; }
@@ -157,8 +159,16 @@ block_comment:
     }
 
 done:
-    out[n++] = (LexToken){kind, (uint32_t)(start - base), (uint32_t)(cur - base)};
-    if (n < max && kind != LEX_NEWLINE && kind != LEX_EOF && kind != LEX_LBRACE && kind < LEX_BLOCK_COMMENT)
+    out[n].kind = kind;
+    out[n].start = (uint32_t)(start - base);
+    out[n].end = (uint32_t)(cur - base);
+    n++;
+    /* the kinds after which the line's reading stops */
+#define LEX_STOP_MASK ((1ull << LEX_EOF) | (1ull << LEX_NEWLINE) | (1ull << LEX_LBRACE) | (1ull << LEX_BLOCK_COMMENT) | \
+                       (1ull << LEX_ERR_CHAR) | (1ull << LEX_ERR_STRING_EOL) | (1ull << LEX_ERR_STRING_CONTROL) |   \
+                       (1ull << LEX_ERR_COMMENT_EOF))
+    _Static_assert(LEX_KIND_COUNT <= 64, "a 64-bit mask of kinds");
+    if (n < max && !((LEX_STOP_MASK >> kind) & 1))
         goto next;
     lx->pos = (uint32_t)(cur - base);
     return n;

@@ -146,8 +146,14 @@ void ast_block_add_attr(ParseCtx *ctx, Attribute *attr)
 
 static Attribute **ast_take_pending(ParseCtx *ctx, uint32_t *count)
 {
-    *count = ctx->pending.count;
-    Attribute **attrs = ast_copy_array(ctx->ast->arena, ctx->pending.items, ctx->pending.count, sizeof *attrs);
+    uint32_t n = ctx->pending.count;
+    *count = n;
+    if (!n)
+        return NULL;
+    /* a field has a few attributes: copied inline, not by a call to memcpy */
+    Attribute **attrs = arena_alloc_raw(ctx->ast->arena, n * sizeof *attrs);
+    for (uint32_t i = 0; i < n; i++)
+        attrs[i] = ctx->pending.items[i];
     ctx->pending.count = 0;
     return attrs;
 }

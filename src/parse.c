@@ -115,10 +115,8 @@ static Str comment_doc_text(const ParseCtx *ctx, const Comment *c)
     return (Str){s, len};
 }
 
-Str parse_take_doc(ParseCtx *ctx, bool top_level)
+Str parse_take_doc_slow(ParseCtx *ctx, bool top_level)
 {
-    if (!ctx->group.active && ctx->trailing_doc < 0)
-        return (Str){NULL, 0};
     AstFile *af = &ctx->ast->files[ctx->afile_index];
     uint32_t first = 0, count = 0;
     /* A block's documentation must sit right above it; a field's is the latest comment group

@@ -115,7 +115,13 @@ void parse_stack_overflow(ParseCtx *ctx);
 void parse_skip_begin(ParseCtx *ctx);
 void parse_skip_end(ParseCtx *ctx);
 /* Documentation for a node declared on the current line (consumes the pending group). */
-Str parse_take_doc(ParseCtx *ctx, bool top_level);
+Str parse_take_doc_slow(ParseCtx *ctx, bool top_level);
+static inline Str parse_take_doc(ParseCtx *ctx, bool top_level)
+{
+    if (!ctx->group.active && ctx->trailing_doc < 0)
+        return (Str){NULL, 0};  /* nearly every node: no comment since the previous one */
+    return parse_take_doc_slow(ctx, top_level);
+}
 /* Decodes a string literal's JSON escapes; reports bad escapes. */
 Str parse_string_value(ParseCtx *ctx, LexToken tok);
 

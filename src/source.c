@@ -43,7 +43,14 @@ bool source_is_utf8(const char *text, size_t len, size_t *bad_offset)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        /* Schemas are mostly ASCII: check eight bytes at a time. */
+        /* Schemas are mostly ASCII: check 32 bytes at a time, then eight. */
+        while (i + 32 <= len) {
+            uint64_t w[4];
+            memcpy(w, s + i, 32);
+            if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)
+                break;
+            i += 32;
+        }
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);

@@ -486,6 +486,29 @@ static void test_chunked_parse_equals_one_pass(void **state)
     assert_true(files > 1000);
 }
 
+/* The UTF-8 check reads ASCII 32 and 8 bytes at a time: a bad byte (or a multi-byte letter) at
+ * every offset of a buffer, around and across the block boundaries, is found where it is. */
+static void test_utf8_check_at_every_offset(void **state)
+{
+    (void)state;
+    char buf[100];
+    for (size_t len = 1; len <= sizeof buf; len++) {
+        for (size_t at = 0; at < len; at++) {
+            memset(buf, 'a', len);
+            buf[at] = (char)0xFF;
+            size_t bad = 999;
+            assert_false(source_is_utf8(buf, len, &bad));
+            assert_int_equal(bad, at);
+            if (at + 2 <= len) {
+                memcpy(buf + at, "\xC3\xA9", 2);   /* é */
+                assert_true(source_is_utf8(buf, len, NULL));
+            }
+        }
+        memset(buf, 'a', len);
+        assert_true(source_is_utf8(buf, len, NULL));
+    }
+}
+
 /* Every member of the tree, spans included, for comparing two parses exactly. */
 static void deep_span(FILE *f, Span s)
 {
@@ -812,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_empty_inputs),
         cmocka_unit_test(test_chunked_parse_equals_one_pass),
         cmocka_unit_test(test_fast_lines_equal_parser),
+        cmocka_unit_test(test_utf8_check_at_every_offset),
         cmocka_unit_test(test_large_file),
     };
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
