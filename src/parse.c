@@ -523,6 +523,8 @@ typedef struct Driver {
     LexToken last_lbrace;
     bool comment_ends_code;     /* a block comment followed code: only the line end may follow */
     bool parser_only;           /* no fast path (ParseOptions.parser_only) */
+    bool brace_line;            /* this line opened a block ... */
+    bool at_block_start;        /* ... and only its end went to the parser since */
     LexToken midline_comment;
 } Driver;
 
@@ -562,6 +564,7 @@ static LineState line_state(ParseCtx *ctx, LexToken upto)
 static void driver_feed(Driver *dr, int token, LexToken tok)
 {
     dr->ctx.lookahead = tok;
+    dr->at_block_start = false;
     PrismaParse(dr->parser, token, tok);
 }
 
@@ -712,6 +715,8 @@ static inline bool driver_token(Driver *dr, LexToken tok)
         if (ctx->line_has_code) {
             driver_feed(dr, TK_NEWLINE, tok);
             PrismaParseReportAgain(dr->parser);
+            dr->at_block_start = dr->brace_line;
+            dr->brace_line = false;
         }
         ctx->line++;
         ctx->line_start = tok.end;
@@ -726,6 +731,7 @@ static inline bool driver_token(Driver *dr, LexToken tok)
         driver_feed(dr, TK_LBRACE, tok);
         if (opens_block) {
             dr->last_lbrace = tok;
+            dr->brace_line = ctx->block != NULL;
             driver_after_lbrace(dr);
         }
         break;
@@ -1008,6 +1014,17 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
     LexToken last = toks[n - 1];
     if (last.kind != LEX_NEWLINE || !fast_check_line(toks))
         return false;
+    if (!ctx->items_open) {
+        /* The block's first line: the parser has yet to start its list of items (and a syntax
+         * error there abandons the block). A line end starts it, as a blank line with code
+         * would: nothing else. */
+        if (!dr->at_block_start)
+            return false;
+        driver_feed(dr, TK_NEWLINE, last);
+        PrismaParseReportAgain(dr->parser);
+        if (!ctx->items_open)
+            return false;   /* cannot be: the parser was right after the block's `{` line */
+    }
     ctx->line_has_code = true;
     if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
         driver_comment(dr, toks[n - 2]);
@@ -1036,8 +1053,8 @@ static void driver_run(Driver *dr)
             toks[i] = (LexToken){LEX_EOF, dr->end, dr->end};
             n = i + 1;
         }
-        if ((toks[0].kind == LEX_IDENT || toks[0].kind == LEX_BLOCK_ATTR) && !ctx->line_has_code && ctx->items_open &&
-            ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code &&
+        if ((toks[0].kind == LEX_IDENT || toks[0].kind == LEX_BLOCK_ATTR) && !ctx->line_has_code &&
+            (ctx->items_open || dr->at_block_start) && ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code &&
             !dr->parser_only && driver_fast_line(dr, toks, n))
             continue;
         for (uint32_t i = 0; i < n; i++)
