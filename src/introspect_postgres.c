@@ -210,6 +210,8 @@ static const char *const QUERIES[NQUERIES] = {
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname::text = ANY (%1$s) AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND NOT c.relispartition "
         "ORDER BY n.nspname, c.relname",
+    /* Joins by hash where the planner would otherwise probe an index once per column: the
+     * defaults through a subquery it cannot flatten; no ORDER BY (the rows are sorted here). */
     [Q_COLUMNS] =
         "SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated, "
         "t.oid, t.typname, t.typtype, t.typnamespace = 11, "
@@ -222,18 +224,18 @@ static const char *const QUERIES[NQUERIES] = {
          * generated column's expression needs its table's column names */
         "CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) "
         "ELSE pg_catalog.pg_get_expr(d.adbin, d.adrelid) END, "
-        "CASE WHEN " UNKNOWN_TYPE " OR COALESCE(et.typtype, t.typtype) = 'e' THEN (SELECT tn.nspname "
-        "  FROM pg_catalog.pg_namespace tn WHERE tn.oid = COALESCE(et.typnamespace, t.typnamespace)) END "
+        "CASE WHEN " UNKNOWN_TYPE " OR COALESCE(et.typtype, t.typtype) = 'e' THEN tn.nspname END "
         "FROM pg_catalog.pg_attribute a "
         "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_catalog.pg_type t0 ON t0.oid = a.atttypid "
         "JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typtype = 'd' THEN t0.typbasetype ELSE t0.oid END "
         "LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' "
-        "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = COALESCE(et.typnamespace, t.typnamespace) "
+        "LEFT JOIN (SELECT d.adrelid, d.adnum, d.adbin FROM pg_catalog.pg_attrdef d OFFSET 0) d "
+        "  ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "WHERE n.nspname::text = ANY (%1$s) AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition "
-        "AND a.attnum > 0 AND NOT a.attisdropped "
-        "ORDER BY a.attrelid, a.attnum",
+        "AND a.attnum > 0 AND NOT a.attisdropped",
     /* one row per index; its key columns, operator classes and options as vectors */
     [Q_INDEXES] =
         "SELECT i.indrelid, ic.relname, i.indisprimary, i.indisunique, am.amname, "
@@ -1304,34 +1306,60 @@ static void enum_cast(const Builder *b, uint32_t enum_id, const char *typname, c
     text_puts(out, "\"");
 }
 
+/* A row of Q_COLUMNS by its table and attribute number (the query leaves the order to us). */
+typedef struct ColumnRow {
+    uint32_t oid;
+    int attnum;
+    int row;
+} ColumnRow;
+
+static int column_row_cmp(const void *a, const void *b)
+{
+    const ColumnRow *x = a, *y = b;
+    if (x->oid != y->oid)
+        return x->oid < y->oid ? -1 : 1;
+    return (x->attnum > y->attnum) - (x->attnum < y->attnum);
+}
+
 static void build_columns(Builder *b)
 {
     PGresult *r = b->res[Q_COLUMNS];
     int n = PQntuples(r);
+    /* ordered by table oid, then attribute number */
+    ColumnRow *order = malloc(((size_t)n + 1) * sizeof *order);
+    bool sorted = true;
+    for (int i = 0; i < n; i++) {
+        order[i] = (ColumnRow){val_u32(r, i, 0), atoi(val(r, i, 1)), i};
+        if (i > 0 && sorted && column_row_cmp(&order[i - 1], &order[i]) > 0)
+            sorted = false;
+    }
+    if (!sorted)
+        qsort(order, (size_t)n, sizeof *order, column_row_cmp);
     uint32_t current_oid = 0, table = SQL_NONE;
-    int first_row = 0;
-    for (int i = 0; i <= n; i++) {
-        uint32_t oid = i < n ? val_u32(r, i, 0) : 0;
-        if (i == n || oid != current_oid) {
+    int first = 0;
+    for (int k = 0; k <= n; k++) {
+        uint32_t oid = k < n ? order[k].oid : 0;
+        if (k == n || oid != current_oid) {
             /* Close the previous table: its attnum → position map. */
             if (table != SQL_NONE) {
-                int maxatt = atoi(val(r, i - 1, 1));
+                int maxatt = order[k - 1].attnum;
                 AttMap *m = &b->attmaps[table];
                 m->n = (uint32_t)maxatt + 1;
                 m->pos = malloc(m->n * sizeof *m->pos);
-                for (uint32_t k = 0; k < m->n; k++)
-                    m->pos[k] = SQL_NONE;
-                for (int row = first_row; row < i; row++)
-                    m->pos[atoi(val(r, row, 1))] = (uint32_t)(row - first_row);
+                for (uint32_t j = 0; j < m->n; j++)
+                    m->pos[j] = SQL_NONE;
+                for (int j = first; j < k; j++)
+                    m->pos[order[j].attnum] = (uint32_t)(j - first);
             }
-            if (i == n)
+            if (k == n)
                 break;
             current_oid = oid;
             table = oid_lookup(b->tables, b->ntables, oid);
-            first_row = i;
+            first = k;
         }
         if (table == SQL_NONE)
             continue;
+        int i = order[k].row;
         SqlColumn col = {0};
         col.name = str_of(val(r, i, 2));
         col.nullable = !val_bool(r, i, 3);
@@ -1373,8 +1401,8 @@ static void build_columns(Builder *b)
             add_unmanaged(b->schema, UNMANAGED_OTHER, what, table, def);
             free(def);
         } else {
-            ColumnKind k = {col.type.family, typname, list, cast.p ? cast.p : ""};
-            col.autoincrement = read_default(expr, &k, b->schema, &col.def);
+            ColumnKind kind = {col.type.family, typname, list, cast.p ? cast.p : ""};
+            col.autoincrement = read_default(expr, &kind, b->schema, &col.def);
         }
         if (identity == 'a' || identity == 'd') {
             col.autoincrement = true;
@@ -1384,6 +1412,7 @@ static void build_columns(Builder *b)
         free(cast.p);
         sql_add_column(b->schema, table, &col);
     }
+    free(order);
 }
 
 typedef struct IndexRow {
