@@ -178,15 +178,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
 static int run(const char *schema, const char *url_text, int repeat)
 {
     double *ms = calloc((size_t)repeat + 1, sizeof *ms);
+    /* the stages of each run, for the breakdown on stderr (medians) */
+    enum { ST_LOAD, ST_CONNECT, ST_QUERY, ST_BUILD, ST_DIFF, NSTAGES };
+    double *stage[NSTAGES];
+    for (int s = 0; s < NSTAGES; s++)
+        stage[s] = calloc((size_t)repeat + 1, sizeof *stage[s]);
     uint32_t tables = 0, queries = 0, findings = 0;
     for (int i = 0; i < repeat; i++) {
         double t0 = introspect_now_ms();
         Loaded l;
         if (!load_schema(schema, &l))
             return 2;
+        double t1 = introspect_now_ms();
         DbUrl url;
         DbError err;
         if (!dburl_parse(url_text, NULL, &url, &err)) {
@@ -200,8 +212,14 @@ static int run(const char *schema, const char *url_text, int repeat)
             fprintf(stderr, "%s\n", err.message);
             return 2;
         }
+        double t2 = introspect_now_ms();
         CheckResult *r = check_compare(live, l.sql, dialect_get(l.sql->flavour, false));
         ms[i] = introspect_now_ms() - t0;
+        stage[ST_LOAD][i] = t1 - t0;
+        stage[ST_CONNECT][i] = st.connect_ms;
+        stage[ST_QUERY][i] = st.query_ms;
+        stage[ST_BUILD][i] = st.build_ms;
+        stage[ST_DIFF][i] = introspect_now_ms() - t2;
         tables = live->ntables;
         queries = st.queries;
         findings = r->ndrift;
@@ -212,6 +230,13 @@ static int run(const char *schema, const char *url_text, int repeat)
     }
     qsort(ms, (size_t)repeat, sizeof *ms, cmp_double);
     printf("%u %u %u %.1f %.1f\n", tables, queries, findings, ms[0], ms[repeat / 2]);
+    fprintf(stderr, "median ms: schema (parse, resolve, validate, lower) %.1f, connect %.1f, queries %.1f, "
+                    "build %.1f, compare %.1f\n",
+            median_of(stage[ST_LOAD], repeat), median_of(stage[ST_CONNECT], repeat),
+            median_of(stage[ST_QUERY], repeat), median_of(stage[ST_BUILD], repeat),
+            median_of(stage[ST_DIFF], repeat));
+    for (int s = 0; s < NSTAGES; s++)
+        free(stage[s]);
     free(ms);
     return 0;
 }
