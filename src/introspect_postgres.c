@@ -1,5 +1,7 @@
-/* PostgreSQL introspection: nine catalog queries for the whole database, sent in one round
- * trip inside a READ ONLY transaction, read into a SqlSchema with Prisma's spellings.
+/* PostgreSQL introspection: nine catalog queries for the whole database, inside a READ ONLY
+ * transaction, read into a SqlSchema with Prisma's spellings. On a connection of its own, the
+ * columns on one connection and the rest on a second one opened at the same time, reading the
+ * same snapshot (see "two connections"); on a lent connection, all in one round trip.
  *
  * The queries read pg_catalog directly (not information_schema, which is slow on large
  * schemas): relations, columns with their types and default expressions (pg_get_expr),
@@ -10,6 +12,7 @@
 
 #include <ctype.h>
 #include "pqlib.h"     /* libpq, loaded on first use */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1681,6 +1684,170 @@ static char *schema_array(PGconn *conn, const char *const *names, uint32_t n)
     return t.p;
 }
 
+/* What every batch is made of: the schema names as an SQL array, the search_path, the timeout. */
+typedef struct Batch {
+    char **names;
+    uint32_t nschemas;
+    const char *default_ns; /* the schema unqualified names live in */
+    char *array;            /* ARRAY['public', ...]::text[] */
+    char *search_path;      /* quoted */
+    int timeout;
+} Batch;
+
+static void batch_init(Batch *p, PGconn *conn, const DbUrl *url, const IntrospectOptions *opts)
+{
+    /* The schemas: the datasource's list, else the URL's ?schema=, else public. */
+    p->nschemas = opts && opts->nschemas ? opts->nschemas : 1;
+    p->names = calloc(p->nschemas, sizeof *p->names);
+    for (uint32_t i = 0; i < p->nschemas; i++) {
+        if (opts && opts->nschemas)
+            p->names[i] = strndup(opts->schemas[i].ptr ? opts->schemas[i].ptr : "", opts->schemas[i].len);
+        else
+            p->names[i] = strdup(url && url->schema && url->schema[0] ? url->schema : "public");
+    }
+    /* The schema unqualified names live in: the URL's ?schema= or public, listed or not, as for
+     * Prisma (a table of another listed schema is written with its schema, even when public is
+     * not listed: measured with its engine, fixtures/sql/125-*.roundtrip) */
+    p->default_ns = url && url->schema && url->schema[0] ? url->schema : "public";
+    p->array = schema_array(conn, (const char *const *)p->names, p->nschemas);
+    p->search_path = PQescapeIdentifier(conn, p->default_ns, strlen(p->default_ns));
+    p->timeout = opts && opts->statement_timeout_ms > 0 ? opts->statement_timeout_ms : DEFAULT_STATEMENT_TIMEOUT_MS;
+}
+
+static void batch_free(Batch *p)
+{
+    PQfreemem(p->search_path);
+    free(p->array);
+    for (uint32_t i = 0; i < p->nschemas; i++)
+        free(p->names[i]);
+    free(p->names);
+}
+
+/* A read-only snapshot and its settings (LOCAL: they end with it, so a connection lent by
+ * dbexec is left as it was). A connection of our own is also made read-only for the whole
+ * session. `snapshot`: the snapshot another connection exported, to read the same catalog. */
+static int batch_begin(Text *t, const Batch *p, bool own_session, const char *snapshot)
+{
+    char setup[1024];
+    snprintf(setup, sizeof setup,
+             "%sBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; %s%s%s"
+             "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d; SET LOCAL TimeZone = 'UTC'; "
+             "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
+             "SET LOCAL bytea_output = 'hex'; SET LOCAL extra_float_digits = 3; "
+             "SET LOCAL search_path = %s;\n",
+             own_session ? "SET default_transaction_read_only = on; " : "", snapshot ? "SET TRANSACTION SNAPSHOT '" : "",
+             snapshot ? snapshot : "", snapshot ? "'; " : "", p->timeout, p->timeout,
+             p->search_path ? p->search_path : "public");
+    text_puts(t, setup);
+    return (own_session ? 1 : 0) + (snapshot ? 1 : 0) + 9;   /* the statements written */
+}
+
+/* Appends catalog query q with the schema array in place of each %1$s. */
+static void batch_query(Text *t, const Batch *p, int q)
+{
+    for (const char *s = QUERIES[q]; *s;) {
+        const char *mark = strstr(s, "%1$s");
+        size_t n = mark ? (size_t)(mark - s) : strlen(s);
+        text_put(t, s, n);
+        if (!mark)
+            break;
+        text_puts(t, p->array);
+        s = mark + 4;
+    }
+    text_puts(t, ";\n");
+}
+
+/* Reads the results of a batch sent on conn: its SELECTs' rows, in order, go to res[want[0]],
+ * res[want[1]], ... False, with err set (from the first error), when a statement failed or
+ * fewer results came back. */
+static bool batch_collect(PGconn *conn, const DbUrl *url, const int *want, int nwant, PGresult **res, DbError *err,
+                          int *got, int *commands)
+{
+    int q = 0, ncommands = 0;
+    bool failed = false;
+    PGresult *r;
+    while ((r = PQgetResult(conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_TUPLES_OK && q < nwant) {
+            res[want[q++]] = r;
+            continue;
+        }
+        if (st == PGRES_COMMAND_OK && !failed)
+            ncommands++;
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !failed) {
+            query_error(url, r, conn, err);
+            failed = true;
+        }
+        PQclear(r);
+    }
+    if (!failed && q != nwant) {
+        db_error_set(err, DBERR_QUERY, "cannot read %s: the server returned %d of %d catalog results",
+                     url ? url->masked : "the database", q, nwant);
+        failed = true;
+    }
+    *got = q;
+    if (commands)
+        *commands = ncommands;
+    return !failed;
+}
+
+/* Sends the catalog queries in `want` (and ROLLBACK when `end`) on conn, in one round trip,
+ * and reads their results. */
+static bool batch_run(PGconn *conn, const DbUrl *url, const Batch *p, const char *head, const int *want, int nwant,
+                      bool end, PGresult **res, IntrospectStats *stats, DbError *err, int *commands)
+{
+    Text t = {0};
+    text_puts(&t, head ? head : "");
+    for (int i = 0; i < nwant; i++)
+        batch_query(&t, p, want[i]);
+    if (end)
+        text_puts(&t, "ROLLBACK;");
+    bool ok;
+    int got = 0;
+    if (!PQsendQuery(conn, t.p)) {
+        query_error(url, NULL, conn, err);
+        ok = false;
+    } else {
+        ok = batch_collect(conn, url, want, nwant, res, err, &got, commands);
+        stats->round_trips += 1;
+    }
+    stats->queries += (uint32_t)got;
+    free(t.p);
+    return ok;
+}
+
+/* Turns the results into the SqlSchema; frees them. */
+static SqlSchema *build_schema(Builder *b, bool ok, IntrospectStats *stats, double t1)
+{
+    SqlSchema *schema = NULL;
+    if (ok) {
+        schema = sql_schema_new(SQL_POSTGRES);
+        schema->default_namespace = sql_str(schema, b->default_ns, strlen(b->default_ns));
+        b->schema = schema;
+        build_namespaces_and_relations(b);
+        build_enums(b);
+        build_columns(b);
+        build_indexes(b);
+        build_foreign_keys(b);
+        build_other(b);
+        build_extensions(b);
+        stats->build_ms += introspect_now_ms() - t1;
+    }
+    for (int q = 0; q < NQUERIES; q++)
+        PQclear(b->res[q]);
+    if (b->attmaps)
+        for (uint32_t i = 0; schema && i < schema->ntables; i++)
+            free(b->attmaps[i].pos);
+    free(b->attmaps);
+    free(b->tables);
+    free(b->enums);
+    return schema;
+}
+
+static const int ALL_QUERIES[NQUERIES] = {Q_NAMESPACES, Q_RELATIONS, Q_COLUMNS, Q_INDEXES, Q_OPCLASSES,
+                                          Q_FOREIGN_KEYS, Q_OTHER, Q_ENUMS, Q_EXTENSIONS};
+
+/* The whole catalog through one connection, in one round trip. */
 static SqlSchema *run_introspection(PGconn *conn, const DbUrl *url, const IntrospectOptions *opts,
                                     IntrospectStats *stats, DbError *err, bool own_session)
 {
@@ -1688,134 +1855,23 @@ static SqlSchema *run_introspection(PGconn *conn, const DbUrl *url, const Intros
     if (!stats)
         stats = &local;
     double t0 = introspect_now_ms();
-
-    /* The schemas: the datasource's list, else the URL's ?schema=, else public. */
-    uint32_t nschemas = opts && opts->nschemas ? opts->nschemas : 1;
-    char **names = calloc(nschemas, sizeof *names);
-    for (uint32_t i = 0; i < nschemas; i++) {
-        if (opts && opts->nschemas)
-            names[i] = strndup(opts->schemas[i].ptr ? opts->schemas[i].ptr : "", opts->schemas[i].len);
-        else
-            names[i] = strdup(url && url->schema && url->schema[0] ? url->schema : "public");
-    }
-    /* The schema unqualified names live in: the URL's ?schema= or public, listed or not, as for
-     * Prisma (a table of another listed schema is written with its schema, even when public is
-     * not listed: measured with its engine, fixtures/sql/125-*.roundtrip) */
-    const char *default_ns = url && url->schema && url->schema[0] ? url->schema : "public";
-
-    char *array = schema_array(conn, (const char *const *)names, nschemas);
-    char *search_path = PQescapeIdentifier(conn, default_ns, strlen(default_ns));
-    int timeout = opts && opts->statement_timeout_ms > 0 ? opts->statement_timeout_ms : DEFAULT_STATEMENT_TIMEOUT_MS;
-
-    /* One round trip: a read-only snapshot, its settings (LOCAL: they end with it, so a
-     * connection lent by dbexec is left as it was), the queries, the end of it. A connection
-     * of our own is also made read-only for the whole session. */
-    Text batch = {0};
-    char setup[1024];
-    snprintf(setup, sizeof setup,
-             "%sBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
-             "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d; SET LOCAL TimeZone = 'UTC'; "
-             "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
-             "SET LOCAL bytea_output = 'hex'; SET LOCAL extra_float_digits = 3; "
-             "SET LOCAL search_path = %s;\n",
-             own_session ? "SET default_transaction_read_only = on; " : "", timeout, timeout,
-             search_path ? search_path : "public");
-    text_puts(&batch, setup);
-    for (int q = 0; q < NQUERIES; q++) {
-        size_t need = strlen(QUERIES[q]) + 16 * strlen(array) + 8;
-        char *sql = malloc(need);
-        /* %1$s may appear several times: expand by hand */
-        size_t len = 0;
-        for (const char *p = QUERIES[q]; *p;) {
-            if (strncmp(p, "%1$s", 4) == 0) {
-                size_t al = strlen(array);
-                if (len + al + 8 > need) {
-                    need = (len + al) * 2 + 64;
-                    sql = realloc(sql, need);
-                }
-                memcpy(sql + len, array, al);
-                len += al;
-                p += 4;
-            } else {
-                if (len + 8 > need) {
-                    need *= 2;
-                    sql = realloc(sql, need);
-                }
-                sql[len++] = *p++;
-            }
-        }
-        sql[len] = '\0';
-        text_puts(&batch, sql);
-        text_puts(&batch, ";\n");
-        free(sql);
-    }
-    text_puts(&batch, "ROLLBACK;");
-    PQfreemem(search_path);
-    free(array);
-
+    Batch p;
+    batch_init(&p, conn, url, opts);
+    Text head = {0};
+    batch_begin(&head, &p, own_session, NULL);
     Builder b = {0};
-    b.default_ns = default_ns;
-    SqlSchema *schema = NULL;
-    bool failed = false;
-    if (!PQsendQuery(conn, batch.p)) {
-        query_error(url, NULL, conn, err);
-        failed = true;
-    } else {
-        /* 11 SETs + BEGIN, the queries, ROLLBACK: keep the SELECT results in order. */
-        int q = 0;
-        PGresult *res;
-        while ((res = PQgetResult(conn)) != NULL) {
-            ExecStatusType st = PQresultStatus(res);
-            if (st == PGRES_TUPLES_OK && q < NQUERIES) {
-                b.res[q++] = res;
-                continue;
-            }
-            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !failed) {
-                query_error(url, res, conn, err);
-                failed = true;
-            }
-            PQclear(res);
-        }
-        if (!failed && q != NQUERIES) {
-            db_error_set(err, DBERR_QUERY, "cannot read %s: the server returned %d of %d catalog results",
-                         url ? url->masked : "the database", q, NQUERIES);
-            failed = true;
-        }
-        stats->queries += (uint32_t)q;
-        stats->round_trips += 1;
-    }
-    free(batch.p);
-    if (failed && PQtransactionStatus(conn) != PQTRANS_IDLE) {
+    b.default_ns = p.default_ns;
+    bool ok = batch_run(conn, url, &p, head.p, ALL_QUERIES, NQUERIES, true, b.res, stats, err, NULL);
+    stats->connections += 1;
+    free(head.p);
+    if (!ok && PQtransactionStatus(conn) != PQTRANS_IDLE) {
         PGresult *res = PQexec(conn, "ROLLBACK");
         PQclear(res);
     }
     double t1 = introspect_now_ms();
     stats->query_ms += t1 - t0;
-
-    if (!failed) {
-        schema = sql_schema_new(SQL_POSTGRES);
-        schema->default_namespace = sql_str(schema, default_ns, strlen(default_ns));
-        b.schema = schema;
-        build_namespaces_and_relations(&b);
-        build_enums(&b);
-        build_columns(&b);
-        build_indexes(&b);
-        build_foreign_keys(&b);
-        build_other(&b);
-        build_extensions(&b);
-        stats->build_ms += introspect_now_ms() - t1;
-    }
-    for (int q = 0; q < NQUERIES; q++)
-        PQclear(b.res[q]);
-    if (b.attmaps)
-        for (uint32_t i = 0; schema && i < schema->ntables; i++)
-            free(b.attmaps[i].pos);
-    free(b.attmaps);
-    free(b.tables);
-    free(b.enums);
-    for (uint32_t i = 0; i < nschemas; i++)
-        free(names[i]);
-    free(names);
+    SqlSchema *schema = build_schema(&b, ok, stats, t1);
+    batch_free(&p);
     return schema;
 }
 
@@ -1825,17 +1881,188 @@ SqlSchema *introspect_postgres_conn(PGconn *conn, const DbUrl *url, const Intros
     return run_introspection(conn, url, opts, stats, err, false);
 }
 
+/* ---- two connections ------------------------------------------------------------------------ */
+
+/* The server answers the columns on one connection while a second one, opened at the same time
+ * and reading the same snapshot (exported by the first), answers the other eight queries: the
+ * two halves run on two server processes at once. When the second connection cannot be had
+ * (refused, the snapshot not importable, a query failing), the first one runs its queries too,
+ * in the same transaction: the answer is the same, only later. */
+static const int FIRST_QUERIES[] = {Q_COLUMNS};
+static const int SECOND_QUERIES[] = {Q_NAMESPACES, Q_RELATIONS, Q_INDEXES, Q_OPCLASSES, Q_FOREIGN_KEYS,
+                                     Q_OTHER, Q_ENUMS, Q_EXTENSIONS};
+enum { NFIRST = 1, NSECOND = NQUERIES - 1 };
+
+typedef struct Second {
+    const DbUrl *url;
+    const IntrospectOptions *opts;
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    bool decided;           /* the batch is known (NULL: nothing to run) */
+    char *batch;            /* its text, up to the first query (owned by the main thread) */
+    int head_statements;    /* how many statements that is */
+    const Batch *plan;
+    PGconn *conn;
+    PGresult *res[NQUERIES];
+    IntrospectStats stats;
+    bool ok;
+    bool query_failed;      /* a catalog query failed (not the connection or the snapshot): err */
+    DbError err;
+} Second;
+
+static void *second_run(void *arg)
+{
+    Second *s = arg;
+    s->conn = introspect_pg_connect(s->url, NULL, s->opts, &s->err);
+    pthread_mutex_lock(&s->lock);
+    while (!s->decided)
+        pthread_cond_wait(&s->ready, &s->lock);
+    const char *head = s->batch;
+    pthread_mutex_unlock(&s->lock);
+    if (s->conn && head) {
+        int commands = 0;
+        s->ok = batch_run(s->conn, s->url, s->plan, head, SECOND_QUERIES, NSECOND, true, s->res, &s->stats, &s->err,
+                          &commands);
+        /* past the session's settings and the snapshot: a catalog query failed */
+        s->query_failed = !s->ok && commands >= s->head_statements;
+    }
+    return NULL;
+}
+
+static void second_decide(Second *s, char *batch, int head_statements)
+{
+    pthread_mutex_lock(&s->lock);
+    s->batch = batch;
+    s->head_statements = head_statements;
+    s->decided = true;
+    pthread_cond_signal(&s->ready);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* An exported snapshot's name: hex digits and dashes ("00000003-0000001B-1"). */
+static bool snapshot_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)s[i]) && s[i] != '-')
+            return false;
+    return true;
+}
+
 SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, IntrospectStats *stats, DbError *err)
 {
     IntrospectStats local = {0};
     if (!stats)
         stats = &local;
     double t0 = introspect_now_ms();
+    pqlib();   /* loaded before the second thread calls into it */
+    Second s = {0};
+    s.url = url;
+    s.opts = opts;
+    pthread_mutex_init(&s.lock, NULL);
+    pthread_cond_init(&s.ready, NULL);
+    pthread_t worker;
+    bool two = pthread_create(&worker, NULL, second_run, &s) == 0;
     PGconn *conn = introspect_pg_connect(url, NULL, opts, err);
-    stats->connect_ms += introspect_now_ms() - t0;
-    if (!conn)
+    if (!conn && two) {
+        /* refused where the second one may have got in first (a role or a server at its
+         * connection limit): then that one reads everything */
+        second_decide(&s, NULL, 0);
+        pthread_join(worker, NULL);
+        two = false;
+        conn = s.conn;
+        s.conn = NULL;
+        if (conn)
+            *err = (DbError){0};
+    }
+    double t1 = introspect_now_ms();
+    stats->connect_ms += t1 - t0;
+    if (!conn) {
+        pthread_mutex_destroy(&s.lock);
+        pthread_cond_destroy(&s.ready);
         return NULL;
-    SqlSchema *schema = run_introspection(conn, url, opts, stats, err, true);
+    }
+    Batch p;
+    batch_init(&p, conn, url, opts);
+    s.plan = &p;
+    Builder b = {0};
+    b.default_ns = p.default_ns;
+    Text head = {0}, first = {0}, second_head = {0};
+    batch_begin(&head, &p, true, NULL);
+    bool ok = false;
+    if (two) {
+        /* The first connection: the snapshot, exported (a round trip of its own: the server
+         * sends results when its output buffer fills or the batch ends), then the columns. Its
+         * transaction stays open until the second connection has read the snapshot in. */
+        text_puts(&first, head.p);
+        text_puts(&first, "SELECT pg_catalog.pg_export_snapshot();");
+        char snapshot[80] = "";
+        bool sent = PQsendQuery(conn, first.p);
+        PGresult *r;
+        while (sent && (r = PQgetResult(conn)) != NULL) {
+            if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+                snprintf(snapshot, sizeof snapshot, "%s", PQgetvalue(r, 0, 0));
+            PQclear(r);
+        }
+        if (sent)
+            stats->round_trips += 1;
+        if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+            snapshot[0] = '\0';   /* a statement failed */
+        first.len = 0;
+        for (int i = 0; i < NFIRST; i++)
+            batch_query(&first, &p, FIRST_QUERIES[i]);
+        sent = sent && snapshot_name_ok(snapshot) && PQsendQuery(conn, first.p);
+        if (sent) {
+            int n = batch_begin(&second_head, &p, true, snapshot);
+            second_decide(&s, second_head.p, n);
+            int got = 0;
+            ok = batch_collect(conn, url, FIRST_QUERIES, NFIRST, b.res, err, &got, NULL);
+            stats->queries += (uint32_t)got;
+            stats->round_trips += 1;
+            pthread_join(worker, NULL);
+            if (ok && s.ok) {
+                stats->connections += 1;
+                for (int i = 0; i < NSECOND; i++)
+                    b.res[SECOND_QUERIES[i]] = s.res[SECOND_QUERIES[i]];
+                stats->queries += s.stats.queries;
+                stats->round_trips += s.stats.round_trips;
+            } else {
+                for (int q = 0; q < NQUERIES; q++)
+                    PQclear(s.res[q]);
+                if (ok && s.query_failed) {
+                    /* what a single connection would have said */
+                    *err = s.err;
+                    ok = false;
+                } else if (ok) {
+                    /* no second connection: its queries here, in the same snapshot */
+                    ok = batch_run(conn, url, &p, NULL, SECOND_QUERIES, NSECOND, true, b.res, stats, err, NULL);
+                }
+            }
+        } else {
+            /* no snapshot to share: everything here, from the start */
+            second_decide(&s, NULL, 0);
+            pthread_join(worker, NULL);
+            if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+                PQclear(PQexec(conn, "ROLLBACK"));
+            ok = batch_run(conn, url, &p, head.p, ALL_QUERIES, NQUERIES, true, b.res, stats, err, NULL);
+        }
+        if (s.conn)
+            PQfinish(s.conn);
+    } else {
+        ok = batch_run(conn, url, &p, head.p, ALL_QUERIES, NQUERIES, true, b.res, stats, err, NULL);
+    }
+    pthread_mutex_destroy(&s.lock);
+    pthread_cond_destroy(&s.ready);
+    free(head.p);
+    free(first.p);
+    free(second_head.p);
+    stats->connections += 1;
+    double t2 = introspect_now_ms();
+    stats->query_ms += t2 - t1;
+    SqlSchema *schema = build_schema(&b, ok, stats, t2);
+    batch_free(&p);
     PQfinish(conn);
     return schema;
 }

@@ -777,6 +777,101 @@ static void test_read_only(void **state)
     dburl_free(&server);
 }
 
+/* Until the server has let go of every session of the role (a closed connection's server process
+ * ends a moment later). */
+static void wait_for_no_session(PGconn *admin, const char *role)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE usename = '%s'", role);
+    for (int i = 0; i < 500; i++) {
+        char *n = admin_value(admin, sql);
+        bool none = strcmp(n, "0") == 0;
+        free(n);
+        if (none)
+            return;
+        struct timespec ms = {0, 10 * 1000 * 1000};
+        nanosleep(&ms, NULL);
+    }
+    fail_msg("sessions of %s still open after 5 s", role);
+}
+
+/* Introspection reads through two connections at once (the second reading the snapshot the
+ * first exported); a role allowed one connection only gets the same schema through one, and the
+ * same error when a catalog query fails on either. */
+static void test_second_connection(void **state)
+{
+    (void)state;
+    DbUrl server;
+    DbScratch *scratch = scratch_with(&server, BLOG_SQL);
+    const char *db = dbexec_scratch_database(scratch);
+    PGconn *admin = admin_connect(db);
+    char role[64], sql[512];
+    snprintf(role, sizeof role, "prismac_one_%ld", (long)getpid());
+    snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN CONNECTION LIMIT 1", role, role);
+    admin_exec(admin, sql);
+
+    char *one_url = server_url(role, NULL, db), *su_url = server_url(NULL, NULL, db);
+    DbUrl url;
+    DbError err = {0};
+    IntrospectStats two = {0};
+    assert_true(dburl_parse(su_url, NULL, &url, &err));
+    SqlSchema *as_su = introspect_url(&url, NULL, &two, &err);
+    dburl_free(&url);
+    assert_non_null(as_su);
+    assert_int_equal(two.queries, 9);
+    assert_int_equal(two.connections, 2);
+    assert_int_equal(two.round_trips, 3);   /* the snapshot, the columns; the rest on the second */
+    char *d1 = dump_of(as_su);
+    assert_non_null(strstr(d1, "table public.Post"));
+    /* either connection may be the one refused: several times, to see both */
+    for (int k = 0; k < 6; k++) {
+        wait_for_no_session(admin, role);
+        IntrospectStats one = {0};
+        assert_true(dburl_parse(one_url, NULL, &url, &err));
+        SqlSchema *as_one = introspect_url(&url, NULL, &one, &err);
+        dburl_free(&url);
+        if (!as_one)
+            print_error("as %s: %s\n", role, err.message);
+        assert_non_null(as_one);
+        assert_int_equal(one.queries, 9);
+        assert_int_equal(one.connections, 1);
+        char *d2 = dump_of(as_one);
+        assert_string_equal(d1, d2);
+        free(d2);
+        sql_schema_free(as_one);
+    }
+    free(d1);
+    sql_schema_free(as_su);
+
+    /* a query of the second connection's half fails: its error, as one connection says it */
+    PGconn *locker = admin_connect(db);
+    admin_exec(locker, "BEGIN; LOCK TABLE pg_catalog.pg_constraint IN ACCESS EXCLUSIVE MODE");
+    IntrospectOptions opts = {.statement_timeout_ms = 300};
+    for (int k = 0; k < 2; k++) {
+        wait_for_no_session(admin, role);
+        assert_true(dburl_parse(k ? one_url : su_url, NULL, &url, &err));
+        double t0 = introspect_now_ms();
+        SqlSchema *s = introspect_url(&url, &opts, NULL, &err);
+        assert_null(s);
+        assert_true(introspect_now_ms() - t0 < 5000);
+        assert_int_equal(err.kind, DBERR_TIMEOUT);
+        assert_non_null(strstr(err.message, "statement_timeout"));
+        dburl_free(&url);
+    }
+    admin_exec(locker, "ROLLBACK");
+    PQfinish(locker);
+
+    PQfinish(admin);
+    dbexec_scratch_close(scratch);
+    admin = admin_connect(NULL);
+    snprintf(sql, sizeof sql, "DROP ROLE %s", role);
+    admin_exec(admin, sql);
+    PQfinish(admin);
+    free(one_url);
+    free(su_url);
+    dburl_free(&server);
+}
+
 /* ---- connection failures ------------------------------------------------------------------ */
 
 static const char SECRET[] = "Sup3r-Secret";
@@ -1067,6 +1162,7 @@ int main(void)
         cmocka_unit_test(test_types_and_defaults),
         cmocka_unit_test(test_foreign_keys),
         cmocka_unit_test(test_read_only),
+        cmocka_unit_test(test_second_connection),
         cmocka_unit_test(test_connection_failures),
         cmocka_unit_test(test_statement_timeout),
         cmocka_unit_test(test_password_authentication),

@@ -8,9 +8,12 @@
  * A fixed number of catalog queries reads the whole database, never one per table:
  *   SQLite      4: sqlite_master; table_info, index_list + index_xinfo and foreign_key_list
  *                  joined to sqlite_master as table-valued pragma functions.
- *   PostgreSQL  9, sent in one round trip: namespaces, relations, columns (with types and
- *                  default expressions), indexes, the non-default operator classes, foreign
- *                  keys, CHECK constraints and triggers, enums, extensions.
+ *   PostgreSQL  9: namespaces, relations, columns (with types and default expressions),
+ *                  indexes, the non-default operator classes, foreign keys, CHECK constraints
+ *                  and triggers, enums, extensions. On a connection of its own, the columns
+ *                  are read on one connection and the eight others on a second one opened at
+ *                  the same time, reading the snapshot the first exported (the server answers
+ *                  both halves at once); through a lent connection, all in one round trip.
  *
  * Spellings follow sqlschema.h (what Prisma's DDL prints), so that a database created from
  * a schema's DDL introspects to what lowering that schema gives:
@@ -67,6 +70,7 @@ typedef struct IntrospectOptions {
 typedef struct IntrospectStats {
     uint32_t queries;           /* catalog queries run */
     uint32_t round_trips;       /* PostgreSQL: round trips to the server, session setup included */
+    uint32_t connections;       /* PostgreSQL: connections that read the catalog (two halves at once) */
     double connect_ms;          /* opening the connection */
     double query_ms;            /* running the catalog queries */
     double build_ms;            /* turning their rows into the SqlSchema */
