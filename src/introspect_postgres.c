@@ -249,7 +249,9 @@ static const char *const QUERIES[NQUERIES] = {
         /* a partial index's condition, as Prisma's describer reads it */
         "pg_catalog.pg_get_expr(i.indpred, i.indrelid) "
         "FROM pg_catalog.pg_index i "
-        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+        /* every index relation, hashed once (not one probe of pg_class per index) */
+        "JOIN (SELECT ic.oid, ic.relname, ic.relam FROM pg_catalog.pg_class ic WHERE ic.relkind IN ('i', 'I') "
+        "  OFFSET 0) ic ON ic.oid = i.indexrelid "
         "JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace "
         "JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
@@ -257,9 +259,10 @@ static const char *const QUERIES[NQUERIES] = {
     [Q_FOREIGN_KEYS] =
         "SELECT con.conrelid, con.conname, con.confrelid, con.conkey, con.confkey, con.confdeltype, "
         "con.confupdtype, rn.nspname, rc.relname "
+        /* a table's constraints live in its schema: filtered by theirs, not through pg_class */
         "FROM pg_catalog.pg_constraint con "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace "
         "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
         "JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
         "WHERE con.contype = 'f' AND n.nspname::text = ANY (%1$s) AND NOT c.relispartition "
