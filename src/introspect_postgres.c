@@ -1884,6 +1884,24 @@ SqlSchema *introspect_postgres_conn(PGconn *conn, const DbUrl *url, const Intros
     return run_introspection(conn, url, opts, stats, err, false);
 }
 
+/* ---- loading libpq ahead ------------------------------------------------------------------- */
+
+static void *preload_run(void *arg)
+{
+    (void)arg;
+    pqlib();
+    return NULL;
+}
+
+void introspect_preload(const char *url_text)
+{
+    if (!url_text || (strncmp(url_text, "postgresql://", 13) != 0 && strncmp(url_text, "postgres://", 11) != 0))
+        return;
+    pthread_t t;
+    if (pthread_create(&t, NULL, preload_run, NULL) == 0)
+        pthread_detach(t);
+}
+
 /* ---- two connections ------------------------------------------------------------------------ */
 
 /* The server answers the columns on one connection while a second one, opened at the same time

@@ -105,6 +105,12 @@ PGconn *introspect_pg_connect(const DbUrl *url, const char *database, const Intr
  * own words, masked, go to err->detail. Shared with dbexec's writing connections. */
 void introspect_pg_connect_error(const DbUrl *url, const char *libpq_message, int connect_timeout_s, DbError *err);
 
+/* For a command with other work to do before it reads the database the URL text names: starts
+ * loading the client library that reading will need (libpq, for postgres:// and postgresql://
+ * URLs: 10 ms and more, loaded on first use) on a thread of its own, so that it is ready by
+ * then. Does nothing for other URLs or NULL. */
+void introspect_preload(const char *url_text);
+
 /* Milliseconds on a monotonic clock (for stats and benchmarks). */
 double introspect_now_ms(void);
 

@@ -94,6 +94,10 @@ static int check_check_args(void *state)
     CheckArgs *a = state;
     bool ok = timeout_value("--connect-timeout", a->connect_timeout_text, &a->connect_timeout) &&
               timeout_value("--statement-timeout", a->statement_timeout_text, &a->statement_timeout);
+    /* the database's client library loads while the schema is read (when the URL is known
+     * before the schema is) */
+    if (ok)
+        introspect_preload(a->db ? a->db : getenv("DATABASE_URL"));
     return ok ? EXIT_CLEAN : EXIT_TROUBLE;
 }
 
