@@ -298,6 +298,35 @@ static const char *const QUERIES[NQUERIES] = {
         "ORDER BY e.extname",
 };
 
+/* The columns query for servers that memoize (PostgreSQL 14 and later): the same rows, the type
+ * of each column resolved by a subquery on its type's oid, which the planner runs once per
+ * distinct type (a few) instead of joining every column to pg_type three times. */
+static const char COLUMNS_MEMOIZED[] =
+    "SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated, "
+    "ty.oid, ty.typname, ty.typtype, ty.incat, CASE WHEN ty.domain THEN ty.dmod ELSE a.atttypmod END, "
+    "ty.eoid, ty.etypname, ty.etyptype, ty.eincat, "
+    "CASE WHEN ty.unknown THEN pg_catalog.format_type(ty.oid, "
+    "  CASE WHEN ty.domain THEN ty.dmod ELSE a.atttypmod END) END, "
+    "CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) "
+    "ELSE pg_catalog.pg_get_expr(d.adbin, d.adrelid) END, "
+    "ty.nspname "
+    "FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN LATERAL (SELECT t.oid, t.typname, t.typtype, t.typnamespace = 11 AS incat, t0.typtype = 'd' AS domain, "
+    "  t0.typtypmod AS dmod, et.oid AS eoid, et.typname AS etypname, et.typtype AS etyptype, "
+    "  et.typnamespace = 11 AS eincat, " UNKNOWN_TYPE " AS unknown, "
+    "  CASE WHEN " UNKNOWN_TYPE " OR COALESCE(et.typtype, t.typtype) = 'e' THEN tn.nspname END AS nspname "
+    "  FROM pg_catalog.pg_type t0 "
+    "  JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN t0.typtype = 'd' THEN t0.typbasetype ELSE t0.oid END "
+    "  LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' "
+    "  LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = COALESCE(et.typnamespace, t.typnamespace) "
+    "  WHERE t0.oid = a.atttypid OFFSET 0) ty ON true "
+    "LEFT JOIN (SELECT d.adrelid, d.adnum, d.adbin FROM pg_catalog.pg_attrdef d OFFSET 0) d "
+    "  ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "WHERE n.nspname::text = ANY (%1$s) AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition "
+    "AND a.attnum > 0 AND NOT a.attisdropped";
+
 /* ---- default expressions: tokens ---------------------------------------------------------- */
 
 typedef enum TokKind {
@@ -1745,10 +1774,10 @@ static int batch_begin(Text *t, const Batch *p, bool own_session, const char *sn
     return (own_session ? 1 : 0) + (snapshot ? 1 : 0) + 9;   /* the statements written */
 }
 
-/* Appends catalog query q with the schema array in place of each %1$s. */
-static void batch_query(Text *t, const Batch *p, int q)
+/* Appends a catalog query with the schema array in place of each %1$s. */
+static void batch_query_text(Text *t, const Batch *p, const char *query)
 {
-    for (const char *s = QUERIES[q]; *s;) {
+    for (const char *s = query; *s;) {
         const char *mark = strstr(s, "%1$s");
         size_t n = mark ? (size_t)(mark - s) : strlen(s);
         text_put(t, s, n);
@@ -1758,6 +1787,11 @@ static void batch_query(Text *t, const Batch *p, int q)
         s = mark + 4;
     }
     text_puts(t, ";\n");
+}
+
+static void batch_query(Text *t, const Batch *p, int q)
+{
+    batch_query_text(t, p, QUERIES[q]);
 }
 
 /* Reads the results of a batch sent on conn: its SELECTs' rows, in order, go to res[want[0]],
@@ -2018,13 +2052,16 @@ SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, 
          * sends results when its output buffer fills or the batch ends), then the columns. Its
          * transaction stays open until the second connection has read the snapshot in. */
         text_puts(&first, head.p);
-        text_puts(&first, "SELECT pg_catalog.pg_export_snapshot();");
+        text_puts(&first, "SELECT pg_catalog.pg_export_snapshot(), pg_catalog.current_setting('server_version_num');");
         char snapshot[80] = "";
+        long version = 0;
         bool sent = PQsendQuery(conn, first.p);
         PGresult *r;
         while (sent && (r = PQgetResult(conn)) != NULL) {
-            if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+            if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
                 snprintf(snapshot, sizeof snapshot, "%s", PQgetvalue(r, 0, 0));
+                version = PQgetisnull(r, 0, 1) ? 0 : strtol(PQgetvalue(r, 0, 1), NULL, 10);
+            }
             PQclear(r);
         }
         if (sent)
@@ -2032,8 +2069,7 @@ SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, 
         if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
             snapshot[0] = '\0';   /* a statement failed */
         first.len = 0;
-        for (int i = 0; i < NFIRST; i++)
-            batch_query(&first, &p, FIRST_QUERIES[i]);
+        batch_query_text(&first, &p, version >= 140000 ? COLUMNS_MEMOIZED : QUERIES[Q_COLUMNS]);
         sent = sent && snapshot_name_ok(snapshot) && PQsendQuery(conn, first.p);
         if (sent) {
             int n = batch_begin(&second_head, &p, true, snapshot);
