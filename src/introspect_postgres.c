@@ -1176,6 +1176,47 @@ static bool known_type(const char *typname, bool in_catalog, int typmod, SqlType
     return false;
 }
 
+/* known_type()'s answers by type oid and modifier, for the columns of one read (they share a
+ * handful of types: one lookup and one snprintf each instead of one per column). */
+typedef struct KnownTypes {
+    struct {
+        uint32_t oid;
+        int typmod;
+        bool in_catalog, known;
+        SqlTypeFamily family;
+        char name[40];
+    } seen[16];
+    uint32_t n;
+} KnownTypes;
+
+static bool known_type_of(KnownTypes *kt, uint32_t oid, const char *typname, bool in_catalog, int typmod,
+                          SqlTypeFamily *family, char *out, size_t size)
+{
+    for (uint32_t k = 0; k < kt->n; k++) {
+        if (kt->seen[k].oid != oid || kt->seen[k].typmod != typmod || kt->seen[k].in_catalog != in_catalog)
+            continue;
+        if (kt->seen[k].known) {
+            *family = kt->seen[k].family;
+            memcpy(out, kt->seen[k].name, strlen(kt->seen[k].name) + 1);   /* shorter than size */
+        }
+        return kt->seen[k].known;
+    }
+    bool known = known_type(typname, in_catalog, typmod, family, out, size);
+    size_t len = known ? strlen(out) : 0;
+    if (kt->n < sizeof kt->seen / sizeof kt->seen[0] && size >= sizeof kt->seen[0].name &&
+        len < sizeof kt->seen[0].name) {
+        kt->seen[kt->n].oid = oid;
+        kt->seen[kt->n].typmod = typmod;
+        kt->seen[kt->n].in_catalog = in_catalog;
+        kt->seen[kt->n].known = known;
+        kt->seen[kt->n].family = known ? *family : SQLT_UNSUPPORTED;
+        memcpy(kt->seen[kt->n].name, out, len);
+        kt->seen[kt->n].name[len] = '\0';
+        kt->n++;
+    }
+    return known;
+}
+
 /* format_type's text without a schema prefix and without a trailing []. */
 static void unsupported_spelling(const char *formatted, const char *nspname, bool list, char *out, size_t size)
 {
@@ -1372,6 +1413,7 @@ static void build_columns(Builder *b)
         qsort(order, (size_t)n, sizeof *order, column_row_cmp);
     uint32_t current_oid = 0, table = SQL_NONE;
     int first = 0;
+    KnownTypes known_types = {0};
     for (int k = 0; k <= n; k++) {
         uint32_t oid = k < n ? order[k].oid : 0;
         if (k == n || oid != current_oid) {
@@ -1419,7 +1461,8 @@ static void build_columns(Builder *b)
             col.type.enum_id = oid_lookup(b->enums, b->nenums, type_oid);
             snprintf(name, sizeof name, "%s", typname);
             enum_cast(b, col.type.enum_id, typname, typnsp, &cast);
-        } else if (known_type(typname, in_catalog, typmod, &col.type.family, name, sizeof name)) {
+        } else if (known_type_of(&known_types, type_oid, typname, in_catalog, typmod, &col.type.family, name,
+                                 sizeof name)) {
             text_puts(&cast, name);
         } else {
             col.type.family = SQLT_UNSUPPORTED;
