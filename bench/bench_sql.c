@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         t[2] = now_ms();
         SqlFlavour flavour = lower_flavour_for(db->provider);
         const Dialect *dialect = dialect_for_flavour(flavour);
-        SqlSchema *next = lower_schema(db, dialect);
+        SqlSchema *next = lower_schema_borrowing(db, dialect);
         t[3] = now_ms();
         SqlSchema *prev = sql_schema_new(flavour);
         Migration *m = migrate_diff(prev, next, dialect);

@@ -626,7 +626,7 @@ static bool defaults_match(const SqlColumn *a, const SqlColumn *b)
             return json_defaults_match(p->sql, n->sql);
         if (datetime)
             return true;
-        return str_eq(p->sql, n->sql) && str_eq(p->constraint, n->constraint);
+        return str_eq(p->sql, n->sql);
     }
     if (datetime && ((pk == SQLDEF_VALUE && nk != SQLDEF_NONE) || (nk == SQLDEF_VALUE && pk != SQLDEF_NONE)))
         return true;

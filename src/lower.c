@@ -6,19 +6,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Strings lowering builds (type names, default values), each kept once in the schema's arena:
+ * a large schema repeats a few of them thousands of times. A string of up to 16 bytes is known
+ * by its length and two (overlapping) words; a longer one by its hash and its bytes. */
+typedef struct InternSlot {
+    Str s;
+    uint64_t head, tail;
+} InternSlot;
+
 typedef struct Lower {
     const Db *db;
     SqlSchema *s;
     const Dialect *d;
+    bool borrow;                /* names point into the Db and its sources instead of copies */
+    InternSlot *intern;         /* open addressing, a power of two slots (malloc'd) */
+    uint32_t intern_cap, intern_count;
     uint32_t *table_of_model;   /* model -> table, SQL_NONE for views */
     uint32_t *column_of_field;  /* field -> column position in its table, SQL_NONE if none */
     uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
     uint32_t *fks_of_model;     /* foreign keys each model's table will hold */
     SqlBuf buf, tbuf, obuf;     /* scratch */
-    /* scratch for one index (grown as needed) */
-    SqlIndexColumn *xcols;
+    /* scratch for one index's column names (grown as needed) */
     Str *xnames;
-    size_t *xops_at, *xops_len;
     uint32_t xcap;
 } Lower;
 
@@ -44,14 +53,149 @@ static void buf_reset(Lower *lw)
         lw->buf.ptr[0] = '\0';
 }
 
+/* A copy of a name in the schema's arena, NUL-terminated (as sql_strs copies it). */
+static Str lw_copy(Lower *lw, Str s)
+{
+    if (s.len == 0)
+        return (Str){"", 0};
+    char *p = arena_alloc_raw(&lw->s->arena, (size_t)s.len + 1);
+    if (s.len <= 16) {
+        /* short names (nearly all): overlapping word copies instead of a call */
+        if (s.len >= 8) {
+            uint64_t a, b;
+            memcpy(&a, s.ptr, 8);
+            memcpy(&b, s.ptr + s.len - 8, 8);
+            memcpy(p, &a, 8);
+            memcpy(p + s.len - 8, &b, 8);
+        } else if (s.len >= 4) {
+            uint32_t a, b;
+            memcpy(&a, s.ptr, 4);
+            memcpy(&b, s.ptr + s.len - 4, 4);
+            memcpy(p, &a, 4);
+            memcpy(p + s.len - 4, &b, 4);
+        } else {
+            p[0] = s.ptr[0];
+            p[s.len >> 1] = s.ptr[s.len >> 1];
+            p[s.len - 1] = s.ptr[s.len - 1];
+        }
+    } else {
+        memcpy(p, s.ptr, s.len);
+    }
+    p[s.len] = '\0';
+    return (Str){p, s.len};
+}
+
+/* A name taken from the Db (a table's, a column's, a map: argument): the Db's own bytes when
+ * lowering borrows, else a copy. */
+static Str lw_name(Lower *lw, Str s)
+{
+    if (s.len == 0)
+        return (Str){"", 0};
+    return lw->borrow ? s : lw_copy(lw, s);
+}
+
+/* The first and last eight bytes of s (of fewer bytes: all of them, in head). */
+static inline void intern_key(Str s, uint64_t *head, uint64_t *tail)
+{
+    const char *p = s.ptr;
+    uint32_t n = s.len;
+    if (n >= 8) {
+        memcpy(head, p, 8);
+        memcpy(tail, p + n - 8, 8);
+        if (n > 16) {
+            /* the rest folded into tail */
+            uint64_t h = *tail;
+            for (uint32_t i = 8; i + 8 <= n; i += 8) {
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                h = (h ^ w) * 0xff51afd7ed558ccdull;
+            }
+            *tail = h;
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        *head = (uint64_t)a | (uint64_t)b << 32;
+        *tail = 0;
+    } else {
+        *head = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n >> 1] << 8 |
+                (uint64_t)(unsigned char)p[n - 1] << 16;
+        *tail = 0;
+    }
+}
+
+/* A string lowering built in scratch (`s` is overwritten later), kept once in the schema. */
+static Str lw_intern(Lower *lw, Str s)
+{
+    if (s.len == 0)
+        return (Str){"", 0};
+    if (lw->intern_count * 2 >= lw->intern_cap) {
+        uint32_t cap = lw->intern_cap ? lw->intern_cap * 2 : 256;
+        InternSlot *slots = calloc(cap, sizeof *slots);
+        if (!slots) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        for (uint32_t i = 0; i < lw->intern_cap; i++) {
+            const InternSlot *o = &lw->intern[i];
+            if (!o->s.ptr)
+                continue;
+            uint64_t h = (o->head ^ (o->tail * 0x9E3779B97F4A7C15ull) ^ o->s.len) * 0xff51afd7ed558ccdull;
+            uint32_t k = (uint32_t)(h >> 40) & (cap - 1);
+            while (slots[k].s.ptr)
+                k = (k + 1) & (cap - 1);
+            slots[k] = *o;
+        }
+        free(lw->intern);
+        lw->intern = slots;
+        lw->intern_cap = cap;
+    }
+    uint64_t head, tail;
+    intern_key(s, &head, &tail);
+    uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ s.len) * 0xff51afd7ed558ccdull;
+    uint32_t k = (uint32_t)(h >> 40) & (lw->intern_cap - 1);
+    for (;;) {
+        InternSlot *slot = &lw->intern[k];
+        if (!slot->s.ptr) {
+            slot->s = lw_copy(lw, s);
+            slot->head = head;
+            slot->tail = tail;
+            lw->intern_count++;
+            return slot->s;
+        }
+        if (slot->s.len == s.len && slot->head == head && slot->tail == tail &&
+            (s.len <= 16 || memcmp(slot->s.ptr, s.ptr, s.len) == 0))
+            return slot->s;
+        k = (k + 1) & (lw->intern_cap - 1);
+    }
+}
+
 /* ---- names --------------------------------------------------------------------------------- */
 
-/* constraint_names.rs: "{table}_{columns joined by _}" cut to fit `suffix` within the limit. */
-static Str constraint_name(Lower *lw, Str table, const Str *columns, uint32_t ncolumns, const char *suffix)
+/* constraint_names.rs: "{table}_{columns joined by _}" cut to fit `suffix` within the limit;
+ * in the schema's arena. */
+static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t ncolumns, const char *suffix,
+                             uint32_t slen)
 {
-    size_t slen = strlen(suffix), len = table.len + slen;
+    size_t len = table.len;
     for (uint32_t i = 0; i < ncolumns; i++)
         len += 1 + columns[i].len;
+    if (len + slen < lw->d->max_identifier_length) {
+        /* nothing to cut (nearly always): written where it is kept */
+        char *p = arena_alloc_raw(&lw->s->arena, len + slen + 1), *w = p;
+        memcpy(w, table.ptr, table.len);
+        w += table.len;
+        for (uint32_t i = 0; i < ncolumns; i++) {
+            *w++ = '_';
+            memcpy(w, columns[i].ptr, columns[i].len);
+            w += columns[i].len;
+        }
+        memcpy(w, suffix, slen);
+        w[slen] = '\0';
+        return (Str){p, (uint32_t)(len + slen)};
+    }
+    len += slen;
     lw->buf.len = 0;
     sqlbuf_reserve(&lw->buf, len);
     sqlbuf_put(&lw->buf, table.ptr, table.len);
@@ -59,11 +203,14 @@ static Str constraint_name(Lower *lw, Str table, const Str *columns, uint32_t nc
         sqlbuf_putc(&lw->buf, '_');
         sqlbuf_put(&lw->buf, columns[i].ptr, columns[i].len);
     }
-    uint32_t keep = sql_name_cut(buf_str(lw), lw->d->max_identifier_length, (uint32_t)slen);
+    uint32_t keep = sql_name_cut(buf_str(lw), lw->d->max_identifier_length, slen);
     lw->buf.len = keep;
     sqlbuf_put(&lw->buf, suffix, slen);
-    return buf_str(lw);
+    return lw_copy(lw, buf_str(lw));
 }
+
+#define constraint_name(lw, table, columns, ncolumns, suffix) \
+    constraint_name_n((lw), (table), (columns), (ncolumns), (suffix), (uint32_t)(sizeof(suffix) - 1))
 
 /* The first `max` characters (code points) of a name. */
 static Str take_chars(Str s, uint32_t max)
@@ -579,38 +726,6 @@ static SqlOrigin field_origin(const Source *file, uint32_t file_id, const DbFiel
     return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
 }
 
-/* A copy of a name in the schema's arena, NUL-terminated (as sql_strs copies it). */
-static Str lw_copy(Lower *lw, Str s)
-{
-    if (s.len == 0)
-        return (Str){"", 0};
-    char *p = arena_alloc_raw(&lw->s->arena, (size_t)s.len + 1);
-    if (s.len <= 16) {
-        /* short names (nearly all): overlapping word copies instead of a call */
-        if (s.len >= 8) {
-            uint64_t a, b;
-            memcpy(&a, s.ptr, 8);
-            memcpy(&b, s.ptr + s.len - 8, 8);
-            memcpy(p, &a, 8);
-            memcpy(p + s.len - 8, &b, 8);
-        } else if (s.len >= 4) {
-            uint32_t a, b;
-            memcpy(&a, s.ptr, 4);
-            memcpy(&b, s.ptr + s.len - 4, 4);
-            memcpy(p, &a, 4);
-            memcpy(p + s.len - 4, &b, 4);
-        } else {
-            p[0] = s.ptr[0];
-            p[s.len >> 1] = s.ptr[s.len >> 1];
-            p[s.len - 1] = s.ptr[s.len - 1];
-        }
-    } else {
-        memcpy(p, s.ptr, s.len);
-    }
-    p[s.len] = '\0';
-    return (Str){p, s.len};
-}
-
 /* A type name PostgreSQL spells the same for every column: shared, not copied. */
 static Str lit_str(const char *s)
 {
@@ -625,13 +740,12 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
     SqlTable *t = &lw->s->tables[table];
     if (f->kind != DBF_SCALAR && f->kind != DBF_ENUM && f->kind != DBF_UNSUPPORTED)
         return;
-    /* written in place (sql_table_reserve made room for every field), strings copied as
-     * sql_add_column copies them */
+    /* written in place (sql_table_reserve made room for every column; arena memory comes
+     * zeroed), strings copied as sql_add_column copies them unless lowering borrows */
     if (t->ncolumns == t->capcolumns)
         sql_table_reserve(lw->s, table, t->capcolumns * 2 + 1, t->capindexes, t->capfks);
     SqlColumn *c = &t->columns[t->ncolumns];
-    memset(c, 0, sizeof *c);
-    c->name = lw_copy(lw, f->db_name);
+    c->name = lw_name(lw, f->db_name);
     c->type.enum_id = SQL_NONE;
     c->origin = field_origin(file, file_id, f);
     bool list = f->arity == ARITY_LIST;
@@ -672,10 +786,14 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
         break;
     }
     if (!shared)
-        c->type.name = lw_copy(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len});
+        c->type.name = lw_intern(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len});
     lower_default(lw, m, field_id, c);
-    if (c->def.kind != SQLDEF_NOW)     /* CURRENT_TIMESTAMP, a constant */
-        c->def.sql = lw_copy(lw, c->def.sql);
+    if (c->def.kind == SQLDEF_VALUE)        /* built in scratch */
+        c->def.sql = lw_intern(lw, c->def.sql);
+    else if (c->def.kind == SQLDEF_EXPRESSION)  /* dbgenerated("..."): the Db's text */
+        c->def.sql = lw_name(lw, c->def.sql);
+    else if (c->def.kind != SQLDEF_NOW)     /* NOW: CURRENT_TIMESTAMP, a constant */
+        c->def.sql = (Str){"", 0};
     lw->column_of_field[field_id] = t->ncolumns++;
 }
 
@@ -723,71 +841,77 @@ static Str index_predicate(Lower *lw, const SqlTable *t, uint32_t model, const E
     return (Str){out->ptr ? out->ptr : "", (uint32_t)out->len};
 }
 
+#define EMPTY_STR ((Str){"", 0})
+
+/* An index written straight into its table (its columns and names in the schema's arena, as
+ * sql_add_index would copy them). */
 static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
 {
     const Db *db = lw->db;
+    if (x->kind == DBIDX_FULLTEXT)
+        return;     /* MySQL and MongoDB only */
     SqlTable *t = &lw->s->tables[table];
     if (x->nfields + 1 > lw->xcap) {
         lw->xcap = (x->nfields + 1) * 2;
-        lw->xcols = realloc(lw->xcols, lw->xcap * sizeof *lw->xcols);
         lw->xnames = realloc(lw->xnames, lw->xcap * sizeof *lw->xnames);
-        lw->xops_at = realloc(lw->xops_at, lw->xcap * sizeof *lw->xops_at);
-        lw->xops_len = realloc(lw->xops_len, lw->xcap * sizeof *lw->xops_len);
+        if (!lw->xnames) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
     }
-    SqlIndexColumn *cols = lw->xcols;
+    SqlIndexColumn *cols = arena_alloc(&lw->s->arena, (x->nfields ? x->nfields : 1) * sizeof *cols);
     Str *names = lw->xnames;
-    SqlBuf *ops = &lw->obuf;
-    ops->len = 0;
     uint32_t n = 0;
     for (uint32_t i = 0; i < x->nfields; i++) {
         const DbIndexField *xf = &db->index_fields[x->first_field + i];
         uint32_t col = xf->field < db->nfields ? lw->column_of_field[xf->field] : SQL_NONE;
         if (col == SQL_NONE)
             continue;
-        memset(&cols[n], 0, sizeof cols[n]);
         cols[n].column = col;
         cols[n].sort = xf->sort;
         cols[n].length = xf->length;
-        lw->xops_at[n] = ops->len;
+        cols[n].opclass = EMPTY_STR;
         if (xf->ops.len && lw->d->flavour == SQL_POSTGRES) {
+            SqlBuf *ops = &lw->obuf;
+            ops->len = 0;
             if (xf->ops_raw)
                 sqlbuf_putstr(ops, xf->ops);
             else
                 write_opclass(ops, xf->ops);
+            cols[n].opclass = lw_intern(lw, (Str){ops->ptr ? ops->ptr : "", (uint32_t)ops->len});
         }
-        lw->xops_len[n] = ops->len - lw->xops_at[n];
         names[n] = t->columns[col].name;
         n++;
     }
-    for (uint32_t i = 0; i < n; i++)
-        cols[i].opclass = (Str){ops->ptr ? ops->ptr + lw->xops_at[i] : "", (uint32_t)lw->xops_len[i]};
     SqlIndex idx = {0};
     idx.columns = cols;
     idx.ncolumns = n;
     idx.origin = x->attr ? span_origin(x->attr->span) : SQL_NO_ORIGIN;
+    idx.name = idx.algorithm = idx.predicate = EMPTY_STR;
     if (x->algorithm.len && !str_eq_cstr(x->algorithm, "BTree") && lw->d->flavour == SQL_POSTGRES)
-        idx.algorithm = x->algorithm;
+        idx.algorithm = lw_name(lw, x->algorithm);
     if (x->where)
-        idx.predicate = index_predicate(lw, t, x->model, x->where);
+        idx.predicate = lw_copy(lw, index_predicate(lw, t, x->model, x->where));
     switch (x->kind) {
     case DBIDX_PRIMARY:
         idx.kind = SQLIDX_PRIMARY;
         if (lw->d->named_primary_keys)
-            idx.name = x->map.len ? x->map : constraint_name(lw, t->name, NULL, 0, "_pkey");
+            idx.name = x->map.len ? lw_name(lw, x->map) : constraint_name(lw, t->name, NULL, 0, "_pkey");
         break;
     case DBIDX_UNIQUE:
         idx.kind = SQLIDX_UNIQUE;
-        idx.name = x->map.len ? x->map : constraint_name(lw, t->name, names, n, "_key");
+        idx.name = x->map.len ? lw_name(lw, x->map) : constraint_name(lw, t->name, names, n, "_key");
         break;
     case DBIDX_NORMAL:
+    case DBIDX_FULLTEXT:
         idx.kind = SQLIDX_NORMAL;
         /* `name:` on @@index was the database name before `map:` existed; Prisma still takes it */
-        idx.name = x->map.len ? x->map : x->name.len ? x->name : constraint_name(lw, t->name, names, n, "_idx");
+        idx.name = x->map.len    ? lw_name(lw, x->map)
+                   : x->name.len ? lw_name(lw, x->name)
+                                 : constraint_name(lw, t->name, names, n, "_idx");
         break;
-    case DBIDX_FULLTEXT:
-        return;     /* MySQL and MongoDB only */
     }
-    sql_add_index(lw->s, table, &idx);
+    ARENA_PUSH(&lw->s->arena, t->indexes, t->nindexes, t->capindexes, idx);
 }
 
 /* ---- relations ----------------------------------------------------------------------------- */
@@ -841,7 +965,7 @@ static void lower_foreign_keys(Lower *lw)
         order[n++] = (RelOrder){r, rel->model_a, rel->field_a};
     }
     qsort(order, n, sizeof *order, cmp_rel_order);
-    uint32_t cap = 0, *cols = NULL, *refs = NULL;
+    uint32_t cap = 0;
     Str *names = NULL;
     for (uint32_t i = 0; i < n; i++) {
         const DbRelation *rel = &db->relations[order[i].relation];
@@ -849,14 +973,15 @@ static void lower_foreign_keys(Lower *lw)
         SqlForeignKey fk = {0};
         if (rel->nfk + 1 > cap) {
             cap = (rel->nfk + 1) * 2;
-            cols = realloc(cols, cap * sizeof *cols);
-            refs = realloc(refs, cap * sizeof *refs);
             names = realloc(names, cap * sizeof *names);
-            if (!cols || !refs || !names) {
+            if (!names) {
                 fprintf(stderr, "prismac: out of memory\n");
                 exit(2);
             }
         }
+        /* the column lists where they are kept (as sql_add_foreign_key would copy them) */
+        uint32_t *cols = arena_alloc(&lw->s->arena, (rel->nfk ? rel->nfk : 1) * sizeof *cols);
+        uint32_t *refs = arena_alloc(&lw->s->arena, (rel->nfk ? rel->nfk : 1) * sizeof *refs);
         bool ok = true;
         for (uint32_t k = 0; k < rel->nfk; k++) {
             const DbFkPair *p = &db->fk_pairs[rel->first_fk + k];
@@ -872,17 +997,16 @@ static void lower_foreign_keys(Lower *lw)
             fk.referenced_columns = refs;
             fk.ncolumns = rel->nfk;
             fk.referenced_table = ref;
-            fk.name = rel->map.len ? rel->map
+            fk.name = rel->map.len ? lw_name(lw, rel->map)
                                    : constraint_name(lw, lw->s->tables[table].name, names, rel->nfk, "_fkey");
             fk.on_delete = sql_action(db_relation_on_delete(db, rel));
             fk.on_update = sql_action(db_relation_on_update(db, rel));
             const DbField *rf = &db->fields[rel->field_a];
             fk.origin = rel->attr ? span_origin(rel->attr->span) : rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
-            sql_add_foreign_key(lw->s, table, &fk);
+            SqlTable *t = &lw->s->tables[table];
+            ARENA_PUSH(&lw->s->arena, t->fks, t->nfks, t->capfks, fk);
         }
     }
-    free(cols);
-    free(refs);
     free(names);
     free(order);
 }
@@ -1145,10 +1269,12 @@ static void lower_tables(Lower *lw)
          * scattered over the tree: ask for them all first, so that the cache misses overlap. */
         if (mi + 1 < db->nmodels && db->models[mi + 1].ast)
             __builtin_prefetch(&db->models[mi + 1].ast->span);
+        uint32_t ncolumns = 0;     /* the fields that make a column: room for exactly these */
         for (uint32_t k = 0; k < m->nfields; k++) {
-            const DbDefault *def = db->fields[m->first_field + k].def;
-            if (def->kind == DBDEF_VALUE && def->expr)
-                __builtin_prefetch(def->expr);
+            const DbField *f = &db->fields[m->first_field + k];
+            if (f->def->kind == DBDEF_VALUE && f->def->expr)
+                __builtin_prefetch(f->def->expr);
+            ncolumns += f->kind == DBF_SCALAR || f->kind == DBF_ENUM || f->kind == DBF_UNSUPPORTED;
         }
         for (uint32_t k = 0; k < m->nindexes; k++)
             if (db->indexes[m->first_index + k].attr)
@@ -1163,9 +1289,14 @@ static void lower_tables(Lower *lw)
          * its own database, as it does for Prisma (measured with its engine, the same script:
          * fixtures/sql/030-*, 034-*, 125-*.roundtrip). Only the names lowering makes up
          * (Model_field_key...) are cut, as Prisma cuts them. */
-        uint32_t t = sql_add_table(lw->s, namespace_of(lw, m->schema), m->db_name, origin);
+        SqlTable table = {0};
+        table.name = lw_name(lw, m->db_name);
+        table.namespace = namespace_of(lw, m->schema);
+        table.origin = origin;
+        ARENA_PUSH(&lw->s->arena, lw->s->tables, lw->s->ntables, lw->s->captables, table);
+        uint32_t t = lw->s->ntables - 1;
         lw->table_of_model[mi] = t;
-        sql_table_reserve(lw->s, t, m->nfields, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
+        sql_table_reserve(lw->s, t, ncolumns, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
         const Source *file = NULL;
         uint32_t file_id = origin.file;
         if (db->ast && db->ast->sources && file_id < db->ast->sources->count)
@@ -1179,11 +1310,12 @@ static void lower_tables(Lower *lw)
     }
 }
 
-SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
+static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
 {
     Lower lw = {0};
     lw.db = db;
     lw.d = dialect;
+    lw.borrow = borrow;
     lw.s = sql_schema_new(dialect->flavour);
     lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
@@ -1212,13 +1344,21 @@ SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
     sqlbuf_free(&lw.buf);
     sqlbuf_free(&lw.tbuf);
     sqlbuf_free(&lw.obuf);
-    free(lw.xcols);
     free(lw.xnames);
-    free(lw.xops_at);
-    free(lw.xops_len);
+    free(lw.intern);
     free(lw.fks_of_model);
     free(lw.table_of_model);
     arena_big_free(lw.column_of_field, (lw.db->nfields + 1) * sizeof *lw.column_of_field);
     free(lw.enum_map);
     return lw.s;
+}
+
+SqlSchema *lower_schema(const Db *db, const Dialect *dialect)
+{
+    return lower_with(db, dialect, false);
+}
+
+SqlSchema *lower_schema_borrowing(const Db *db, const Dialect *dialect)
+{
+    return lower_with(db, dialect, true);
 }

@@ -88,7 +88,6 @@ uint32_t sql_add_column(SqlSchema *schema, uint32_t table, const SqlColumn *colu
     c.name = sql_strs(schema, c.name);
     c.type.name = sql_strs(schema, c.type.name);
     c.def.sql = sql_strs(schema, c.def.sql);
-    c.def.constraint = sql_strs(schema, c.def.constraint);
     ARENA_PUSH(&schema->arena, t->columns, t->ncolumns, t->capcolumns, c);
     return t->ncolumns - 1;
 }

@@ -156,10 +156,30 @@ static bool has_deviation(const SqlSchema *s)
     return false;
 }
 
+/* sql_schema_dump of a schema, as a string to free(). */
+static char *dump_text(const SqlSchema *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    sql_schema_dump(s, f);
+    fclose(f);
+    return text;
+}
+
+/* Lowered as `prismac sql` lowers (names borrowed from the Db), which must be the same schema
+ * as the copying lowering gives. */
 static char *render(const Db *db, SqlFlavour flavour, bool exact, bool *deviation)
 {
     const Dialect *d = dialect_get(flavour, exact);
-    SqlSchema *next = lower_schema(db, d);
+    SqlSchema *next = lower_schema_borrowing(db, d);
+    SqlSchema *copied = lower_schema(db, d);
+    char *a = dump_text(next), *b = dump_text(copied);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    sql_schema_free(copied);
     SqlSchema *prev = sql_schema_new(flavour);
     Migration *m = migrate_diff(prev, next, d);
     SqlBuf out = {0};

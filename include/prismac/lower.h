@@ -25,6 +25,12 @@
  * key its relation field, a join table the relation field of side A. */
 SqlSchema *lower_schema(const Db *db, const Dialect *dialect);
 
+/* The same schema, whose names (of tables, columns, mapped constraints, dbgenerated texts) are
+ * the Db's own bytes instead of copies: it must be freed before the Db and its sources. For a
+ * pipeline that lowers, diffs and renders while the schema is loaded (`prismac sql`): less memory
+ * to fill. */
+SqlSchema *lower_schema_borrowing(const Db *db, const Dialect *dialect);
+
 /* The flavour a provider lowers to (PostgreSQL for PROVIDER_POSTGRESQL, else SQLite). */
 SqlFlavour lower_flavour_for(DbProvider provider);
 

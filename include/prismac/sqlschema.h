@@ -119,20 +119,21 @@ typedef enum SqlDefaultKind {
 typedef struct SqlDefault {
     SqlDefaultKind kind;
     Str sql;
-    Str constraint;     /* a named default constraint (SQL Server; kept for completeness) */
 } SqlDefault;
 
+/* Members ordered so that no padding is wasted: a large schema has tens of thousands of columns
+ * (88 bytes each). */
 typedef struct SqlColumn {
     Str name;
     SqlColumnType type;
+    SqlDefault def;
+    SqlOrigin origin;
     bool nullable;          /* a list (array) column is nullable: Prisma never writes NOT NULL on it */
     /* PostgreSQL: SERIAL/SMALLSERIAL/BIGSERIAL (with an SQLDEF_SEQUENCE default).
      * SQLite: what Prisma's schema calculator says: @default(autoincrement()), or an Int @id of
      * its own (the implicit rowid alias); the renderer writes AUTOINCREMENT on a single-column
      * INTEGER primary key whatever this says, and the differ ignores it on SQLite, as Prisma does. */
     bool autoincrement;
-    SqlDefault def;
-    SqlOrigin origin;
 } SqlColumn;
 
 typedef enum SqlIndexKind { SQLIDX_PRIMARY, SQLIDX_UNIQUE, SQLIDX_NORMAL } SqlIndexKind;
@@ -147,9 +148,9 @@ typedef struct SqlIndexColumn {
 } SqlIndexColumn;
 
 typedef struct SqlIndex {
-    SqlIndexKind kind;
     Str name;               /* constraint / index name; the primary key's is empty on SQLite */
     SqlIndexColumn *columns;
+    SqlIndexKind kind;
     uint32_t ncolumns;
     Str algorithm;          /* "Hash", "Gin", "Gist", "SpGist", "Brin"; empty for the default B-tree */
     /* Partial index: the condition after WHERE, without the keyword. From a schema, as Prisma

@@ -94,7 +94,7 @@ static void *sql_job_run(void *arg)
 {
     SqlJob *job = arg;
     const Dialect *dialect = dialect_get(job->flavour, job->args->prisma_exact);
-    job->next = lower_schema(job->db, dialect);
+    job->next = lower_schema_borrowing(job->db, dialect);    /* freed before the schema */
     job->prev = sql_schema_new(job->flavour);
     if (job->args->no_public_schema && job->flavour == SQL_POSTGRES)
         sql_add_namespace(job->prev, job->prev->default_namespace);
@@ -209,7 +209,7 @@ static int sql_run(int argc, char **argv)
 
     SqlFlavour flavour = lower_flavour_for(target);
     const Dialect *dialect = dialect_get(flavour, args.prisma_exact);
-    SqlSchema *next = lower_schema(db, dialect);
+    SqlSchema *next = lower_schema_borrowing(db, dialect);     /* freed before the schema */
     SqlSchema *prev = sql_schema_new(flavour);
     if (args.no_public_schema && flavour == SQL_POSTGRES)
         sql_add_namespace(prev, prev->default_namespace);
