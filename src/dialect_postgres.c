@@ -7,68 +7,60 @@
 /* identifiers go through the dialect (the Prisma-exact one does not escape them) */
 #define QI(out, ...) ctx->dialect->quote_ident((out), (__VA_ARGS__))
 
-/* Does s hold the byte q? Eight bytes at a time (a byte of w ^ q*ones is zero exactly where
- * it is q); identifiers are short and seldom hold a quote. */
-static inline bool holds_byte(Str s, unsigned char q)
+/* Does any byte of w equal the byte whose every copy `pat` holds? (A byte of w ^ pat is zero
+ * exactly where it is.) */
+static inline bool word_holds(uint64_t w, uint64_t pat)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, pat = ones * q;
-    const char *p = s.ptr;
-    uint32_t n = s.len;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        w ^= pat;
-        if ((w - ones) & ~w & highs)
-            return true;
-    }
-    if (!n)
-        return false;
-    /* the last bytes: two overlapping words of four, or each byte */
-    if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + n - 4, 4);
-        uint64_t w = ((uint64_t)a | (uint64_t)b << 32) ^ pat;
-        return ((w - ones) & ~w & highs) != 0;
-    }
-    return (unsigned char)p[0] == q || (unsigned char)p[n >> 1] == q || (unsigned char)p[n - 1] == q;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    w ^= pat;
+    return ((w - ones) & ~w & highs) != 0;
 }
 
-/* Copies n bytes, eight at a time, the last few with overlapping loads (never reading past
- * the source; `w` has room). */
-static inline char *copy_short(char *w, const char *p, uint32_t n)
-{
-    for (; n >= 8; p += 8, w += 8, n -= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        memcpy(w, &x, 8);
-    }
-    if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + n - 4, 4);
-        memcpy(w, &a, 4);
-        memcpy(w + n - 4, &b, 4);
-    } else if (n) {
-        w[0] = p[0];
-        w[n >> 1] = p[n >> 1];
-        w[n - 1] = p[n - 1];
-    }
-    return w + n;
-}
-
-/* q + s with q doubled + q */
+/* q + s with q doubled + q. One pass: the bytes are copied eight at a time (the last few with
+ * overlapping loads, never reading past the source) and checked for q as they go; a name that
+ * holds q (seldom) is written again byte by byte. */
 static void quote_with(SqlBuf *out, Str s, char q)
 {
     if (out->len + (size_t)s.len * 2 + 3 > out->cap)
         sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
     char *w = out->ptr + out->len;
     *w++ = q;
-    if (!holds_byte(s, (unsigned char)q)) {
-        w = copy_short(w, s.ptr, s.len);
+    const char *p = s.ptr;
+    uint32_t n = s.len;
+    const uint64_t pat = 0x0101010101010101ull * (unsigned char)q;
+    bool found = false;
+    if (n >= 8) {
+        uint32_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            memcpy(w + i, &x, 8);
+            found |= word_holds(x, pat);
+        }
+        if (i < n) {
+            uint64_t x;
+            memcpy(&x, p + n - 8, 8);
+            memcpy(w + n - 8, &x, 8);
+            found |= word_holds(x, pat);
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+        found = word_holds((uint64_t)a | (uint64_t)b << 32, pat);
+    } else if (n) {
+        w[0] = p[0];
+        w[n >> 1] = p[n >> 1];
+        w[n - 1] = p[n - 1];
+        found = p[0] == q || p[n >> 1] == q || p[n - 1] == q;
+    }
+    if (!found) {
+        w += n;
     } else {
-        for (uint32_t i = 0; i < s.len; i++) {
-            char c = s.ptr[i];
+        for (uint32_t i = 0; i < n; i++) {
+            char c = p[i];
             *w++ = c;
             if (c == q)
                 *w++ = q;

@@ -1632,48 +1632,69 @@ static void step_key(const MigrateStep *s, uint32_t key[5])
     }
 }
 
-/* Stable: first by kind (a counting sort), then by the objects within each kind — which a
- * creation from nothing already produces in order, so that sort is usually skipped. */
+/* Are two steps of one kind in order (by their objects)? */
+static bool steps_in_order(const MigrateStep *a, const MigrateStep *b)
+{
+    uint32_t x[5], y[5];
+    step_key(a, x);
+    step_key(b, y);
+    for (int i = 0; i < 5; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i];
+    return true;
+}
+
+/* Stable: first by kind (a counting sort, into a new array in the migration's arena), then by
+ * the objects within each kind — which a creation from nothing already produces in order, so
+ * that sort is usually skipped. */
 static void sort_steps(Migration *m)
 {
     if (m->nsteps < 2)
         return;
     enum { NKINDS = STEP_REDEFINE_INDEX + 1 };
     uint32_t start[NKINDS + 1] = {0};
-    for (uint32_t i = 0; i < m->nsteps; i++)
+    bool in_kind_order = true;
+    for (uint32_t i = 0; i < m->nsteps; i++) {
         start[m->steps[i].kind + 1]++;
+        if (i && m->steps[i].kind < m->steps[i - 1].kind)
+            in_kind_order = false;
+    }
     for (int k = 0; k < NKINDS; k++)
         start[k + 1] += start[k];
-    size_t items_size = m->nsteps * sizeof(SortItem);
-    SortItem *items = arena_big_realloc(NULL, 0, items_size);     /* a megabyte for a large schema */
-    uint32_t fill[NKINDS];
-    memcpy(fill, start, sizeof fill);
-    for (uint32_t i = 0; i < m->nsteps; i++) {
-        SortItem *it = &items[fill[m->steps[i].kind]++];
-        step_key(&m->steps[i], it->key);
-        it->index = i;
+    if (!in_kind_order) {
+        MigrateStep *sorted = arena_alloc(&m->arena, (size_t)m->nsteps * sizeof *sorted);
+        uint32_t fill[NKINDS];
+        memcpy(fill, start, sizeof fill);
+        for (uint32_t i = 0; i < m->nsteps; i++)
+            sorted[fill[m->steps[i].kind]++] = m->steps[i];
+        m->steps = sorted;      /* the old array stays in the arena, unused */
+        m->capsteps = m->nsteps;
     }
     for (int k = 0; k < NKINDS; k++) {
         uint32_t a = start[k], b = start[k + 1];
         bool sorted = true;
         for (uint32_t i = a + 1; i < b && sorted; i++)
-            sorted = cmp_items(&items[i - 1], &items[i]) <= 0;
-        if (!sorted)
-            qsort(items + a, b - a, sizeof *items, cmp_items);
+            sorted = steps_in_order(&m->steps[i - 1], &m->steps[i]);
+        if (sorted)
+            continue;
+        /* this kind's steps by their objects, the equal ones as they were */
+        SortItem *items = malloc((size_t)(b - a) * sizeof *items);
+        MigrateStep *copy = malloc((size_t)(b - a) * sizeof *copy);
+        if (!items || !copy) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        for (uint32_t i = a; i < b; i++) {
+            step_key(&m->steps[i], items[i - a].key);
+            items[i - a].index = i - a;
+            copy[i - a] = m->steps[i];
+        }
+        qsort(items, b - a, sizeof *items, cmp_items);
+        for (uint32_t i = a; i < b; i++)
+            m->steps[i] = copy[items[i - a].index];
+        free(copy);
+        free(items);
     }
-    /* steps made in order (a creation from nothing) need not move */
-    uint32_t first_moved = 0;
-    while (first_moved < m->nsteps && items[first_moved].index == first_moved)
-        first_moved++;
-    if (first_moved < m->nsteps) {
-        size_t copy_size = m->nsteps * sizeof(MigrateStep);
-        MigrateStep *copy = arena_big_realloc(NULL, 0, copy_size);
-        memcpy(copy, m->steps, copy_size);
-        for (uint32_t i = first_moved; i < m->nsteps; i++)
-            m->steps[i] = copy[items[i].index];
-        arena_big_free(copy, copy_size);
-    }
-    arena_big_free(items, items_size);
 }
 
 /* A unique index dropped from a table without a primary key must go after the ALTER TABLE that

@@ -43,11 +43,6 @@ void sqlbuf_puts(SqlBuf *b, const char *s)
     sqlbuf_put(b, s, strlen(s));
 }
 
-void sqlbuf_putstr(SqlBuf *b, Str s)
-{
-    sqlbuf_put(b, s.ptr ? s.ptr : "", s.len);
-}
-
 void sqlbuf_printf(SqlBuf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -214,6 +209,10 @@ static bool render_steps(const Migration *migration, uint32_t from, uint32_t to,
 {
     RenderCtx ctx = {migration, migration->prev, migration->next, migration->dialect, out};
     bool any = false;
+    /* "-- CreateTable\n", made again only when the kind changes (steps come sorted by kind) */
+    char header[32];
+    size_t header_len = 0;
+    int last_kind = -1;
     for (uint32_t i = from; i < to; i++) {
         const MigrateStep *step = &migration->steps[i];
         StepRenderFn fn = step_renderer(migration->dialect, step->kind);
@@ -222,9 +221,18 @@ static bool render_steps(const Migration *migration, uint32_t from, uint32_t to,
         size_t mark = out->len;
         if (!first)
             sqlbuf_putc(out, '\n');
-        SQLBUF_LIT(out, "-- ");
-        sqlbuf_puts(out, migrate_step_name(step->kind));
-        sqlbuf_putc(out, '\n');
+        if ((int)step->kind != last_kind) {
+            last_kind = (int)step->kind;
+            const char *name = migrate_step_name(step->kind);
+            header_len = 0;
+            header[header_len++] = '-';
+            header[header_len++] = '-';
+            header[header_len++] = ' ';
+            for (; *name && header_len < sizeof header - 1; name++)
+                header[header_len++] = *name;
+            header[header_len++] = '\n';
+        }
+        sqlbuf_put(out, header, header_len);
         size_t body = out->len;
         fn(&ctx, step);
         if (out->len == body) {

@@ -32,7 +32,36 @@ static inline void sqlbuf_put(SqlBuf *b, const char *s, size_t n)
     b->ptr[b->len] = '\0';
 }
 void sqlbuf_puts(SqlBuf *b, const char *s);
-void sqlbuf_putstr(SqlBuf *b, Str s);
+/* Names are short: up to 16 bytes are copied with overlapping word moves, not a call. */
+static inline void sqlbuf_putstr(SqlBuf *b, Str s)
+{
+    uint32_t n = s.len;
+    if (b->len + n + 1 > b->cap)
+        sqlbuf_reserve(b, n);
+    char *w = b->ptr + b->len;
+    const char *p = s.ptr;
+    if (n > 16) {
+        memcpy(w, p, n);
+    } else if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, p, 8);
+        memcpy(&y, p + n - 8, 8);
+        memcpy(w, &x, 8);
+        memcpy(w + n - 8, &y, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + n - 4, 4);
+        memcpy(w, &x, 4);
+        memcpy(w + n - 4, &y, 4);
+    } else if (n) {
+        w[0] = p[0];
+        w[n >> 1] = p[n >> 1];
+        w[n - 1] = p[n - 1];
+    }
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
 void sqlbuf_printf(SqlBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void sqlbuf_putc(SqlBuf *b, char c)
 {
