@@ -61,11 +61,12 @@ int main(int argc, char **argv)
         SqlSchema *prev = sql_schema_new(flavour);
         Migration *m = migrate_diff(prev, next, dialect);
         t[4] = now_ms();
-        SqlBuf out = {0};
-        migrate_render_script(m, NULL, &out);
+        SqlBuf out = {0}, rest = {0};
+        migrate_render_script_parts(m, NULL, &out, &rest);     /* as prismac sql renders */
         t[5] = now_ms();
-        bytes = out.len;
+        bytes = out.len + rest.len;
         sqlbuf_free(&out);
+        sqlbuf_free(&rest);
         migrate_free(m);
         sql_schema_free(prev);
         sql_schema_free(next);

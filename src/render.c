@@ -264,14 +264,15 @@ static size_t render_weight(const Migration *migration, const MigrateStep *step)
 typedef struct RenderPart {
     const Migration *migration;
     uint32_t from, to;
-    SqlBuf out;
+    SqlBuf *out;
     bool any;
 } RenderPart;
 
 static void *render_part(void *arg)
 {
     RenderPart *part = arg;
-    part->any = render_steps(part->migration, part->from, part->to, true, &part->out);
+    /* as if something came before: its first step starts with the separating newline */
+    part->any = render_steps(part->migration, part->from, part->to, false, part->out);
     return NULL;
 }
 
@@ -285,15 +286,16 @@ static bool render_can_split(const Migration *migration)
     return true;
 }
 
-static void render_split(const Migration *migration, size_t total, SqlBuf *out)
+/* The second part goes to `rest` (empty before), written by a thread of its own. */
+static void render_split(const Migration *migration, size_t total, SqlBuf *out, SqlBuf *rest)
 {
     /* the second part: the steps after half the weight */
     size_t half = 0;
     uint32_t mid = 0;
     while (mid < migration->nsteps && half < total / 2)
         half += render_weight(migration, &migration->steps[mid++]);
-    RenderPart part = {.migration = migration, .from = mid, .to = migration->nsteps};
-    sqlbuf_reserve(&part.out, total - half);
+    RenderPart part = {.migration = migration, .from = mid, .to = migration->nsteps, .out = rest};
+    sqlbuf_reserve(rest, total - half);
     pthread_t thread;
     bool started = pthread_create(&thread, NULL, render_part, &part) == 0;
     bool any = render_steps(migration, 0, mid, true, out);
@@ -301,15 +303,15 @@ static void render_split(const Migration *migration, size_t total, SqlBuf *out)
         pthread_join(thread, NULL);
     else
         render_part(&part);
-    if (part.any) {
-        if (any)
-            sqlbuf_putc(out, '\n');   /* the separator before the second part's first step */
-        sqlbuf_put(out, part.out.ptr, part.out.len);
+    if (part.any && !any) {
+        /* nothing before it after all: no separator (never so from nothing) */
+        memmove(rest->ptr, rest->ptr + 1, rest->len);
+        rest->len--;
     }
-    sqlbuf_free(&part.out);
 }
 
-void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out)
+void migrate_render_script_parts(const Migration *migration, const RenderOptions *options, SqlBuf *out,
+                                 SqlBuf *rest)
 {
     if (migration->nsteps == 0) {
         sqlbuf_puts(out, "-- This is an empty migration.\n");
@@ -335,7 +337,16 @@ void migrate_render_script(const Migration *migration, const RenderOptions *opti
         guess += 48 * (size_t)migration->next->tables[i].ncolumns;
     sqlbuf_reserve(out, guess);
     if (render_can_split(migration))
-        render_split(migration, guess, out);
+        render_split(migration, guess, out, rest);
     else
         render_steps(migration, 0, migration->nsteps, true, out);
+}
+
+void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out)
+{
+    SqlBuf rest = {0};
+    migrate_render_script_parts(migration, options, out, &rest);
+    if (rest.len)
+        sqlbuf_put(out, rest.ptr, rest.len);
+    sqlbuf_free(&rest);
 }

@@ -290,6 +290,21 @@ static void test_large_script_in_parts(void **state)
     }
     sqlbuf_put(&tables, indexes.ptr, indexes.len);
     assert_string_equal(whole, tables.ptr);
+
+    /* in two pieces (as prismac sql writes it): both hold something, and together the script */
+    SqlSchema *none = sql_schema_new(SQL_SQLITE);
+    Migration *m = migrate_diff(none, all, &dialect_sqlite);
+    SqlBuf out = {0}, rest = {0};
+    migrate_render_script_parts(m, NULL, &out, &rest);
+    assert_true(out.len > 0 && rest.len > 0);
+    assert_int_equal(out.len + rest.len, strlen(whole));
+    assert_memory_equal(out.ptr, whole, out.len);
+    assert_memory_equal(rest.ptr, whole + out.len, rest.len);
+    assert_int_equal(rest.ptr[rest.len], '\0');
+    sqlbuf_free(&out);
+    sqlbuf_free(&rest);
+    migrate_free(m);
+    sql_schema_free(none);
     sqlbuf_free(&tables);
     sqlbuf_free(&indexes);
     free(whole);

@@ -147,5 +147,10 @@ typedef struct RenderOptions {
 /* The script, exactly as `prisma migrate diff --script` prints it (plus the documented
  * deviations in README.md), appended to `out`. Ends with a newline. */
 void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out);
+/* The same script in two pieces, `out` then `rest` (empty unless a large script was rendered in
+ * two parts at once): for a caller that writes them one after the other, which saves joining
+ * them. */
+void migrate_render_script_parts(const Migration *migration, const RenderOptions *options, SqlBuf *out,
+                                 SqlBuf *rest);
 
 #endif

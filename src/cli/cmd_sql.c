@@ -87,7 +87,7 @@ typedef struct SqlJob {
     const SqlArgs *args;
     SqlSchema *next, *prev;
     Migration *migration;
-    SqlBuf out;
+    SqlBuf out, rest;           /* the script: out, then rest (migrate_render_script_parts) */
 } SqlJob;
 
 static void *sql_job_run(void *arg)
@@ -99,13 +99,14 @@ static void *sql_job_run(void *arg)
     if (job->args->no_public_schema && job->flavour == SQL_POSTGRES)
         sql_add_namespace(job->prev, job->prev->default_namespace);
     job->migration = migrate_diff(job->prev, job->next, dialect);
-    migrate_render_script(job->migration, NULL, &job->out);
+    migrate_render_script_parts(job->migration, NULL, &job->out, &job->rest);
     return NULL;
 }
 
 static void sql_job_free(SqlJob *job)
 {
     sqlbuf_free(&job->out);
+    sqlbuf_free(&job->rest);
     if (job->migration)
         migrate_free(job->migration);
     if (job->prev)
@@ -116,17 +117,21 @@ static void sql_job_free(SqlJob *job)
     job->prev = job->next = NULL;
 }
 
-/* Writes the script to -o FILE or stdout. */
-static int sql_write(const SqlArgs *args, const SqlBuf *out)
+/* Writes the script (out, then rest) to -o FILE or stdout. */
+static int sql_write(const SqlArgs *args, SqlBuf *out, const SqlBuf *rest)
 {
     int rc = EXIT_CLEAN;
     if (args->output) {
+        if (rest->len)
+            sqlbuf_put(out, rest->ptr, rest->len);
         int err = cli_replace_file(args->output, out->ptr ? out->ptr : "", out->len, NULL);
         if (err)
             fprintf(stderr, "prismac: cannot write %s: %s\n", args->output, strerror(err));
         return err ? EXIT_TROUBLE : EXIT_CLEAN;
     }
     if (out->len && fwrite(out->ptr, 1, out->len, stdout) != out->len)
+        rc = EXIT_TROUBLE;
+    if (rest->len && fwrite(rest->ptr, 1, rest->len, stdout) != rest->len)
         rc = EXIT_TROUBLE;
     if (fflush(stdout) != 0)
         rc = EXIT_TROUBLE;
@@ -137,7 +142,7 @@ static int sql_write(const SqlArgs *args, const SqlBuf *out)
 
 static int sql_finish(const SqlArgs *args, Schema *schema, SqlJob *job)
 {
-    int rc = sql_write(args, &job->out);
+    int rc = sql_write(args, &job->out, &job->rest);
     sql_job_free(job);
     schema_free(schema);
     return rc;
@@ -214,10 +219,11 @@ static int sql_run(int argc, char **argv)
     if (args.no_public_schema && flavour == SQL_POSTGRES)
         sql_add_namespace(prev, prev->default_namespace);
     Migration *m = migrate_diff(prev, next, dialect);
-    SqlBuf out = {0};
-    migrate_render_script(m, NULL, &out);
-    rc = sql_write(&args, &out);
+    SqlBuf out = {0}, rest = {0};
+    migrate_render_script_parts(m, NULL, &out, &rest);
+    rc = sql_write(&args, &out, &rest);
     sqlbuf_free(&out);
+    sqlbuf_free(&rest);
     migrate_free(m);
     sql_schema_free(prev);
     sql_schema_free(next);
