@@ -3,6 +3,7 @@
 #include "prismac/lower.h"
 #include "prismac/dialect.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,6 +18,7 @@ typedef struct InternSlot {
 typedef struct Lower {
     const Db *db;
     SqlSchema *s;
+    Arena *arena;               /* where this thread's lowering allocates (the schema's, or its own) */
     const Dialect *d;
     bool borrow;                /* names point into the Db and its sources instead of copies */
     InternSlot *intern;         /* open addressing, a power of two slots (malloc'd) */
@@ -58,7 +60,7 @@ static Str lw_copy(Lower *lw, Str s)
 {
     if (s.len == 0)
         return (Str){"", 0};
-    char *p = arena_alloc_raw(&lw->s->arena, (size_t)s.len + 1);
+    char *p = arena_alloc_raw(lw->arena, (size_t)s.len + 1);
     if (s.len <= 16) {
         /* short names (nearly all): overlapping word copies instead of a call */
         if (s.len >= 8) {
@@ -183,7 +185,7 @@ static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t 
         len += 1 + columns[i].len;
     if (len + slen < lw->d->max_identifier_length) {
         /* nothing to cut (nearly always): written where it is kept */
-        char *p = arena_alloc_raw(&lw->s->arena, len + slen + 1), *w = p;
+        char *p = arena_alloc_raw(lw->arena, len + slen + 1), *w = p;
         memcpy(w, table.ptr, table.len);
         w += table.len;
         for (uint32_t i = 0; i < ncolumns; i++) {
@@ -726,6 +728,26 @@ static SqlOrigin field_origin(const Source *file, uint32_t file_id, const DbFiel
     return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
 }
 
+/* Room for exactly this many columns, indexes and foreign keys (sql_table_reserve, in this
+ * thread's arena; what the table holds is copied). */
+static void *reserve_in(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return items;
+    void *p = arena_alloc(a, (size_t)need * elem);
+    if (count)
+        memcpy(p, items, (size_t)count * elem);
+    *cap = need;
+    return p;
+}
+
+static void table_reserve(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
+{
+    t->columns = reserve_in(lw->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
+    t->indexes = reserve_in(lw->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
+    t->fks = reserve_in(lw->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
+}
+
 /* A type name PostgreSQL spells the same for every column: shared, not copied. */
 static Str lit_str(const char *s)
 {
@@ -743,7 +765,7 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
     /* written in place (sql_table_reserve made room for every column; arena memory comes
      * zeroed), strings copied as sql_add_column copies them unless lowering borrows */
     if (t->ncolumns == t->capcolumns)
-        sql_table_reserve(lw->s, table, t->capcolumns * 2 + 1, t->capindexes, t->capfks);
+        table_reserve(lw, t, t->capcolumns * 2 + 1, t->capindexes, t->capfks);
     SqlColumn *c = &t->columns[t->ncolumns];
     c->name = lw_name(lw, f->db_name);
     c->type.enum_id = SQL_NONE;
@@ -859,7 +881,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
             exit(2);
         }
     }
-    SqlIndexColumn *cols = arena_alloc(&lw->s->arena, (x->nfields ? x->nfields : 1) * sizeof *cols);
+    SqlIndexColumn *cols = arena_alloc(lw->arena, (x->nfields ? x->nfields : 1) * sizeof *cols);
     Str *names = lw->xnames;
     uint32_t n = 0;
     for (uint32_t i = 0; i < x->nfields; i++) {
@@ -911,7 +933,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
                                  : constraint_name(lw, t->name, names, n, "_idx");
         break;
     }
-    ARENA_PUSH(&lw->s->arena, t->indexes, t->nindexes, t->capindexes, idx);
+    ARENA_PUSH(lw->arena, t->indexes, t->nindexes, t->capindexes, idx);
 }
 
 /* ---- relations ----------------------------------------------------------------------------- */
@@ -980,8 +1002,8 @@ static void lower_foreign_keys(Lower *lw)
             }
         }
         /* the column lists where they are kept (as sql_add_foreign_key would copy them) */
-        uint32_t *cols = arena_alloc(&lw->s->arena, (rel->nfk ? rel->nfk : 1) * sizeof *cols);
-        uint32_t *refs = arena_alloc(&lw->s->arena, (rel->nfk ? rel->nfk : 1) * sizeof *refs);
+        uint32_t *cols = arena_alloc(lw->arena, (rel->nfk ? rel->nfk : 1) * sizeof *cols);
+        uint32_t *refs = arena_alloc(lw->arena, (rel->nfk ? rel->nfk : 1) * sizeof *refs);
         bool ok = true;
         for (uint32_t k = 0; k < rel->nfk; k++) {
             const DbFkPair *p = &db->fk_pairs[rel->first_fk + k];
@@ -1004,7 +1026,7 @@ static void lower_foreign_keys(Lower *lw)
             const DbField *rf = &db->fields[rel->field_a];
             fk.origin = rel->attr ? span_origin(rel->attr->span) : rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
             SqlTable *t = &lw->s->tables[table];
-            ARENA_PUSH(&lw->s->arena, t->fks, t->nfks, t->capfks, fk);
+            ARENA_PUSH(lw->arena, t->fks, t->nfks, t->capfks, fk);
         }
     }
     free(names);
@@ -1259,16 +1281,43 @@ static void lower_enums(Lower *lw)
     }
 }
 
-static void lower_tables(Lower *lw)
+/* Every model's table, empty, in model order (views have none). */
+static void create_tables(Lower *lw)
 {
     const Db *db = lw->db;
     for (uint32_t mi = 0; mi < db->nmodels; mi++) {
         const DbModel *m = &db->models[mi];
         lw->table_of_model[mi] = SQL_NONE;
+        if (m->is_view)
+            continue;
+        /* The names of tables, columns and mapped constraints are kept as the schema gives them,
+         * also past PostgreSQL's 63 bytes (which the database cuts): such a schema drifts against
+         * its own database, as it does for Prisma (measured with its engine, the same script:
+         * fixtures/sql/030-*, 034-*, 125-*.roundtrip). Only the names lowering makes up
+         * (Model_field_key...) are cut, as Prisma cuts them. */
+        SqlTable table = {0};
+        table.name = lw_name(lw, m->db_name);
+        table.namespace = namespace_of(lw, m->schema);
+        table.origin = m->ast ? span_origin(m->ast->span) : SQL_NO_ORIGIN;
+        ARENA_PUSH(&lw->s->arena, lw->s->tables, lw->s->ntables, lw->s->captables, table);
+        lw->table_of_model[mi] = lw->s->ntables - 1;
+    }
+}
+
+/* The columns, primary key and indexes of the tables of models [from, to). Each table is
+ * written by one thread only, and so is each field's column_of_field. */
+static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
+{
+    const Db *db = lw->db;
+    for (uint32_t mi = from; mi < to; mi++) {
+        const DbModel *m = &db->models[mi];
         /* The syntax nodes this reads (the next model's block, this model's default values) are
          * scattered over the tree: ask for them all first, so that the cache misses overlap. */
-        if (mi + 1 < db->nmodels && db->models[mi + 1].ast)
+        if (mi + 1 < to && db->models[mi + 1].ast)
             __builtin_prefetch(&db->models[mi + 1].ast->span);
+        uint32_t t = lw->table_of_model[mi];
+        if (t == SQL_NONE)
+            continue;
         uint32_t ncolumns = 0;     /* the fields that make a column: room for exactly these */
         for (uint32_t k = 0; k < m->nfields; k++) {
             const DbField *f = &db->fields[m->first_field + k];
@@ -1281,24 +1330,9 @@ static void lower_tables(Lower *lw)
                 __builtin_prefetch(&db->indexes[m->first_index + k].attr->span);
         if (m->pk != DB_NONE && db->indexes[m->pk].attr)
             __builtin_prefetch(&db->indexes[m->pk].attr->span);
-        if (m->is_view)
-            continue;
-        SqlOrigin origin = m->ast ? span_origin(m->ast->span) : SQL_NO_ORIGIN;
-        /* The names of tables, columns and mapped constraints are kept as the schema gives them,
-         * also past PostgreSQL's 63 bytes (which the database cuts): such a schema drifts against
-         * its own database, as it does for Prisma (measured with its engine, the same script:
-         * fixtures/sql/030-*, 034-*, 125-*.roundtrip). Only the names lowering makes up
-         * (Model_field_key...) are cut, as Prisma cuts them. */
-        SqlTable table = {0};
-        table.name = lw_name(lw, m->db_name);
-        table.namespace = namespace_of(lw, m->schema);
-        table.origin = origin;
-        ARENA_PUSH(&lw->s->arena, lw->s->tables, lw->s->ntables, lw->s->captables, table);
-        uint32_t t = lw->s->ntables - 1;
-        lw->table_of_model[mi] = t;
-        sql_table_reserve(lw->s, t, ncolumns, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
+        table_reserve(lw, &lw->s->tables[t], ncolumns, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
         const Source *file = NULL;
-        uint32_t file_id = origin.file;
+        uint32_t file_id = lw->s->tables[t].origin.file;
         if (db->ast && db->ast->sources && file_id < db->ast->sources->count)
             file = &db->ast->sources->files[file_id];
         for (uint32_t k = 0; k < m->nfields; k++)
@@ -1310,6 +1344,66 @@ static void lower_tables(Lower *lw)
     }
 }
 
+/* A schema of this many fields has its tables filled in two halves at once (a thread of its
+ * own for the second, with its own scratch and arena, adopted by the schema's at the end). */
+#define LOWER_SPLIT_FROM 8192
+
+typedef struct FillPart {
+    Lower lw;
+    Arena arena;
+    uint32_t from, to;
+} FillPart;
+
+static void *fill_part(void *arg)
+{
+    FillPart *part = arg;
+    fill_tables(&part->lw, part->from, part->to);
+    return NULL;
+}
+
+static void free_scratch(Lower *lw)
+{
+    sqlbuf_free(&lw->buf);
+    sqlbuf_free(&lw->tbuf);
+    sqlbuf_free(&lw->obuf);
+    free(lw->xnames);
+    free(lw->intern);
+    lw->xnames = NULL;
+    lw->intern = NULL;
+    lw->xcap = lw->intern_cap = lw->intern_count = 0;
+}
+
+static void lower_tables(Lower *lw)
+{
+    const Db *db = lw->db;
+    create_tables(lw);
+    if (db->nfields < LOWER_SPLIT_FROM) {
+        fill_tables(lw, 0, db->nmodels);
+        return;
+    }
+    /* the second half: the models after half the fields */
+    uint32_t mid = 0;
+    uint64_t seen = 0;
+    while (mid < db->nmodels && seen < db->nfields / 2)
+        seen += db->models[mid++].nfields;
+    FillPart part = {.lw = *lw, .from = mid, .to = db->nmodels};
+    arena_init(&part.arena);
+    part.lw.arena = &part.arena;
+    part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
+    part.lw.xnames = NULL;
+    part.lw.intern = NULL;
+    part.lw.xcap = part.lw.intern_cap = part.lw.intern_count = 0;
+    pthread_t thread;
+    bool started = pthread_create(&thread, NULL, fill_part, &part) == 0;
+    fill_tables(lw, 0, mid);
+    if (started)
+        pthread_join(thread, NULL);
+    else
+        fill_part(&part);
+    arena_adopt(&lw->s->arena, &part.arena);
+    free_scratch(&part.lw);
+}
+
 static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
 {
     Lower lw = {0};
@@ -1317,6 +1411,7 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     lw.d = dialect;
     lw.borrow = borrow;
     lw.s = sql_schema_new(dialect->flavour);
+    lw.arena = &lw.s->arena;
     lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
     lw.column_of_field = arena_big_realloc(NULL, 0, (db->nfields + 1) * sizeof *lw.column_of_field);
@@ -1341,11 +1436,7 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
         lower_foreign_keys(&lw);
     lower_join_tables(&lw);
 
-    sqlbuf_free(&lw.buf);
-    sqlbuf_free(&lw.tbuf);
-    sqlbuf_free(&lw.obuf);
-    free(lw.xnames);
-    free(lw.intern);
+    free_scratch(&lw);
     free(lw.fks_of_model);
     free(lw.table_of_model);
     arena_big_free(lw.column_of_field, (lw.db->nfields + 1) * sizeof *lw.column_of_field);
