@@ -15,6 +15,14 @@ typedef struct InternSlot {
     uint64_t head, tail;
 } InternSlot;
 
+/* What lowering made of an input it sees again and again (a native type with its arguments, a
+ * default value for a column of some type): found by (a, b, c, key), the key's bytes the Db's. */
+typedef struct MemoSlot {
+    uint64_t a, b, c;
+    Str key;
+    Str value;          /* ptr NULL: a free slot */
+} MemoSlot;
+
 typedef struct Lower {
     const Db *db;
     SqlSchema *s;
@@ -23,6 +31,8 @@ typedef struct Lower {
     bool borrow;                /* names point into the Db and its sources instead of copies */
     InternSlot *intern;         /* open addressing, a power of two slots (malloc'd) */
     uint32_t intern_cap, intern_count;
+    MemoSlot *memo;             /* likewise */
+    uint32_t memo_cap, memo_count;
     uint32_t *table_of_model;   /* model -> table, SQL_NONE for views */
     uint32_t *column_of_field;  /* field -> column position in its table, SQL_NONE if none */
     uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
@@ -171,6 +181,65 @@ static Str lw_intern(Lower *lw, Str s)
             return slot->s;
         k = (k + 1) & (lw->intern_cap - 1);
     }
+}
+
+static uint32_t memo_hash(uint64_t a, uint64_t b, uint64_t c, Str key)
+{
+    uint64_t head = 0, tail = 0;
+    if (key.len)
+        intern_key(key, &head, &tail);
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (c * 0x165667B19E3779F9ull) ^ head ^
+                 (tail * 0xff51afd7ed558ccdull) ^ key.len;
+    h ^= h >> 31;
+    h *= 0xff51afd7ed558ccdull;
+    return (uint32_t)(h >> 32);
+}
+
+/* The slot of (a, b, c, key): its value, or a free slot to fill (value.ptr NULL), valid until
+ * the next call. */
+static MemoSlot *memo_slot(Lower *lw, uint64_t a, uint64_t b, uint64_t c, Str key)
+{
+    if (lw->memo_count * 2 >= lw->memo_cap) {
+        uint32_t cap = lw->memo_cap ? lw->memo_cap * 2 : 256;
+        MemoSlot *slots = calloc(cap, sizeof *slots);
+        if (!slots) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+        for (uint32_t i = 0; i < lw->memo_cap; i++) {
+            const MemoSlot *o = &lw->memo[i];
+            if (!o->value.ptr)
+                continue;
+            uint32_t k = memo_hash(o->a, o->b, o->c, o->key) & (cap - 1);
+            while (slots[k].value.ptr)
+                k = (k + 1) & (cap - 1);
+            slots[k] = *o;
+        }
+        free(lw->memo);
+        lw->memo = slots;
+        lw->memo_cap = cap;
+    }
+    uint32_t k = memo_hash(a, b, c, key) & (lw->memo_cap - 1);
+    for (;;) {
+        MemoSlot *slot = &lw->memo[k];
+        if (!slot->value.ptr) {
+            slot->a = a;
+            slot->b = b;
+            slot->c = c;
+            slot->key = key;
+            return slot;
+        }
+        if (slot->a == a && slot->b == b && slot->c == c && str_eq(slot->key, key))
+            return slot;
+        k = (k + 1) & (lw->memo_cap - 1);
+    }
+}
+
+/* Fills a free slot memo_slot gave. */
+static void memo_fill(Lower *lw, MemoSlot *slot, Str value)
+{
+    slot->value = value;
+    lw->memo_count++;
 }
 
 /* ---- names --------------------------------------------------------------------------------- */
@@ -705,11 +774,28 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
             sqlbuf_puts(out, "]::");
             write_full_type(lw, out, c);
             sqlbuf_puts(out, "[]");
-        } else {
-            write_constant(lw, out, f, def->expr);
+            c->def.kind = SQLDEF_VALUE;
+            c->def.sql = lw_intern(lw, buf_str(lw));
+            break;
         }
+        /* the same constant for the same type: made once (what write_constant reads is the
+         * key: a string's value, anything else's text as written) */
+        const Expr *e = def->expr;
+        MemoSlot *slot = NULL;
+        if (!(e->kind == EXPR_STRING && e->text.len)) {
+            uint64_t a = 2 | (uint64_t)f->kind << 8 | (uint64_t)f->scalar << 16 | (uint64_t)e->kind << 24;
+            slot = memo_slot(lw, a, f->kind == DBF_ENUM ? f->type_id : 0, 0, e->kind == EXPR_STRING ? e->value : e->text);
+            if (slot->value.ptr) {
+                c->def.kind = SQLDEF_VALUE;
+                c->def.sql = slot->value;
+                break;
+            }
+        }
+        write_constant(lw, out, f, e);
         c->def.kind = SQLDEF_VALUE;
-        c->def.sql = buf_str(lw);
+        c->def.sql = lw_intern(lw, buf_str(lw));
+        if (slot)
+            memo_fill(lw, slot, c->def.sql);
         break;
     }
     if (is_implicit_autoincrement(lw, m, field_id))
@@ -780,9 +866,20 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
     case DBF_SCALAR:
         c->type.family = family_of(f->scalar);
         if (lw->d->flavour == SQL_POSTGRES) {
-            if (f->native->name.len)
-                write_pg_native(tn, f->native, f->scalar);
-            else {
+            if (f->native->name.len) {
+                /* made once per native type and arguments */
+                const DbNativeType *nt = f->native;
+                uint8_t nargs = nt->nargs < 2 ? nt->nargs : 2;
+                MemoSlot *slot = memo_slot(lw, 1 | (uint64_t)nargs << 8 | (uint64_t)f->scalar << 16,
+                                           nargs > 0 ? (uint64_t)nt->args[0] : 0, nargs > 1 ? (uint64_t)nt->args[1] : 0,
+                                           nt->name);
+                if (!slot->value.ptr) {
+                    write_pg_native(tn, nt, f->scalar);
+                    memo_fill(lw, slot, lw_intern(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len}));
+                }
+                c->type.name = slot->value;
+                shared = true;
+            } else {
                 c->type.name = lit_str(pg_default_type(f->scalar));
                 shared = true;
             }
@@ -810,8 +907,8 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
     if (!shared)
         c->type.name = lw_intern(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len});
     lower_default(lw, m, field_id, c);
-    if (c->def.kind == SQLDEF_VALUE)        /* built in scratch */
-        c->def.sql = lw_intern(lw, c->def.sql);
+    if (c->def.kind == SQLDEF_VALUE)
+        ;                                   /* interned */
     else if (c->def.kind == SQLDEF_EXPRESSION)  /* dbgenerated("..."): the Db's text */
         c->def.sql = lw_name(lw, c->def.sql);
     else if (c->def.kind != SQLDEF_NOW)     /* NOW: CURRENT_TIMESTAMP, a constant */
@@ -1368,9 +1465,11 @@ static void free_scratch(Lower *lw)
     sqlbuf_free(&lw->obuf);
     free(lw->xnames);
     free(lw->intern);
+    free(lw->memo);
     lw->xnames = NULL;
     lw->intern = NULL;
-    lw->xcap = lw->intern_cap = lw->intern_count = 0;
+    lw->memo = NULL;
+    lw->xcap = lw->intern_cap = lw->intern_count = lw->memo_cap = lw->memo_count = 0;
 }
 
 static void lower_tables(Lower *lw)
@@ -1392,7 +1491,8 @@ static void lower_tables(Lower *lw)
     part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
     part.lw.xnames = NULL;
     part.lw.intern = NULL;
-    part.lw.xcap = part.lw.intern_cap = part.lw.intern_count = 0;
+    part.lw.memo = NULL;
+    part.lw.xcap = part.lw.intern_cap = part.lw.intern_count = part.lw.memo_cap = part.lw.memo_count = 0;
     pthread_t thread;
     bool started = pthread_create(&thread, NULL, fill_part, &part) == 0;
     fill_tables(lw, 0, mid);
