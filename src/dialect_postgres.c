@@ -16,12 +16,24 @@ static inline bool word_holds(uint64_t w, uint64_t pat)
     return ((w - ones) & ~w & highs) != 0;
 }
 
+/* The name again from `w` on, byte by byte, with q doubled; returns the end. */
+__attribute__((noinline, cold)) static char *quote_escaped(char *w, Str s, char q)
+{
+    for (uint32_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        *w++ = c;
+        if (c == q)
+            *w++ = q;
+    }
+    return w;
+}
+
 /* q + s with q doubled + q. One pass: the bytes are copied eight at a time (the last few with
  * overlapping loads, never reading past the source) and checked for q as they go; a name that
  * holds q (seldom) is written again byte by byte. */
-static void quote_with(SqlBuf *out, Str s, char q)
+static inline void quote_with(SqlBuf *out, Str s, char q)
 {
-    if (out->len + (size_t)s.len * 2 + 3 > out->cap)
+    if (__builtin_expect(out->len + (size_t)s.len * 2 + 3 > out->cap, 0))
         sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
     char *w = out->ptr + out->len;
     *w++ = q;
@@ -56,16 +68,7 @@ static void quote_with(SqlBuf *out, Str s, char q)
         w[n - 1] = p[n - 1];
         found = p[0] == q || p[n >> 1] == q || p[n - 1] == q;
     }
-    if (!found) {
-        w += n;
-    } else {
-        for (uint32_t i = 0; i < n; i++) {
-            char c = p[i];
-            *w++ = c;
-            if (c == q)
-                *w++ = q;
-        }
-    }
+    w = __builtin_expect(found, 0) ? quote_escaped(w, s, q) : w + n;
     *w++ = q;
     *w = '\0';
     out->len = (size_t)(w - out->ptr);

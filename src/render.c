@@ -246,13 +246,23 @@ static bool render_steps(const Migration *migration, uint32_t from, uint32_t to,
     return any;
 }
 
-/* About how many bytes a step renders: a table's columns make most of a script. */
+/* About how many bytes a step renders (and so how long it takes): a table's columns make most
+ * of a script; an index or a foreign key statement names its table and columns, twice for a
+ * foreign key. */
 static size_t render_weight(const Migration *migration, const MigrateStep *step)
 {
-    size_t w = 64;
-    if (step->kind == STEP_CREATE_TABLE && step->next_table < migration->next->ntables)
-        w += 48 * (size_t)migration->next->tables[step->next_table].ncolumns;
-    return w;
+    switch (step->kind) {
+    case STEP_CREATE_TABLE:
+        if (step->next_table < migration->next->ntables)
+            return 64 + 48 * (size_t)migration->next->tables[step->next_table].ncolumns;
+        return 64;
+    case STEP_CREATE_INDEX:
+        return 128;
+    case STEP_ADD_FOREIGN_KEY:
+        return 224;
+    default:
+        return 64;
+    }
 }
 
 /* A script of many steps (a large schema from nothing) is rendered in two parts at once, the
@@ -332,9 +342,9 @@ void migrate_render_script_parts(const Migration *migration, const RenderOptions
             sqlbuf_puts(out, "\n*/\n");
     }
     /* a generous guess of the size, so the buffer is not copied as it grows */
-    size_t guess = 64 * (size_t)migration->nsteps;
-    for (uint32_t i = 0; i < migration->next->ntables; i++)
-        guess += 48 * (size_t)migration->next->tables[i].ncolumns;
+    size_t guess = 0;
+    for (uint32_t i = 0; i < migration->nsteps; i++)
+        guess += render_weight(migration, &migration->steps[i]);
     sqlbuf_reserve(out, guess);
     if (render_can_split(migration))
         render_split(migration, guess, out, rest);
