@@ -2072,6 +2072,11 @@ SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, 
         two = false;
         conn = s.conn;
         s.conn = NULL;
+        /* Both refused at a connection limit: two backends starting at once may each count
+         * the other and both give up (PostgreSQL checks a role's or database's limit after a
+         * backend has taken its slot), where one alone gets in. */
+        if (!conn && strstr(err->message, "too many connections"))
+            conn = introspect_pg_connect(url, NULL, opts, err);
         if (conn)
             *err = (DbError){0};
     }
