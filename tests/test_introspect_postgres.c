@@ -853,7 +853,7 @@ static void test_second_connection(void **state)
         double t0 = introspect_now_ms();
         SqlSchema *s = introspect_url(&url, &opts, NULL, &err);
         assert_null(s);
-        assert_true(introspect_now_ms() - t0 < 5000);
+        assert_true(introspect_now_ms() - t0 < 20000);   /* bounded; generous for a loaded CI machine */
         assert_int_equal(err.kind, DBERR_TIMEOUT);
         assert_non_null(strstr(err.message, "statement_timeout"));
         dburl_free(&url);
@@ -914,7 +914,7 @@ static void test_statement_timeout(void **state)
     double t0 = introspect_now_ms();
     SqlSchema *s = introspect_url(&url, &opts, NULL, &err);
     assert_null(s);
-    assert_true(introspect_now_ms() - t0 < 5000);
+    assert_true(introspect_now_ms() - t0 < 20000);   /* bounded; generous for a loaded CI machine */
     assert_int_equal(err.kind, DBERR_TIMEOUT);
     print_message("%-13s %s\n", db_error_kind_name(err.kind), err.message);
     admin_exec(locker, "ROLLBACK");
