@@ -255,3 +255,14 @@ uint32_t str_hash(Str s)
     }
     return h;
 }
+
+void *arena_grow_exact(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return items;
+    void *p = arena_alloc(a, (size_t)need * elem);
+    if (count)
+        memcpy(p, items, (size_t)count * elem);
+    *cap = need;
+    return p;
+}

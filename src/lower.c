@@ -814,24 +814,13 @@ static SqlOrigin field_origin(const Source *file, uint32_t file_id, const DbFiel
     return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
 }
 
-/* Room for exactly this many columns, indexes and foreign keys (sql_table_reserve, in this
- * thread's arena; what the table holds is copied). */
-static void *reserve_in(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem)
-{
-    if (need <= *cap)
-        return items;
-    void *p = arena_alloc(a, (size_t)need * elem);
-    if (count)
-        memcpy(p, items, (size_t)count * elem);
-    *cap = need;
-    return p;
-}
-
+/* Room for exactly this many columns, indexes and foreign keys, in this thread's arena (as
+ * sql_table_reserve does in the schema's). */
 static void table_reserve(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
 {
-    t->columns = reserve_in(lw->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
-    t->indexes = reserve_in(lw->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
-    t->fks = reserve_in(lw->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
+    t->columns = arena_grow_exact(lw->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
+    t->indexes = arena_grow_exact(lw->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
+    t->fks = arena_grow_exact(lw->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
 }
 
 /* A type name PostgreSQL spells the same for every column: shared, not copied. */

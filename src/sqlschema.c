@@ -36,32 +36,20 @@ Str sql_strs(SqlSchema *schema, Str s)
     return arena_str(&schema->arena, s.ptr, s.len);
 }
 
-/* Exactly `need` slots (arena_grow would round up to a power of two). */
-static void *reserve_exact(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem)
-{
-    if (need <= *cap)
-        return items;
-    void *p = arena_alloc(a, (size_t)need * elem);
-    if (count)
-        memcpy(p, items, (size_t)count * elem);
-    *cap = need;
-    return p;
-}
-
 void sql_schema_reserve(SqlSchema *schema, uint32_t ntables, uint32_t nenums)
 {
-    schema->tables = reserve_exact(&schema->arena, schema->tables, schema->ntables, &schema->captables, ntables,
+    schema->tables = arena_grow_exact(&schema->arena, schema->tables, schema->ntables, &schema->captables, ntables,
                                    sizeof *schema->tables);
-    schema->enums = reserve_exact(&schema->arena, schema->enums, schema->nenums, &schema->capenums, nenums,
+    schema->enums = arena_grow_exact(&schema->arena, schema->enums, schema->nenums, &schema->capenums, nenums,
                                   sizeof *schema->enums);
 }
 
 void sql_table_reserve(SqlSchema *schema, uint32_t table, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
 {
     SqlTable *t = &schema->tables[table];
-    t->columns = reserve_exact(&schema->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
-    t->indexes = reserve_exact(&schema->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
-    t->fks = reserve_exact(&schema->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
+    t->columns = arena_grow_exact(&schema->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
+    t->indexes = arena_grow_exact(&schema->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
+    t->fks = arena_grow_exact(&schema->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
 }
 
 uint32_t sql_add_namespace(SqlSchema *schema, Str name)

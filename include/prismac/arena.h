@@ -55,6 +55,8 @@ Str arena_str(Arena *a, const char *s, size_t len);
 char *arena_sprintf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Grows an array living in the arena to hold at least `need` elements (old storage is abandoned). */
 void *arena_grow(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem);
+/* The same with room for exactly `need` elements (no rounding up: the caller knows the final size). */
+void *arena_grow_exact(Arena *a, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem);
 
 /* Large scratch buffers outside arenas (growable arrays and output freed at the end of a stage).
  * malloc'd memory is touched a 4 KiB page at a time, a page fault each, and on a virtual
