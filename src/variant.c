@@ -402,39 +402,27 @@ static Block *datasource_in_variant(Arena *arena, Block *b, const Property *prov
     return b;
 }
 
-/* The variant's syntax tree in `arena`: the source's, with the provider replaced and the native
- * type attributes dropped; every node the edits leave alone is shared. */
-static Ast *variant_tree(const Variant *v, Arena *arena)
+/* The variant's syntax tree in `arena`: the source's, with the provider replaced and, when
+ * `drop_native`, the native type attributes dropped; every node the edits leave alone is shared.
+ * Without the drops it is what the variant's resolution must read again (see check_variant). */
+static Ast *variant_tree(const Variant *v, Arena *arena, bool drop_native)
 {
     const Ast *src = v->db->ast;
     Ast *t = copy_of(arena, src, sizeof *src);
     t->arena = arena;
     t->blocks = copy_of(arena, src->blocks, src->nblocks * sizeof *src->blocks);
     t->capblocks = src->nblocks;
-    NodeSet dropped;
-    node_set_init(&dropped, arena, v->dropped, v->ndropped);
+    drop_native = drop_native && v->ndropped;
+    NodeSet dropped = {0};
+    if (drop_native)
+        node_set_init(&dropped, arena, v->dropped, v->ndropped);
     for (uint32_t i = 0; i < t->nblocks; i++) {
         Block *b = t->blocks[i];
         if (b->kind == BLOCK_DATASOURCE)
             t->blocks[i] = datasource_in_variant(arena, b, v->provider, v->opt->target);
-        else if (v->ndropped && (b->kind == BLOCK_MODEL || b->kind == BLOCK_VIEW || b->kind == BLOCK_TYPE))
+        else if (drop_native && (b->kind == BLOCK_MODEL || b->kind == BLOCK_VIEW || b->kind == BLOCK_TYPE))
             t->blocks[i] = model_in_variant(arena, b, &dropped);
     }
-    return t;
-}
-
-/* The variant's syntax tree as far as its resolution must read it again (see check_variant):
- * the source's blocks with the datasource's provider replaced. */
-static Ast *variant_config_tree(const Variant *v, Arena *arena)
-{
-    const Ast *src = v->db->ast;
-    Ast *t = copy_of(arena, src, sizeof *src);
-    t->arena = arena;
-    t->blocks = copy_of(arena, src->blocks, src->nblocks * sizeof *src->blocks);
-    t->capblocks = src->nblocks;
-    for (uint32_t i = 0; i < t->nblocks; i++)
-        if (t->blocks[i]->kind == BLOCK_DATASOURCE)
-            t->blocks[i] = datasource_in_variant(arena, t->blocks[i], v->provider, v->opt->target);
     return t;
 }
 
@@ -476,11 +464,11 @@ static bool check_variant(Variant *v)
         route = VARIANT_ROUTE_TREE;
     Db *db;
     if (route == VARIANT_ROUTE_DERIVED) {
-        db = db_resolve_derived(v->db, variant_config_tree(v, &scratch), v->ndropped > 0, &scratch, &d);
+        db = db_resolve_derived(v->db, variant_tree(v, &scratch, false), v->ndropped > 0, &scratch, &d);
     } else {
         Ast *ast;
         if (route == VARIANT_ROUTE_TREE) {
-            ast = variant_tree(v, &scratch);
+            ast = variant_tree(v, &scratch, true);
         } else {
             SourceSet *set = arena_alloc(&scratch, sizeof *set);
             source_set_init(set, &scratch);
