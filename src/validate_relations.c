@@ -19,10 +19,12 @@ static RelField *relfield(const Validator *v, uint32_t field)
 
 /* ---- relation names (ambiguity) ----------------------------------------------------------- */
 
+/* Relation fields grouped by target and relation name within their model, indexed like
+ * DbNameTable.relfields (a schema's relation fields are few beside its fields). */
 typedef struct RelNames {
-    uint32_t *head;         /* per Db field: the first field of its model with the same target and name */
-    uint32_t *next;         /* per Db field: the next field of that group */
-    uint32_t *count;        /* per Db field (heads only): fields in the group */
+    uint32_t *head;         /* the group's first relation field */
+    uint32_t *next;         /* the next relation field of the group, or DB_NONE */
+    uint32_t *count;        /* (heads only) relation fields in the group */
 } RelNames;
 
 /* The relation name of a field: as written, or Prisma's generated "AToB". */
@@ -53,15 +55,16 @@ static bool same_relation_name(const Validator *v, const RelField *a, const RelF
     return str_eq(named->name, gen);
 }
 
-static void group_add(RelNames *rn, uint32_t *tail, uint32_t head, uint32_t field)
+static void group_add(RelNames *rn, uint32_t *tail, uint32_t head, uint32_t k)
 {
-    rn->next[field] = DB_NONE;
-    if (head == field) {
-        rn->count[field] = 1;
-        tail[field] = field;
+    rn->head[k] = head;
+    rn->next[k] = DB_NONE;
+    if (head == k) {
+        rn->count[k] = 1;
+        tail[k] = k;
     } else {
-        rn->next[tail[head]] = field;
-        tail[head] = field;
+        rn->next[tail[head]] = k;
+        tail[head] = k;
         rn->count[head]++;
     }
 }
@@ -71,11 +74,15 @@ void *validate_relation_names_build(Validator *v)
     Db *db = v->db;
     struct DbNameTable *nt = db->names;
     RelNames *rn = arena_alloc(v->arena, sizeof *rn);
-    size_t n = db->nfields ? db->nfields : 1;
+    size_t n = nt->nrelfields ? nt->nrelfields : 1;
     rn->next = arena_alloc_raw(v->arena, n * sizeof *rn->next);
-    rn->count = arena_alloc(v->arena, n * sizeof *rn->count);
+    rn->count = arena_alloc_raw(v->arena, n * sizeof *rn->count);
     rn->head = arena_alloc_raw(v->arena, n * sizeof *rn->head);
     uint32_t *tail = malloc(n * sizeof *tail);
+    if (!tail) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
     /* a model's relation fields are consecutive in nt->relfields: group them model by model */
     for (uint32_t start = 0, end; start < nt->nrelfields; start = end) {
         uint32_t model = nt->relfields[start].model;
@@ -85,16 +92,15 @@ void *validate_relation_names_build(Validator *v)
         if (k <= 64) {
             for (uint32_t i = start; i < end; i++) {
                 const RelField *rf = &nt->relfields[i];
-                uint32_t head = rf->field;
+                uint32_t head = i;
                 for (uint32_t j = start; j < i; j++) {
                     const RelField *o = &nt->relfields[j];
                     if (o->target == rf->target && same_relation_name(v, o, rf)) {
-                        head = rn->head[o->field];
+                        head = rn->head[j];
                         break;
                     }
                 }
-                rn->head[rf->field] = head;
-                group_add(rn, tail, head, rf->field);
+                group_add(rn, tail, head, i);
             }
             continue;
         }
@@ -103,11 +109,8 @@ void *validate_relation_names_build(Validator *v)
         for (uint32_t i = start; i < end; i++) {
             const RelField *rf = &nt->relfields[i];
             Str name = field_relation_name(v, rf);
-            uint32_t head = namemap_add(&heads, rf->target, name, rf->field);
-            if (head == DB_NONE)
-                head = rf->field;
-            rn->head[rf->field] = head;
-            group_add(rn, tail, head, rf->field);
+            uint32_t head = namemap_add(&heads, rf->target, name, i);
+            group_add(rn, tail, head == DB_NONE ? i : head, i);
         }
     }
     free(tail);
@@ -116,17 +119,20 @@ void *validate_relation_names_build(Validator *v)
 
 static char *field_list(const Validator *v, const RelNames *rn, uint32_t head)
 {
+    const RelField *relfields = v->db->names->relfields;
     uint32_t n = rn->count[head], i = 0;
     char *out = arena_strdup(v->arena, "");
-    for (uint32_t f = head; f != DB_NONE; f = rn->next[f], i++)
-        out = arena_sprintf(v->arena, "%s%s`%s`", out, i == 0 ? "" : i == n - 1 ? " and " : ", ", S(v->db->fields[f].name));
+    for (uint32_t k = head; k != DB_NONE; k = rn->next[k], i++)
+        out = arena_sprintf(v->arena, "%s%s`%s`", out, i == 0 ? "" : i == n - 1 ? " and " : ", ",
+                            S(v->db->fields[relfields[k].field].name));
     return out;
 }
 
 static bool ambiguity(Validator *v, uint32_t field, const RelNames *rn)
 {
-    const RelField *rf = relfield(v, field);
-    uint32_t head = rn->head[field];
+    uint32_t k = v->db->names->field_relfield[field];
+    const RelField *rf = &v->db->names->relfields[k];
+    uint32_t head = rn->head[k];
     uint32_t n = rn->count[head];
     if (n < 2)
         return true;
