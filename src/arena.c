@@ -189,6 +189,12 @@ void arena_big_free(void *p, size_t size)
         free(p);
 }
 
+void arena_reserve(Arena *a, size_t size)
+{
+    if ((size_t)(a->end - a->cur) < size)
+        arena_new_chunk(a, size);
+}
+
 void *arena_alloc_slow(Arena *a, size_t size)
 {
     arena_new_chunk(a, size);

@@ -1232,14 +1232,16 @@ static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint
     }
     for (uint32_t i = 0; i < n; i++) {
         Chunk *c = &chunks[i];
+        c->file = file;
+        c->start = starts[i];
+        c->end = i + 1 < n ? starts[i + 1] : src->len;
         arena_init(&c->arena);
+        /* a syntax tree takes up to about 8 bytes per byte of text: one chunk of huge pages */
+        arena_reserve(&c->arena, (size_t)(c->end - c->start) * 8);
         diags_init(&c->diags, &c->arena);
         c->ast = ast_new(&c->arena, ast->sources);
         AstFile af = {.file = file};
         ARENA_PUSH(&c->arena, c->ast->files, c->ast->nfiles, c->ast->capfiles, af);
-        c->file = file;
-        c->start = starts[i];
-        c->end = i + 1 < n ? starts[i + 1] : src->len;
         c->parser_only = parser_only;
         /* the first chunk runs on this thread; a thread that cannot start runs here too */
         started[i] = i > 0 && pthread_create(&threads[i], NULL, parse_chunk, c) == 0;

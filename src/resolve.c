@@ -1119,6 +1119,11 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         sh->first = share_split(db, nshares, i);
         sh->end = i + 1 == nshares ? db->nmodels : share_split(db, nshares, i + 1);
         arena_init(&sh->arena);
+        /* its fields' defaults and native types: about 48 bytes per field */
+        uint32_t nfields = sh->end > sh->first ? db->models[sh->end - 1].first_field + db->models[sh->end - 1].nfields -
+                                                     db->models[sh->first].first_field
+                                               : 0;
+        arena_reserve(&sh->arena, (size_t)nfields * 64);
         diags_init(&sh->diags, &sh->arena);
         sh->r = (Resolver){.db = db, .ast = ast, .arena = &sh->arena, .diags = &sh->diags, .nt = nt};
     }

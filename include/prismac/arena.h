@@ -29,6 +29,10 @@ void arena_free(Arena *a);
 void arena_own_mapping(Arena *a, void *p, size_t size);
 /* Moves all of `src`'s memory into `dst` (it is freed with `dst`); `src` is left empty. */
 void arena_adopt(Arena *dst, Arena *src);
+/* Makes room for at least `size` bytes in one chunk, for an arena known to grow large (a
+ * thread's share of a large schema): it then starts on huge pages at once instead of going
+ * through small chunks, whose 4 KiB pages each cost a page fault. */
+void arena_reserve(Arena *a, size_t size);
 /* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
 void *arena_alloc_slow(Arena *a, size_t size);
 
