@@ -611,8 +611,19 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
     return field - m->first_field;
 }
 
-/* `with_fields`: read the fields of models too (else only the blocks; the fields are then
- * read by names_model_fields, model by model). */
+/* A model's or view's own name and block attributes. */
+static void names_model_block(Resolver *r, const Block *b)
+{
+    const char *what = b->kind == BLOCK_VIEW ? "view" : "model";
+    check_identifier(r, b->name, b->name_span, what);
+    if (is_reserved_name(b->name))
+        diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
+                   str_c(r->arena, b->name), what);
+    check_attr_identifiers(r, b->attrs, b->nattrs, NULL);
+}
+
+/* `with_fields`: read the models' blocks and fields too (else only their names; the rest is
+ * then read by names_model_block and names_model_fields, model by model). */
 static void names_pass(Resolver *r, bool with_fields)
 {
     Db *db = r->db;
@@ -670,16 +681,12 @@ static void names_pass(Resolver *r, bool with_fields)
             m->is_view = view;
             m->first_field = field;
             m->pk = DB_NONE;
-            check_identifier(r, b->name, b->name_span, view ? "view" : "model");
-            if (is_reserved_name(b->name))
-                diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
-                           str_c(r->arena, b->name), view ? "view" : "model");
-            check_attr_identifiers(r, b->attrs, b->nattrs, NULL);
             if (with_fields) {
+                names_model_block(r, b);
                 m->nfields = names_model_fields(r, model);
             } else {
-                /* the fields are read later, model by model: every field counts (a field
-                 * that did not parse is a syntax error, which the caller has ruled out) */
+                /* the block and its fields are read later, model by model: every field counts
+                 * (a field that did not parse is a syntax error, which the caller has ruled out) */
                 m->nfields = b->nfields;
             }
             field += m->nfields;
@@ -999,6 +1006,7 @@ static void *resolve_share(void *arg)
         const DbModel *dm = &db->models[m];
         r->nacodes = 0;     /* the codes and type names of this model's fields only */
         r->fbase = dm->first_field;
+        names_model_block(r, dm->ast);
         if (names_model_fields(r, m) != dm->nfields) {
             sh->failed = true;
             break;
