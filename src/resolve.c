@@ -978,6 +978,7 @@ typedef struct ModelShare {
     uint32_t first, end;        /* models [first, end) */
     uint32_t relbase;           /* its relation fields: nt->relfields[relbase ..] */
     uint32_t nrelfields;
+    uint32_t index_base, ifield_base;   /* where its indexes go in Db.indexes, Db.index_fields */
     bool failed;                /* a field did not parse (a syntax error the caller missed) */
 } ModelShare;
 
@@ -1028,13 +1029,19 @@ static void *resolve_share(void *arg)
     return NULL;
 }
 
-/* Then the attributes of its relation fields (once every share's models are resolved: they read
- * the models the fields point to). */
+/* Then its indexes into their place in the Db, and the attributes of its relation fields (once
+ * every share's models are resolved: they read the models the fields point to). */
 static void *resolve_share_relations(void *arg)
 {
     ModelShare *sh = arg;
     Db *db = sh->r.db;
     struct DbNameTable *nt = sh->r.nt;
+    resolve_output_place(&sh->r, sh->index_base, sh->ifield_base);
+    for (uint32_t m = sh->first; m < sh->end && sh->index_base; m++) {
+        db->models[m].first_index += sh->index_base;
+        if (db->models[m].pk != DB_NONE)
+            db->models[m].pk += sh->index_base;
+    }
     /* its entries of nt->relfields, in order */
     uint32_t k = sh->relbase;
     for (uint32_t m = sh->first; m < sh->end; m++) {
@@ -1138,35 +1145,28 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
     run_shares(shares, nshares, resolve_share);
     bool ok = shares_ok(shares, nshares);
     if (ok) {
-        /* the relation fields in file order: each share fills its own part */
-        uint32_t nrel = 0;
+        /* the relation fields and the indexes in file order: each share fills its own part */
+        uint32_t nrel = 0, nidx = 0, nifields = 0;
         for (uint32_t i = 0; i < nshares; i++) {
             shares[i].relbase = nrel;
             nrel += shares[i].nrelfields;
+            shares[i].index_base = nidx;
+            nidx += shares[i].r.nindexes;
+            shares[i].ifield_base = nifields;
+            nifields += shares[i].r.nindex_fields;
         }
         nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
         nt->nrelfields = nrel;
+        resolve_output_reserve_db(&r, nidx, nifields);
         run_shares(shares, nshares, resolve_share_relations);
+        db->nindexes = nidx;
+        db->nindex_fields = nifields;
         ok = shares_ok(shares, nshares);
     }
     if (ok) {
-        /* the shares' output, appended in file order (ids moved by what comes before) */
-        uint32_t nidx = 0, nifields = 0;
-        for (uint32_t i = 0; i < nshares; i++) {
-            nidx += shares[i].r.nindexes;
-            nifields += shares[i].r.nindex_fields;
-        }
-        resolve_output_reserve_db(&r, nidx, nifields);
-        for (uint32_t i = 0; i < nshares; i++) {
-            ModelShare *sh = &shares[i];
-            uint32_t base = db->nindexes;
-            for (uint32_t m = sh->first; m < sh->end && base; m++) {
-                db->models[m].first_index += base;
-                if (db->models[m].pk != DB_NONE)
-                    db->models[m].pk += base;
-            }
-            resolve_output_move(&r, &sh->r);
-        }
+        /* what else the shares made (rare: unknown default functions), appended in file order */
+        for (uint32_t i = 0; i < nshares; i++)
+            resolve_output_move(&r, &shares[i].r);
     } else {
         for (uint32_t i = 0; i < nshares; i++) {
             arena_big_free(shares[i].r.indexes, (size_t)shares[i].r.cap_indexes * sizeof *shares[i].r.indexes);

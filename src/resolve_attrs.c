@@ -2264,6 +2264,24 @@ static void *arena_extend(Arena *a, void *items, uint32_t count, uint32_t n, siz
     return p;
 }
 
+void resolve_output_place(Resolver *from, uint32_t index_base, uint32_t field_base)
+{
+    Db *db = from->db;
+    for (uint32_t k = 0; k < from->nindexes; k++) {
+        DbIndex idx = from->indexes[k];
+        idx.first_field += field_base;
+        db->indexes[index_base + k] = idx;
+    }
+    if (from->nindex_fields)
+        memcpy(db->index_fields + field_base, from->index_fields, from->nindex_fields * sizeof *db->index_fields);
+    arena_big_free(from->indexes, (size_t)from->cap_indexes * sizeof *from->indexes);
+    arena_big_free(from->index_fields, (size_t)from->cap_index_fields * sizeof *from->index_fields);
+    from->indexes = NULL;
+    from->index_fields = NULL;
+    from->nindexes = from->nindex_fields = 0;
+    from->cap_indexes = from->cap_index_fields = 0;
+}
+
 /* Appends what `from`'s attribute pass made to the Db (in the arena of `into`), its ids moved by
  * what is already there, and frees `from`'s arrays. The models that pass read keep their
  * first_index and pk as `from` numbered them: the caller moves those. */
@@ -2272,19 +2290,11 @@ void resolve_output_move(Resolver *into, Resolver *from)
     Db *db = into->db;
     struct DbNameTable *nt = into->nt;
     Arena *a = into->arena;
-    uint32_t fbase = db->nindex_fields;
-    resolve_output_reserve_db(into, from->nindexes, from->nindex_fields);
-    if (from->nindexes) {
-        for (uint32_t k = 0; k < from->nindexes; k++) {
-            DbIndex idx = from->indexes[k];
-            idx.first_field += fbase;
-            db->indexes[db->nindexes++] = idx;
-        }
-    }
-    if (from->nindex_fields) {
-        memcpy(db->index_fields + fbase, from->index_fields, from->nindex_fields * sizeof *db->index_fields);
-        db->nindex_fields += from->nindex_fields;
-    }
+    uint32_t nindexes = from->nindexes, nindex_fields = from->nindex_fields;
+    resolve_output_reserve_db(into, nindexes, nindex_fields);
+    resolve_output_place(from, db->nindexes, db->nindex_fields);
+    db->nindexes += nindexes;
+    db->nindex_fields += nindex_fields;
     if (from->nunknown_fn_fields) {
         uint32_t ubase = nt->nunknown_fn_fields;
         nt->unknown_fn_fields = arena_extend(a, nt->unknown_fn_fields, ubase, from->nunknown_fn_fields,
@@ -2294,12 +2304,7 @@ void resolve_output_move(Resolver *into, Resolver *from)
         nt->nunknown_fn_fields += from->nunknown_fn_fields;
         nt->capunknown_fn_fields = nt->nunknown_fn_fields;
     }
-    arena_big_free(from->indexes, (size_t)from->cap_indexes * sizeof *from->indexes);
-    arena_big_free(from->index_fields, (size_t)from->cap_index_fields * sizeof *from->index_fields);
     free(from->unknown_fn_fields);
-    from->indexes = NULL;
-    from->index_fields = NULL;
     from->unknown_fn_fields = NULL;
-    from->nindexes = from->nindex_fields = from->nunknown_fn_fields = 0;
-    from->cap_indexes = from->cap_index_fields = from->capunknown_fn_fields = 0;
+    from->nunknown_fn_fields = from->capunknown_fn_fields = 0;
 }

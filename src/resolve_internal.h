@@ -295,6 +295,10 @@ void resolve_composite_type_attributes(AttrCtx *ac, uint32_t ct);
 void resolve_relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *codes);
 /* Appends the indexes and unknown default functions `from` made to the Db `into` builds. */
 void resolve_output_move(Resolver *into, Resolver *from);
+/* Copies the indexes `from` made into the Db's arrays (room made by resolve_output_reserve_db)
+ * at those positions, their ids moved, and frees `from`'s: the shares of a schema place theirs
+ * at once, each on its thread. The models keep first_index and pk as `from` numbered them. */
+void resolve_output_place(Resolver *from, uint32_t index_base, uint32_t field_base);
 /* Room for that many indexes and index fields in the resolver's output arrays (they grow past
  * it), and in the Db's arrays that resolve_output_move appends to. */
 void resolve_output_reserve(Resolver *r, uint32_t nindexes, uint32_t nindex_fields);
