@@ -984,25 +984,34 @@ static void push_extension_steps(Differ *df)
     }
 }
 
+/* Tables that are new, then their indexes, then their foreign keys: each kind apart, in the
+ * order sort_steps gives them, so that a creation from nothing is already sorted. */
 static void push_created_table_steps(Differ *df)
 {
     const SqlSchema *next = df->next;
+    uint32_t first = df->m->nsteps;
     for (uint32_t j = 0; j < next->ntables; j++) {
         if (df->prev_of_next_table[j] != SQL_NONE || table_is_ignored(df->d, next->tables[j].name))
             continue;
-        const SqlTable *t = &next->tables[j];
         MigrateStep *s = push_step(df, STEP_CREATE_TABLE);
         s->next_table = j;
-        if (!df->d->inline_foreign_keys)
-            for (uint32_t k = 0; k < t->nfks; k++) {
-                s = push_step(df, STEP_ADD_FOREIGN_KEY);
-                s->next_table = j;
-                s->next_id = k;
-            }
+    }
+    uint32_t end = df->m->nsteps;   /* [first, end): the new tables' steps */
+    for (uint32_t i = first; i < end; i++) {
+        uint32_t j = df->m->steps[i].next_table;
+        const SqlTable *t = &next->tables[j];
         for (uint32_t k = 0; k < t->nindexes; k++) {
             if (t->indexes[k].kind == SQLIDX_PRIMARY)
                 continue;
-            s = push_step(df, STEP_CREATE_INDEX);
+            MigrateStep *s = push_step(df, STEP_CREATE_INDEX);
+            s->next_table = j;
+            s->next_id = k;
+        }
+    }
+    for (uint32_t i = first; i < end && !df->d->inline_foreign_keys; i++) {
+        uint32_t j = df->m->steps[i].next_table;
+        for (uint32_t k = 0; k < next->tables[j].nfks; k++) {
+            MigrateStep *s = push_step(df, STEP_ADD_FOREIGN_KEY);
             s->next_table = j;
             s->next_id = k;
         }
@@ -1774,13 +1783,17 @@ Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dial
 
     pair_tables(&df);
     mark_redefined(&df);
-    push_extension_steps(&df);
+    /* The steps are sorted by kind after (stably): only the order of the steps of one kind
+     * matters, and the calls that make the same kinds (created tables, table pairs) keep their
+     * order. Called in the order of their kinds, a creation from nothing (its steps from the
+     * first four) is pushed sorted and needs no reordering copy. */
     push_namespace_steps(&df);
+    push_extension_steps(&df);
+    push_enum_steps(&df);
     push_created_table_steps(&df);
     push_dropped_table_steps(&df);
     push_table_pair_steps(&df);
     push_redefine_step(&df);
-    push_enum_steps(&df);
     sort_steps(m);
     apply_partial_order(m);
     return m;
