@@ -265,24 +265,65 @@ static size_t render_weight(const Migration *migration, const MigrateStep *step)
     }
 }
 
-/* A script of many steps (a large schema from nothing) is rendered in two parts at once, the
- * second on a thread of its own, and the parts joined: each step writes its own statements from
- * the two schemas, which nothing changes meanwhile. Not when a step renders scratch names into
- * the migration's arena (rewritten enums, SQLite table rebuilds): those are rendered in order. */
+/* The script is handed over in pieces of steps weighing about this much (bytes of SQL): small
+ * enough that the buffer a piece is rendered in stays in the cache and serves the next one, so
+ * that a large script (megabytes from a large schema) never needs fresh memory of its size. */
+#define RENDER_PIECE_WEIGHT ((size_t)64 * 1024)
+
+/* A script of this many steps is rendered on two threads, each rendering every other piece:
+ * each step writes its own statements from the two schemas, which nothing changes meanwhile.
+ * Not when a step renders scratch names into the migration's arena (rewritten enums, SQLite
+ * table rebuilds): those are rendered in order on one. */
 #define RENDER_SPLIT_FROM 4096
 
-typedef struct RenderPart {
+typedef struct Pieces {
     const Migration *migration;
-    uint32_t from, to;
-    SqlBuf *out;
-    bool any;
-} RenderPart;
+    ScriptSink sink;
+    void *sink_ctx;
+    uint32_t *bounds;           /* piece p: the steps [bounds[p], bounds[p + 1]) */
+    uint32_t npieces;
+    uint32_t stride;            /* threads rendering: piece p is rendered by thread p % stride */
+    pthread_mutex_t lock;
+    pthread_cond_t turn_changed;
+    uint32_t turn;              /* the next piece to hand over */
+    bool any;                   /* a step rendered something before it */
+    bool failed;                /* the sink stopped the script */
+} Pieces;
 
-static void *render_part(void *arg)
+typedef struct PieceWorker {
+    Pieces *pieces;
+    uint32_t first;             /* its first piece */
+} PieceWorker;
+
+/* Renders pieces first, first + stride, ... into one reused buffer, handing each over in its
+ * turn. */
+static void *render_pieces(void *arg)
 {
-    RenderPart *part = arg;
-    /* as if something came before: its first step starts with the separating newline */
-    part->any = render_steps(part->migration, part->from, part->to, false, part->out);
+    PieceWorker *worker = arg;
+    Pieces *ps = worker->pieces;
+    SqlBuf buf = {0};
+    for (uint32_t p = worker->first; p < ps->npieces; p += ps->stride) {
+        buf.len = 0;
+        /* as if something came before: its first step starts with the separating newline */
+        bool wrote = render_steps(ps->migration, ps->bounds[p], ps->bounds[p + 1], false, &buf);
+        pthread_mutex_lock(&ps->lock);
+        while (ps->turn != p && !ps->failed)
+            pthread_cond_wait(&ps->turn_changed, &ps->lock);
+        bool stop = ps->failed;
+        if (!stop && wrote) {
+            /* nothing before it after all: no separator */
+            size_t skip = ps->any ? 0 : 1;
+            ps->any = true;
+            if (!ps->sink(ps->sink_ctx, buf.ptr + skip, buf.len - skip))
+                stop = ps->failed = true;
+        }
+        ps->turn = p + 1;
+        pthread_cond_broadcast(&ps->turn_changed);
+        pthread_mutex_unlock(&ps->lock);
+        if (stop)
+            break;
+    }
+    sqlbuf_free(&buf);
     return NULL;
 }
 
@@ -296,67 +337,82 @@ static bool render_can_split(const Migration *migration)
     return true;
 }
 
-/* The second part goes to `rest` (empty before), written by a thread of its own. */
-static void render_split(const Migration *migration, size_t total, SqlBuf *out, SqlBuf *rest)
+/* The steps in pieces of about RENDER_PIECE_WEIGHT, in order, to the sink. */
+static bool render_steps_to(const Migration *migration, ScriptSink sink, void *ctx)
 {
-    /* the second part: the steps after half the weight */
-    size_t half = 0;
-    uint32_t mid = 0;
-    while (mid < migration->nsteps && half < total / 2)
-        half += render_weight(migration, &migration->steps[mid++]);
-    RenderPart part = {.migration = migration, .from = mid, .to = migration->nsteps, .out = rest};
-    sqlbuf_reserve(rest, total - half);
+    Pieces ps = {.migration = migration, .sink = sink, .sink_ctx = ctx, .stride = 1};
+    ps.bounds = malloc(((size_t)migration->nsteps + 1) * sizeof *ps.bounds);
+    if (!ps.bounds) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    size_t weight = 0;
+    for (uint32_t i = 0; i < migration->nsteps; i++) {
+        if (i == 0 || weight >= RENDER_PIECE_WEIGHT) {
+            ps.bounds[ps.npieces++] = i;
+            weight = 0;
+        }
+        weight += render_weight(migration, &migration->steps[i]);
+    }
+    ps.bounds[ps.npieces] = migration->nsteps;
+    pthread_mutex_init(&ps.lock, NULL);
+    pthread_cond_init(&ps.turn_changed, NULL);
+    PieceWorker first = {&ps, 0}, second = {&ps, 1};
     pthread_t thread;
-    bool started = pthread_create(&thread, NULL, render_part, &part) == 0;
-    bool any = render_steps(migration, 0, mid, true, out);
+    bool started = ps.npieces > 1 && render_can_split(migration);
+    if (started) {
+        ps.stride = 2;
+        started = pthread_create(&thread, NULL, render_pieces, &second) == 0;
+        if (!started)
+            ps.stride = 1;
+    }
+    render_pieces(&first);
     if (started)
         pthread_join(thread, NULL);
-    else
-        render_part(&part);
-    if (part.any && !any) {
-        /* nothing before it after all: no separator (never so from nothing) */
-        memmove(rest->ptr, rest->ptr + 1, rest->len);
-        rest->len--;
-    }
+    pthread_cond_destroy(&ps.turn_changed);
+    pthread_mutex_destroy(&ps.lock);
+    free(ps.bounds);
+    return !ps.failed;
 }
 
-void migrate_render_script_parts(const Migration *migration, const RenderOptions *options, SqlBuf *out,
-                                 SqlBuf *rest)
+bool migrate_render_script_to(const Migration *migration, const RenderOptions *options, ScriptSink sink, void *ctx)
 {
     if (migration->nsteps == 0) {
-        sqlbuf_puts(out, "-- This is an empty migration.\n");
-        return;
+        static const char empty[] = "-- This is an empty migration.\n";
+        return sink(ctx, empty, sizeof empty - 1);
     }
     if (options && options->warnings) {
-        bool any = false;
+        SqlBuf head = {0};
         for (uint32_t i = 0; i < migration->nsteps; i++)
             if (migration->steps[i].warning) {
-                if (!any)
-                    sqlbuf_puts(out, "/*\n  Warnings:\n\n");
-                any = true;
-                sqlbuf_puts(out, "  - ");
-                sqlbuf_puts(out, migration->steps[i].warning);
-                sqlbuf_putc(out, '\n');
+                if (!head.len)
+                    sqlbuf_puts(&head, "/*\n  Warnings:\n\n");
+                sqlbuf_puts(&head, "  - ");
+                sqlbuf_puts(&head, migration->steps[i].warning);
+                sqlbuf_putc(&head, '\n');
             }
-        if (any)
-            sqlbuf_puts(out, "\n*/\n");
+        if (head.len)
+            sqlbuf_puts(&head, "\n*/\n");
+        bool ok = !head.len || sink(ctx, head.ptr, head.len);
+        sqlbuf_free(&head);
+        if (!ok)
+            return false;
     }
+    return render_steps_to(migration, sink, ctx);
+}
+
+static bool append_to_buf(void *ctx, const char *bytes, size_t len)
+{
+    sqlbuf_put(ctx, bytes, len);
+    return true;
+}
+
+void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out)
+{
     /* a generous guess of the size, so the buffer is not copied as it grows */
     size_t guess = 0;
     for (uint32_t i = 0; i < migration->nsteps; i++)
         guess += render_weight(migration, &migration->steps[i]);
     sqlbuf_reserve(out, guess);
-    if (render_can_split(migration))
-        render_split(migration, guess, out, rest);
-    else
-        render_steps(migration, 0, migration->nsteps, true, out);
-}
-
-void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out)
-{
-    SqlBuf rest = {0};
-    migrate_render_script_parts(migration, options, out, &rest);
-    if (rest.len)
-        sqlbuf_put(out, rest.ptr, rest.len);
-    sqlbuf_free(&rest);
+    migrate_render_script_to(migration, options, append_to_buf, out);
 }

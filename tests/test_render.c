@@ -260,7 +260,24 @@ static void add_numbered_table(SqlSchema *s, uint32_t i, char (*names)[3][24])
     sql_add_index(s, t, &idx);
 }
 
-/* A script of thousands of steps is rendered in two parts at once (render.c): the same text as
+/* What a sink was given: the text and the number of pieces; the piece numbered fail_at (from
+ * 1) is refused. */
+typedef struct Collected {
+    SqlBuf text;
+    uint32_t pieces, fail_at;
+} Collected;
+
+static bool collect_piece(void *ctx, const char *bytes, size_t len)
+{
+    Collected *c = ctx;
+    assert_true(len > 0);
+    if (++c->pieces == c->fail_at)
+        return false;
+    sqlbuf_put(&c->text, bytes, len);
+    return true;
+}
+
+/* A script of thousands of steps is rendered on two threads at once (render.c): the same text as
  * the steps rendered one table at a time and put in the script's order (every CREATE TABLE,
  * then every CREATE INDEX). */
 static void test_large_script_in_parts(void **state)
@@ -291,18 +308,21 @@ static void test_large_script_in_parts(void **state)
     sqlbuf_put(&tables, indexes.ptr, indexes.len);
     assert_string_equal(whole, tables.ptr);
 
-    /* in two pieces (as prismac sql writes it): both hold something, and together the script */
+    /* piece by piece (as prismac sql writes it): many pieces, together the script; a sink
+     * that fails stops it at once */
     SqlSchema *none = sql_schema_new(SQL_SQLITE);
     Migration *m = migrate_diff(none, all, &dialect_sqlite);
-    SqlBuf out = {0}, rest = {0};
-    migrate_render_script_parts(m, NULL, &out, &rest);
-    assert_true(out.len > 0 && rest.len > 0);
-    assert_int_equal(out.len + rest.len, strlen(whole));
-    assert_memory_equal(out.ptr, whole, out.len);
-    assert_memory_equal(rest.ptr, whole + out.len, rest.len);
-    assert_int_equal(rest.ptr[rest.len], '\0');
-    sqlbuf_free(&out);
-    sqlbuf_free(&rest);
+    Collected got = {0};
+    assert_true(migrate_render_script_to(m, NULL, collect_piece, &got));
+    assert_true(got.pieces > 2);
+    assert_int_equal(got.text.len, strlen(whole));
+    assert_memory_equal(got.text.ptr, whole, got.text.len);
+    sqlbuf_free(&got.text);
+    Collected stopped = {.fail_at = 2};
+    assert_false(migrate_render_script_to(m, NULL, collect_piece, &stopped));
+    assert_int_equal(stopped.pieces, 2);
+    assert_memory_equal(stopped.text.ptr, whole, stopped.text.len);
+    sqlbuf_free(&stopped.text);
     migrate_free(m);
     sql_schema_free(none);
     sqlbuf_free(&tables);

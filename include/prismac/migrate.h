@@ -147,10 +147,14 @@ typedef struct RenderOptions {
 /* The script, exactly as `prisma migrate diff --script` prints it (plus the documented
  * deviations in README.md), appended to `out`. Ends with a newline. */
 void migrate_render_script(const Migration *migration, const RenderOptions *options, SqlBuf *out);
-/* The same script in two pieces, `out` then `rest` (empty unless a large script was rendered in
- * two parts at once): for a caller that writes them one after the other, which saves joining
- * them. */
-void migrate_render_script_parts(const Migration *migration, const RenderOptions *options, SqlBuf *out,
-                                 SqlBuf *rest);
+
+/* Takes the script piece by piece, in order; false stops it (a write failed). */
+typedef bool (*ScriptSink)(void *ctx, const char *bytes, size_t len);
+/* The same script handed to `sink` in pieces of some kilobytes, for a caller that writes it out
+ * as it comes: each piece is rendered in a small buffer the next one reuses, so a script of
+ * megabytes takes no memory of its size (fresh memory costs a page fault per page). A script of
+ * thousands of steps is rendered on two threads at once, which hand their pieces over in turn.
+ * False when the sink stopped it. */
+bool migrate_render_script_to(const Migration *migration, const RenderOptions *options, ScriptSink sink, void *ctx);
 
 #endif

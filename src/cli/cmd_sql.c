@@ -79,34 +79,31 @@ static void list_constructs(const CliOptions *opt, Schema *schema, const Diags *
             errors == 1 ? "" : "s", errors == 1 ? "es" : "", provider);
 }
 
-/* lower -> diff -> render: the script for a schema validated for its own provider. */
+/* lower -> diff: the steps of the script; rendered once the schema is known to be valid. */
 typedef struct SqlJob {
     pthread_t thread;
     const Db *db;
     SqlFlavour flavour;
     const SqlArgs *args;
+    const Dialect *dialect;
     SqlSchema *next, *prev;
     Migration *migration;
-    SqlBuf out, rest;           /* the script: out, then rest (migrate_render_script_parts) */
 } SqlJob;
 
 static void *sql_job_run(void *arg)
 {
     SqlJob *job = arg;
-    const Dialect *dialect = dialect_get(job->flavour, job->args->prisma_exact);
-    job->next = lower_schema_borrowing(job->db, dialect);    /* freed before the schema */
+    job->dialect = dialect_get(job->flavour, job->args->prisma_exact);
+    job->next = lower_schema_borrowing(job->db, job->dialect);   /* freed before the schema */
     job->prev = sql_schema_new(job->flavour);
     if (job->args->no_public_schema && job->flavour == SQL_POSTGRES)
         sql_add_namespace(job->prev, job->prev->default_namespace);
-    job->migration = migrate_diff(job->prev, job->next, dialect);
-    migrate_render_script_parts(job->migration, NULL, &job->out, &job->rest);
+    job->migration = migrate_diff(job->prev, job->next, job->dialect);
     return NULL;
 }
 
 static void sql_job_free(SqlJob *job)
 {
-    sqlbuf_free(&job->out);
-    sqlbuf_free(&job->rest);
     if (job->migration)
         migrate_free(job->migration);
     if (job->prev)
@@ -117,35 +114,63 @@ static void sql_job_free(SqlJob *job)
     job->prev = job->next = NULL;
 }
 
-/* Writes the script (out, then rest) to -o FILE or stdout. */
-static int sql_write(const SqlArgs *args, SqlBuf *out, const SqlBuf *rest)
+static bool write_stdout(void *ctx, const char *bytes, size_t len)
 {
-    int rc = EXIT_CLEAN;
+    (void)ctx;
+    return fwrite(bytes, 1, len, stdout) == len;
+}
+
+/* Renders the script to -o FILE, or to stdout piece by piece as it is rendered. */
+static int sql_write(const SqlArgs *args, const Migration *migration)
+{
     if (args->output) {
-        if (rest->len)
-            sqlbuf_put(out, rest->ptr, rest->len);
-        int err = cli_replace_file(args->output, out->ptr ? out->ptr : "", out->len, NULL);
+        SqlBuf out = {0};
+        migrate_render_script(migration, NULL, &out);
+        int err = cli_replace_file(args->output, out.ptr ? out.ptr : "", out.len, NULL);
+        sqlbuf_free(&out);
         if (err)
             fprintf(stderr, "prismac: cannot write %s: %s\n", args->output, strerror(err));
         return err ? EXIT_TROUBLE : EXIT_CLEAN;
     }
-    if (out->len && fwrite(out->ptr, 1, out->len, stdout) != out->len)
-        rc = EXIT_TROUBLE;
-    if (rest->len && fwrite(rest->ptr, 1, rest->len, stdout) != rest->len)
-        rc = EXIT_TROUBLE;
+    bool ok = migrate_render_script_to(migration, NULL, write_stdout, NULL);
     if (fflush(stdout) != 0)
-        rc = EXIT_TROUBLE;
-    if (rc != EXIT_CLEAN)
-        fprintf(stderr, "prismac: cannot write the SQL: %s\n", strerror(errno));
-    return rc;
+        ok = false;
+    if (ok)
+        return EXIT_CLEAN;
+    fprintf(stderr, "prismac: cannot write the SQL: %s\n", strerror(errno));
+    return EXIT_TROUBLE;
 }
 
-static int sql_finish(const SqlArgs *args, Schema *schema, SqlJob *job)
+/* The provider to render for, the script not being made while validating: the datasource's
+ * (which prismac must render), or --provider's when the schema is valid for it too. EXIT_CLEAN,
+ * or the command's exit status (the errors reported). */
+static int sql_check_target(const CliOptions *opt, Schema *schema, Db *db, DbProvider *target)
 {
-    int rc = sql_write(args, &job->out, &job->rest);
-    sql_job_free(job);
-    schema_free(schema);
-    return rc;
+    if (*target == PROVIDER_NONE) {
+        *target = db->provider;
+        if (*target == PROVIDER_POSTGRESQL || *target == PROVIDER_SQLITE)
+            return EXIT_CLEAN;
+        fprintf(stderr, "prismac: %s: %s; pass --provider postgresql or --provider sqlite\n", schema_describe(schema),
+                *target == PROVIDER_NONE ? "the schema has no datasource"
+                                         : "prismac renders SQL for postgresql and sqlite only");
+        return EXIT_TROUBLE;
+    }
+    if (*target == db->provider)
+        return EXIT_CLEAN;
+    Diags other;
+    diags_init(&other, &schema->arena);
+    db_validate(db, *target, &other);
+    if (!other.errors)
+        return EXIT_CLEAN;
+    if (opt->format == FORMAT_HUMAN) {
+        list_constructs(opt, schema, &other, db_provider_name(*target));
+    } else {
+        Diags saved = schema->diags;
+        schema->diags = other;
+        report_diags(opt, schema, "sql");
+        schema->diags = saved;
+    }
+    return EXIT_FINDINGS;
 }
 
 static int sql_run(int argc, char **argv)
@@ -162,8 +187,9 @@ static int sql_run(int argc, char **argv)
     bool speculated = false;
     if (schema.diags.errors == 0) {
         db = db_resolve(schema.ast, &schema.diags);
-        /* the SQL is made on a second thread while the schema is validated (lowering only
-         * reads the Db); it is thrown away if validation finds errors */
+        /* the script's steps are made on a second thread while the schema is validated
+         * (lowering only reads the Db), thrown away if validation finds errors; the script is
+         * rendered once the schema is known to be valid, as it is written out */
         if (schema.diags.errors == 0 && (target == PROVIDER_NONE || target == db->provider) &&
             (db->provider == PROVIDER_POSTGRESQL || db->provider == PROVIDER_SQLITE)) {
             job = (SqlJob){.db = db, .flavour = lower_flavour_for(db->provider), .args = &args};
@@ -181,52 +207,18 @@ static int sql_run(int argc, char **argv)
     }
     if (schema.diags.warnings && !opt.quiet && opt.format == FORMAT_HUMAN)
         report_diags(&opt, &schema, "sql");
-    if (speculated)
-        return sql_finish(&args, &schema, &job);
-
-    if (target == PROVIDER_NONE) {
-        target = db->provider;
-        if (target != PROVIDER_POSTGRESQL && target != PROVIDER_SQLITE) {
-            fprintf(stderr, "prismac: %s: %s; pass --provider postgresql or --provider sqlite\n",
-                    schema_describe(&schema),
-                    target == PROVIDER_NONE ? "the schema has no datasource"
-                                            : "prismac renders SQL for postgresql and sqlite only");
+    if (!speculated) {
+        /* for another provider, or none: made now */
+        rc = sql_check_target(&opt, &schema, db, &target);
+        if (rc != EXIT_CLEAN) {
             schema_free(&schema);
-            return EXIT_TROUBLE;
+            return rc;
         }
-    } else if (target != db->provider) {
-        Diags other;
-        diags_init(&other, &schema.arena);
-        db_validate(db, target, &other);
-        if (other.errors) {
-            if (opt.format == FORMAT_HUMAN) {
-                list_constructs(&opt, &schema, &other, db_provider_name(target));
-            } else {
-                Diags saved = schema.diags;
-                schema.diags = other;
-                report_diags(&opt, &schema, "sql");
-                schema.diags = saved;
-            }
-            schema_free(&schema);
-            return EXIT_FINDINGS;
-        }
+        job = (SqlJob){.db = db, .flavour = lower_flavour_for(target), .args = &args};
+        sql_job_run(&job);
     }
-
-    SqlFlavour flavour = lower_flavour_for(target);
-    const Dialect *dialect = dialect_get(flavour, args.prisma_exact);
-    SqlSchema *next = lower_schema_borrowing(db, dialect);     /* freed before the schema */
-    SqlSchema *prev = sql_schema_new(flavour);
-    if (args.no_public_schema && flavour == SQL_POSTGRES)
-        sql_add_namespace(prev, prev->default_namespace);
-    Migration *m = migrate_diff(prev, next, dialect);
-    SqlBuf out = {0}, rest = {0};
-    migrate_render_script_parts(m, NULL, &out, &rest);
-    rc = sql_write(&args, &out, &rest);
-    sqlbuf_free(&out);
-    sqlbuf_free(&rest);
-    migrate_free(m);
-    sql_schema_free(prev);
-    sql_schema_free(next);
+    rc = sql_write(&args, job.migration);
+    sql_job_free(&job);
     schema_free(&schema);
     return rc;
 }
