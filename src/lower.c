@@ -1052,6 +1052,36 @@ static int cmp_rel_order(const void *x, const void *y)
     return (a->relation > b->relation) - (a->relation < b->relation);
 }
 
+/* Sorts as cmp_rel_order does: by model with a counting sort (models are numbered from 0 to
+ * nmodels - 1), then the few relations of a model among themselves when they are not in order
+ * already (qsort of them all took 1.6 M instructions for 6,000 foreign keys, on lowering's
+ * serial path). */
+static void sort_rel_order(RelOrder *order, uint32_t n, uint32_t nmodels)
+{
+    uint32_t *end = calloc((size_t)nmodels + 1, sizeof *end);
+    RelOrder *by_model = malloc(((size_t)n + 1) * sizeof *by_model);
+    if (!end || !by_model) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        end[order[i].model + 1]++;
+    for (uint32_t m = 1; m <= nmodels; m++)
+        end[m] += end[m - 1];
+    for (uint32_t i = 0; i < n; i++)     /* end[m]: where model m's relations end, once placed */
+        by_model[end[order[i].model]++] = order[i];
+    for (uint32_t m = 0, from = 0; m < nmodels; from = end[m++]) {
+        bool sorted = true;
+        for (uint32_t i = from + 1; i < end[m] && sorted; i++)
+            sorted = cmp_rel_order(&by_model[i - 1], &by_model[i]) < 0;
+        if (!sorted)
+            qsort(by_model + from, end[m] - from, sizeof *by_model, cmp_rel_order);
+    }
+    memcpy(order, by_model, (size_t)n * sizeof *order);
+    free(by_model);
+    free(end);
+}
+
 static bool model_is_table(const Lower *lw, uint32_t model)
 {
     return model < lw->db->nmodels && lw->table_of_model[model] != SQL_NONE;
@@ -1072,7 +1102,7 @@ static void lower_foreign_keys(Lower *lw)
             continue;
         order[n++] = (RelOrder){r, rel->model_a, rel->field_a};
     }
-    qsort(order, n, sizeof *order, cmp_rel_order);
+    sort_rel_order(order, n, db->nmodels);
     uint32_t cap = 0;
     Str *names = NULL;
     for (uint32_t i = 0; i < n; i++) {
@@ -1186,7 +1216,7 @@ static void lower_join_tables(Lower *lw)
             field = rel->field_b;
         order[n++] = (RelOrder){r, rel->model_a, field};
     }
-    qsort(order, n, sizeof *order, cmp_rel_order);
+    sort_rel_order(order, n, db->nmodels);
     uint32_t max = lw->d->max_identifier_length;
     bool fks = !(db->datasource && db->datasource->relation_mode_prisma);
     for (uint32_t i = 0; i < n; i++) {
