@@ -133,44 +133,52 @@ static const char *fmt(Differ *df, const char *f, ...)
 /* Tables Prisma never diffs: its migrations table, and PostGIS / SpatiaLite catalog tables. */
 static bool table_is_ignored(const Dialect *d, Str name)
 {
-    static const char *const common[] = {"_prisma_migrations"};
-    static const char *const postgis[] = {"spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns",
-                                          "raster_overviews"};
-    static const char *const spatialite[] = {
-        "data_licenses", "elementarygeometries", "geometry_columns", "geometry_columns_auth",
-        "geometry_columns_field_infos", "geometry_columns_statistics", "geometry_columns_time", "geom_cols_ref_sys",
-        "idx_iso_metadata_geometry", "idx_iso_metadata_geometry_node", "idx_iso_metadata_geometry_parent",
-        "idx_iso_metadata_geometry_rowid", "iso_metadata", "iso_metadata_reference", "iso_metadata_view", "knn", "knn2",
-        "networks", "raster_coverages", "raster_coverages_keyword", "raster_coverages_ref_sys", "raster_coverages_srid",
-        "rl2map_configurations", "rl2map_configurations_view", "se_external_graphics", "se_external_graphics_view",
-        "se_fonts", "se_fonts_view", "se_raster_styled_layers", "se_raster_styled_layers_view", "se_raster_styles",
-        "se_raster_styles_view", "se_vector_styled_layers", "se_vector_styled_layers_view", "se_vector_styles",
-        "se_vector_styles_view", "spatialindex", "spatialite_history", "spatial_ref_sys", "spatial_ref_sys_all",
-        "spatial_ref_sys_aux", "sql_statements_log", "stored_procedures", "stored_variables", "topologies",
-        "vector_coverages", "vector_coverages_keyword", "vector_coverages_ref_sys", "vector_coverages_srid",
-        "vector_layers", "vector_layers_auth", "vector_layers_field_infos", "vector_layers_statistics",
-        "views_geometry_columns", "views_geometry_columns_auth", "views_geometry_columns_field_infos",
-        "views_geometry_columns_statistics", "virts_geometry_collection", "virts_geometry_collectionm",
-        "virts_geometry_columns", "virts_geometry_columns_auth", "virts_geometry_columns_field_infos",
-        "virts_geometry_columns_statistics", "wms_getcapabilities", "wms_getmap", "wms_ref_sys", "wms_settings"};
-    if (str_eq_cstr(name, common[0]))
+    static const Str common = STR_LIT("_prisma_migrations");
+    static const Str postgis[] = {
+        STR_LIT("spatial_ref_sys"), STR_LIT("geometry_columns"), STR_LIT("geography_columns"),
+        STR_LIT("raster_columns"), STR_LIT("raster_overviews")};
+    static const Str spatialite[] = {
+        STR_LIT("data_licenses"), STR_LIT("elementarygeometries"), STR_LIT("geometry_columns"),
+        STR_LIT("geometry_columns_auth"), STR_LIT("geometry_columns_field_infos"),
+        STR_LIT("geometry_columns_statistics"), STR_LIT("geometry_columns_time"), STR_LIT("geom_cols_ref_sys"),
+        STR_LIT("idx_iso_metadata_geometry"), STR_LIT("idx_iso_metadata_geometry_node"),
+        STR_LIT("idx_iso_metadata_geometry_parent"), STR_LIT("idx_iso_metadata_geometry_rowid"),
+        STR_LIT("iso_metadata"), STR_LIT("iso_metadata_reference"), STR_LIT("iso_metadata_view"), STR_LIT("knn"),
+        STR_LIT("knn2"), STR_LIT("networks"), STR_LIT("raster_coverages"), STR_LIT("raster_coverages_keyword"),
+        STR_LIT("raster_coverages_ref_sys"), STR_LIT("raster_coverages_srid"), STR_LIT("rl2map_configurations"),
+        STR_LIT("rl2map_configurations_view"), STR_LIT("se_external_graphics"), STR_LIT("se_external_graphics_view"),
+        STR_LIT("se_fonts"), STR_LIT("se_fonts_view"), STR_LIT("se_raster_styled_layers"),
+        STR_LIT("se_raster_styled_layers_view"), STR_LIT("se_raster_styles"), STR_LIT("se_raster_styles_view"),
+        STR_LIT("se_vector_styled_layers"), STR_LIT("se_vector_styled_layers_view"), STR_LIT("se_vector_styles"),
+        STR_LIT("se_vector_styles_view"), STR_LIT("spatialindex"), STR_LIT("spatialite_history"),
+        STR_LIT("spatial_ref_sys"), STR_LIT("spatial_ref_sys_all"), STR_LIT("spatial_ref_sys_aux"),
+        STR_LIT("sql_statements_log"), STR_LIT("stored_procedures"), STR_LIT("stored_variables"),
+        STR_LIT("topologies"), STR_LIT("vector_coverages"), STR_LIT("vector_coverages_keyword"),
+        STR_LIT("vector_coverages_ref_sys"), STR_LIT("vector_coverages_srid"), STR_LIT("vector_layers"),
+        STR_LIT("vector_layers_auth"), STR_LIT("vector_layers_field_infos"), STR_LIT("vector_layers_statistics"),
+        STR_LIT("views_geometry_columns"), STR_LIT("views_geometry_columns_auth"),
+        STR_LIT("views_geometry_columns_field_infos"), STR_LIT("views_geometry_columns_statistics"),
+        STR_LIT("virts_geometry_collection"), STR_LIT("virts_geometry_collectionm"),
+        STR_LIT("virts_geometry_columns"), STR_LIT("virts_geometry_columns_auth"),
+        STR_LIT("virts_geometry_columns_field_infos"), STR_LIT("virts_geometry_columns_statistics"),
+        STR_LIT("wms_getcapabilities"), STR_LIT("wms_getmap"), STR_LIT("wms_ref_sys"), STR_LIT("wms_settings")};
+    if (str_eq(name, common))
         return true;
-    const char *const *list = d->flavour == SQL_POSTGRES ? postgis : spatialite;
+    const Str *list = d->flavour == SQL_POSTGRES ? postgis : spatialite;
     size_t n = d->flavour == SQL_POSTGRES ? sizeof postgis / sizeof *postgis : sizeof spatialite / sizeof *spatialite;
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(list[i]);
-        if (name.len != len)
+        if (name.len != list[i].len)
             continue;
-        size_t k = 0;
-        while (k < len) {
+        uint32_t k = 0;
+        while (k < name.len) {
             char c = name.ptr[k];
             if (c >= 'A' && c <= 'Z')
                 c = (char)(c - 'A' + 'a');
-            if (c != list[i][k])
+            if (c != list[i].ptr[k])
                 break;
             k++;
         }
-        if (k == len)
+        if (k == name.len)
             return true;
     }
     return false;
@@ -1641,15 +1649,23 @@ static void step_key(const MigrateStep *s, uint32_t key[5])
     }
 }
 
-/* Are two steps of one kind in order (by their objects)? */
-static bool steps_in_order(const MigrateStep *a, const MigrateStep *b)
+static bool keys_in_order(const uint32_t x[5], const uint32_t y[5])
 {
-    uint32_t x[5], y[5];
-    step_key(a, x);
-    step_key(b, y);
     for (int i = 0; i < 5; i++)
         if (x[i] != y[i])
             return x[i] < y[i];
+    return true;
+}
+
+/* Are the steps [a, b) of one kind in order (by their objects)? Each key is made once. */
+static bool steps_in_order(const MigrateStep *steps, uint32_t a, uint32_t b)
+{
+    uint32_t keys[2][5];
+    for (uint32_t i = a; i < b; i++) {
+        step_key(&steps[i], keys[i & 1]);
+        if (i > a && !keys_in_order(keys[(i - 1) & 1], keys[i & 1]))
+            return false;
+    }
     return true;
 }
 
@@ -1681,10 +1697,7 @@ static void sort_steps(Migration *m)
     }
     for (int k = 0; k < NKINDS; k++) {
         uint32_t a = start[k], b = start[k + 1];
-        bool sorted = true;
-        for (uint32_t i = a + 1; i < b && sorted; i++)
-            sorted = steps_in_order(&m->steps[i - 1], &m->steps[i]);
-        if (sorted)
+        if (steps_in_order(m->steps, a, b))
             continue;
         /* this kind's steps by their objects, the equal ones as they were */
         SortItem *items = malloc((size_t)(b - a) * sizeof *items);
