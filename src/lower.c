@@ -4,6 +4,7 @@
 #include "prismac/dialect.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -1460,20 +1461,35 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
     }
 }
 
-/* A schema of this many fields has its tables filled in two halves at once (a thread of its
- * own for the second, with its own scratch and arena, adopted by the schema's at the end). */
+/* A schema of this many fields has its tables filled by two threads at once, which take the
+ * next models a batch at a time, so that both end together however the cores are shared
+ * (prismac sql validates meanwhile). The second has its own scratch and arena, adopted by the
+ * schema's at the end. */
 #define LOWER_SPLIT_FROM 8192
+#define LOWER_BATCH 32      /* models taken at a time */
+
+/* Fills the tables of batches of models from *next on until none is left. */
+static void fill_batches(Lower *lw, atomic_uint *next)
+{
+    uint32_t n = lw->db->nmodels;
+    for (;;) {
+        uint32_t from = atomic_fetch_add(next, LOWER_BATCH);
+        if (from >= n)
+            return;
+        fill_tables(lw, from, n - from > LOWER_BATCH ? from + LOWER_BATCH : n);
+    }
+}
 
 typedef struct FillPart {
     Lower lw;
     Arena arena;
-    uint32_t from, to;
+    atomic_uint *next;
 } FillPart;
 
 static void *fill_part(void *arg)
 {
     FillPart *part = arg;
-    fill_tables(&part->lw, part->from, part->to);
+    fill_batches(&part->lw, part->next);
     return NULL;
 }
 
@@ -1499,12 +1515,8 @@ static void lower_tables(Lower *lw)
         fill_tables(lw, 0, db->nmodels);
         return;
     }
-    /* the second half: the models after half the fields */
-    uint32_t mid = 0;
-    uint64_t seen = 0;
-    while (mid < db->nmodels && seen < db->nfields / 2)
-        seen += db->models[mid++].nfields;
-    FillPart part = {.lw = *lw, .from = mid, .to = db->nmodels};
+    atomic_uint next = 0;
+    FillPart part = {.lw = *lw, .next = &next};
     arena_init(&part.arena);
     part.lw.arena = &part.arena;
     part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
@@ -1514,7 +1526,7 @@ static void lower_tables(Lower *lw)
     part.lw.xcap = part.lw.intern_cap = part.lw.intern_count = part.lw.memo_cap = part.lw.memo_count = 0;
     pthread_t thread;
     bool started = pthread_create(&thread, NULL, fill_part, &part) == 0;
-    fill_tables(lw, 0, mid);
+    fill_batches(lw, &next);
     if (started)
         pthread_join(thread, NULL);
     else
