@@ -4,74 +4,17 @@
 #include <stdio.h>
 
 #define INDENT "    "
-/* identifiers go through the dialect (the Prisma-exact one does not escape them) */
-#define QI(out, ...) ctx->dialect->quote_ident((out), (__VA_ARGS__))
+/* identifiers as the dialect quotes them (the Prisma-exact one does not escape them) */
+#define QI(out, ...) write_ident(ctx, (out), (__VA_ARGS__))
 
-/* Does any byte of w equal the byte whose every copy `pat` holds? (A byte of w ^ pat is zero
- * exactly where it is.) */
-static inline bool word_holds(uint64_t w, uint64_t pat)
+static inline void write_ident(const RenderCtx *ctx, SqlBuf *out, Str name)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    w ^= pat;
-    return ((w - ones) & ~w & highs) != 0;
+    sqlbuf_commit(out, sql_put_ident(sqlbuf_room(out, 2 * (size_t)name.len + 2), ctx->dialect, name));
 }
 
-/* The name again from `w` on, byte by byte, with q doubled; returns the end. */
-__attribute__((noinline, cold)) static char *quote_escaped(char *w, Str s, char q)
+static void quote_with(SqlBuf *out, Str s, char q)
 {
-    for (uint32_t i = 0; i < s.len; i++) {
-        char c = s.ptr[i];
-        *w++ = c;
-        if (c == q)
-            *w++ = q;
-    }
-    return w;
-}
-
-/* q + s with q doubled + q. One pass: the bytes are copied eight at a time (the last few with
- * overlapping loads, never reading past the source) and checked for q as they go; a name that
- * holds q (seldom) is written again byte by byte. */
-static inline void quote_with(SqlBuf *out, Str s, char q)
-{
-    if (__builtin_expect(out->len + (size_t)s.len * 2 + 3 > out->cap, 0))
-        sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
-    char *w = out->ptr + out->len;
-    *w++ = q;
-    const char *p = s.ptr;
-    uint32_t n = s.len;
-    const uint64_t pat = 0x0101010101010101ull * (unsigned char)q;
-    bool found = false;
-    if (n >= 8) {
-        uint32_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            uint64_t x;
-            memcpy(&x, p + i, 8);
-            memcpy(w + i, &x, 8);
-            found |= word_holds(x, pat);
-        }
-        if (i < n) {
-            uint64_t x;
-            memcpy(&x, p + n - 8, 8);
-            memcpy(w + n - 8, &x, 8);
-            found |= word_holds(x, pat);
-        }
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + n - 4, 4);
-        memcpy(w, &a, 4);
-        memcpy(w + n - 4, &b, 4);
-        found = word_holds((uint64_t)a | (uint64_t)b << 32, pat);
-    } else if (n) {
-        w[0] = p[0];
-        w[n >> 1] = p[n >> 1];
-        w[n - 1] = p[n - 1];
-        found = p[0] == q || p[n >> 1] == q || p[n - 1] == q;
-    }
-    w = __builtin_expect(found, 0) ? quote_escaped(w, s, q) : w + n;
-    *w++ = q;
-    *w = '\0';
-    out->len = (size_t)(w - out->ptr);
+    sqlbuf_commit(out, sql_put_quoted(sqlbuf_room(out, 2 * (size_t)s.len + 2), s, q, false));
 }
 
 static void pg_quote_ident(SqlBuf *out, Str name)
@@ -87,9 +30,7 @@ static void pg_quote_string(SqlBuf *out, Str value)
 /* Prisma-exact: the quotes around, nothing escaped inside. */
 static void raw_ident(SqlBuf *out, Str name)
 {
-    sqlbuf_putc(out, '"');
-    sqlbuf_putstr(out, name);
-    sqlbuf_putc(out, '"');
+    sqlbuf_commit(out, sql_put_quoted(sqlbuf_room(out, (size_t)name.len + 2), name, '"', true));
 }
 
 static void raw_string(SqlBuf *out, Str value)
@@ -134,21 +75,29 @@ static void pg_write_always_qualified(const RenderCtx *ctx, const SqlSchema *sch
     QI(ctx->out, name);
 }
 
+/* The type of a column that is not an enum's, as Prisma's renderer prints it (SERIAL for
+ * autoincrement), without [] for a list. */
+static Str pg_plain_type(const SqlColumn *c)
+{
+    if (c->autoincrement) {
+        if (str_eq(c->type.name, STR_LIT("INTEGER")))
+            return STR_LIT("SERIAL");
+        if (str_eq(c->type.name, STR_LIT("SMALLINT")))
+            return STR_LIT("SMALLSERIAL");
+        if (str_eq(c->type.name, STR_LIT("BIGINT")))
+            return STR_LIT("BIGSERIAL");
+    }
+    return c->type.name;
+}
+
 /* The column's type as Prisma's renderer prints it (SERIAL for autoincrement, [] for lists). */
 static void pg_write_column_type(const RenderCtx *ctx, const SqlSchema *schema, const SqlColumn *c)
 {
     SqlBuf *out = ctx->out;
-    if (c->type.family == SQLT_ENUM) {
+    if (c->type.family == SQLT_ENUM)
         sql_write_enum_name(ctx->dialect, out, schema, c->type.enum_id, c->type.name);
-    } else if (c->autoincrement && str_eq_cstr(c->type.name, "INTEGER")) {
-        SQLBUF_LIT(out, "SERIAL");
-    } else if (c->autoincrement && str_eq_cstr(c->type.name, "SMALLINT")) {
-        SQLBUF_LIT(out, "SMALLSERIAL");
-    } else if (c->autoincrement && str_eq_cstr(c->type.name, "BIGINT")) {
-        SQLBUF_LIT(out, "BIGSERIAL");
-    } else {
-        sqlbuf_putstr(out, c->type.name);
-    }
+    else
+        sqlbuf_putstr(out, pg_plain_type(c));
     if (c->type.list)
         SQLBUF_LIT(out, "[]");
 }
@@ -178,19 +127,38 @@ static void write_default_sql(SqlBuf *out, const SqlDefault *def)
 
 /* INDENT "name" TYPE[ NOT NULL][ DEFAULT x] (render_column: the indentation is part of it, which
  * is why Prisma's ADD COLUMN has five spaces). */
+/* `    "name" TYPE[ NOT NULL][ DEFAULT x]`, the line written into room taken once (a large
+ * script is mostly these). */
 static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const SqlColumn *c)
 {
     SqlBuf *out = ctx->out;
-    SQLBUF_LIT(out, INDENT);
-    QI(out, c->name);
-    sqlbuf_putc(out, ' ');
-    pg_write_column_type(ctx, schema, c);
-    if (!c->nullable && !c->type.list)
-        SQLBUF_LIT(out, " NOT NULL");
-    if (default_renders(&c->def)) {
-        SQLBUF_LIT(out, " DEFAULT ");
-        write_default_sql(out, &c->def);
+    bool enum_type = c->type.family == SQLT_ENUM;
+    Str type = enum_type ? (Str){"", 0} : pg_plain_type(c);
+    /* what follows the type at its longest ([] and NOT NULL never both), then the whole line */
+    size_t tail = sizeof " NOT NULL DEFAULT " + (size_t)c->def.sql.len + sizeof "CURRENT_TIMESTAMP";
+    char *w = sqlbuf_room(out, sizeof INDENT + 2 * (size_t)c->name.len + 3 + type.len + tail);
+    w = SQL_PUT_LIT(w, INDENT);
+    w = sql_put_ident(w, ctx->dialect, c->name);
+    *w++ = ' ';
+    if (enum_type) {
+        sqlbuf_commit(out, w);
+        sql_write_enum_name(ctx->dialect, out, schema, c->type.enum_id, c->type.name);
+        w = sqlbuf_room(out, tail);
+    } else {
+        w = sql_put_str(w, type);
     }
+    if (c->type.list)
+        w = SQL_PUT_LIT(w, "[]");
+    else if (!c->nullable)
+        w = SQL_PUT_LIT(w, " NOT NULL");
+    if (default_renders(&c->def)) {
+        w = SQL_PUT_LIT(w, " DEFAULT ");
+        if (c->def.kind == SQLDEF_NOW && c->def.sql.len == 0)
+            w = SQL_PUT_LIT(w, "CURRENT_TIMESTAMP");
+        else
+            w = sql_put_str(w, c->def.sql);
+    }
+    sqlbuf_commit(out, w);
 }
 
 static void pg_write_create_table(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t)

@@ -7,27 +7,13 @@
 
 static void sqlite_quote(SqlBuf *out, Str s, char q)
 {
-    /* one scan for the quote (rare), then a plain copy, or a copy doubling it */
-    sqlbuf_reserve(out, (size_t)s.len * 2 + 2);
-    char *w = out->ptr + out->len;
-    *w++ = q;
-    unsigned found = 0;
-    for (uint32_t i = 0; i < s.len; i++)
-        found |= s.ptr[i] == q;
-    if (!found) {
-        memcpy(w, s.ptr, s.len);
-        w += s.len;
-    } else {
-        for (uint32_t i = 0; i < s.len; i++) {
-            char c = s.ptr[i];
-            *w++ = c;
-            if (c == q)
-                *w++ = q;
-        }
-    }
-    *w++ = q;
-    *w = '\0';
-    out->len = (size_t)(w - out->ptr);
+    sqlbuf_commit(out, sql_put_quoted(sqlbuf_room(out, 2 * (size_t)s.len + 2), s, q, false));
+}
+
+/* An identifier as the dialect quotes it (the Prisma-exact one does not escape it), inline. */
+static inline void write_ident(const Dialect *d, SqlBuf *out, Str name)
+{
+    sqlbuf_commit(out, sql_put_ident(sqlbuf_room(out, 2 * (size_t)name.len + 2), d, name));
 }
 
 static void sqlite_quote_ident(SqlBuf *out, Str name)
@@ -38,9 +24,7 @@ static void sqlite_quote_ident(SqlBuf *out, Str name)
 /* Prisma-exact: the quotes around, nothing escaped inside. */
 static void raw_ident(SqlBuf *out, Str name)
 {
-    sqlbuf_putc(out, '"');
-    sqlbuf_putstr(out, name);
-    sqlbuf_putc(out, '"');
+    sqlbuf_commit(out, sql_put_quoted(sqlbuf_room(out, (size_t)name.len + 2), name, '"', true));
 }
 
 static void sqlite_quote_string(SqlBuf *out, Str value)
@@ -92,24 +76,33 @@ static void write_default_sql(SqlBuf *out, const SqlDefault *def)
         sqlbuf_putstr(out, def->sql);
 }
 
-/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] */
+/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x], written into room taken
+ * once (a large script is mostly these). */
 static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t, uint32_t ci)
 {
     const SqlColumn *c = &t->columns[ci];
     bool single_pk = is_single_primary_key(t, ci);
-    d->quote_ident(out, c->name);
-    sqlbuf_putc(out, ' ');
-    sqlbuf_putstr(out, c->type.name);
+    /* the quoted name, the type and every clause at their longest */
+    size_t room = 2 * (size_t)c->name.len + 3 + c->type.name.len +
+                  sizeof " NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT " + c->def.sql.len + sizeof "CURRENT_TIMESTAMP";
+    char *w = sqlbuf_room(out, room);
+    w = sql_put_ident(w, d, c->name);
+    *w++ = ' ';
+    w = sql_put_str(w, c->type.name);
     if (!c->nullable)
-        SQLBUF_LIT(out, " NOT NULL");
+        w = SQL_PUT_LIT(w, " NOT NULL");
     if (single_pk)
-        SQLBUF_LIT(out, " PRIMARY KEY");
+        w = SQL_PUT_LIT(w, " PRIMARY KEY");
     if (single_pk && c->type.family == SQLT_INT)
-        SQLBUF_LIT(out, " AUTOINCREMENT");
+        w = SQL_PUT_LIT(w, " AUTOINCREMENT");
     if (default_renders(&c->def)) {
-        SQLBUF_LIT(out, " DEFAULT ");
-        write_default_sql(out, &c->def);
+        w = SQL_PUT_LIT(w, " DEFAULT ");
+        if (c->def.kind == SQLDEF_NOW && c->def.sql.len == 0)
+            w = SQL_PUT_LIT(w, "CURRENT_TIMESTAMP");
+        else
+            w = sql_put_str(w, c->def.sql);
     }
+    sqlbuf_commit(out, w);
 }
 
 static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
@@ -118,13 +111,13 @@ static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSch
     const SqlTable *rt = &schema->tables[fk->referenced_table];
     if (fk->name.len) {
         SQLBUF_LIT(out, "CONSTRAINT ");
-        d->quote_ident(out, fk->name);
+        write_ident(d, out, fk->name);
         sqlbuf_putc(out, ' ');
     }
     SQLBUF_LIT(out, "FOREIGN KEY (");
     sql_write_column_list(d, out, t, fk->columns, fk->ncolumns, ", ");
     SQLBUF_LIT(out, ") REFERENCES ");
-    d->quote_ident(out, rt->name);
+    write_ident(d, out, rt->name);
     SQLBUF_LIT(out, " (");
     sql_write_column_list(d, out, rt, fk->referenced_columns, fk->ncolumns, ", ");
     SQLBUF_LIT(out, ") ON DELETE ");
@@ -137,7 +130,7 @@ static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSc
                                       Str name)
 {
     SQLBUF_LIT(out, "CREATE TABLE ");
-    d->quote_ident(out, name);
+    write_ident(d, out, name);
     SQLBUF_LIT(out, " (\n");
     bool has_single_pk = false;
     for (uint32_t i = 0; i < t->ncolumns; i++) {
@@ -154,7 +147,7 @@ static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSc
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
                 SQLBUF_LIT(out, ", ");
-            d->quote_ident(out, t->columns[pk->columns[k].column].name);
+            write_ident(d, out, t->columns[pk->columns[k].column].name);
         }
         sqlbuf_putc(out, ')');
     }
@@ -171,15 +164,15 @@ static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlTa
     if (internal)
         SQLBUF_LIT(out, "Pragma writable_schema=1;\n");
     sqlbuf_puts(out, x->kind == SQLIDX_UNIQUE ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-    d->quote_ident(out, x->name);
+    write_ident(d, out, x->name);
     SQLBUF_LIT(out, " ON ");
-    d->quote_ident(out, t->name);
+    write_ident(d, out, t->name);
     sqlbuf_putc(out, '(');
     for (uint32_t k = 0; k < x->ncolumns; k++) {
         const SqlIndexColumn *ic = &x->columns[k];
         if (k)
             SQLBUF_LIT(out, ", ");
-        d->quote_ident(out, t->columns[ic->column].name);
+        write_ident(d, out, t->columns[ic->column].name);
         if (ic->sort == SORT_ASC)
             SQLBUF_LIT(out, " ASC");
         else if (ic->sort == SORT_DESC)
@@ -210,7 +203,7 @@ static void sqlite_drop_table(RenderCtx *ctx, const MigrateStep *step)
     SQLBUF_LIT(ctx->out, "PRAGMA foreign_keys=off");
     sql_stmt_end(ctx);
     SQLBUF_LIT(ctx->out, "DROP TABLE ");
-    d->quote_ident(ctx->out, ctx->prev->tables[step->prev_table].name);
+    write_ident(d, ctx->out, ctx->prev->tables[step->prev_table].name);
     sql_stmt_end(ctx);
     SQLBUF_LIT(ctx->out, "PRAGMA foreign_keys=on");
     sql_stmt_end(ctx);
@@ -227,7 +220,7 @@ static void sqlite_drop_index(RenderCtx *ctx, const MigrateStep *step)
 {
     const Dialect *d = ctx->dialect;
     SQLBUF_LIT(ctx->out, "DROP INDEX ");
-    d->quote_ident(ctx->out, ctx->prev->tables[step->prev_table].indexes[step->prev_id].name);
+    write_ident(d, ctx->out, ctx->prev->tables[step->prev_table].indexes[step->prev_id].name);
     sql_stmt_end(ctx);
 }
 
@@ -248,7 +241,7 @@ static void sqlite_alter_table(RenderCtx *ctx, const MigrateStep *step)
         if (ch->kind != TABLECHANGE_ADD_COLUMN)
             continue;
         SQLBUF_LIT(ctx->out, "ALTER TABLE ");
-        d->quote_ident(ctx->out, pt->name);
+        write_ident(d, ctx->out, pt->name);
         SQLBUF_LIT(ctx->out, " ADD COLUMN ");
         sqlite_write_column(ctx->dialect, ctx->out, nt, ch->next_column);
         sql_stmt_end(ctx);
@@ -276,12 +269,12 @@ static void sqlite_redefine_tables(RenderCtx *ctx, const MigrateStep *step)
         sql_stmt_end(ctx);
         if (rd->npairs) {
             SQLBUF_LIT(out, "INSERT INTO ");
-            d->quote_ident(out, tmp_name);
+            write_ident(d, out, tmp_name);
             SQLBUF_LIT(out, " (");
             for (uint32_t i = 0; i < rd->npairs; i++) {
                 if (i)
                     SQLBUF_LIT(out, ", ");
-                d->quote_ident(out, nt->columns[rd->pairs[i].next].name);
+                write_ident(d, out, nt->columns[rd->pairs[i].next].name);
             }
             SQLBUF_LIT(out, ") SELECT ");
             for (uint32_t i = 0; i < rd->npairs; i++) {
@@ -293,26 +286,26 @@ static void sqlite_redefine_tables(RenderCtx *ctx, const MigrateStep *step)
                     (p->changes & COLCHANGE_ARITY) && !nc->nullable && default_renders(&nc->def);
                 if (became_required_with_default) {
                     SQLBUF_LIT(out, "coalesce(");
-                    d->quote_ident(out, pc->name);
+                    write_ident(d, out, pc->name);
                     SQLBUF_LIT(out, ", ");
                     write_default_sql(out, &nc->def);
                     SQLBUF_LIT(out, ") AS ");
-                    d->quote_ident(out, pc->name);
+                    write_ident(d, out, pc->name);
                 } else {
-                    d->quote_ident(out, pc->name);
+                    write_ident(d, out, pc->name);
                 }
             }
             SQLBUF_LIT(out, " FROM ");
-            d->quote_ident(out, pt->name);
+            write_ident(d, out, pt->name);
             sql_stmt_end(ctx);
         }
         SQLBUF_LIT(out, "DROP TABLE ");
-        d->quote_ident(out, pt->name);
+        write_ident(d, out, pt->name);
         sql_stmt_end(ctx);
         SQLBUF_LIT(out, "ALTER TABLE ");
-        d->quote_ident(out, tmp_name);
+        write_ident(d, out, tmp_name);
         SQLBUF_LIT(out, " RENAME TO ");
-        d->quote_ident(out, nt->name);
+        write_ident(d, out, nt->name);
         sql_stmt_end(ctx);
         for (uint32_t i = 0; i < nt->nindexes; i++) {
             if (nt->indexes[i].kind == SQLIDX_PRIMARY)

@@ -70,9 +70,15 @@ void sqlbuf_free(SqlBuf *b)
     b->len = b->cap = 0;
 }
 
-void sql_stmt_end(RenderCtx *ctx)
+char *sql_put_escaped(char *w, Str s, char q)
 {
-    sqlbuf_put(ctx->out, ";\n", 2);
+    for (uint32_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        *w++ = c;
+        if (c == q)
+            *w++ = q;
+    }
+    return w;
 }
 
 /* ---- shared writers ------------------------------------------------------------------------ */
@@ -92,11 +98,14 @@ const Dialect *dialect_get(SqlFlavour flavour, bool exact)
 void sql_write_table_name(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *table)
 {
     const Dialect *d = ctx->dialect;
-    if (d->has_namespaces && !sql_namespace_is_default(schema, table->namespace)) {
-        d->quote_ident(ctx->out, schema->namespaces[table->namespace].name);
-        sqlbuf_putc(ctx->out, '.');
+    bool qualified = d->has_namespaces && !sql_namespace_is_default(schema, table->namespace);
+    Str ns = qualified ? schema->namespaces[table->namespace].name : (Str){"", 0};
+    char *w = sqlbuf_room(ctx->out, 2 * ((size_t)ns.len + table->name.len) + 5);
+    if (qualified) {
+        w = sql_put_ident(w, d, ns);
+        *w++ = '.';
     }
-    d->quote_ident(ctx->out, table->name);
+    sqlbuf_commit(ctx->out, sql_put_ident(w, d, table->name));
 }
 
 void sql_write_enum_name(const Dialect *d, SqlBuf *out, const SqlSchema *schema, uint32_t enum_id, Str fallback)

@@ -32,13 +32,37 @@ static inline void sqlbuf_put(SqlBuf *b, const char *s, size_t n)
     b->ptr[b->len] = '\0';
 }
 void sqlbuf_puts(SqlBuf *b, const char *s);
-/* Names are short: up to 16 bytes are copied with overlapping word moves, not a call. */
-static inline void sqlbuf_putstr(SqlBuf *b, Str s)
+/* ---- writing into room reserved once ----
+ * The statements most of a large script is made of (column lines, indexes, foreign keys) take
+ * room for a piece once (sqlbuf_room) and write its parts with the sql_put_* writers, which
+ * check nothing (each returns where the next part goes), then close it (sqlbuf_commit). */
+
+/* Room for n more bytes (and the NUL after them): where they go. */
+static inline char *sqlbuf_room(SqlBuf *b, size_t n)
 {
-    uint32_t n = s.len;
     if (b->len + n + 1 > b->cap)
         sqlbuf_reserve(b, n);
-    char *w = b->ptr + b->len;
+    return b->ptr + b->len;
+}
+
+/* What was written up to w is the buffer's. */
+static inline void sqlbuf_commit(SqlBuf *b, char *w)
+{
+    *w = '\0';
+    b->len = (size_t)(w - b->ptr);
+}
+
+static inline char *sql_put_bytes(char *w, const char *s, size_t n)
+{
+    memcpy(w, s, n);
+    return w + n;
+}
+#define SQL_PUT_LIT(w, lit) sql_put_bytes((w), (lit), sizeof(lit) - 1)
+
+/* Names are short: up to 16 bytes are copied with overlapping word moves, not a call. */
+static inline char *sql_put_str(char *w, Str s)
+{
+    uint32_t n = s.len;
     const char *p = s.ptr;
     if (n > 16) {
         memcpy(w, p, n);
@@ -59,8 +83,67 @@ static inline void sqlbuf_putstr(SqlBuf *b, Str s)
         w[n >> 1] = p[n >> 1];
         w[n - 1] = p[n - 1];
     }
-    b->len += n;
-    b->ptr[b->len] = '\0';
+    return w + n;
+}
+
+/* Does any byte of x equal the byte whose every copy `pat` holds? (A byte of x ^ pat is zero
+ * exactly where it is.) */
+static inline bool sql_word_holds(uint64_t x, uint64_t pat)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    x ^= pat;
+    return ((x - ones) & ~x & highs) != 0;
+}
+
+/* s again from w on, byte by byte, with q doubled (the rare path of sql_put_quoted). */
+char *sql_put_escaped(char *w, Str s, char q);
+
+/* q + s + q, with q doubled inside unless `raw` (Prisma-exact identifiers); room for
+ * 2 * s.len + 2 bytes. One pass: the bytes are copied eight at a time (the last few with
+ * overlapping loads, never reading past the source) and checked for q as they go; a string
+ * that holds q (seldom) is written again byte by byte. */
+__attribute__((always_inline)) static inline char *sql_put_quoted(char *w, Str s, char q, bool raw)
+{
+    *w++ = q;
+    const char *p = s.ptr;
+    uint32_t n = s.len;
+    const uint64_t pat = 0x0101010101010101ull * (unsigned char)q;
+    bool found = false;
+    if (n >= 8) {
+        uint32_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            memcpy(w + i, &x, 8);
+            found |= sql_word_holds(x, pat);
+        }
+        if (i < n) {
+            uint64_t x;
+            memcpy(&x, p + n - 8, 8);
+            memcpy(w + n - 8, &x, 8);
+            found |= sql_word_holds(x, pat);
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+        found = sql_word_holds((uint64_t)a | (uint64_t)b << 32, pat);
+    } else if (n) {
+        w[0] = p[0];
+        w[n >> 1] = p[n >> 1];
+        w[n - 1] = p[n - 1];
+        found = p[0] == q || p[n >> 1] == q || p[n - 1] == q;
+    }
+    w = __builtin_expect(found && !raw, 0) ? sql_put_escaped(w, s, q) : w + n;
+    *w++ = q;
+    return w;
+}
+
+static inline void sqlbuf_putstr(SqlBuf *b, Str s)
+{
+    sqlbuf_commit(b, sql_put_str(sqlbuf_room(b, s.len), s));
 }
 void sqlbuf_printf(SqlBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void sqlbuf_putc(SqlBuf *b, char c)
@@ -89,7 +172,10 @@ typedef struct RenderCtx {
 } RenderCtx;
 
 /* Ends the statement being written: ";\n". */
-void sql_stmt_end(RenderCtx *ctx);
+static inline void sql_stmt_end(RenderCtx *ctx)
+{
+    sqlbuf_put(ctx->out, ";\n", 2);
+}
 
 typedef void (*StepRenderFn)(RenderCtx *ctx, const MigrateStep *step);
 
@@ -145,6 +231,13 @@ extern const Dialect dialect_postgres;
 extern const Dialect dialect_sqlite;
 extern const Dialect dialect_postgres_exact;
 extern const Dialect dialect_sqlite_exact;
+
+/* An identifier as the dialect's quote_ident writes it (escaped, or raw when Prisma-exact), into
+ * room for 2 * name.len + 2 bytes. */
+static inline char *sql_put_ident(char *w, const Dialect *d, Str name)
+{
+    return sql_put_quoted(w, name, '"', d->prisma_exact);
+}
 
 const Dialect *dialect_for_flavour(SqlFlavour flavour);
 /* `exact`: the Prisma-exact variant (README: deliberate differences). */
