@@ -1545,7 +1545,9 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     lw.arena = &lw.s->arena;
     lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
-    lw.column_of_field = arena_big_realloc(NULL, 0, (db->nfields + 1) * sizeof *lw.column_of_field);
+    /* scratch kept with the schema: in its arena it takes the bytes it needs, where a buffer of
+     * its own would take a fresh huge page (2 MB to fault in for 344 KB on 5,000 models) */
+    lw.column_of_field = arena_alloc_raw(&lw.s->arena, (db->nfields + 1) * sizeof *lw.column_of_field);
     lw.enum_map = calloc(db->nenums + 1, sizeof *lw.enum_map);
     lw.fks_of_model = calloc(db->nmodels + 1, sizeof *lw.fks_of_model);
     for (uint32_t i = 0; i < db->nfields; i++)
@@ -1570,7 +1572,6 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     free_scratch(&lw);
     free(lw.fks_of_model);
     free(lw.table_of_model);
-    arena_big_free(lw.column_of_field, (lw.db->nfields + 1) * sizeof *lw.column_of_field);
     free(lw.enum_map);
     return lw.s;
 }
