@@ -193,6 +193,8 @@ static void pg_write_create_table(const RenderCtx *ctx, const SqlSchema *schema,
 
 static const char *algorithm_sql(Str algorithm)
 {
+    if (algorithm.len == 0)
+        return NULL;
     static const char *const names[][2] = {
         {"Hash", "HASH"}, {"Gin", "GIN"}, {"Gist", "GIST"}, {"SpGist", "SPGIST"}, {"Brin", "BRIN"},
     };
@@ -205,12 +207,10 @@ static const char *algorithm_sql(Str algorithm)
 static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t, const SqlIndex *x)
 {
     SqlBuf *out = ctx->out;
-    if (x->kind == SQLIDX_UNIQUE)
-        SQLBUF_LIT(out, "CREATE UNIQUE INDEX ");
-    else
-        SQLBUF_LIT(out, "CREATE INDEX ");
-    QI(out, x->name);
-    SQLBUF_LIT(out, " ON ");
+    char *w = sqlbuf_room(out, sizeof "CREATE UNIQUE INDEX  ON " + 2 * (size_t)x->name.len + 2);
+    w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
+    w = sql_put_ident(w, ctx->dialect, x->name);
+    sqlbuf_commit(out, SQL_PUT_LIT(w, " ON "));
     sql_write_table_name(ctx, schema, t);
     const char *using = algorithm_sql(x->algorithm);
     if (using) {
@@ -221,17 +221,21 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
     sqlbuf_putc(out, '(');
     for (uint32_t k = 0; k < x->ncolumns; k++) {
         const SqlIndexColumn *ic = &x->columns[k];
+        Str name = t->columns[ic->column].name;
+        /* ", " name, its operator class, its order */
+        w = sqlbuf_room(out, 2 * (size_t)name.len + ic->opclass.len + sizeof ",  \"\"  DESC");
         if (k)
-            SQLBUF_LIT(out, ", ");
-        QI(out, t->columns[ic->column].name);
+            w = SQL_PUT_LIT(w, ", ");
+        w = sql_put_ident(w, ctx->dialect, name);
         if (ic->opclass.len) {
-            sqlbuf_putc(out, ' ');
-            sqlbuf_putstr(out, ic->opclass);
+            *w++ = ' ';
+            w = sql_put_str(w, ic->opclass);
         }
         if (ic->sort == SORT_ASC)
-            SQLBUF_LIT(out, " ASC");
+            w = SQL_PUT_LIT(w, " ASC");
         else if (ic->sort == SORT_DESC)
-            SQLBUF_LIT(out, " DESC");
+            w = SQL_PUT_LIT(w, " DESC");
+        sqlbuf_commit(out, w);
     }
     sqlbuf_putc(out, ')');
     if (x->predicate.len) {

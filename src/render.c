@@ -129,7 +129,8 @@ void sql_write_column_list(const Dialect *d, SqlBuf *out, const SqlTable *table,
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             sqlbuf_put(out, sep, seplen);
-        d->quote_ident(out, columns[i] < table->ncolumns ? table->columns[columns[i]].name : (Str){"?", 1});
+        Str name = columns[i] < table->ncolumns ? table->columns[columns[i]].name : (Str){"?", 1};
+        sqlbuf_commit(out, sql_put_ident(sqlbuf_room(out, 2 * (size_t)name.len + 2), d, name));
     }
 }
 
