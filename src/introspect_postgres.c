@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define DEFAULT_CONNECT_TIMEOUT_S 10
 #define DEFAULT_STATEMENT_TIMEOUT_MS 30000
@@ -2037,6 +2038,25 @@ static void second_decide(Second *s, char *batch, int head_statements)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Both connections refused at a connection limit: two backends starting at once may each count
+ * the other and both give up (PostgreSQL checks a role's or database's limit after a backend has
+ * taken its slot), where one alone gets in. A refused backend keeps its slot until its process
+ * has exited, so a few tries, further and further apart (10 to 160 ms: 310 ms at most). */
+static bool refused_at_limit(const DbError *err)
+{
+    return strstr(err->message, "too many connections") != NULL;
+}
+
+static PGconn *connect_alone_at_limit(const DbUrl *url, const IntrospectOptions *opts, DbError *err)
+{
+    PGconn *conn = NULL;
+    for (int wait_ms = 10; !conn && wait_ms <= 160 && refused_at_limit(err); wait_ms *= 2) {
+        nanosleep(&(struct timespec){0, wait_ms * 1000L * 1000L}, NULL);
+        conn = introspect_pg_connect(url, NULL, opts, err);
+    }
+    return conn;
+}
+
 /* An exported snapshot's name: hex digits and dashes ("00000003-0000001B-1"). */
 static bool snapshot_name_ok(const char *s)
 {
@@ -2072,11 +2092,12 @@ SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, 
         two = false;
         conn = s.conn;
         s.conn = NULL;
-        /* Both refused at a connection limit: two backends starting at once may each count
-         * the other and both give up (PostgreSQL checks a role's or database's limit after a
-         * backend has taken its slot), where one alone gets in. */
-        if (!conn && strstr(err->message, "too many connections"))
-            conn = introspect_pg_connect(url, NULL, opts, err);
+        /* refused at the limit while the other one failed for a reason of its own (a backend
+         * that never finished starting holds its slot): that reason is the one to tell */
+        if (!conn && refused_at_limit(err) && !refused_at_limit(&s.err))
+            *err = s.err;
+        else if (!conn)
+            conn = connect_alone_at_limit(url, opts, err);
         if (conn)
             *err = (DbError){0};
     }
