@@ -55,6 +55,9 @@ void ast_ctx_free(ParseCtx *ctx)
     free(ctx->items);
     ctx->items = NULL;
     ctx->nitems = ctx->capitems = 0;
+    free(ctx->docs);
+    ctx->docs = NULL;
+    ctx->ndocs = ctx->capdocs = 0;
 }
 
 static void ast_grow_items(ParseCtx *ctx)
@@ -77,6 +80,33 @@ static inline void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t inde
     ctx->items[ctx->nitems++] = (BlockItem){kind, index};
 }
 
+static void ast_grow_docs(ParseCtx *ctx, uint32_t need)
+{
+    uint32_t ncap = ctx->capdocs ? ctx->capdocs * 2 : 16;
+    while (ncap < need)
+        ncap *= 2;
+    Str *n = realloc(ctx->docs, ncap * sizeof *n);
+    if (!n) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    ctx->docs = n;
+    ctx->capdocs = ncap;
+}
+
+/* The documentation of the block's field or value `index` (the next one), when it has some. */
+static inline void ast_item_doc(ParseCtx *ctx, uint32_t index, Str doc)
+{
+    if (!doc.ptr)
+        return;
+    if (index >= ctx->capdocs)
+        ast_grow_docs(ctx, index + 1);
+    for (; ctx->ndocs < index; ctx->ndocs++)
+        ctx->docs[ctx->ndocs] = (Str){NULL, 0};
+    ctx->docs[index] = doc;
+    ctx->ndocs = index + 1;
+}
+
 static void *ast_copy_array(Arena *a, const void *items, uint32_t count, size_t elem)
 {
     if (!count)
@@ -97,6 +127,11 @@ void ast_block_flush(ParseCtx *ctx)
     b->props = ast_copy_array(a, ctx->props.items, b->nprops = ctx->props.count, sizeof(Property *));
     b->attrs = ast_copy_array(a, ctx->attrs.items, b->nattrs = ctx->attrs.count, sizeof(Attribute *));
     b->items = ast_copy_array(a, ctx->items, b->nitems = ctx->nitems, sizeof(BlockItem));
+    if (ctx->ndocs) {
+        /* one per field or value; those after the last documented one are empty */
+        b->docs = arena_alloc(a, (size_t)(b->nfields + b->nvalues) * sizeof *b->docs);
+        memcpy(b->docs, ctx->docs, ctx->ndocs * sizeof *b->docs);
+    }
 }
 
 void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken name)
@@ -122,6 +157,7 @@ void ast_block_begin(ParseCtx *ctx, BlockKind kind, LexToken keyword, LexToken n
     ctx->block_lost_close = false;
     ctx->fields.count = ctx->values.count = ctx->props.count = ctx->attrs.count = 0;
     ctx->nitems = 0;
+    ctx->ndocs = 0;
 }
 
 void ast_block_end(ParseCtx *ctx, LexToken close)
@@ -176,7 +212,7 @@ void ast_field(ParseCtx *ctx, LexToken name, const FieldType *type, bool legacy_
     f->name = tok_str(ctx, name);
     f->name_span = tok_span(ctx, name);
     f->legacy_colon = legacy_colon;
-    f->doc = parse_take_doc(ctx, false);
+    ast_item_doc(ctx, ctx->fields.count, parse_take_doc(ctx, false));
     f->attrs = ast_take_pending(ctx, &f->nattrs);
     uint32_t end = name.end;
     if (type) {
@@ -204,7 +240,7 @@ void ast_enum_value(ParseCtx *ctx, LexToken name)
     EnumValue *v = arena_alloc(ctx->ast->arena, sizeof *v);
     v->name = tok_str(ctx, name);
     v->name_span = tok_span(ctx, name);
-    v->doc = parse_take_doc(ctx, false);
+    ast_item_doc(ctx, ctx->values.count, parse_take_doc(ctx, false));
     v->attrs = ast_take_pending(ctx, &v->nattrs);
     v->span = ctx_span(ctx, name.start, ast_attrs_end(v->attrs, v->nattrs, name.end));
     ptrvec_push(&ctx->values, v);

@@ -91,7 +91,7 @@ static json_t *json_doc(Str doc)
     return doc.ptr ? json_str(doc) : json_null();
 }
 
-static json_t *json_field(const JsonCtx *jc, const Field *f)
+static json_t *json_field(const JsonCtx *jc, const Field *f, Str doc)
 {
     static const char *const arities[] = {"required", "optional", "list"};
     static const char *const forms[] = {"plain", "optionalList", "legacyRequired", "legacyList"};
@@ -109,7 +109,7 @@ static json_t *json_field(const JsonCtx *jc, const Field *f)
         json_object_set_new(o, "type", json_null());
     }
     json_object_set_new(o, "attributes", json_attrs(jc, f->attrs, f->nattrs));
-    json_object_set_new(o, "doc", json_doc(f->doc));
+    json_object_set_new(o, "doc", json_doc(doc));
     json_object_set_new(o, "span", json_span(jc, f->span));
     return o;
 }
@@ -142,7 +142,7 @@ static json_t *json_block(const JsonCtx *jc, const Block *b)
             json_t *vo = json_object();
             json_object_set_new(vo, "name", json_str(v->name));
             json_object_set_new(vo, "attributes", json_attrs(jc, v->attrs, v->nattrs));
-            json_object_set_new(vo, "doc", json_doc(v->doc));
+            json_object_set_new(vo, "doc", json_doc(b->docs ? b->docs[i] : (Str){NULL, 0}));
             json_object_set_new(vo, "span", json_span(jc, v->span));
             json_array_append_new(values, vo);
         }
@@ -150,7 +150,7 @@ static json_t *json_block(const JsonCtx *jc, const Block *b)
     } else {
         json_t *fields = json_array();
         for (uint32_t i = 0; i < b->nfields; i++)
-            json_array_append_new(fields, json_field(jc, b->fields[i]));
+            json_array_append_new(fields, json_field(jc, b->fields[i], b->docs ? b->docs[i] : (Str){NULL, 0}));
         json_object_set_new(o, "fields", fields);
     }
     json_object_set_new(o, "attributes", json_attrs(jc, b->attrs, b->nattrs));

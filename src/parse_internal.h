@@ -52,6 +52,8 @@ typedef struct ParseCtx {
     PtrVec fields, values, props, attrs;
     BlockItem *items;
     uint32_t nitems, capitems;
+    Str *docs;                  /* of the fields or values [0, ndocs); none after */
+    uint32_t ndocs, capdocs;
 } ParseCtx;
 
 /* Doubles the vector's capacity (the slow path of ptrvec_push). */

@@ -121,12 +121,12 @@ static char *dump_ast(const Ast *ast)
                     fprintf(f, "%s%s", arity[fl->type.arity], form[fl->type.form]);
                 }
                 dump_attrs(f, fl->attrs, fl->nattrs);
-                dump_doc(f, fl->doc);
+                dump_doc(f, b->docs ? b->docs[it->index] : (Str){NULL, 0});
             } else if (it->kind == ITEM_VALUE) {
                 const EnumValue *v = b->values[it->index];
                 fprintf(f, "%.*s", (int)v->name.len, v->name.ptr);
                 dump_attrs(f, v->attrs, v->nattrs);
-                dump_doc(f, v->doc);
+                dump_doc(f, b->docs ? b->docs[it->index] : (Str){NULL, 0});
             } else if (it->kind == ITEM_PROPERTY) {
                 const Property *p = b->props[it->index];
                 fprintf(f, "%.*s =", (int)p->key.len, p->key.ptr);
@@ -591,7 +591,7 @@ static void deep_dump(FILE *f, const Ast *ast)
             const Field *fl = b->fields[k];
             fputs(" field ", f);
             dump_str(f, fl->name);
-            dump_str(f, fl->doc);
+            dump_str(f, b->docs ? b->docs[k] : (Str){NULL, 0});
             deep_span(f, fl->name_span);
             deep_span(f, fl->span);
             fprintf(f, " %d%d type ", fl->has_type, fl->legacy_colon);
@@ -606,7 +606,7 @@ static void deep_dump(FILE *f, const Ast *ast)
             const EnumValue *v = b->values[k];
             fputs(" value ", f);
             dump_str(f, v->name);
-            dump_str(f, v->doc);
+            dump_str(f, b->docs ? b->docs[k] : (Str){NULL, 0});
             deep_span(f, v->name_span);
             deep_span(f, v->span);
             deep_attrs(f, v->attrs, v->nattrs);

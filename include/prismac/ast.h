@@ -82,8 +82,7 @@ typedef struct FieldType {
 } FieldType;
 
 typedef struct Field {
-    Str name;
-    Str doc;                /* `///` documentation, lines joined by \n; empty if none */
+    Str name;               /* (its documentation: Block.docs) */
     FieldType type;
     Attribute **attrs;
     Span name_span;
@@ -94,8 +93,7 @@ typedef struct Field {
 } Field;
 
 typedef struct EnumValue {
-    Str name;
-    Str doc;
+    Str name;               /* (its documentation: Block.docs) */
     Attribute **attrs;
     Span name_span;
     Span span;
@@ -139,6 +137,9 @@ typedef struct Block {
     Attribute **attrs;  uint32_t nattrs;      /* @@ block attributes */
     BlockItem *items;   uint32_t nitems;
     Str doc;
+    /* The `///` documentation of each field (model, view, type) or value (enum), lines joined
+     * by \n (empty: none); NULL when none has any. Kept apart: few fields have any. */
+    Str *docs;
 } Block;
 
 typedef enum CommentKind {
