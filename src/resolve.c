@@ -977,10 +977,23 @@ typedef struct ModelShare {
     Diags diags;
     uint32_t first, end;        /* models [first, end) */
     uint32_t relbase;           /* its relation fields: nt->relfields[relbase ..] */
-    uint32_t nrelfields;
+    uint32_t *relids, nrelfields, caprelids;    /* their field ids, in order (malloc'd) */
     uint32_t index_base, ifield_base;   /* where its indexes go in Db.indexes, Db.index_fields */
     bool failed;                /* a field did not parse (a syntax error the caller missed) */
 } ModelShare;
+
+static void share_add_relfield(ModelShare *sh, uint32_t field)
+{
+    if (sh->nrelfields == sh->caprelids) {
+        sh->caprelids = sh->caprelids ? sh->caprelids * 2 : 256;
+        sh->relids = realloc(sh->relids, sh->caprelids * sizeof *sh->relids);
+        if (!sh->relids) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+    }
+    sh->relids[sh->nrelfields++] = field;
+}
 
 static void *resolve_share(void *arg)
 {
@@ -1017,7 +1030,8 @@ static void *resolve_share(void *arg)
             break;
         resolve_model_attributes(ac, m);
         for (uint32_t i = 0; i < dm->nfields; i++)
-            sh->nrelfields += db->fields[dm->first_field + i].kind == DBF_RELATION;
+            if (db->fields[dm->first_field + i].kind == DBF_RELATION)
+                share_add_relfield(sh, dm->first_field + i);
     }
     resolve_attr_ctx_free(ac);
     free(r->acodes);
@@ -1043,19 +1057,13 @@ static void *resolve_share_relations(void *arg)
             db->models[m].pk += sh->index_base;
     }
     /* its entries of nt->relfields, in order */
-    uint32_t k = sh->relbase;
-    for (uint32_t m = sh->first; m < sh->end; m++) {
-        const DbModel *dm = &db->models[m];
-        for (uint32_t i = 0; i < dm->nfields; i++) {
-            const DbField *f = &db->fields[dm->first_field + i];
-            if (f->kind != DBF_RELATION)
-                continue;
-            RelField *rf = &nt->relfields[k];
-            rf->field = dm->first_field + i;
-            rf->model = m;
-            rf->target = f->type_id;
-            nt->field_relfield[rf->field] = k++;
-        }
+    for (uint32_t i = 0; i < sh->nrelfields; i++) {
+        const DbField *f = &db->fields[sh->relids[i]];
+        RelField *rf = &nt->relfields[sh->relbase + i];
+        rf->field = sh->relids[i];
+        rf->model = f->model;
+        rf->target = f->type_id;
+        nt->field_relfield[rf->field] = sh->relbase + i;
     }
     AttrCtx *ac = resolve_attr_ctx_new(&sh->r);
     for (uint32_t i = 0; i < sh->nrelfields && !sh->diags.count; i++)
@@ -1176,6 +1184,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         }
     }
     for (uint32_t i = 0; i < nshares; i++) {
+        free(shares[i].relids);
         if (ok)
             arena_adopt(ast->arena, &shares[i].arena);
         else
