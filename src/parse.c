@@ -1178,6 +1178,7 @@ static uint32_t next_split(const char *text, uint32_t len, uint32_t from)
 }
 
 typedef struct Chunk {
+    SourceSet *sources;
     Ast *ast;                   /* the chunk's own tree, arena and file entry */
     Arena arena;
     Diags diags;
@@ -1185,9 +1186,17 @@ typedef struct Chunk {
     bool parser_only;
 } Chunk;
 
+/* Parses a chunk into a tree of its own. Its arena is made here, on the chunk's thread: the
+ * first touch of its pages (zeroing huge pages) is part of the parallel work. */
 static void *parse_chunk(void *arg)
 {
     Chunk *c = arg;
+    /* a syntax tree takes up to about 8 bytes per byte of text: one chunk of huge pages */
+    arena_reserve(&c->arena, (size_t)(c->end - c->start) * 8);
+    diags_init(&c->diags, &c->arena);
+    c->ast = ast_new(&c->arena, c->sources);
+    AstFile af = {.file = c->file};
+    ARENA_PUSH(&c->arena, c->ast->files, c->ast->nfiles, c->ast->capfiles, af);
     parse_range(c->ast, c->file, 0, c->start, c->end, &c->diags, c->parser_only);
     return NULL;
 }
@@ -1235,13 +1244,8 @@ static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint
         c->file = file;
         c->start = starts[i];
         c->end = i + 1 < n ? starts[i + 1] : src->len;
+        c->sources = ast->sources;
         arena_init(&c->arena);
-        /* a syntax tree takes up to about 8 bytes per byte of text: one chunk of huge pages */
-        arena_reserve(&c->arena, (size_t)(c->end - c->start) * 8);
-        diags_init(&c->diags, &c->arena);
-        c->ast = ast_new(&c->arena, ast->sources);
-        AstFile af = {.file = file};
-        ARENA_PUSH(&c->arena, c->ast->files, c->ast->nfiles, c->ast->capfiles, af);
         c->parser_only = parser_only;
         /* the first chunk runs on this thread; a thread that cannot start runs here too */
         started[i] = i > 0 && pthread_create(&threads[i], NULL, parse_chunk, c) == 0;

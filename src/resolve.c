@@ -1000,6 +1000,14 @@ static void *resolve_share(void *arg)
     ModelShare *sh = arg;
     Resolver *r = &sh->r;
     Db *db = r->db;
+    uint32_t nfields = sh->end > sh->first ? db->models[sh->end - 1].first_field + db->models[sh->end - 1].nfields -
+                                                 db->models[sh->first].first_field
+                                           : 0;
+    /* its fields' defaults and native types, about 48 bytes a field: one chunk of huge pages,
+     * made here so that its pages are first touched on this thread */
+    arena_reserve(&sh->arena, (size_t)nfields * 64);
+    /* room for the indexes of a schema with one for every other field (more: the arrays grow) */
+    resolve_output_reserve(r, nfields / 2 + 16, nfields / 2 + 16);
     AttrCtx *ac = resolve_attr_ctx_new(r);
     uint32_t most = 0;
     for (uint32_t m = sh->first; m < sh->end; m++)
@@ -1009,12 +1017,6 @@ static void *resolve_share(void *arg)
     if (!r->fcodes || !r->ftype) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
-    }
-    /* room for the indexes of a schema with one for every other field (more: the arrays grow) */
-    if (sh->end > sh->first) {
-        uint32_t nfields = db->models[sh->end - 1].first_field + db->models[sh->end - 1].nfields -
-                           db->models[sh->first].first_field;
-        resolve_output_reserve(r, nfields / 2 + 16, nfields / 2 + 16);
     }
     for (uint32_t m = sh->first; m < sh->end && !sh->diags.count && !sh->failed; m++) {
         const DbModel *dm = &db->models[m];
@@ -1142,11 +1144,6 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         sh->first = share_split(db, nshares, i);
         sh->end = i + 1 == nshares ? db->nmodels : share_split(db, nshares, i + 1);
         arena_init(&sh->arena);
-        /* its fields' defaults and native types: about 48 bytes per field */
-        uint32_t nfields = sh->end > sh->first ? db->models[sh->end - 1].first_field + db->models[sh->end - 1].nfields -
-                                                     db->models[sh->first].first_field
-                                               : 0;
-        arena_reserve(&sh->arena, (size_t)nfields * 64);
         diags_init(&sh->diags, &sh->arena);
         sh->r = (Resolver){.db = db, .ast = ast, .arena = &sh->arena, .diags = &sh->diags, .nt = nt};
     }
