@@ -1257,16 +1257,28 @@ static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint
         if (started[i])
             pthread_join(threads[i], NULL);
 
-    /* Concatenate: blocks, comments, diagnostics; the chunks' memory joins the tree's arena. */
+    /* Concatenate: blocks, comments (into arrays grown once, to their size), diagnostics; the
+     * chunks' memory joins the tree's arena. */
     AstFile *af = &ast->files[ast->nfiles - 1];
+    uint32_t nblocks = 0, ncomments = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        nblocks += chunks[i].ast->nblocks;
+        ncomments += chunks[i].ast->files[0].ncomments;
+    }
+    ast->blocks = arena_grow_exact(ast->arena, ast->blocks, ast->nblocks, &ast->capblocks, ast->nblocks + nblocks,
+                                   sizeof *ast->blocks);
+    af->comments = arena_grow_exact(ast->arena, af->comments, af->ncomments, &af->capcomments,
+                                    af->ncomments + ncomments, sizeof *af->comments);
     for (uint32_t i = 0; i < n; i++) {
         Chunk *c = &chunks[i];
-        for (uint32_t b = 0; b < c->ast->nblocks; b++)
-            ARENA_PUSH(ast->arena, ast->blocks, ast->nblocks, ast->capblocks, c->ast->blocks[b]);
+        if (c->ast->nblocks)
+            memcpy(ast->blocks + ast->nblocks, c->ast->blocks, c->ast->nblocks * sizeof *ast->blocks);
+        ast->nblocks += c->ast->nblocks;
         af->nblocks += c->ast->nblocks;
         AstFile *cf = &c->ast->files[0];
-        for (uint32_t k = 0; k < cf->ncomments; k++)
-            ARENA_PUSH(ast->arena, af->comments, af->ncomments, af->capcomments, cf->comments[k]);
+        if (cf->ncomments)
+            memcpy(af->comments + af->ncomments, cf->comments, cf->ncomments * sizeof *af->comments);
+        af->ncomments += cf->ncomments;
         for (uint32_t k = 0; k < c->diags.count; k++) {
             ARENA_PUSH(diags->arena, diags->items, diags->count, diags->cap, c->diags.items[k]);
             if (c->diags.items[k].severity == DIAG_ERROR)
