@@ -668,24 +668,26 @@ static const char *pg_native_read(Validator *v, const DbField *f)
     return d->name;
 }
 
-static const char NOT_YET[1];
+static const char NO_NATIVE[1];     /* cached for a field that has none */
 
 void validate_native_cache_init(Validator *v)
 {
     if (v->native_cache)
         return;
-    v->native_cache = arena_alloc_raw(v->arena, (size_t)(v->db->nfields ? v->db->nfields : 1) * sizeof *v->native_cache);
-    for (uint32_t i = 0; i < v->db->nfields; i++)
-        v->native_cache[i] = NOT_YET;
+    /* zeroed (NULL: not read yet), so that it is filled, and its pages first touched, by the
+     * threads that read the fields */
+    v->native_cache = arena_alloc(v->arena, (size_t)(v->db->nfields ? v->db->nfields : 1) * sizeof *v->native_cache);
 }
 
 static const char *pg_native(Validator *v, const DbField *f)
 {
     uint32_t id = (uint32_t)(f - v->db->fields);
     validate_native_cache_init(v);
-    if (v->native_cache[id] == NOT_YET)
-        v->native_cache[id] = pg_native_read(v, f);
-    return v->native_cache[id];
+    if (!v->native_cache[id]) {
+        const char *native = pg_native_read(v, f);
+        v->native_cache[id] = native ? native : NO_NATIVE;
+    }
+    return v->native_cache[id] == NO_NATIVE ? NULL : v->native_cache[id];
 }
 
 static bool algo_supports_type(uint8_t algo, const DbField *f)
