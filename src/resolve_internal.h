@@ -337,7 +337,11 @@ const char *validate_connector_name(const Validator *v);
 /* One relation field's checks inside the per-model loop; false when an ambiguity error was
  * reported (which stops the pipeline, as in Prisma). */
 bool validate_relation_field(Validator *v, uint32_t field, void *names);
-void *validate_relation_names_build(Validator *v);
+/* The groups of relation fields that ambiguity checks read: made empty, then filled a model at a
+ * time, given its first relation field, before its relation fields are checked (the models'
+ * groups are apart: the threads that check the models fill them). */
+void *validate_relation_names_new(Validator *v);
+void validate_relation_names_model(Validator *v, void *names, uint32_t first_field);
 
 /* Native type tables (validate_types.c). */
 typedef struct NativeTypeDef {

@@ -960,9 +960,15 @@ static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t mod
         if (f->kind != DBF_RELATION && f->kind != DBF_ERROR)
             scalar_field_checks(v, nm, m->first_field + i, named_uniques);
     }
+    bool grouped = false;
     for (uint32_t i = 0; i < m->nfields; i++) {
         const DbField *f = &db->fields[m->first_field + i];
-        if (f->kind == DBF_RELATION && !validate_relation_field(v, m->first_field + i, relnames))
+        if (f->kind != DBF_RELATION)
+            continue;
+        if (!grouped)
+            validate_relation_names_model(v, relnames, m->first_field + i);
+        grouped = true;
+        if (!validate_relation_field(v, m->first_field + i, relnames))
             return false;   /* an ambiguous relation stops the pipeline */
     }
     for (uint32_t i = 0; i < m->nindexes; i++) {
@@ -1094,7 +1100,7 @@ void db_validate_with(Db *db, DbProvider provider, Diags *diags, const DbResolve
     } else {
         names_build(v, &nm);
     }
-    void *relnames = validate_relation_names_build(v);
+    void *relnames = validate_relation_names_new(v);
 
     composite_types(v);
     unknown_default_functions(v);

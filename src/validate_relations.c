@@ -20,11 +20,13 @@ static RelField *relfield(const Validator *v, uint32_t field)
 /* ---- relation names (ambiguity) ----------------------------------------------------------- */
 
 /* Relation fields grouped by target and relation name within their model, indexed like
- * DbNameTable.relfields (a schema's relation fields are few beside its fields). */
+ * DbNameTable.relfields (a schema's relation fields are few beside its fields). Each model's
+ * groups are made as its checks start: on the threads that check the models. */
 typedef struct RelNames {
     uint32_t *head;         /* the group's first relation field */
     uint32_t *next;         /* the next relation field of the group, or DB_NONE */
     uint32_t *count;        /* (heads only) relation fields in the group */
+    uint32_t *tail;         /* (heads only) the group's last relation field, while grouping */
 } RelNames;
 
 /* The relation name of a field: as written, or Prisma's generated "AToB". */
@@ -55,66 +57,64 @@ static bool same_relation_name(const Validator *v, const RelField *a, const RelF
     return str_eq(named->name, gen);
 }
 
-static void group_add(RelNames *rn, uint32_t *tail, uint32_t head, uint32_t k)
+static void group_add(RelNames *rn, uint32_t head, uint32_t k)
 {
     rn->head[k] = head;
     rn->next[k] = DB_NONE;
     if (head == k) {
         rn->count[k] = 1;
-        tail[k] = k;
+        rn->tail[k] = k;
     } else {
-        rn->next[tail[head]] = k;
-        tail[head] = k;
+        rn->next[rn->tail[head]] = k;
+        rn->tail[head] = k;
         rn->count[head]++;
     }
 }
 
-void *validate_relation_names_build(Validator *v)
+void *validate_relation_names_new(Validator *v)
 {
-    Db *db = v->db;
-    struct DbNameTable *nt = db->names;
     RelNames *rn = arena_alloc(v->arena, sizeof *rn);
-    size_t n = nt->nrelfields ? nt->nrelfields : 1;
+    size_t n = v->db->names->nrelfields ? v->db->names->nrelfields : 1;
+    rn->head = arena_alloc_raw(v->arena, n * sizeof *rn->head);
     rn->next = arena_alloc_raw(v->arena, n * sizeof *rn->next);
     rn->count = arena_alloc_raw(v->arena, n * sizeof *rn->count);
-    rn->head = arena_alloc_raw(v->arena, n * sizeof *rn->head);
-    uint32_t *tail = malloc(n * sizeof *tail);
-    if (!tail) {
-        fprintf(stderr, "prismac: out of memory\n");
-        exit(2);
-    }
-    /* a model's relation fields are consecutive in nt->relfields: group them model by model */
-    for (uint32_t start = 0, end; start < nt->nrelfields; start = end) {
-        uint32_t model = nt->relfields[start].model;
-        for (end = start; end < nt->nrelfields && nt->relfields[end].model == model; end++)
-            ;
-        uint32_t k = end - start;
-        if (k <= 64) {
-            for (uint32_t i = start; i < end; i++) {
-                const RelField *rf = &nt->relfields[i];
-                uint32_t head = i;
-                for (uint32_t j = start; j < i; j++) {
-                    const RelField *o = &nt->relfields[j];
-                    if (o->target == rf->target && same_relation_name(v, o, rf)) {
-                        head = rn->head[j];
-                        break;
-                    }
-                }
-                group_add(rn, tail, head, i);
-            }
-            continue;
-        }
-        NameMap heads;
-        namemap_init(&heads, v->arena, k);
+    rn->tail = arena_alloc_raw(v->arena, n * sizeof *rn->tail);
+    return rn;
+}
+
+void validate_relation_names_model(Validator *v, void *names, uint32_t first_field)
+{
+    const struct DbNameTable *nt = v->db->names;
+    RelNames *rn = names;
+    /* the model's relation fields are consecutive in nt->relfields, from its first one on */
+    uint32_t start = nt->field_relfield[first_field], end;
+    uint32_t model = nt->relfields[start].model;
+    for (end = start; end < nt->nrelfields && nt->relfields[end].model == model; end++)
+        ;
+    uint32_t k = end - start;
+    if (k <= 64) {
         for (uint32_t i = start; i < end; i++) {
             const RelField *rf = &nt->relfields[i];
-            Str name = field_relation_name(v, rf);
-            uint32_t head = namemap_add(&heads, rf->target, name, i);
-            group_add(rn, tail, head == DB_NONE ? i : head, i);
+            uint32_t head = i;
+            for (uint32_t j = start; j < i; j++) {
+                const RelField *o = &nt->relfields[j];
+                if (o->target == rf->target && same_relation_name(v, o, rf)) {
+                    head = rn->head[j];
+                    break;
+                }
+            }
+            group_add(rn, head, i);
         }
+        return;
     }
-    free(tail);
-    return rn;
+    NameMap heads;
+    namemap_init(&heads, v->arena, k);
+    for (uint32_t i = start; i < end; i++) {
+        const RelField *rf = &nt->relfields[i];
+        Str name = field_relation_name(v, rf);
+        uint32_t head = namemap_add(&heads, rf->target, name, i);
+        group_add(rn, head == DB_NONE ? i : head, i);
+    }
 }
 
 static char *field_list(const Validator *v, const RelNames *rn, uint32_t head)
