@@ -888,19 +888,22 @@ static void db_allocate(Resolver *r)
     Arena *a = r->arena;
     struct DbNameTable *nt = r->nt;
     size_t fcount = nfields ? nfields : 1;
+    /* What the serial passes write first, together (fresh pages are zeroed as they are first
+     * touched: on the main thread, as few as can be) ... */
     db->models = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof *db->models);
-    db->fields = arena_alloc(a, fcount * sizeof *db->fields);
     db->enums = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof *db->enums);
     db->enum_values = arena_alloc(a, (size_t)(nvalues ? nvalues : 1) * sizeof *db->enum_values);
     db->composite_types = arena_alloc(a, (size_t)(ncts ? ncts : 1) * sizeof *db->composite_types);
     namemap_init(&nt->names, a, ast->nblocks + nvalues + nctfields + nprops);
-    nt->field_relfield = arena_alloc_raw(a, fcount * sizeof(uint32_t));
-    nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
     nt->enum_schema_span = arena_alloc(a, (size_t)(nenums ? nenums : 1) * sizeof(Span));
-    nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
     nt->ctfields = arena_alloc(a, (size_t)(nctfields ? nctfields : 1) * sizeof *nt->ctfields);
     nt->ftab_first = arena_alloc_raw(a, (size_t)(nmodels ? nmodels : 1) * sizeof *nt->ftab_first);
     nt->ftab_bits = arena_alloc_raw(a, (size_t)(nmodels ? nmodels : 1));
+    /* ... then what the models' passes write, on the resolution threads when it is large */
+    db->fields = arena_alloc(a, fcount * sizeof *db->fields);
+    nt->field_relfield = arena_alloc_raw(a, fcount * sizeof(uint32_t));
+    nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
+    nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
     nt->ftab = arena_alloc(a, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);    /* zeroed: empty */
     uint32_t total = 0, mi = 0;
     for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
