@@ -25,7 +25,7 @@
 /* The chains of relation fields with the same (model, target, name): an open-addressing table
  * of chain heads, keyed by those, compared on the relation fields themselves. */
 typedef struct Chains {
-    uint32_t *slots;        /* relfield index of a chain's head; DB_NONE: empty */
+    uint32_t *slots;        /* relfield index of a chain's head, plus one; 0: empty */
     uint32_t mask;
 } Chains;
 
@@ -45,7 +45,7 @@ static uint32_t *chain_slot(const Chains *c, const RelField *rfs, uint32_t model
 {
     for (uint32_t i = chain_hash(model, target, named, name) & c->mask;; i = (i + 1) & c->mask) {
         uint32_t k = c->slots[i];
-        if (k == DB_NONE || chain_match(&rfs[k], model, target, named, name))
+        if (k == 0 || chain_match(&rfs[k - 1], model, target, named, name))
             return &c->slots[i];
     }
 }
@@ -83,14 +83,14 @@ void resolve_relations(Resolver *r)
     uint32_t cap = 16;
     while (cap < n * 2)
         cap <<= 1;
-    Chains first = {malloc((size_t)cap * sizeof *first.slots), cap - 1};
+    /* zeroed, in the arena: its pages are part of a huge one instead of 4 KiB ones to fault */
+    Chains first = {arena_alloc(r->arena, (size_t)cap * sizeof *first.slots), cap - 1};
     uint32_t *next = malloc((size_t)n * sizeof *next);
     uint32_t *last = malloc((size_t)n * sizeof *last);
-    if (!first.slots || !next || !last) {
+    if (!next || !last) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
-    memset(first.slots, 0xFF, (size_t)cap * sizeof *first.slots);
     /* chains of relation fields with the same (model, target, name), in order */
     uint32_t npairs = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -98,12 +98,12 @@ void resolve_relations(Resolver *r)
         next[i] = DB_NONE;
         npairs += rf->nfields < rf->nrefs ? rf->nfields : rf->nrefs;
         uint32_t *slot = chain_slot(&first, nt->relfields, rf->model, rf->target, rf->has_name, rf->name);
-        if (*slot == DB_NONE) {
-            *slot = i;
+        if (*slot == 0) {
+            *slot = i + 1;
             last[i] = i;
         } else {
-            next[last[*slot]] = i;
-            last[*slot] = i;
+            next[last[*slot - 1]] = i;
+            last[*slot - 1] = i;
         }
     }
     /* at most one relation per relation field, and their foreign-key pairs: no regrowth */
@@ -127,8 +127,8 @@ void resolve_relations(Resolver *r)
         const DbField *f = &db->fields[rf->field];
         const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
         bool self = rf->model == rf->target;
-        /* the opposite: the first field of the target pointing back with the same name */
-        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->has_name, rf->name);
+        /* the opposite: the first field of the target pointing back with the same name (0 - 1: none) */
+        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->has_name, rf->name) - 1;
         while (opp != DB_NONE && self && opp == i)
             opp = next[opp];
         const RelField *orf = opp != DB_NONE ? &nt->relfields[opp] : NULL;
@@ -201,7 +201,6 @@ void resolve_relations(Resolver *r)
         if (of)
             db->fields[orf->field].relation = id;
     }
-    free(first.slots);
     free(next);
     free(last);
 }
