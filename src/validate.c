@@ -285,7 +285,9 @@ static bool names_may_repeat(Validator *v, const NameFps *fp)
         uint32_t cap = 16;
         while (cap < (db->nindexes + db->nmodels) * 2)
             cap <<= 1;
-        uint64_t *tab = arena_big_calloc(cap * sizeof *tab);   /* half a megabyte for a large schema */
+        /* half a megabyte for a large schema: from the arena, whose next pages later stages
+         * use anyway, rather than a mapping of its own zeroed for this alone */
+        uint64_t *tab = arena_alloc(v->arena, cap * sizeof *tab);
         for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
             const DbModel *dm = &db->models[m];
             if (pks && fp->pk[m])
@@ -293,7 +295,6 @@ static bool names_may_repeat(Validator *v, const NameFps *fp)
             for (uint32_t i = 0; i < dm->nindexes && !hit; i++)
                 hit |= fp_insert(tab, cap - 1, fingerprint_in(dm->schema, fp->index[dm->first_index + i]));
         }
-        arena_big_free(tab, cap * sizeof *tab);
     }
     if (local && !hit) {
         /* each table's names: primary key, indexes, and the foreign keys it owns */
