@@ -9,6 +9,7 @@
 #include "resolve_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -981,7 +982,11 @@ static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t mod
     return true;
 }
 
-/* A share of the models' checks, on its own thread: its own arena and diagnostics. */
+/* The models are handed out this many at a time to the threads that check them, until none is
+ * left: the threads end together however the cores are shared (or one starts late). */
+#define CHECK_BATCH 32
+
+/* A thread's part of the models' checks: its own arena and diagnostics. */
 typedef struct ModelChecks {
     Validator v;
     Arena arena;
@@ -989,21 +994,30 @@ typedef struct ModelChecks {
     Names *nm;
     void *relnames;
     const uint32_t *order;
-    uint32_t first, end;        /* order[first .. end) */
-    NameFps *fps;               /* to fill for those models and relations [rel_lo, rel_hi), or NULL */
+    uint32_t n;                 /* order[0 .. n): the models, taken from *next on */
+    atomic_uint *next;
+    NameFps *fps;               /* to fill for the models it takes and relations [rel_lo, rel_hi), or NULL */
     uint32_t rel_lo, rel_hi;
 } ModelChecks;
 
 static void *validate_share(void *arg)
 {
     ModelChecks *sh = arg;
-    if (sh->fps) {
-        for (uint32_t k = sh->first; k < sh->end; k++)
-            name_fps_model(&sh->v, sh->fps, sh->order[k]);
+    if (sh->fps)
         name_fps_relations(&sh->v, sh->fps, sh->rel_lo, sh->rel_hi);
+    for (;;) {
+        uint32_t from = atomic_fetch_add(sh->next, CHECK_BATCH);
+        if (from >= sh->n)
+            break;
+        uint32_t to = from + CHECK_BATCH < sh->n ? from + CHECK_BATCH : sh->n;
+        for (uint32_t k = from; k < to; k++) {
+            if (sh->fps)
+                name_fps_model(&sh->v, sh->fps, sh->order[k]);
+            /* after a diagnostic only the fingerprints: the models are checked again in order */
+            if (!sh->diags.count)
+                validate_model(&sh->v, sh->nm, sh->relnames, sh->order[k]);
+        }
     }
-    for (uint32_t k = sh->first; k < sh->end && !sh->diags.count; k++)
-        validate_model(&sh->v, sh->nm, sh->relnames, sh->order[k]);
     return NULL;
 }
 
@@ -1023,16 +1037,11 @@ static bool validate_models_shared(Validator *v, Names *nm, void *relnames, cons
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
-    /* shared out by fields, in order */
-    uint32_t k = 0;
-    uint64_t done = 0;
+    atomic_uint next = 0;
     for (uint32_t i = 0; i < nshares; i++) {
         ModelChecks *sh = &shares[i];
-        sh->first = k;
-        uint64_t want = (uint64_t)db->nfields * (i + 1) / nshares;
-        while (k < n && (i + 1 == nshares || done < want))
-            done += db->models[order[k++]].nfields;
-        sh->end = k;
+        sh->n = n;
+        sh->next = &next;
         arena_init(&sh->arena);
         diags_init(&sh->diags, &sh->arena);
         sh->v = *v;
