@@ -8,6 +8,7 @@
 #include "lexer.c"     /* lexer_scan(): the generated scanner, inlined into the loops below */
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -1177,28 +1178,46 @@ static uint32_t next_split(const char *text, uint32_t len, uint32_t from)
     return len;
 }
 
+/* A file is cut into a few chunks per thread, handed out in order, one at a time, until none
+ * is left: the threads end together however the cores are shared (or however late one
+ * starts). */
+#define PARSE_CHUNKS_PER_THREAD 4
+
 typedef struct Chunk {
-    SourceSet *sources;
-    Ast *ast;                   /* the chunk's own tree, arena and file entry */
-    Arena arena;
+    Ast *ast;                   /* the chunk's own tree and file entry */
     Diags diags;
-    uint32_t file, start, end;
-    bool parser_only;
+    uint32_t start, end;
 } Chunk;
 
-/* Parses a chunk into a tree of its own. Its arena is made here, on the chunk's thread: the
- * first touch of its pages (zeroing huge pages) is part of the parallel work. */
-static void *parse_chunk(void *arg)
+/* A thread: the chunks it takes are parsed into its arena. */
+typedef struct ParseWorker {
+    Arena arena;
+    size_t reserve;             /* bytes for its first arena chunk */
+    SourceSet *sources;
+    uint32_t file;
+    bool parser_only;
+    Chunk *chunks;
+    uint32_t nchunks;
+    atomic_uint *next;          /* the next chunk to take */
+} ParseWorker;
+
+static void *parse_worker(void *arg)
 {
-    Chunk *c = arg;
-    /* a syntax tree takes up to about 8 bytes per byte of text: one chunk of huge pages */
-    arena_reserve(&c->arena, (size_t)(c->end - c->start) * 8);
-    diags_init(&c->diags, &c->arena);
-    c->ast = ast_new(&c->arena, c->sources);
-    AstFile af = {.file = c->file};
-    ARENA_PUSH(&c->arena, c->ast->files, c->ast->nfiles, c->ast->capfiles, af);
-    parse_range(c->ast, c->file, 0, c->start, c->end, &c->diags, c->parser_only);
-    return NULL;
+    ParseWorker *w = arg;
+    /* one chunk of huge pages, made here, so that its pages are first touched (zeroed) on this
+     * thread */
+    arena_reserve(&w->arena, w->reserve);
+    for (;;) {
+        uint32_t i = atomic_fetch_add(w->next, 1);
+        if (i >= w->nchunks)
+            return NULL;
+        Chunk *c = &w->chunks[i];
+        diags_init(&c->diags, &w->arena);
+        c->ast = ast_new(&w->arena, w->sources);
+        AstFile af = {.file = w->file};
+        ARENA_PUSH(&w->arena, c->ast->files, c->ast->nfiles, c->ast->capfiles, af);
+        parse_range(c->ast, w->file, 0, c->start, c->end, &c->diags, w->parser_only);
+    }
 }
 
 static bool has_block_comment(const char *text, uint32_t len)
@@ -1212,9 +1231,9 @@ static bool has_block_comment(const char *text, uint32_t len)
 /* Where the file's chunks start; one chunk means: parse it in one pass. */
 static uint32_t plan_chunks(const Source *src, const ParseOptions *opt, uint32_t *starts, uint32_t max)
 {
-    uint32_t n = opt->threads < max ? opt->threads : max;
-    if (n < 2 || src->len < opt->min_chunk_bytes * 2 || has_block_comment(src->text, src->len))
+    if (opt->threads < 2 || src->len < opt->min_chunk_bytes * 2 || has_block_comment(src->text, src->len))
         return 1;
+    uint32_t n = opt->threads * PARSE_CHUNKS_PER_THREAD < max ? opt->threads * PARSE_CHUNKS_PER_THREAD : max;
     if (src->len / opt->min_chunk_bytes < n)
         n = src->len / opt->min_chunk_bytes;
     uint32_t count = 0;
@@ -1229,33 +1248,42 @@ static uint32_t plan_chunks(const Source *src, const ParseOptions *opt, uint32_t
 }
 
 static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint32_t *starts, uint32_t n,
-                               bool parser_only)
+                               uint32_t threads, bool parser_only)
 {
     Source *src = &ast->sources->files[file];
+    uint32_t nworkers = threads < n ? threads : n;
     Chunk *chunks = calloc(n, sizeof *chunks);
-    pthread_t *threads = calloc(n, sizeof *threads);
-    bool *started = calloc(n, sizeof *started);
-    if (!chunks || !threads || !started) {
+    ParseWorker *workers = calloc(nworkers, sizeof *workers);
+    pthread_t *ids = calloc(nworkers, sizeof *ids);
+    bool *started = calloc(nworkers, sizeof *started);
+    if (!chunks || !workers || !ids || !started) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
     for (uint32_t i = 0; i < n; i++) {
-        Chunk *c = &chunks[i];
-        c->file = file;
-        c->start = starts[i];
-        c->end = i + 1 < n ? starts[i + 1] : src->len;
-        c->sources = ast->sources;
-        arena_init(&c->arena);
-        c->parser_only = parser_only;
-        /* the first chunk runs on this thread; a thread that cannot start runs here too */
-        started[i] = i > 0 && pthread_create(&threads[i], NULL, parse_chunk, c) == 0;
+        chunks[i].start = starts[i];
+        chunks[i].end = i + 1 < n ? starts[i + 1] : src->len;
     }
-    for (uint32_t i = 0; i < n; i++)
-        if (!started[i])
-            parse_chunk(&chunks[i]);
-    for (uint32_t i = 1; i < n; i++)
+    atomic_uint next = 0;
+    for (uint32_t i = 0; i < nworkers; i++) {
+        ParseWorker *w = &workers[i];
+        arena_init(&w->arena);
+        /* a syntax tree takes up to about 8 bytes per byte of text */
+        w->reserve = (size_t)src->len / nworkers * 8;
+        w->sources = ast->sources;
+        w->file = file;
+        w->parser_only = parser_only;
+        w->chunks = chunks;
+        w->nchunks = n;
+        w->next = &next;
+    }
+    /* the first worker runs on this thread; a thread that cannot start runs here too */
+    for (uint32_t i = 1; i < nworkers; i++)
+        started[i] = pthread_create(&ids[i], NULL, parse_worker, &workers[i]) == 0;
+    parse_worker(&workers[0]);
+    for (uint32_t i = 1; i < nworkers; i++)
         if (started[i])
-            pthread_join(threads[i], NULL);
+            pthread_join(ids[i], NULL);
 
     /* Concatenate: blocks, comments (into arrays grown once, to their size), diagnostics; the
      * chunks' memory joins the tree's arena. */
@@ -1286,10 +1314,12 @@ static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint
             else if (c->diags.items[k].severity == DIAG_WARNING)
                 diags->warnings++;
         }
-        arena_adopt(ast->arena, &c->arena);
     }
+    for (uint32_t i = 0; i < nworkers; i++)
+        arena_adopt(ast->arena, &workers[i].arena);
     free(chunks);
-    free(threads);
+    free(workers);
+    free(ids);
     free(started);
 }
 
@@ -1303,7 +1333,7 @@ void ast_parse_file_with(Ast *ast, uint32_t file, Diags *diags, const ParseOptio
     uint32_t n = opt ? plan_chunks(src, opt, starts, 64) : 1;
     bool parser_only = opt && opt->parser_only;
     if (n > 1)
-        parse_file_chunked(ast, file, diags, starts, n, parser_only);
+        parse_file_chunked(ast, file, diags, starts, n, opt->threads, parser_only);
     else
         parse_range(ast, file, ast->nfiles - 1, 0, src->len, diags, parser_only);
     diags_sort_range(diags, first_diag);

@@ -178,7 +178,7 @@ Ast *ast_parse(SourceSet *sources, Diags *diags);
 void ast_parse_file(Ast *ast, uint32_t file, Diags *diags);
 
 typedef struct ParseOptions {
-    uint32_t threads;           /* at most this many chunks per file (1: one pass) */
+    uint32_t threads;           /* at most this many threads per file (1: one pass) */
     uint32_t min_chunk_bytes;   /* no chunk smaller than this */
     bool parser_only;           /* every line through the parser, none by the fast path for
                                  * common lines (tests: both must give the same result) */
