@@ -1480,6 +1480,19 @@ static void fill_batches(Lower *lw, atomic_uint *next)
     }
 }
 
+/* Room for the tables of all models, their columns, indexes and foreign keys with the names
+ * lowering makes, and a margin: a large schema's arena then starts on one chunk of huge pages
+ * instead of doubling through chunks each left with a partly used huge page. Too much costs
+ * address space only (pages are touched as they are used). */
+static size_t fill_estimate(const Db *db)
+{
+    size_t models = db->nmodels + db->nrelations;  /* a join table per relation at most */
+    return models * (sizeof(SqlTable) + 64) + (size_t)db->nfields * (sizeof(SqlColumn) + 2 * sizeof(uint32_t) + 32) +
+           (size_t)(db->nindexes + models) * (sizeof(SqlIndex) + 64) +
+           (size_t)(db->nindex_fields + 2 * models) * sizeof(SqlIndexColumn) +
+           (size_t)db->nrelations * (sizeof(SqlForeignKey) + 64);
+}
+
 typedef struct FillPart {
     Lower lw;
     Arena arena;
@@ -1518,6 +1531,7 @@ static void lower_tables(Lower *lw)
     atomic_uint next = 0;
     FillPart part = {.lw = *lw, .next = &next};
     arena_init(&part.arena);
+    arena_reserve(&part.arena, fill_estimate(db));   /* it may take any share of the models */
     part.lw.arena = &part.arena;
     part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
     part.lw.xnames = NULL;
@@ -1544,6 +1558,7 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     lw.s = sql_schema_new(dialect->flavour);
     lw.arena = &lw.s->arena;
     lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
+    arena_reserve(&lw.s->arena, fill_estimate(db));
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
     /* scratch kept with the schema: in its arena it takes the bytes it needs, where a buffer of
      * its own would take a fresh huge page (2 MB to fault in for 344 KB on 5,000 models) */
