@@ -1455,6 +1455,7 @@ static void build_columns(Builder *b)
         int typmod = atoi(val(r, i, 10));
         char name[256];
         Text cast = {0};
+        SqlTypeFamily family;
         col.type.list = list;
         col.type.enum_id = SQL_NONE;
         if (typtype == 'e') {
@@ -1462,8 +1463,8 @@ static void build_columns(Builder *b)
             col.type.enum_id = oid_lookup(b->enums, b->nenums, type_oid);
             snprintf(name, sizeof name, "%s", typname);
             enum_cast(b, col.type.enum_id, typname, typnsp, &cast);
-        } else if (known_type_of(&known_types, type_oid, typname, in_catalog, typmod, &col.type.family, name,
-                                 sizeof name)) {
+        } else if (known_type_of(&known_types, type_oid, typname, in_catalog, typmod, &family, name, sizeof name)) {
+            col.type.family = family;
             text_puts(&cast, name);
         } else {
             col.type.family = SQLT_UNSUPPORTED;

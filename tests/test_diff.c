@@ -2283,7 +2283,7 @@ static void test_tables_pair_by_schema_and_name(void **state)
     SqlSchema *a = sql_schema_new(SQL_POSTGRES), *b = sql_schema_new(SQL_POSTGRES);
     uint32_t na = sql_add_namespace(a, STR_LIT("one"));
     uint32_t nb = sql_add_namespace(b, STR_LIT("two"));
-    SqlColumn id = {.name = STR_LIT("id"), .type = {SQLT_INT, STR_LIT("INTEGER"), SQL_NONE, false}};
+    SqlColumn id = {.name = STR_LIT("id"), .type = {.name = STR_LIT("INTEGER"), .enum_id = SQL_NONE, .family = SQLT_INT}};
     sql_add_column(a, sql_add_table(a, na, STR_LIT("T"), SQL_NO_ORIGIN), &id);
     sql_add_column(b, sql_add_table(b, nb, STR_LIT("T"), SQL_NO_ORIGIN), &id);
     Migration *m = migrate_diff(a, b, &dialect_postgres);
@@ -2311,7 +2311,7 @@ static void test_ignored_tables(void **state)
 {
     (void)state;
     SqlSchema *a = sql_schema_new(SQL_POSTGRES), *b = sql_schema_new(SQL_POSTGRES);
-    SqlColumn id = {.name = STR_LIT("id"), .type = {SQLT_INT, STR_LIT("INTEGER"), SQL_NONE, false}};
+    SqlColumn id = {.name = STR_LIT("id"), .type = {.name = STR_LIT("INTEGER"), .enum_id = SQL_NONE, .family = SQLT_INT}};
     sql_add_column(a, sql_add_table(a, SQL_NONE, STR_LIT("_prisma_migrations"), SQL_NO_ORIGIN), &id);
     sql_add_column(a, sql_add_table(a, SQL_NONE, STR_LIT("spatial_ref_sys"), SQL_NO_ORIGIN), &id);
     Migration *m = migrate_diff(a, b, &dialect_postgres);

@@ -70,11 +70,13 @@ typedef enum SqlTypeFamily {
  *   TEXT/VARCHAR/CHAR/CLOB -> SQLT_STRING, REAL/FLOAT/DOUBLE -> SQLT_FLOAT, DECIMAL/NUMERIC ->
  *   SQLT_DECIMAL, BOOLEAN -> SQLT_BOOLEAN, DATE/DATETIME/TIMESTAMP -> SQLT_DATETIME,
  *   JSONB/JSON -> SQLT_JSON, BLOB -> SQLT_BINARY). */
+/* 24 bytes: the family in a byte of its own next to enum_id and list (a large schema has tens
+ * of thousands of columns). */
 typedef struct SqlColumnType {
-    SqlTypeFamily family;
     /* The type as prismac writes it in DDL, without [] (see above). */
     Str name;
     uint32_t enum_id;       /* SQLT_ENUM: its SqlEnum, or SQL_NONE when not in this schema */
+    SqlTypeFamily family : 8;
     bool list;              /* an array column (PostgreSQL) */
 } SqlColumnType;
 
@@ -122,7 +124,7 @@ typedef struct SqlDefault {
 } SqlDefault;
 
 /* Members ordered so that no padding is wasted: a large schema has tens of thousands of columns
- * (88 bytes each). */
+ * (80 bytes each). */
 typedef struct SqlColumn {
     Str name;
     SqlColumnType type;
