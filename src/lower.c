@@ -20,6 +20,7 @@ typedef struct InternSlot {
  * default value for a column of some type): found by (a, b, c, key), the key's bytes the Db's. */
 typedef struct MemoSlot {
     uint64_t a, b, c;
+    uint64_t head, tail;    /* the key's words (intern_key): compared instead of its bytes */
     Str key;
     Str value;          /* ptr NULL: a free slot */
 } MemoSlot;
@@ -184,13 +185,10 @@ static Str lw_intern(Lower *lw, Str s)
     }
 }
 
-static uint32_t memo_hash(uint64_t a, uint64_t b, uint64_t c, Str key)
+static uint32_t memo_hash(uint64_t a, uint64_t b, uint64_t c, uint64_t head, uint64_t tail, uint32_t len)
 {
-    uint64_t head = 0, tail = 0;
-    if (key.len)
-        intern_key(key, &head, &tail);
     uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (c * 0x165667B19E3779F9ull) ^ head ^
-                 (tail * 0xff51afd7ed558ccdull) ^ key.len;
+                 (tail * 0xff51afd7ed558ccdull) ^ len;
     h ^= h >> 31;
     h *= 0xff51afd7ed558ccdull;
     return (uint32_t)(h >> 32);
@@ -211,7 +209,7 @@ static MemoSlot *memo_slot(Lower *lw, uint64_t a, uint64_t b, uint64_t c, Str ke
             const MemoSlot *o = &lw->memo[i];
             if (!o->value.ptr)
                 continue;
-            uint32_t k = memo_hash(o->a, o->b, o->c, o->key) & (cap - 1);
+            uint32_t k = memo_hash(o->a, o->b, o->c, o->head, o->tail, o->key.len) & (cap - 1);
             while (slots[k].value.ptr)
                 k = (k + 1) & (cap - 1);
             slots[k] = *o;
@@ -220,17 +218,19 @@ static MemoSlot *memo_slot(Lower *lw, uint64_t a, uint64_t b, uint64_t c, Str ke
         lw->memo = slots;
         lw->memo_cap = cap;
     }
-    uint32_t k = memo_hash(a, b, c, key) & (lw->memo_cap - 1);
+    uint64_t head = 0, tail = 0;
+    if (key.len)
+        intern_key(key, &head, &tail);
+    uint32_t k = memo_hash(a, b, c, head, tail, key.len) & (lw->memo_cap - 1);
     for (;;) {
         MemoSlot *slot = &lw->memo[k];
         if (!slot->value.ptr) {
-            slot->a = a;
-            slot->b = b;
-            slot->c = c;
-            slot->key = key;
+            *slot = (MemoSlot){.a = a, .b = b, .c = c, .head = head, .tail = tail, .key = key};
             return slot;
         }
-        if (slot->a == a && slot->b == b && slot->c == c && str_eq(slot->key, key))
+        /* a key of up to 16 bytes is all in its words */
+        if (slot->a == a && slot->b == b && slot->c == c && slot->key.len == key.len && slot->head == head &&
+            slot->tail == tail && (key.len <= 16 || memcmp(slot->key.ptr, key.ptr, key.len) == 0))
             return slot;
         k = (k + 1) & (lw->memo_cap - 1);
     }
