@@ -102,29 +102,6 @@ static void pg_write_column_type(const RenderCtx *ctx, const SqlSchema *schema, 
         SQLBUF_LIT(out, "[]");
 }
 
-static bool default_renders(const SqlDefault *def)
-{
-    switch (def->kind) {
-    case SQLDEF_NONE:
-    case SQLDEF_SEQUENCE:
-        return false;
-    case SQLDEF_NOW:
-        return true;
-    case SQLDEF_VALUE:
-    case SQLDEF_EXPRESSION:
-        return def->sql.len > 0;
-    }
-    return false;
-}
-
-static void write_default_sql(SqlBuf *out, const SqlDefault *def)
-{
-    if (def->kind == SQLDEF_NOW && def->sql.len == 0)
-        SQLBUF_LIT(out, "CURRENT_TIMESTAMP");
-    else
-        sqlbuf_putstr(out, def->sql);
-}
-
 /* INDENT "name" TYPE[ NOT NULL][ DEFAULT x] (render_column: the indentation is part of it, which
  * is why Prisma's ADD COLUMN has five spaces). */
 /* `    "name" TYPE[ NOT NULL][ DEFAULT x]`, the line written into room taken once (a large
@@ -151,12 +128,9 @@ static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const
         w = SQL_PUT_LIT(w, "[]");
     else if (!c->nullable)
         w = SQL_PUT_LIT(w, " NOT NULL");
-    if (default_renders(&c->def)) {
+    if (sql_default_renders(&c->def)) {
         w = SQL_PUT_LIT(w, " DEFAULT ");
-        if (c->def.kind == SQLDEF_NOW && c->def.sql.len == 0)
-            w = SQL_PUT_LIT(w, "CURRENT_TIMESTAMP");
-        else
-            w = sql_put_str(w, c->def.sql);
+        w = sql_put_str(w, sql_default_text(&c->def));
     }
     sqlbuf_commit(out, w);
 }
@@ -443,14 +417,14 @@ static void pg_alter_enum(RenderCtx *ctx, const MigrateStep *step)
             continue;
         const SqlTable *pt = &ctx->prev->tables[u->prev_table];
         const SqlColumn *nc = &ctx->next->tables[u->next_table].columns[u->next_column];
-        if (!default_renders(&nc->def))
+        if (!sql_default_renders(&nc->def))
             continue;
         SQLBUF_LIT(out, "ALTER TABLE ");
         sql_write_table_name(ctx, ctx->prev, pt);
         SQLBUF_LIT(out, " ALTER COLUMN ");
         QI(out, pt->columns[u->prev_column].name);
         SQLBUF_LIT(out, " SET DEFAULT ");
-        write_default_sql(out, &nc->def);
+        sqlbuf_putstr(out, sql_default_text(&nc->def));
         sql_stmt_end(ctx);
     }
     SQLBUF_LIT(out, "COMMIT");
@@ -614,7 +588,7 @@ static void pg_alter_column(RenderCtx *ctx, const SqlTable *pt, const SqlTable *
         LINE_BEGIN();
         if (nc->def.kind != SQLDEF_NONE && !(nc->def.kind == SQLDEF_SEQUENCE)) {
             SQLBUF_LIT(lines, " SET DEFAULT ");
-            write_default_sql(lines, &nc->def);
+            sqlbuf_putstr(lines, sql_default_text(&nc->def));
         } else {
             SQLBUF_LIT(lines, " DROP DEFAULT");
         }

@@ -53,29 +53,6 @@ static bool is_single_primary_key(const SqlTable *t, uint32_t column)
     return pk && pk->ncolumns == 1 && pk->columns[0].column == column;
 }
 
-static bool default_renders(const SqlDefault *def)
-{
-    switch (def->kind) {
-    case SQLDEF_NONE:
-    case SQLDEF_SEQUENCE:
-        return false;
-    case SQLDEF_NOW:
-        return true;
-    case SQLDEF_VALUE:
-    case SQLDEF_EXPRESSION:
-        return def->sql.len > 0;
-    }
-    return false;
-}
-
-static void write_default_sql(SqlBuf *out, const SqlDefault *def)
-{
-    if (def->kind == SQLDEF_NOW && def->sql.len == 0)
-        SQLBUF_LIT(out, "CURRENT_TIMESTAMP");
-    else
-        sqlbuf_putstr(out, def->sql);
-}
-
 /* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x], written into room taken
  * once (a large script is mostly these). */
 static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t, uint32_t ci)
@@ -95,12 +72,9 @@ static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t
         w = SQL_PUT_LIT(w, " PRIMARY KEY");
     if (single_pk && c->type.family == SQLT_INT)
         w = SQL_PUT_LIT(w, " AUTOINCREMENT");
-    if (default_renders(&c->def)) {
+    if (sql_default_renders(&c->def)) {
         w = SQL_PUT_LIT(w, " DEFAULT ");
-        if (c->def.kind == SQLDEF_NOW && c->def.sql.len == 0)
-            w = SQL_PUT_LIT(w, "CURRENT_TIMESTAMP");
-        else
-            w = sql_put_str(w, c->def.sql);
+        w = sql_put_str(w, sql_default_text(&c->def));
     }
     sqlbuf_commit(out, w);
 }
@@ -283,12 +257,12 @@ static void sqlite_redefine_tables(RenderCtx *ctx, const MigrateStep *step)
                 if (i)
                     SQLBUF_LIT(out, ", ");
                 bool became_required_with_default =
-                    (p->changes & COLCHANGE_ARITY) && !nc->nullable && default_renders(&nc->def);
+                    (p->changes & COLCHANGE_ARITY) && !nc->nullable && sql_default_renders(&nc->def);
                 if (became_required_with_default) {
                     SQLBUF_LIT(out, "coalesce(");
                     write_ident(d, out, pc->name);
                     SQLBUF_LIT(out, ", ");
-                    write_default_sql(out, &nc->def);
+                    sqlbuf_putstr(out, sql_default_text(&nc->def));
                     SQLBUF_LIT(out, ") AS ");
                     write_ident(d, out, pc->name);
                 } else {

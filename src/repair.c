@@ -123,19 +123,6 @@ static void w_type(const Dialect *d, SqlBuf *out, const SqlSchema *s, const SqlC
         sqlbuf_puts(out, "[]");
 }
 
-static bool default_renders(const SqlDefault *def)
-{
-    return def->kind == SQLDEF_NOW || ((def->kind == SQLDEF_VALUE || def->kind == SQLDEF_EXPRESSION) && def->sql.len);
-}
-
-static void w_default_sql(SqlBuf *out, const SqlDefault *def)
-{
-    if (def->kind == SQLDEF_NOW && def->sql.len == 0)
-        sqlbuf_puts(out, "CURRENT_TIMESTAMP");
-    else
-        sqlbuf_putstr(out, def->sql);
-}
-
 /* "name" TYPE[ NOT NULL][ DEFAULT x], as the dialects write a column. */
 static void w_column_def(const Dialect *d, SqlBuf *out, const SqlSchema *s, const SqlColumn *c)
 {
@@ -144,9 +131,9 @@ static void w_column_def(const Dialect *d, SqlBuf *out, const SqlSchema *s, cons
     w_type(d, out, s, c, true, true);
     if (!c->nullable && !(d->flavour == SQL_POSTGRES && c->type.list))
         sqlbuf_puts(out, " NOT NULL");
-    if (default_renders(&c->def)) {
+    if (sql_default_renders(&c->def)) {
         sqlbuf_puts(out, " DEFAULT ");
-        w_default_sql(out, &c->def);
+        sqlbuf_putstr(out, sql_default_text(&c->def));
     }
 }
 
@@ -498,8 +485,8 @@ static uint32_t db_column_of(const SqlTable *dt, Str name)
 /* The value a NOT NULL column gives existing rows: its default, else a placeholder. */
 static bool w_fill_value(const Plan *p, SqlBuf *out, const SqlColumn *c)
 {
-    if (default_renders(&c->def)) {
-        w_default_sql(out, &c->def);
+    if (sql_default_renders(&c->def)) {
+        sqlbuf_putstr(out, sql_default_text(&c->def));
         return true;
     }
     return w_placeholder(p->d, out, p->sc, c);
@@ -521,7 +508,7 @@ static void decide_column_missing(Plan *p, uint32_t k, const CheckFinding *f)
         set_why(p, k, WHY_RENAME, "looks like a renamed column (--apply-renames renames it)");
         return;
     }
-    if (c->nullable || c->type.list || default_renders(&c->def) || c->autoincrement || c->def.kind == SQLDEF_SEQUENCE)
+    if (c->nullable || c->type.list || sql_default_renders(&c->def) || c->autoincrement || c->def.kind == SQLDEF_SEQUENCE)
         return;
     long rows = f->db_table != SQL_NONE ? table_rows(p, f->db_table) : -1;
     if (rows == 0)
@@ -567,7 +554,7 @@ static void decide_nullability(Plan *p, uint32_t k, const CheckFinding *f)
     bool fillable = !column_in_fk(st, f->schema_id) && w_fill_value(p, &tmp, c);
     sqlbuf_free(&tmp);
     if (fillable || (nulls < 0 && !p->probe.open)) {
-        if (!default_renders(&c->def) || nulls > 0) {
+        if (!sql_default_renders(&c->def) || nulls > 0) {
             Placeholder ph = {f->schema_table, f->schema_id, nulls, true};
             ARENA_PUSH(&p->arena, p->placeholders, p->nplaceholders, p->capplaceholders, ph);
         }
@@ -776,7 +763,7 @@ static void decide_unique(Plan *p, uint32_t k, const CheckFinding *f, const SqlI
         for (uint32_t i = 0; i < p->nplaceholders; i++) {
             const Placeholder *ph = &p->placeholders[i];
             if (ph->backfill && ph->sc_table == f->schema_table && ph->sc_column == x->columns[0].column &&
-                ph->rows > 1 && !default_renders(&st->columns[ph->sc_column].def))
+                ph->rows > 1 && !sql_default_renders(&st->columns[ph->sc_column].def))
                 why = arena_sprintf(&p->arena, "%ld rows holding NULL would all get the same placeholder: give them "
                                                "distinct values first", ph->rows);
         }
@@ -1480,7 +1467,7 @@ static void pg_alter_table(Plan *p, Migration *m, const MigrateStep *s, SqlBuf *
             stmt_end(out);
             break;
         case TABLECHANGE_ADD_COLUMN: {
-            bool needs_fill = !nc->nullable && !nc->type.list && !default_renders(&nc->def) && !nc->autoincrement;
+            bool needs_fill = !nc->nullable && !nc->type.list && !sql_default_renders(&nc->def) && !nc->autoincrement;
             const Placeholder *ph = needs_fill ? placeholder_for(p, sct, nc->name, false) : NULL;
             SqlBuf v = {0};
             if (ph && w_placeholder(d, &v, next, nc)) {
@@ -1532,7 +1519,7 @@ static void pg_alter_table(Plan *p, Migration *m, const MigrateStep *s, SqlBuf *
                     w_ident(d, out, pc->name);
                     stmt_end(out);
                     SqlBuf v = {0};
-                    bool fill = !nc->nullable && !nc->type.list && !default_renders(&nc->def) &&
+                    bool fill = !nc->nullable && !nc->type.list && !sql_default_renders(&nc->def) &&
                                 w_placeholder(d, &v, next, nc);
                     ALTER();
                     sqlbuf_puts(out, "ADD COLUMN ");
@@ -1603,12 +1590,12 @@ static void pg_alter_table(Plan *p, Migration *m, const MigrateStep *s, SqlBuf *
                 }
             }
             if ((c & COLCHANGE_DEFAULT) || dropped_default) {
-                if (default_renders(&nc->def)) {
+                if (sql_default_renders(&nc->def)) {
                     ALTER();
                     sqlbuf_puts(out, "ALTER COLUMN ");
                     w_ident(d, out, pc->name);
                     sqlbuf_puts(out, " SET DEFAULT ");
-                    w_default_sql(out, &nc->def);
+                    sqlbuf_putstr(out, sql_default_text(&nc->def));
                     stmt_end(out);
                 } else if (!dropped_default && nc->def.kind != SQLDEF_SEQUENCE && !(nc->def.kind == SQLDEF_EXPRESSION)) {
                     ALTER();
@@ -1671,9 +1658,9 @@ static void pg_alter_table(Plan *p, Migration *m, const MigrateStep *s, SqlBuf *
                     const Placeholder *ph = placeholder_for(p, sct, nc->name, true);
                     SqlBuf v = {0};
                     bool have = w_fill_value(p, &v, nc);
-                    if (have && (ph || default_renders(&nc->def))) {
+                    if (have && (ph || sql_default_renders(&nc->def))) {
                         if (ph)
-                            comment_placeholder(p, out, nt, nc, ph, default_renders(&nc->def));
+                            comment_placeholder(p, out, nt, nc, ph, sql_default_renders(&nc->def));
                         sqlbuf_puts(out, "UPDATE ");
                         w_table(d, out, prev, pt);
                         sqlbuf_puts(out, " SET ");
@@ -1872,7 +1859,7 @@ static void pg_alter_enum(Plan *p, Migration *m, uint32_t prev_id, uint32_t next
             sqlbuf_puts(out, " ALTER COLUMN ");
             w_ident(d, out, col->name);
             sqlbuf_puts(out, " SET DEFAULT ");
-            w_default_sql(out, &col->def);
+            sqlbuf_putstr(out, sql_default_text(&col->def));
             stmt_end(out);
         }
     }
@@ -2104,7 +2091,7 @@ static void sqlite_redefine(Plan *p, Migration *m, const MigrateStep *s, SqlBuf 
             if (pc->nullable && !nc->nullable && w_fill_value(p, &v, nc)) {
                 const Placeholder *ph = placeholder_for(p, sct, nc->name, true);
                 if (ph)
-                    comment_placeholder(p, out, nt, nc, ph, default_renders(&nc->def));
+                    comment_placeholder(p, out, nt, nc, ph, sql_default_renders(&nc->def));
                 sqlbuf_puts(&vals, "coalesce(");
                 w_ident(d, &vals, pc->name);
                 sqlbuf_puts(&vals, ", ");
@@ -2117,7 +2104,7 @@ static void sqlite_redefine(Plan *p, Migration *m, const MigrateStep *s, SqlBuf 
         }
         for (uint32_t i = 0; i < rd->nadded; i++) {
             const SqlColumn *nc = &nt->columns[rd->added[i]];
-            if (nc->nullable || default_renders(&nc->def) || nc->autoincrement)
+            if (nc->nullable || sql_default_renders(&nc->def) || nc->autoincrement)
                 continue;
             SqlBuf v = {0};
             if (!w_placeholder(d, &v, next, nc)) {

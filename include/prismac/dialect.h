@@ -145,6 +145,29 @@ static inline void sqlbuf_putstr(SqlBuf *b, Str s)
 {
     sqlbuf_commit(b, sql_put_str(sqlbuf_room(b, s.len), s));
 }
+
+/* Whether a column's default is written in its DDL: not a sequence's (SERIAL says it), nor a
+ * value or expression without text. */
+static inline bool sql_default_renders(const SqlDefault *def)
+{
+    switch (def->kind) {
+    case SQLDEF_NOW:
+        return true;
+    case SQLDEF_VALUE:
+    case SQLDEF_EXPRESSION:
+        return def->sql.len > 0;
+    case SQLDEF_NONE:
+    case SQLDEF_SEQUENCE:
+        break;
+    }
+    return false;
+}
+
+/* A default's SQL: its text, or CURRENT_TIMESTAMP for now() written without one. */
+static inline Str sql_default_text(const SqlDefault *def)
+{
+    return def->kind == SQLDEF_NOW && def->sql.len == 0 ? STR_LIT("CURRENT_TIMESTAMP") : def->sql;
+}
 void sqlbuf_printf(SqlBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void sqlbuf_putc(SqlBuf *b, char c)
 {
