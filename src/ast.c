@@ -26,16 +26,25 @@ static bool ast_line_complete(const ParseCtx *ctx)
     return ctx->block && ctx->lookahead.kind == LEX_NEWLINE;
 }
 
-void ptrvec_grow(PtrVec *v)
+/* The scratch vectors of the parse (malloc'd, freed with it): room for at least `need` elements,
+ * doubling from `first`. */
+static void *scratch_grow(void *items, uint32_t *cap, uint32_t need, size_t elem, uint32_t first)
 {
-    uint32_t ncap = v->cap ? v->cap * 2 : 16;
-    void **n = realloc(v->items, ncap * sizeof *n);
+    uint32_t ncap = *cap ? *cap * 2 : first;
+    while (ncap < need)
+        ncap *= 2;
+    void *n = realloc(items, (size_t)ncap * elem);
     if (!n) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
-    v->items = n;
-    v->cap = ncap;
+    *cap = ncap;
+    return n;
+}
+
+void ptrvec_grow(PtrVec *v)
+{
+    v->items = scratch_grow(v->items, &v->cap, v->cap + 1, sizeof *v->items, 16);
 }
 
 void ptrvec_free(PtrVec *v)
@@ -60,38 +69,12 @@ void ast_ctx_free(ParseCtx *ctx)
     ctx->ndocs = ctx->capdocs = 0;
 }
 
-static void ast_grow_items(ParseCtx *ctx)
-{
-    uint32_t ncap = ctx->capitems ? ctx->capitems * 2 : 32;
-    BlockItem *n = realloc(ctx->items, ncap * sizeof *n);
-    if (!n) {
-        fprintf(stderr, "prismac: out of memory\n");
-        exit(2);
-    }
-    ctx->items = n;
-    ctx->capitems = ncap;
-}
-
 /* Where the next item of a kind goes in the block, counted in the scratch vectors. */
 static inline void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t index)
 {
     if (ctx->nitems == ctx->capitems)
-        ast_grow_items(ctx);
+        ctx->items = scratch_grow(ctx->items, &ctx->capitems, ctx->nitems + 1, sizeof *ctx->items, 32);
     ctx->items[ctx->nitems++] = (BlockItem){kind, index};
-}
-
-static void ast_grow_docs(ParseCtx *ctx, uint32_t need)
-{
-    uint32_t ncap = ctx->capdocs ? ctx->capdocs * 2 : 16;
-    while (ncap < need)
-        ncap *= 2;
-    Str *n = realloc(ctx->docs, ncap * sizeof *n);
-    if (!n) {
-        fprintf(stderr, "prismac: out of memory\n");
-        exit(2);
-    }
-    ctx->docs = n;
-    ctx->capdocs = ncap;
 }
 
 /* The documentation of the block's field or value `index` (the next one), when it has some. */
@@ -100,7 +83,7 @@ static inline void ast_item_doc(ParseCtx *ctx, uint32_t index, Str doc)
     if (!doc.ptr)
         return;
     if (index >= ctx->capdocs)
-        ast_grow_docs(ctx, index + 1);
+        ctx->docs = scratch_grow(ctx->docs, &ctx->capdocs, index + 1, sizeof *ctx->docs, 16);
     for (; ctx->ndocs < index; ctx->ndocs++)
         ctx->docs[ctx->ndocs] = (Str){NULL, 0};
     ctx->docs[index] = doc;
