@@ -10,8 +10,8 @@
  *   config     datasource and generator blocks
  * Every pass runs even when an earlier one failed, on whatever could be resolved. */
 #include "resolve_internal.h"
+#include "prismac/parallel.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1077,29 +1077,6 @@ static void *resolve_share_relations(void *arg)
     return NULL;
 }
 
-/* Runs fn on every share: the first on this thread, the others on threads of their own (or
- * here, one after the other, when a thread cannot be started). */
-static void run_shares(ModelShare *shares, uint32_t n, void *(*fn)(void *))
-{
-    pthread_t *threads = calloc(n, sizeof *threads);
-    bool *started = calloc(n, sizeof *started);
-    if (!threads || !started) {
-        fprintf(stderr, "prismac: out of memory\n");
-        exit(2);
-    }
-    for (uint32_t i = 1; i < n; i++)
-        started[i] = pthread_create(&threads[i], NULL, fn, &shares[i]) == 0;
-    fn(&shares[0]);
-    for (uint32_t i = 1; i < n; i++) {
-        if (started[i])
-            pthread_join(threads[i], NULL);
-        else
-            fn(&shares[i]);
-    }
-    free(threads);
-    free(started);
-}
-
 static bool shares_ok(const ModelShare *shares, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
@@ -1150,7 +1127,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         diags_init(&sh->diags, &sh->arena);
         sh->r = (Resolver){.db = db, .ast = ast, .arena = &sh->arena, .diags = &sh->diags, .nt = nt};
     }
-    run_shares(shares, nshares, resolve_share);
+    parallel_run(shares, sizeof *shares, nshares, resolve_share);
     bool ok = shares_ok(shares, nshares);
     if (ok) {
         /* the relation fields and the indexes in file order: each share fills its own part */
@@ -1166,7 +1143,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
         nt->nrelfields = nrel;
         resolve_output_reserve_db(&r, nidx, nifields);
-        run_shares(shares, nshares, resolve_share_relations);
+        parallel_run(shares, sizeof *shares, nshares, resolve_share_relations);
         db->nindexes = nidx;
         db->nindex_fields = nifields;
         ok = shares_ok(shares, nshares);

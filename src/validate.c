@@ -7,8 +7,8 @@
  * The relation checks are in validate_relations.c; native types, default values and
  * PostgreSQL's index rules in validate_types.c. */
 #include "resolve_internal.h"
+#include "prismac/parallel.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1031,9 +1031,7 @@ static bool validate_models_shared(Validator *v, Names *nm, void *relnames, cons
     if (v->provider == PROVIDER_POSTGRESQL)
         validate_native_cache_init(v);
     ModelChecks *shares = calloc(nshares, sizeof *shares);
-    pthread_t *threads = calloc(nshares, sizeof *threads);
-    bool *started = calloc(nshares, sizeof *started);
-    if (!shares || !threads || !started) {
+    if (!shares) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
@@ -1055,23 +1053,14 @@ static bool validate_models_shared(Validator *v, Names *nm, void *relnames, cons
         sh->rel_lo = (uint32_t)((uint64_t)db->nrelations * i / nshares);
         sh->rel_hi = (uint32_t)((uint64_t)db->nrelations * (i + 1) / nshares);
     }
-    for (uint32_t i = 1; i < nshares; i++)
-        started[i] = pthread_create(&threads[i], NULL, validate_share, &shares[i]) == 0;
-    validate_share(&shares[0]);
-    bool ok = shares[0].diags.count == 0;
-    for (uint32_t i = 1; i < nshares; i++) {
-        if (started[i])
-            pthread_join(threads[i], NULL);
-        else
-            validate_share(&shares[i]);
+    parallel_run(shares, sizeof *shares, nshares, validate_share);
+    bool ok = true;
+    for (uint32_t i = 0; i < nshares; i++)
         ok &= shares[i].diags.count == 0;
-    }
     /* what the shares allocated may be pointed to (cached native type names): kept */
     for (uint32_t i = 0; i < nshares; i++)
         arena_adopt(v->arena, &shares[i].arena);
     free(shares);
-    free(threads);
-    free(started);
     return ok;
 }
 
