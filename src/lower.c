@@ -108,6 +108,12 @@ static Str lw_name(Lower *lw, Str s)
     return lw->borrow ? s : lw_copy(lw, s);
 }
 
+/* A slot's place in the intern table, from its key words and length. */
+static inline uint32_t intern_hash(uint64_t head, uint64_t tail, uint32_t len)
+{
+    return (uint32_t)(((head ^ (tail * 0x9E3779B97F4A7C15ull) ^ len) * 0xff51afd7ed558ccdull) >> 40);
+}
+
 /* The first and last eight bytes of s (of fewer bytes: all of them, in head). */
 static inline void intern_key(Str s, uint64_t *head, uint64_t *tail)
 {
@@ -155,8 +161,7 @@ static Str lw_intern(Lower *lw, Str s)
             const InternSlot *o = &lw->intern[i];
             if (!o->s.ptr)
                 continue;
-            uint64_t h = (o->head ^ (o->tail * 0x9E3779B97F4A7C15ull) ^ o->s.len) * 0xff51afd7ed558ccdull;
-            uint32_t k = (uint32_t)(h >> 40) & (cap - 1);
+            uint32_t k = intern_hash(o->head, o->tail, o->s.len) & (cap - 1);
             while (slots[k].s.ptr)
                 k = (k + 1) & (cap - 1);
             slots[k] = *o;
@@ -167,8 +172,7 @@ static Str lw_intern(Lower *lw, Str s)
     }
     uint64_t head, tail;
     intern_key(s, &head, &tail);
-    uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ s.len) * 0xff51afd7ed558ccdull;
-    uint32_t k = (uint32_t)(h >> 40) & (lw->intern_cap - 1);
+    uint32_t k = intern_hash(head, tail, s.len) & (lw->intern_cap - 1);
     for (;;) {
         InternSlot *slot = &lw->intern[k];
         if (!slot->s.ptr) {
