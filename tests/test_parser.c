@@ -433,6 +433,27 @@ static void test_unicode_identifiers(void **state)
                 "model Über | naïve String @map(\"x\") | 名前 String\n");
 }
 
+static void deep_dump(FILE *f, const Ast *ast);
+
+/* What a parse of `set` gives: the tree (as `prismac ast` prints it, or with `deep` every member
+ * and span) and the diagnostics. Frees the arena. */
+static char *dump_parse(Arena *a, SourceSet *set, const ParseOptions *opt, bool deep)
+{
+    Diags d;
+    diags_init(&d, a);
+    Ast *ast = ast_parse_with(set, &d, opt);
+    Capture c;
+    FILE *f = capture_begin(&c);
+    if (deep)
+        deep_dump(f, ast);
+    else
+        ast_dump_json(ast, f);
+    diags_print(f, set, &d, (DiagStyle){.color = false, .show_source = true});
+    char *out = capture_end(&c);
+    arena_free(a);
+    return out;
+}
+
 /* The tree, comments and diagnostics of a file parsed in one pass and in chunks. */
 static char *parse_dump(const char *path, const ParseOptions *opt)
 {
@@ -440,21 +461,23 @@ static char *parse_dump(const char *path, const ParseOptions *opt)
     arena_init(&a);
     SourceSet set;
     source_set_init(&set, &a);
-    Diags d;
-    diags_init(&d, &a);
     char *err = NULL;
     if (source_add_path(&set, path, &err) != SOURCE_OK) {
         arena_free(&a);
         return NULL;
     }
-    Ast *ast = ast_parse_with(&set, &d, opt);
-    Capture c;
-    FILE *f = capture_begin(&c);
-    ast_dump_json(ast, f);
-    diags_print(f, &set, &d, (DiagStyle){.color = false, .show_source = true});
-    char *out = capture_end(&c);
-    arena_free(&a);
-    return out;
+    return dump_parse(&a, &set, opt, false);
+}
+
+/* The same of a text. */
+static char *parse_text_dump(const char *name, const char *text, size_t len, const ParseOptions *opt, bool deep)
+{
+    Arena a;
+    arena_init(&a);
+    SourceSet set;
+    source_set_init(&set, &a);
+    source_add_text(&set, name, text, len);
+    return dump_parse(&a, &set, opt, deep);
 }
 
 static void test_chunked_parse_equals_one_pass(void **state)
@@ -639,26 +662,6 @@ static void deep_dump(FILE *f, const Ast *ast)
     }
 }
 
-/* Everything a parse of `text` gives: the whole tree and the diagnostics. */
-static char *parse_text_deep(const char *text, size_t len, const ParseOptions *opt)
-{
-    Arena a;
-    arena_init(&a);
-    SourceSet set;
-    source_set_init(&set, &a);
-    Diags d;
-    diags_init(&d, &a);
-    source_add_text(&set, "schema.prisma", text, len);
-    Ast *ast = ast_parse_with(&set, &d, opt);
-    Capture c;
-    FILE *f = capture_begin(&c);
-    deep_dump(f, ast);
-    diags_print(f, &set, &d, (DiagStyle){.color = false, .show_source = true});
-    char *out = capture_end(&c);
-    arena_free(&a);
-    return out;
-}
-
 /* Common lines of models are built without the parser (parse.c's fast path): the same tree,
  * comments and diagnostics as through the parser, on every fixture and on variants of them
  * with a fragment inserted or text cut out at positions picked by a fixed pseudo-random
@@ -709,7 +712,8 @@ static void test_fast_lines_equal_parser(void **state)
                         n += fl;
                     }
                 }
-                char *a = parse_text_deep(buf, n, &fast), *b = parse_text_deep(buf, n, &slow);
+                char *a = parse_text_dump("schema.prisma", buf, n, &fast, true),
+                     *b = parse_text_dump("schema.prisma", buf, n, &slow, true);
                 if (strcmp(a, b) != 0)
                     print_error("%s (variant %d) parses differently by the fast path\n", path, v);
                 assert_string_equal(a, b);
@@ -761,18 +765,7 @@ static void check_large_file(size_t size)
 
     ParseOptions one = {.threads = 1, .min_chunk_bytes = 1};
     char *from_file = parse_dump(path, &one);
-    arena_init(&a);
-    source_set_init(&set, &a);
-    Diags d;
-    diags_init(&d, &a);
-    source_add_text(&set, path, text, size);
-    Ast *ast = ast_parse_with(&set, &d, &one);
-    Capture c;
-    FILE *f = capture_begin(&c);
-    ast_dump_json(ast, f);
-    diags_print(f, &set, &d, (DiagStyle){.color = false, .show_source = true});
-    char *from_text = capture_end(&c);
-    arena_free(&a);
+    char *from_text = parse_text_dump(path, text, size, &one, false);
     assert_non_null(from_file);
     assert_string_equal(from_file, from_text);
     assert_non_null(strstr(from_text, "error"));
