@@ -701,6 +701,15 @@ static const char BLOG_SQL[] =
     "CREATE VIEW \"Titles\" AS SELECT \"title\" FROM \"Post\";\n"
     "INSERT INTO \"User\" (\"email\") VALUES ('a@example.com');\n";
 
+/* A login role of this test process's own (prefix_PID), made anew with `options`. */
+static void role_create(PGconn *admin, const char *prefix, const char *options, char *role, size_t size)
+{
+    char sql[256];
+    snprintf(role, size, "%s_%ld", prefix, (long)getpid());
+    snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN%s", role, role, options);
+    admin_exec(admin, sql);
+}
+
 /* Introspection as a role that may only read, and proof that nothing is written: a write
  * takes a transaction id, so the server's next one must follow the one taken just before. */
 static void test_read_only(void **state)
@@ -711,9 +720,7 @@ static void test_read_only(void **state)
     const char *db = dbexec_scratch_database(scratch);
     PGconn *admin = admin_connect(db);
     char role[64], sql[512];
-    snprintf(role, sizeof role, "prismac_ro_%ld", (long)getpid());
-    snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN", role, role);
-    admin_exec(admin, sql);
+    role_create(admin, "prismac_ro", "", role, sizeof role);
     snprintf(sql, sizeof sql,
              "REVOKE ALL ON DATABASE \"%s\" FROM PUBLIC; GRANT CONNECT ON DATABASE \"%s\" TO %s; "
              "REVOKE ALL ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO %s; "
@@ -823,9 +830,7 @@ static void test_second_connection(void **state)
     const char *db = dbexec_scratch_database(scratch);
     PGconn *admin = admin_connect(db);
     char role[64], sql[512];
-    snprintf(role, sizeof role, "prismac_one_%ld", (long)getpid());
-    snprintf(sql, sizeof sql, "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN CONNECTION LIMIT 1", role, role);
-    admin_exec(admin, sql);
+    role_create(admin, "prismac_one", " CONNECTION LIMIT 1", role, sizeof role);
 
     char *one_url = server_url(role, NULL, db), *su_url = server_url(NULL, NULL, db);
     DbUrl url;
