@@ -59,7 +59,28 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
 
 /* Tokens into `out` up to the end of the line: it stops after a line end, the end of the input,
  * a `{`, a block comment or an error (after which the driver may move the lexer), or when `max`
- * tokens are read (max 1: one token). */
+ * tokens are read (max 1: one token). Each rule writes its token itself (LEX_EMIT: a kind known
+ * where it is written, and no test of whether the kind stops the line); the kinds that stop it
+ * and the rare paths go through `done`. */
+#define LEX_EMIT(k)                                \
+    do {                                           \
+        o->kind = (k);                             \
+        o->start = (uint32_t)(start - base);       \
+        o->end = (uint32_t)(cur - base);           \
+        if (++o == oend)                           \
+            goto full;                             \
+        goto next;                                 \
+    } while (0)
+/* An ASCII name ends here unless a non-ASCII letter goes on with it (`extend`). */
+#define LEX_EMIT_NAME(k)                           \
+    do {                                           \
+        if (*cur >= 0x80) {                        \
+            kind = (k);                            \
+            goto extend;                           \
+        }                                          \
+        LEX_EMIT(k);                               \
+    } while (0)
+
 LEXER_SCAN_LINE_FUNCTION
 {
     const unsigned char *base = (const unsigned char *)lx->text;
@@ -67,8 +88,8 @@ LEXER_SCAN_LINE_FUNCTION
     const unsigned char *lim = base + lx->len;
     const unsigned char *mar = cur;
     const unsigned char *start;
+    LexToken *o = out, *oend = out + max;
     LexKind kind;
-    uint32_t n = 0;
 
 next:
     for (;;) {
@@ -93,61 +114,57 @@ next:
         }
         start = cur;
         /*!re2c
-            "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_EOF; } else { kind = LEX_ERR_CHAR; } break; }
+            "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_EOF; } else { kind = LEX_ERR_CHAR; } goto done; }
             space+        { continue; }
-            newline       { kind = LEX_NEWLINE; break; }
-            "///" [^\n\r\x00]*  { kind = LEX_DOC_COMMENT; break; }
-            "//" [^\n\r\x00]*   { kind = LEX_COMMENT; break; }
+            newline       { kind = LEX_NEWLINE; goto done; }
+            "///" [^\n\r\x00]*  { LEX_EMIT(LEX_DOC_COMMENT); }
+            "//" [^\n\r\x00]*   { LEX_EMIT(LEX_COMMENT); }
             "/*"          { goto block_comment; }
-            "model"       { kind = LEX_KW_MODEL; break; }
-            "view"        { kind = LEX_KW_VIEW; break; }
-            "type"        { kind = LEX_KW_TYPE; break; }
-            "enum"        { kind = LEX_KW_ENUM; break; }
-            "datasource"  { kind = LEX_KW_DATASOURCE; break; }
-            "generator"   { kind = LEX_KW_GENERATOR; break; }
-            "Unsupported(" { kind = LEX_UNSUPPORTED; break; }
-            number        { kind = LEX_NUMBER; break; }
-            ident         { kind = LEX_IDENT; goto extend; }
-            uident        { kind = LEX_IDENT; break; }
-            path          { kind = LEX_PATH; break; }
-            '"' strchar* '"'          { kind = LEX_STRING; break; }
+            "model"       { LEX_EMIT(LEX_KW_MODEL); }
+            "view"        { LEX_EMIT(LEX_KW_VIEW); }
+            "type"        { LEX_EMIT(LEX_KW_TYPE); }
+            "enum"        { LEX_EMIT(LEX_KW_ENUM); }
+            "datasource"  { LEX_EMIT(LEX_KW_DATASOURCE); }
+            "generator"   { LEX_EMIT(LEX_KW_GENERATOR); }
+            "Unsupported(" { LEX_EMIT(LEX_UNSUPPORTED); }
+            number        { LEX_EMIT(LEX_NUMBER); }
+            ident         { LEX_EMIT_NAME(LEX_IDENT); }
+            uident        { LEX_EMIT(LEX_IDENT); }
+            path          { LEX_EMIT(LEX_PATH); }
+            '"' strchar* '"'          { LEX_EMIT(LEX_STRING); }
             '"' strchar* [\x00-\x09\x0B\x0C\x0E-\x1F] {
                 cur--;
                 kind = *cur == 0 && cur >= lim ? LEX_ERR_STRING_EOL : LEX_ERR_STRING_CONTROL;
-                break;
+                goto done;
             }
-            '"' strchar* "\\"?        { kind = LEX_ERR_STRING_EOL; break; }
-            "{"           { kind = LEX_LBRACE; break; }
-            "}"           { kind = LEX_RBRACE; break; }
-            "("           { kind = LEX_LPAREN; break; }
-            ")"           { kind = LEX_RPAREN; break; }
-            "[]"          { kind = LEX_LISTMARK; break; }
-            "["           { kind = LEX_LBRACKET; break; }
-            "]"           { kind = LEX_RBRACKET; break; }
-            ","           { kind = LEX_COMMA; break; }
-            ":"           { kind = LEX_COLON; break; }
-            "="           { kind = LEX_EQUALS; break; }
-            "?"           { kind = LEX_QUESTION; break; }
-            "!"           { kind = LEX_BANG; break; }
-            "@@" (ident | path) { kind = LEX_BLOCK_ATTR; goto extend; }
-            "@" (ident | path)  { kind = LEX_ATTR; goto extend; }
-            "@@"          { kind = LEX_ATAT; break; }
-            "@"           { kind = LEX_AT; break; }
-            codepoint     { kind = LEX_ERR_CHAR; break; }
-            *             { kind = LEX_ERR_CHAR; break; }
+            '"' strchar* "\\"?        { kind = LEX_ERR_STRING_EOL; goto done; }
+            "{"           { kind = LEX_LBRACE; goto done; }
+            "}"           { LEX_EMIT(LEX_RBRACE); }
+            "("           { LEX_EMIT(LEX_LPAREN); }
+            ")"           { LEX_EMIT(LEX_RPAREN); }
+            "[]"          { LEX_EMIT(LEX_LISTMARK); }
+            "["           { LEX_EMIT(LEX_LBRACKET); }
+            "]"           { LEX_EMIT(LEX_RBRACKET); }
+            ","           { LEX_EMIT(LEX_COMMA); }
+            ":"           { LEX_EMIT(LEX_COLON); }
+            "="           { LEX_EMIT(LEX_EQUALS); }
+            "?"           { LEX_EMIT(LEX_QUESTION); }
+            "!"           { LEX_EMIT(LEX_BANG); }
+            "@@" (ident | path) { LEX_EMIT_NAME(LEX_BLOCK_ATTR); }
+            "@" (ident | path)  { LEX_EMIT_NAME(LEX_ATTR); }
+            "@@"          { LEX_EMIT(LEX_ATAT); }
+            "@"           { LEX_EMIT(LEX_AT); }
+            codepoint     { kind = LEX_ERR_CHAR; goto done; }
+            *             { kind = LEX_ERR_CHAR; goto done; }
         */
     }
-    goto done;
 
 extend:
     /* an ASCII name that goes on with non-ASCII letters: `naïve`, `Ünique2`-like names */
-    if (*cur >= 0x80) {
-        /*!re2c
-            ([A-Za-z0-9_\-] | L)+ { goto done; }
-            *                      { cur--; goto done; }
-        */
-    }
-    goto done;
+    /*!re2c
+        ([A-Za-z0-9_\-] | L)+ { goto done; }
+        *                      { cur--; goto done; }
+    */
 
 block_comment:
     for (;;) {
@@ -159,19 +176,20 @@ block_comment:
     }
 
 done:
-    out[n].kind = kind;
-    out[n].start = (uint32_t)(start - base);
-    out[n].end = (uint32_t)(cur - base);
-    n++;
+    o->kind = kind;
+    o->start = (uint32_t)(start - base);
+    o->end = (uint32_t)(cur - base);
+    o++;
     /* the kinds after which the line's reading stops */
 #define LEX_STOP_MASK ((1ull << LEX_EOF) | (1ull << LEX_NEWLINE) | (1ull << LEX_LBRACE) | (1ull << LEX_BLOCK_COMMENT) | \
                        (1ull << LEX_ERR_CHAR) | (1ull << LEX_ERR_STRING_EOL) | (1ull << LEX_ERR_STRING_CONTROL) |   \
                        (1ull << LEX_ERR_COMMENT_EOF))
     _Static_assert(LEX_KIND_COUNT <= 64, "a 64-bit mask of kinds");
-    if (n < max && !((LEX_STOP_MASK >> kind) & 1))
+    if (o != oend && !((LEX_STOP_MASK >> kind) & 1))
         goto next;
+full:
     lx->pos = (uint32_t)(cur - base);
-    return n;
+    return (uint32_t)(o - out);
 }
 
 LEXER_SCAN_FUNCTION
