@@ -521,3 +521,248 @@ Str ast_span_text(const Ast *ast, Span span)
     const Source *src = &ast->sources->files[span.file];
     return (Str){src->text + span.start, span.end - span.start};
 }
+
+/* ---- the fast path: checked lines built directly ------------------------------------------ *
+ *
+ * What the grammar's actions above build for the same tokens, in the same order (post-order,
+ * left to right), written for the few forms the driver lets through (parse.c, fast_check_line):
+ * a cursor walks the tokens, and every node is made in one place from the tokens it covers. */
+
+static inline Span fast_span(const ParseCtx *ctx, uint32_t start, uint32_t end)
+{
+    return (Span){ctx->file, start, end};
+}
+
+static inline Str fast_str(const ParseCtx *ctx, const LexToken *t)
+{
+    return (Str){ctx->text + t->start, t->end - t->start};
+}
+
+static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out);
+
+/* t at `(`: the list up to its `)` (ast_args_new / ast_args_of, push, start, trailing comma,
+ * end). */
+static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, ArgList **out)
+{
+    Arena *a = ctx->ast->arena;
+    const LexToken *open = t++;
+    if (t->kind == LEX_RPAREN) {
+        ArgList *l = arena_alloc(a, sizeof *l);
+        l->span = fast_span(ctx, open->start, t->end);
+        *out = l;
+        return t + 1;
+    }
+    ArgList *l = NULL;
+    for (;;) {
+        Arg arg = {0};
+        const LexToken *name = NULL;
+        if (t->kind == LEX_IDENT && t[1].kind == LEX_COLON) {
+            name = t;
+            t += 2;
+        }
+        t = fast_expr(ctx, t, &arg.value);
+        arg.span = arg.value->span;
+        if (name) {
+            arg.name = fast_str(ctx, name);
+            arg.name_span = fast_span(ctx, name->start, name->end);
+            arg.span.start = name->start;
+        }
+        if (!l) {
+            /* one allocation for the list and its first argument, the common case */
+            l = arena_alloc(a, sizeof *l + sizeof(Arg));
+            l->items = (Arg *)(l + 1);
+            l->cap = 1;
+            l->count = 1;
+            l->items[0] = arg;
+            l->span.file = ctx->file;
+        } else {
+            ARENA_PUSH(a, l->items, l->count, l->cap, arg);
+        }
+        if (t->kind == LEX_RPAREN)
+            break;
+        const LexToken *comma = t++;
+        if (t->kind == LEX_RPAREN) {
+            l->trailing_comma = comma->start;
+            break;
+        }
+    }
+    /* `(` is its own token here: the list starts at it */
+    l->span.start = open->start;
+    l->span.end = t->end;
+    *out = l;
+    return t + 1;
+}
+
+static inline Expr *fast_expr_new(ParseCtx *ctx, ExprKind kind, uint32_t start, uint32_t end)
+{
+    Expr *e = arena_alloc(ctx->ast->arena, sizeof *e);
+    e->kind = kind;
+    e->span = fast_span(ctx, start, end);
+    return e;
+}
+
+static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out)
+{
+    const LexToken *tok = t++;
+    Expr *e;
+    switch (tok->kind) {
+    case LEX_NUMBER:
+        e = fast_expr_new(ctx, EXPR_NUMBER, tok->start, tok->end);
+        e->text = fast_str(ctx, tok);
+        break;
+    case LEX_STRING:
+        e = fast_expr_new(ctx, EXPR_STRING, tok->start, tok->end);
+        e->text = fast_str(ctx, tok);
+        e->value = parse_string_value(ctx, *tok);
+        break;
+    case LEX_LISTMARK:
+        e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, tok->end);
+        break;
+    case LEX_IDENT:
+    case LEX_PATH:
+        if (t->kind == LEX_LPAREN) {
+            ArgList *l;
+            t = fast_args(ctx, t, &l);
+            /* a name or a path never ends with `(` (only `Unsupported(` does) */
+            e = fast_expr_new(ctx, EXPR_CALL, tok->start, l->span.end);
+            e->text = fast_str(ctx, tok);
+            e->args = l;
+        } else {
+            ExprKind kind = EXPR_CONSTANT;
+            if (tok->kind == LEX_IDENT) {
+                /* a bare name where a value stands: a number when it is all digits */
+                const char *p = ctx->text + tok->start, *end = ctx->text + tok->end;
+                while (p < end && *p >= '0' && *p <= '9')
+                    p++;
+                if (p == end)
+                    kind = EXPR_NUMBER;
+            }
+            e = fast_expr_new(ctx, kind, tok->start, tok->end);
+            e->text = fast_str(ctx, tok);
+        }
+        break;
+    case LEX_LBRACKET:
+        if (t->kind == LEX_RBRACKET) {
+            e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, t->end);
+            t++;
+            break;
+        } else {
+            Expr *item;
+            t = fast_expr(ctx, t, &item);
+            e = fast_expr_new(ctx, EXPR_ARRAY, item->span.start, item->span.end);
+            ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, item);
+            while (t->kind == LEX_COMMA) {
+                t = fast_expr(ctx, t + 1, &item);
+                ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, item);
+            }
+            e->span.start = tok->start;
+            e->span.end = t->end;
+            t++;
+        }
+        break;
+    default: {  /* LEX_LBRACE: an object */
+        ArgList *members = NULL;
+        while (t->kind != LEX_RBRACE) {
+            if (t->kind == LEX_COMMA)
+                t++;
+            const LexToken *name = t;
+            Expr *value;
+            t = fast_expr(ctx, t + 2, &value);
+            Arg arg = {0};
+            arg.value = value;
+            arg.span = value->span;
+            arg.name = fast_str(ctx, name);
+            arg.name_span = fast_span(ctx, name->start, name->end);
+            arg.span.start = name->start;
+            if (!members) {
+                members = arena_alloc(ctx->ast->arena, sizeof *members + sizeof(Arg));
+                members->items = (Arg *)(members + 1);
+                members->cap = 1;
+                members->count = 1;
+                members->items[0] = arg;
+                members->span = arg.span;
+            } else {
+                ARENA_PUSH(ctx->ast->arena, members->items, members->count, members->cap, arg);
+            }
+        }
+        e = fast_expr_new(ctx, EXPR_OBJECT, tok->start, t->end);
+        e->args = members;
+        if (members) {
+            members->span.start = tok->start;
+            members->span.end = t->end;
+        }
+        t++;
+        break;
+    }
+    }
+    *out = e;
+    return t;
+}
+
+/* `@name(args)` or `@@name(args)` from its token on. */
+static const LexToken *fast_attribute(ParseCtx *ctx, const LexToken *t, bool is_block, Attribute **out)
+{
+    const LexToken *tok = t++;
+    ArgList *args = NULL;
+    if (t->kind == LEX_LPAREN)
+        t = fast_args(ctx, t, &args);
+    uint32_t name_start = tok->start + (is_block ? 2 : 1);
+    Attribute *a = arena_alloc(ctx->ast->arena, sizeof *a);
+    a->name = (Str){ctx->text + name_start, tok->end - name_start};
+    a->name_span = fast_span(ctx, name_start, tok->end);
+    a->is_block = is_block;
+    a->args = args;
+    a->span = fast_span(ctx, tok->start, args ? args->span.end : tok->end);
+    *out = a;
+    return t;
+}
+
+void ast_fast_line(ParseCtx *ctx, const LexToken *t)
+{
+    if (t->kind == LEX_BLOCK_ATTR) {
+        Attribute *attr;
+        fast_attribute(ctx, t, true, &attr);
+        ptrvec_push(&ctx->attrs, attr);
+        ast_add_item(ctx, ITEM_ATTRIBUTE, ctx->attrs.count - 1);
+        return;
+    }
+    const LexToken *name = t, *type = t + 1;
+    FieldType ft = {0};
+    ft.name = fast_str(ctx, type);
+    ft.name_span = fast_span(ctx, type->start, type->end);
+    ft.span = ft.name_span;
+    ft.arity = ARITY_REQUIRED;
+    ft.form = TYPEFORM_PLAIN;
+    t += 2;
+    if (t->kind == LEX_QUESTION || t->kind == LEX_LISTMARK) {
+        ft.arity = t->kind == LEX_QUESTION ? ARITY_OPTIONAL : ARITY_LIST;
+        ft.span.end = t->end;
+        t++;
+    }
+    /* the line's attributes, in order (at most one per two tokens of the line) */
+    Attribute *attrs[32];
+    uint32_t nattrs = 0;
+    uint32_t end = ft.span.end;
+    while (t->kind == LEX_ATTR) {
+        t = fast_attribute(ctx, t, false, &attrs[nattrs]);
+        if (attrs[nattrs]->span.end > end)
+            end = attrs[nattrs]->span.end;
+        nattrs++;
+    }
+    ctx->pending.count = 0;
+    Field *f = arena_alloc(ctx->ast->arena, sizeof *f);
+    f->name = fast_str(ctx, name);
+    f->name_span = fast_span(ctx, name->start, name->end);
+    ast_item_doc(ctx, ctx->fields.count, parse_take_doc(ctx, false));
+    f->nattrs = nattrs;
+    if (nattrs) {
+        f->attrs = arena_alloc_raw(ctx->ast->arena, nattrs * sizeof *f->attrs);
+        for (uint32_t i = 0; i < nattrs; i++)
+            f->attrs[i] = attrs[i];
+    }
+    f->has_type = true;
+    f->type = ft;
+    f->span = fast_span(ctx, name->start, end);
+    ptrvec_push(&ctx->fields, f);
+    ast_add_item(ctx, ITEM_FIELD, ctx->fields.count - 1);
+}

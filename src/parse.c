@@ -774,237 +774,104 @@ static inline bool driver_token(Driver *dr, LexToken tok)
 #define FAST_MAX_TOKENS 64
 #define FAST_MAX_DEPTH 8    /* far below the parser's stack depth */
 
-static bool fast_check_expr(const LexToken *t, uint32_t *i, int depth);
+/* The check walks the tokens with a cursor: each step returns where it stopped, NULL when the
+ * line is not of the fast path's grammar. */
+static const LexToken *fast_check_expr(const LexToken *t, int depth);
 
-static bool fast_check_args(const LexToken *t, uint32_t *i, int depth)
+/* t at `(` */
+static const LexToken *fast_check_args(const LexToken *t, int depth)
 {
-    if (t[*i].kind != LEX_LPAREN)
-        return true;    /* optional */
     if (++depth > FAST_MAX_DEPTH)
-        return false;
-    (*i)++;
-    if (t[*i].kind == LEX_RPAREN) {
-        (*i)++;
-        return true;
-    }
+        return NULL;
+    t++;
+    if (t->kind == LEX_RPAREN)
+        return t + 1;
     for (;;) {
-        if (t[*i].kind == LEX_IDENT && t[*i + 1].kind == LEX_COLON)
-            *i += 2;
-        if (!fast_check_expr(t, i, depth))
-            return false;
-        if (t[*i].kind == LEX_RPAREN) {
-            (*i)++;
-            return true;
-        }
-        if (t[*i].kind != LEX_COMMA)
-            return false;
-        (*i)++;
-        if (t[*i].kind == LEX_RPAREN) {
-            (*i)++;
-            return true;
-        }
+        if (t->kind == LEX_IDENT && t[1].kind == LEX_COLON)
+            t += 2;
+        if (!(t = fast_check_expr(t, depth)))
+            return NULL;
+        if (t->kind == LEX_RPAREN)
+            return t + 1;
+        if (t->kind != LEX_COMMA)
+            return NULL;
+        t++;
+        if (t->kind == LEX_RPAREN)
+            return t + 1;
     }
 }
 
-static bool fast_check_expr(const LexToken *t, uint32_t *i, int depth)
+static const LexToken *fast_check_expr(const LexToken *t, int depth)
 {
-    switch (t[(*i)++].kind) {
+    switch ((t++)->kind) {
     case LEX_NUMBER:
     case LEX_STRING:
     case LEX_LISTMARK:
-        return true;
+        return t;
     case LEX_IDENT:
     case LEX_PATH:
-        return fast_check_args(t, i, depth);
+        return t->kind == LEX_LPAREN ? fast_check_args(t, depth) : t;
     case LEX_LBRACKET:
         if (++depth > FAST_MAX_DEPTH)
-            return false;
-        if (t[*i].kind == LEX_RBRACKET) {
-            (*i)++;
-            return true;
-        }
+            return NULL;
+        if (t->kind == LEX_RBRACKET)
+            return t + 1;
         for (;;) {
-            if (!fast_check_expr(t, i, depth))
-                return false;
-            if (t[*i].kind == LEX_RBRACKET) {
-                (*i)++;
-                return true;
-            }
-            if (t[(*i)++].kind != LEX_COMMA)
-                return false;
+            if (!(t = fast_check_expr(t, depth)))
+                return NULL;
+            if (t->kind == LEX_RBRACKET)
+                return t + 1;
+            if ((t++)->kind != LEX_COMMA)
+                return NULL;
         }
     case LEX_LBRACE:
         if (++depth > FAST_MAX_DEPTH)
-            return false;
-        if (t[*i].kind == LEX_RBRACE) {
-            (*i)++;
-            return true;
-        }
+            return NULL;
+        if (t->kind == LEX_RBRACE)
+            return t + 1;
         for (;;) {
-            if (t[*i].kind != LEX_IDENT || t[*i + 1].kind != LEX_COLON)
-                return false;
-            *i += 2;
-            if (!fast_check_expr(t, i, depth))
-                return false;
-            if (t[*i].kind == LEX_RBRACE) {
-                (*i)++;
-                return true;
-            }
-            if (t[(*i)++].kind != LEX_COMMA)
-                return false;
+            if (t->kind != LEX_IDENT || t[1].kind != LEX_COLON)
+                return NULL;
+            t += 2;
+            if (!(t = fast_check_expr(t, depth)))
+                return NULL;
+            if (t->kind == LEX_RBRACE)
+                return t + 1;
+            if ((t++)->kind != LEX_COMMA)
+                return NULL;
         }
     default:
-        return false;
+        return NULL;
     }
 }
 
-/* The line ends at t[i]: its end, or a // comment and its end. */
-static inline bool fast_line_end(const LexToken *t, uint32_t i)
+/* The line ends at t: its end, or a // comment and its end. */
+static inline bool fast_line_end(const LexToken *t)
 {
-    return t[i].kind == LEX_NEWLINE ||
-           ((t[i].kind == LEX_COMMENT || t[i].kind == LEX_DOC_COMMENT) && t[i + 1].kind == LEX_NEWLINE);
+    return t->kind == LEX_NEWLINE ||
+           ((t->kind == LEX_COMMENT || t->kind == LEX_DOC_COMMENT) && t[1].kind == LEX_NEWLINE);
 }
 
 /* Whether the line's tokens (ending with NEWLINE) are a line of the fast path's grammar. */
 static bool fast_check_line(const LexToken *t)
 {
-    uint32_t i = 0;
-    if (t[0].kind == LEX_BLOCK_ATTR) {
-        i = 1;
-        if (!fast_check_args(t, &i, 0))
+    if (t->kind == LEX_BLOCK_ATTR) {
+        t++;
+        if (t->kind == LEX_LPAREN && !(t = fast_check_args(t, 0)))
             return false;
-        return fast_line_end(t, i);
+        return fast_line_end(t);
     }
     if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
         return false;
-    i = 2;
-    if (t[i].kind == LEX_QUESTION || t[i].kind == LEX_LISTMARK)
-        i++;
-    while (t[i].kind == LEX_ATTR) {
-        i++;
-        if (!fast_check_args(t, &i, 0))
+    t += 2;
+    if (t->kind == LEX_QUESTION || t->kind == LEX_LISTMARK)
+        t++;
+    while (t->kind == LEX_ATTR) {
+        t++;
+        if (t->kind == LEX_LPAREN && !(t = fast_check_args(t, 0)))
             return false;
     }
-    return fast_line_end(t, i);
-}
-
-/* The builders, called as the grammar's actions are (grammar/parser.y). */
-static Expr *fast_build_expr(ParseCtx *ctx, const LexToken *t, uint32_t *i);
-
-static ArgList *fast_build_args(ParseCtx *ctx, const LexToken *t, uint32_t *i)
-{
-    LexToken open = t[(*i)++];
-    if (t[*i].kind == LEX_RPAREN) {
-        ArgList *l = ast_args_new(ctx, open);
-        ast_args_end(ctx, l, t[(*i)++]);
-        return l;
-    }
-    ArgList *l = NULL;
-    for (;;) {
-        const LexToken *name = NULL;
-        if (t[*i].kind == LEX_IDENT && t[*i + 1].kind == LEX_COLON) {
-            name = &t[*i];
-            *i += 2;
-        }
-        Expr *e = fast_build_expr(ctx, t, i);
-        if (!l)
-            l = ast_args_of(ctx, name, e);
-        else
-            ast_args_push(ctx, l, name, e);
-        if (t[*i].kind == LEX_RPAREN) {
-            ast_args_start(ctx, l, open);
-            ast_args_end(ctx, l, t[(*i)++]);
-            return l;
-        }
-        LexToken comma = t[(*i)++];
-        if (t[*i].kind == LEX_RPAREN) {
-            ast_args_start(ctx, l, open);
-            ast_args_trailing_comma(ctx, l, comma);
-            ast_args_end(ctx, l, t[(*i)++]);
-            return l;
-        }
-    }
-}
-
-static Expr *fast_build_expr(ParseCtx *ctx, const LexToken *t, uint32_t *i)
-{
-    LexToken tok = t[(*i)++];
-    switch (tok.kind) {
-    case LEX_NUMBER:
-        return ast_expr_token(ctx, EXPR_NUMBER, tok);
-    case LEX_STRING:
-        return ast_expr_string(ctx, tok);
-    case LEX_LISTMARK:
-        return ast_expr_array(ctx, tok);
-    case LEX_IDENT:
-    case LEX_PATH:
-        if (t[*i].kind == LEX_LPAREN) {
-            ArgList *l = fast_build_args(ctx, t, i);
-            return ast_expr_call(ctx, tok, l);
-        }
-        return tok.kind == LEX_IDENT ? ast_expr_name(ctx, tok) : ast_expr_token(ctx, EXPR_CONSTANT, tok);
-    case LEX_LBRACKET: {
-        if (t[*i].kind == LEX_RBRACKET) {
-            Expr *a = ast_expr_array(ctx, tok);
-            ast_expr_array_end(ctx, a, t[(*i)++]);
-            return a;
-        }
-        Expr *a = ast_expr_array_of(ctx, fast_build_expr(ctx, t, i));
-        while (t[*i].kind == LEX_COMMA) {
-            (*i)++;
-            ast_expr_array_push(ctx, a, fast_build_expr(ctx, t, i));
-        }
-        ast_expr_array_start(ctx, a, tok);
-        ast_expr_array_end(ctx, a, t[(*i)++]);
-        return a;
-    }
-    default: {  /* LEX_LBRACE: an object */
-        if (t[*i].kind == LEX_RBRACE)
-            return ast_expr_object(ctx, tok, NULL, t[(*i)++]);
-        ArgList *members = NULL;
-        for (;;) {
-            const LexToken *name = &t[*i];
-            *i += 2;
-            Expr *e = fast_build_expr(ctx, t, i);
-            if (!members)
-                members = ast_args_of(ctx, name, e);
-            else
-                ast_args_push(ctx, members, name, e);
-            if (t[(*i)++].kind == LEX_RBRACE)
-                return ast_expr_object(ctx, tok, members, t[*i - 1]);
-        }
-    }
-    }
-}
-
-static void fast_build_line(ParseCtx *ctx, const LexToken *t)
-{
-    uint32_t i = 1;
-    if (t[0].kind == LEX_BLOCK_ATTR) {
-        ArgList *l = t[1].kind == LEX_LPAREN ? fast_build_args(ctx, t, &i) : NULL;
-        ast_block_add_attr(ctx, ast_attribute_token(ctx, t[0], l, true));
-        return;
-    }
-    LexToken type = t[1];
-    i = 2;
-    if (t[2].kind == LEX_QUESTION || t[2].kind == LEX_LISTMARK) {
-        ast_type_named(ctx, type, t[2].kind == LEX_QUESTION ? ARITY_OPTIONAL : ARITY_LIST, TYPEFORM_PLAIN, t[2]);
-        i = 3;
-    } else {
-        ast_type_named(ctx, type, ARITY_REQUIRED, TYPEFORM_PLAIN, type);
-    }
-    if (t[i].kind != LEX_ATTR) {
-        ast_pending_clear(ctx);
-        ast_field(ctx, t[0], &ctx->type, false);
-        return;
-    }
-    ast_pending_clear(ctx);
-    while (t[i].kind == LEX_ATTR) {
-        LexToken attr = t[i++];
-        ArgList *l = t[i].kind == LEX_LPAREN ? fast_build_args(ctx, t, &i) : NULL;
-        ast_pending_attr(ctx, ast_attribute_token(ctx, attr, l, false));
-    }
-    ast_field(ctx, t[0], &ctx->type, false);
+    return fast_line_end(t);
 }
 
 /* The tokens of a line of a model, view or type, from its start: built directly when it is a
@@ -1030,7 +897,7 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
     if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
         driver_comment(dr, toks[n - 2]);
     ctx->lookahead = last;  /* as when the parser reduces the line */
-    fast_build_line(ctx, toks);
+    ast_fast_line(ctx, toks);
     ctx->line++;
     ctx->line_start = last.end;
     ctx->line_has_code = false;

@@ -110,6 +110,11 @@ void ast_expr_array_push(ParseCtx *ctx, Expr *array, Expr *item);
 void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open);
 void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
 
+/* The fast path's builder (parse.c): a line of a model, view or type that the driver has checked
+ * (a field `name Type` with `?` or `[]` and attributes, or a block attribute, then maybe a //
+ * comment, then NEWLINE), built as the parser's actions would build it. */
+void ast_fast_line(ParseCtx *ctx, const LexToken *t);
+
 /* Parse driver callbacks (parse.c). */
 void parse_syntax_error(ParseCtx *ctx, LexToken tok, const bool *expected, int ntokens);
 void parse_failure(ParseCtx *ctx);
