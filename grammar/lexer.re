@@ -14,6 +14,9 @@
 #include "prismac/lexer.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* The parse driver (src/parse.c) includes this generated file with LEXER_SCAN_ONLY defined: the
  * scanners then become static inline functions of the driver's token loops (a call, a returned
@@ -81,6 +84,26 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
         LEX_EMIT(k);                               \
     } while (0)
 
+/* The end of a comment's ASCII text from p: its line end, the NUL, or a non-ASCII byte (which
+ * the DFA then reads: it ends a comment at a byte that is not UTF-8). */
+static inline const unsigned char *lex_comment_run(const unsigned char *p, const unsigned char *lim)
+{
+#if defined(__SSE2__)
+    while (lim + 1 - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i ends = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                                    _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(ends, v));   /* v: bytes from 0x80 */
+        if (stop)
+            return p + __builtin_ctz(stop);
+        p += 16;
+    }
+#endif
+    while (*p && *p != '\n' && *p != '\r' && *p < 0x80)
+        p++;
+    return p;
+}
+
 LEXER_SCAN_LINE_FUNCTION
 {
     const unsigned char *base = (const unsigned char *)lx->text;
@@ -96,7 +119,9 @@ next:
         /* Runs of blanks (alignment) are the most common bytes: skip them before the DFA
          * (which still handles Unicode spaces), a run of spaces eight bytes at a time. */
         if (*cur <= ' ') {
-            if (*cur == ' ') {
+            if (*cur == ' ' && cur[1] > ' ') {
+                cur++;      /* one space between tokens: the most common blank */
+            } else if (*cur == ' ') {
                 cur++;
                 while (*cur == ' ' && cur + 8 <= lim) {
                     uint64_t w;
@@ -108,17 +133,19 @@ next:
                     }
                     cur += 8;
                 }
+                while (*cur == ' ' || *cur == '\t')
+                    cur++;
+            } else {
+                while (*cur == ' ' || *cur == '\t')
+                    cur++;
             }
-            while (*cur == ' ' || *cur == '\t')
-                cur++;
         }
         start = cur;
         /*!re2c
             "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_EOF; } else { kind = LEX_ERR_CHAR; } goto done; }
             space+        { continue; }
             newline       { kind = LEX_NEWLINE; goto done; }
-            "///" [^\n\r\x00]*  { LEX_EMIT(LEX_DOC_COMMENT); }
-            "//" [^\n\r\x00]*   { LEX_EMIT(LEX_COMMENT); }
+            "//"          { kind = *cur == '/' ? LEX_DOC_COMMENT : LEX_COMMENT; goto line_comment; }
             "/*"          { goto block_comment; }
             "model"       { LEX_EMIT(LEX_KW_MODEL); }
             "view"        { LEX_EMIT(LEX_KW_VIEW); }
@@ -165,6 +192,19 @@ extend:
         ([A-Za-z0-9_\-] | L)+ { goto done; }
         *                      { cur--; goto done; }
     */
+
+line_comment:
+    /* `//` or `///` to the end of the line, as `"//" [^\n\r\x00]*` reads it: its ASCII text a run at
+     * a time, then, from a non-ASCII byte, the DFA's code points (it stops at a byte that is not
+     * UTF-8) */
+    cur = lex_comment_run(cur, lim);
+    if (*cur >= 0x80) {
+        /*!re2c
+            [^\n\r\x00]+ { goto done; }
+            *              { cur--; goto done; }
+        */
+    }
+    goto done;
 
 block_comment:
     for (;;) {
