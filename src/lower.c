@@ -36,7 +36,9 @@ typedef struct Lower {
     MemoSlot *memo;             /* likewise */
     uint32_t memo_cap, memo_count;
     uint32_t *table_of_model;   /* model -> table, SQL_NONE for views */
-    uint32_t *column_of_field;  /* field -> column position in its table, SQL_NONE if none */
+    /* field -> column position in its table + 1, 0 if none (the arena's zeroed memory needs
+     * no filling): read it with column_of() */
+    uint32_t *column_of_field;
     uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
     uint32_t *fks_of_model;     /* foreign keys each model's table will hold */
     SqlBuf buf, tbuf, obuf;     /* scratch */
@@ -44,6 +46,12 @@ typedef struct Lower {
     Str *xnames;
     uint32_t xcap;
 } Lower;
+
+/* The column a field made in its table, or SQL_NONE (0 - 1). */
+static inline uint32_t column_of(const Lower *lw, uint32_t field)
+{
+    return lw->column_of_field[field] - 1;
+}
 
 SqlFlavour lower_flavour_for(DbProvider provider)
 {
@@ -67,34 +75,37 @@ static void buf_reset(Lower *lw)
         lw->buf.ptr[0] = '\0';
 }
 
+/* Copies n bytes: short ones (nearly all names) with overlapping word copies instead of a call. */
+static inline void copy_bytes(char *p, const char *s, uint32_t n)
+{
+    if (n > 16) {
+        memcpy(p, s, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(p, &a, 8);
+        memcpy(p + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(p, &a, 4);
+        memcpy(p + n - 4, &b, 4);
+    } else if (n) {
+        p[0] = s[0];
+        p[n >> 1] = s[n >> 1];
+        p[n - 1] = s[n - 1];
+    }
+}
+
 /* A copy of a name in the schema's arena, NUL-terminated (as sql_strs copies it). */
 static Str lw_copy(Lower *lw, Str s)
 {
     if (s.len == 0)
         return (Str){"", 0};
     char *p = arena_alloc_raw(lw->arena, (size_t)s.len + 1);
-    if (s.len <= 16) {
-        /* short names (nearly all): overlapping word copies instead of a call */
-        if (s.len >= 8) {
-            uint64_t a, b;
-            memcpy(&a, s.ptr, 8);
-            memcpy(&b, s.ptr + s.len - 8, 8);
-            memcpy(p, &a, 8);
-            memcpy(p + s.len - 8, &b, 8);
-        } else if (s.len >= 4) {
-            uint32_t a, b;
-            memcpy(&a, s.ptr, 4);
-            memcpy(&b, s.ptr + s.len - 4, 4);
-            memcpy(p, &a, 4);
-            memcpy(p + s.len - 4, &b, 4);
-        } else {
-            p[0] = s.ptr[0];
-            p[s.len >> 1] = s.ptr[s.len >> 1];
-            p[s.len - 1] = s.ptr[s.len - 1];
-        }
-    } else {
-        memcpy(p, s.ptr, s.len);
-    }
+    copy_bytes(p, s.ptr, s.len);
     p[s.len] = '\0';
     return (Str){p, s.len};
 }
@@ -198,45 +209,57 @@ static uint32_t memo_hash(uint64_t a, uint64_t b, uint64_t c, uint64_t head, uin
     return (uint32_t)(h >> 32);
 }
 
-/* The slot of (a, b, c, key): its value, or a free slot to fill (value.ptr NULL), valid until
- * the next call. */
-static MemoSlot *memo_slot(Lower *lw, uint64_t a, uint64_t b, uint64_t c, Str key)
+/* Twice the slots, the old ones placed again (the table is never more than half full). */
+static void memo_grow(Lower *lw)
 {
-    if (lw->memo_count * 2 >= lw->memo_cap) {
-        uint32_t cap = lw->memo_cap ? lw->memo_cap * 2 : 256;
-        MemoSlot *slots = calloc(cap, sizeof *slots);
-        if (!slots) {
-            fprintf(stderr, "prismac: out of memory\n");
-            exit(2);
-        }
-        for (uint32_t i = 0; i < lw->memo_cap; i++) {
-            const MemoSlot *o = &lw->memo[i];
-            if (!o->value.ptr)
-                continue;
-            uint32_t k = memo_hash(o->a, o->b, o->c, o->head, o->tail, o->key.len) & (cap - 1);
-            while (slots[k].value.ptr)
-                k = (k + 1) & (cap - 1);
-            slots[k] = *o;
-        }
-        free(lw->memo);
-        lw->memo = slots;
-        lw->memo_cap = cap;
+    uint32_t cap = lw->memo_cap ? lw->memo_cap * 2 : 256;
+    MemoSlot *slots = calloc(cap, sizeof *slots);
+    if (!slots) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
     }
+    for (uint32_t i = 0; i < lw->memo_cap; i++) {
+        const MemoSlot *o = &lw->memo[i];
+        if (!o->value.ptr)
+            continue;
+        uint32_t k = memo_hash(o->a, o->b, o->c, o->head, o->tail, o->key.len) & (cap - 1);
+        while (slots[k].value.ptr)
+            k = (k + 1) & (cap - 1);
+        slots[k] = *o;
+    }
+    free(lw->memo);
+    lw->memo = slots;
+    lw->memo_cap = cap;
+}
+
+/* The slot of (a, b, c, key): its value, or a free slot to fill (value.ptr NULL), valid until
+ * the next call. Inline: called for most columns, where the call cost as much as the lookup. */
+static inline __attribute__((always_inline)) MemoSlot *memo_slot(Lower *lw, uint64_t a, uint64_t b, uint64_t c, Str key)
+{
+    if (!lw->memo_cap)
+        memo_grow(lw);
     uint64_t head = 0, tail = 0;
     if (key.len)
         intern_key(key, &head, &tail);
-    uint32_t k = memo_hash(a, b, c, head, tail, key.len) & (lw->memo_cap - 1);
+    uint32_t h = memo_hash(a, b, c, head, tail, key.len);
     for (;;) {
-        MemoSlot *slot = &lw->memo[k];
-        if (!slot->value.ptr) {
+        uint32_t mask = lw->memo_cap - 1, k = h & mask;
+        MemoSlot *slot;
+        for (;; k = (k + 1) & mask) {
+            slot = &lw->memo[k];
+            if (!slot->value.ptr)
+                break;
+            /* a key of up to 16 bytes is all in its words */
+            if (slot->a == a && slot->b == b && slot->c == c && slot->key.len == key.len && slot->head == head &&
+                slot->tail == tail && (key.len <= 16 || memcmp(slot->key.ptr, key.ptr, key.len) == 0))
+                return slot;
+        }
+        /* not found: a free slot, once there is room for one more (grown only on a miss) */
+        if ((lw->memo_count + 1) * 2 <= lw->memo_cap) {
             *slot = (MemoSlot){.a = a, .b = b, .c = c, .head = head, .tail = tail, .key = key};
             return slot;
         }
-        /* a key of up to 16 bytes is all in its words */
-        if (slot->a == a && slot->b == b && slot->c == c && slot->key.len == key.len && slot->head == head &&
-            slot->tail == tail && (key.len <= 16 || memcmp(slot->key.ptr, key.ptr, key.len) == 0))
-            return slot;
-        k = (k + 1) & (lw->memo_cap - 1);
+        memo_grow(lw);
     }
 }
 
@@ -260,14 +283,14 @@ static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t 
     if (len + slen < lw->d->max_identifier_length) {
         /* nothing to cut (nearly always): written where it is kept */
         char *p = arena_alloc_raw(lw->arena, len + slen + 1), *w = p;
-        memcpy(w, table.ptr, table.len);
+        copy_bytes(w, table.ptr, table.len);
         w += table.len;
         for (uint32_t i = 0; i < ncolumns; i++) {
             *w++ = '_';
-            memcpy(w, columns[i].ptr, columns[i].len);
+            copy_bytes(w, columns[i].ptr, columns[i].len);
             w += columns[i].len;
         }
-        memcpy(w, suffix, slen);
+        copy_bytes(w, suffix, slen);
         w[slen] = '\0';
         return (Str){p, (uint32_t)(len + slen)};
     }
@@ -352,18 +375,18 @@ static SqlTypeFamily family_of(ScalarType t)
     return SQLT_STRING;
 }
 
-static const char *sqlite_type_of(SqlTypeFamily f)
+static Str sqlite_type_of(SqlTypeFamily f)
 {
     switch (f) {
-    case SQLT_BOOLEAN: return "BOOLEAN";
-    case SQLT_DATETIME: return "DATETIME";
-    case SQLT_FLOAT: return "REAL";
-    case SQLT_DECIMAL: return "DECIMAL";
-    case SQLT_INT: return "INTEGER";
-    case SQLT_BIGINT: return "BIGINT";
-    case SQLT_BINARY: return "BLOB";
-    case SQLT_JSON: return "JSONB";
-    default: return "TEXT";
+    case SQLT_BOOLEAN: return STR_LIT("BOOLEAN");
+    case SQLT_DATETIME: return STR_LIT("DATETIME");
+    case SQLT_FLOAT: return STR_LIT("REAL");
+    case SQLT_DECIMAL: return STR_LIT("DECIMAL");
+    case SQLT_INT: return STR_LIT("INTEGER");
+    case SQLT_BIGINT: return STR_LIT("BIGINT");
+    case SQLT_BINARY: return STR_LIT("BLOB");
+    case SQLT_JSON: return STR_LIT("JSONB");
+    default: return STR_LIT("TEXT");
     }
 }
 
@@ -807,16 +830,40 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
         c->autoincrement = true;
 }
 
+/* The text of the file a model is in (text NULL when unknown), read into locals once per model. */
+typedef struct ModelFile {
+    const char *text;
+    size_t len;
+    uint32_t id;
+} ModelFile;
+
 /* The span of a field's name, found from where its name lies in the model's file (the field's
  * syntax node is not touched: on a large schema those reads are cache misses that cost more
  * than the rest of lowering). */
-static SqlOrigin field_origin(const Source *file, uint32_t file_id, const DbField *f)
+static SqlOrigin field_origin(const ModelFile *file, const DbField *f)
 {
-    if (file && f->name.ptr >= file->text && f->name.ptr + f->name.len <= file->text + file->len) {
-        uint32_t start = (uint32_t)(f->name.ptr - file->text);
-        return (SqlOrigin){file_id, start, start + f->name.len};
-    }
+    /* one unsigned comparison each: a name before the text wraps around to a large offset */
+    size_t start = (size_t)((uintptr_t)f->name.ptr - (uintptr_t)file->text);
+    if (file->text && start <= file->len && f->name.len <= file->len - start)
+        return (SqlOrigin){file->id, (uint32_t)start, (uint32_t)start + f->name.len};
     return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
+}
+
+/* Room for exactly this many columns, indexes and foreign keys in a table that has none yet:
+ * one block of this thread's arena for the three arrays. */
+static void table_alloc(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
+{
+    /* each element a multiple of 8 bytes, as arena_alloc aligns */
+    _Static_assert(sizeof(SqlColumn) % 8 == 0 && sizeof(SqlIndex) % 8 == 0 && sizeof(SqlForeignKey) % 8 == 0,
+                   "table arrays share one block");
+    size_t columns = (size_t)ncolumns * sizeof(SqlColumn), indexes = (size_t)nindexes * sizeof(SqlIndex);
+    char *p = arena_alloc(lw->arena, columns + indexes + (size_t)nfks * sizeof(SqlForeignKey));
+    t->columns = (SqlColumn *)p;
+    t->capcolumns = ncolumns;
+    t->indexes = (SqlIndex *)(p + columns);
+    t->capindexes = nindexes;
+    t->fks = (SqlForeignKey *)(p + columns + indexes);
+    t->capfks = nfks;
 }
 
 /* Room for exactly this many columns, indexes and foreign keys, in this thread's arena (as
@@ -828,14 +875,22 @@ static void table_reserve(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t ni
     t->fks = arena_grow_exact(lw->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
 }
 
-/* A type name PostgreSQL spells the same for every column: shared, not copied. */
-static Str lit_str(const char *s)
+/* The type name of a column without a native type, the same for every such column: shared,
+ * not copied. */
+static Str pg_default_type_str(ScalarType t)
 {
-    return (Str){s, (uint32_t)strlen(s)};
+    static const Str names[] = {
+        [SCALAR_STRING] = STR_LIT("TEXT"),        [SCALAR_BOOLEAN] = STR_LIT("BOOLEAN"),
+        [SCALAR_INT] = STR_LIT("INTEGER"),        [SCALAR_BIGINT] = STR_LIT("BIGINT"),
+        [SCALAR_FLOAT] = STR_LIT("DOUBLE PRECISION"), [SCALAR_DECIMAL] = STR_LIT("DECIMAL(65,30)"),
+        [SCALAR_DATETIME] = STR_LIT("TIMESTAMP(3)"), [SCALAR_JSON] = STR_LIT("JSONB"),
+        [SCALAR_BYTES] = STR_LIT("BYTEA"),
+    };
+    return (unsigned)t < sizeof names / sizeof *names ? names[t] : STR_LIT("TEXT");
 }
 
-static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t field_id, const Source *file,
-                         uint32_t file_id)
+
+static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t field_id, const ModelFile *file)
 {
     const Db *db = lw->db;
     const DbField *f = &db->fields[field_id];
@@ -849,7 +904,7 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
     SqlColumn *c = &t->columns[t->ncolumns];
     c->name = lw_name(lw, f->db_name);
     c->type.enum_id = SQL_NONE;
-    c->origin = field_origin(file, file_id, f);
+    c->origin = field_origin(file, f);
     bool list = f->arity == ARITY_LIST;
     c->nullable = f->arity != ARITY_REQUIRED;
     c->type.list = list && lw->d->has_native_lists;
@@ -874,11 +929,11 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
                 c->type.name = slot->value;
                 shared = true;
             } else {
-                c->type.name = lit_str(pg_default_type(f->scalar));
+                c->type.name = pg_default_type_str(f->scalar);
                 shared = true;
             }
         } else {
-            c->type.name = lit_str(sqlite_type_of(c->type.family));
+            c->type.name = sqlite_type_of(c->type.family);
             shared = true;
         }
         break;
@@ -886,7 +941,8 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
         if (lw->d->has_enums && f->type_id < db->nenums) {
             c->type.family = SQLT_ENUM;
             c->type.enum_id = lw->enum_map[f->type_id];
-            sqlbuf_putstr(tn, db->enums[f->type_id].db_name);
+            c->type.name = lw->s->enums[c->type.enum_id].name;    /* the enum's db_name, kept once */
+            shared = true;
         } else {
             c->type.family = SQLT_STRING;
             c->type.name = STR_LIT("TEXT");
@@ -907,7 +963,7 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
         c->def.sql = lw_name(lw, c->def.sql);
     else if (c->def.kind != SQLDEF_NOW)     /* NOW: CURRENT_TIMESTAMP, a constant */
         c->def.sql = (Str){"", 0};
-    lw->column_of_field[field_id] = t->ncolumns++;
+    lw->column_of_field[field_id] = ++t->ncolumns;
 }
 
 /* ---- indexes ------------------------------------------------------------------------------- */
@@ -917,7 +973,7 @@ static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t f
 static void write_where_condition(Lower *lw, SqlBuf *out, const SqlTable *t, uint32_t model, const Arg *member)
 {
     uint32_t f = db_find_field(lw->db, model, member->name);
-    uint32_t col = f != DB_NONE ? lw->column_of_field[f] : SQL_NONE;
+    uint32_t col = f != DB_NONE ? column_of(lw, f) : SQL_NONE;
     lw->d->quote_ident(out, col != SQL_NONE ? t->columns[col].name : member->name);
     const Expr *v = member->value;
     bool negated = false;
@@ -977,7 +1033,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
     uint32_t n = 0;
     for (uint32_t i = 0; i < x->nfields; i++) {
         const DbIndexField *xf = &db->index_fields[x->first_field + i];
-        uint32_t col = xf->field < db->nfields ? lw->column_of_field[xf->field] : SQL_NONE;
+        uint32_t col = xf->field < db->nfields ? column_of(lw, xf->field) : SQL_NONE;
         if (col == SQL_NONE)
             continue;
         cols[n].column = col;
@@ -996,35 +1052,38 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
         names[n] = t->columns[col].name;
         n++;
     }
-    SqlIndex idx = {0};
-    idx.columns = cols;
-    idx.ncolumns = n;
-    idx.origin = x->attr ? span_origin(x->attr->span) : SQL_NO_ORIGIN;
-    idx.name = idx.algorithm = idx.predicate = EMPTY_STR;
+    /* written in place (fill_tables made room for every index; arena memory comes zeroed) */
+    if (t->nindexes == t->capindexes)
+        table_reserve(lw, t, t->capcolumns, t->capindexes * 2 + 1, t->capfks);
+    SqlIndex *idx = &t->indexes[t->nindexes];
+    idx->columns = cols;
+    idx->ncolumns = n;
+    idx->origin = x->attr ? span_origin(x->attr->span) : SQL_NO_ORIGIN;
+    idx->name = idx->algorithm = idx->predicate = EMPTY_STR;
     if (x->algorithm.len && !str_eq_cstr(x->algorithm, "BTree") && lw->d->flavour == SQL_POSTGRES)
-        idx.algorithm = lw_name(lw, x->algorithm);
+        idx->algorithm = lw_name(lw, x->algorithm);
     if (x->where)
-        idx.predicate = lw_copy(lw, index_predicate(lw, t, x->model, x->where));
+        idx->predicate = lw_copy(lw, index_predicate(lw, t, x->model, x->where));
     switch (x->kind) {
     case DBIDX_PRIMARY:
-        idx.kind = SQLIDX_PRIMARY;
+        idx->kind = SQLIDX_PRIMARY;
         if (lw->d->named_primary_keys)
-            idx.name = x->map.len ? lw_name(lw, x->map) : constraint_name(lw, t->name, NULL, 0, "_pkey");
+            idx->name = x->map.len ? lw_name(lw, x->map) : constraint_name(lw, t->name, NULL, 0, "_pkey");
         break;
     case DBIDX_UNIQUE:
-        idx.kind = SQLIDX_UNIQUE;
-        idx.name = x->map.len ? lw_name(lw, x->map) : constraint_name(lw, t->name, names, n, "_key");
+        idx->kind = SQLIDX_UNIQUE;
+        idx->name = x->map.len ? lw_name(lw, x->map) : constraint_name(lw, t->name, names, n, "_key");
         break;
     case DBIDX_NORMAL:
     case DBIDX_FULLTEXT:
-        idx.kind = SQLIDX_NORMAL;
+        idx->kind = SQLIDX_NORMAL;
         /* `name:` on @@index was the database name before `map:` existed; Prisma still takes it */
-        idx.name = x->map.len    ? lw_name(lw, x->map)
-                   : x->name.len ? lw_name(lw, x->name)
-                                 : constraint_name(lw, t->name, names, n, "_idx");
+        idx->name = x->map.len    ? lw_name(lw, x->map)
+                    : x->name.len ? lw_name(lw, x->name)
+                                  : constraint_name(lw, t->name, names, n, "_idx");
         break;
     }
-    ARENA_PUSH(lw->arena, t->indexes, t->nindexes, t->capindexes, idx);
+    t->nindexes++;
 }
 
 /* ---- relations ----------------------------------------------------------------------------- */
@@ -1128,8 +1187,8 @@ static void lower_foreign_keys(Lower *lw)
         bool ok = true;
         for (uint32_t k = 0; k < rel->nfk; k++) {
             const DbFkPair *p = &db->fk_pairs[rel->first_fk + k];
-            cols[k] = lw->column_of_field[p->field];
-            refs[k] = lw->column_of_field[p->references];
+            cols[k] = column_of(lw, p->field);
+            refs[k] = column_of(lw, p->references);
             if (cols[k] == SQL_NONE || refs[k] == SQL_NONE)
                 ok = false;
             else
@@ -1159,7 +1218,7 @@ static uint32_t pk_first_column(const Lower *lw, uint32_t model)
     const DbModel *m = &lw->db->models[model];
     if (m->pk == DB_NONE || lw->db->indexes[m->pk].nfields == 0)
         return SQL_NONE;
-    return lw->column_of_field[lw->db->index_fields[lw->db->indexes[m->pk].first_field].field];
+    return column_of(lw, lw->db->index_fields[lw->db->indexes[m->pk].first_field].field);
 }
 
 static SqlColumn join_column(Lower *lw, uint32_t model, const char *name)
@@ -1451,13 +1510,14 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
                 __builtin_prefetch(&db->indexes[m->first_index + k].attr->span);
         if (m->pk != DB_NONE && db->indexes[m->pk].attr)
             __builtin_prefetch(&db->indexes[m->pk].attr->span);
-        table_reserve(lw, &lw->s->tables[t], ncolumns, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
-        const Source *file = NULL;
-        uint32_t file_id = lw->s->tables[t].origin.file;
-        if (db->ast && db->ast->sources && file_id < db->ast->sources->count)
-            file = &db->ast->sources->files[file_id];
+        table_alloc(lw, &lw->s->tables[t], ncolumns, m->nindexes + (m->pk != DB_NONE), lw->fks_of_model[mi]);
+        ModelFile file = {NULL, 0, lw->s->tables[t].origin.file};
+        if (db->ast && db->ast->sources && file.id < db->ast->sources->count) {
+            file.text = db->ast->sources->files[file.id].text;
+            file.len = db->ast->sources->files[file.id].len;
+        }
         for (uint32_t k = 0; k < m->nfields; k++)
-            lower_column(lw, t, m, m->first_field + k, file, file_id);
+            lower_column(lw, t, m, m->first_field + k, &file);
         if (m->pk != DB_NONE)
             lower_index(lw, t, &db->indexes[m->pk]);
         for (uint32_t k = 0; k < m->nindexes; k++)
@@ -1566,11 +1626,9 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
     /* scratch kept with the schema: in its arena it takes the bytes it needs, where a buffer of
      * its own would take a fresh huge page (2 MB to fault in for 344 KB on 5,000 models) */
-    lw.column_of_field = arena_alloc_raw(&lw.s->arena, (db->nfields + 1) * sizeof *lw.column_of_field);
+    lw.column_of_field = arena_alloc(&lw.s->arena, (db->nfields + 1) * sizeof *lw.column_of_field);
     lw.enum_map = calloc(db->nenums + 1, sizeof *lw.enum_map);
     lw.fks_of_model = calloc(db->nmodels + 1, sizeof *lw.fks_of_model);
-    for (uint32_t i = 0; i < db->nfields; i++)
-        lw.column_of_field[i] = SQL_NONE;
     uint32_t njoin = 0;
     for (uint32_t r = 0; r < db->nrelations; r++) {
         const DbRelation *rel = &db->relations[r];
