@@ -89,6 +89,7 @@ typedef struct Differ {
     uint32_t npairs;
     bool any_redefine;
     bool gated;                     /* partial indexes: conditions ignored, never dropped or created */
+    uint32_t ignored_first[64];     /* ignored_init */
 } Differ;
 
 static StepDetail *new_detail(Differ *df, MigrateStep *s)
@@ -98,13 +99,17 @@ static StepDetail *new_detail(Differ *df, MigrateStep *s)
     return d;
 }
 
+/* A new step, written in place: the array's free slots come zeroed from the arena (it is only
+ * appended to, and grows into fresh memory), so only the objects need SQL_NONE. */
 static MigrateStep *push_step(Differ *df, MigrateStepKind kind)
 {
-    MigrateStep s = {0};
-    s.kind = kind;
-    s.prev_table = s.next_table = s.prev_id = s.next_id = SQL_NONE;
-    ARENA_PUSH(&df->m->arena, df->m->steps, df->m->nsteps, df->m->capsteps, s);
-    return &df->m->steps[df->m->nsteps - 1];
+    Migration *m = df->m;
+    if (m->nsteps == m->capsteps)
+        m->steps = arena_grow(&m->arena, m->steps, m->nsteps, &m->capsteps, m->nsteps + 1, sizeof *m->steps);
+    MigrateStep *s = &m->steps[m->nsteps++];
+    s->kind = kind;
+    s->prev_table = s->next_table = s->prev_id = s->next_id = SQL_NONE;
+    return s;
 }
 
 static const char *fmt(Differ *df, const char *f, ...) __attribute__((format(printf, 2, 3)));
@@ -131,9 +136,8 @@ static const char *fmt(Differ *df, const char *f, ...)
 #define SF(s) (int)(s).len, (s).ptr
 
 /* Tables Prisma never diffs: its migrations table, and PostGIS / SpatiaLite catalog tables. */
-static bool table_is_ignored(const Dialect *d, Str name)
+static const Str *ignored_tables(SqlFlavour flavour, size_t *n)
 {
-    static const Str common = STR_LIT("_prisma_migrations");
     static const Str postgis[] = {
         STR_LIT("spatial_ref_sys"), STR_LIT("geometry_columns"), STR_LIT("geography_columns"),
         STR_LIT("raster_columns"), STR_LIT("raster_overviews")};
@@ -162,10 +166,43 @@ static bool table_is_ignored(const Dialect *d, Str name)
         STR_LIT("virts_geometry_columns"), STR_LIT("virts_geometry_columns_auth"),
         STR_LIT("virts_geometry_columns_field_infos"), STR_LIT("virts_geometry_columns_statistics"),
         STR_LIT("wms_getcapabilities"), STR_LIT("wms_getmap"), STR_LIT("wms_ref_sys"), STR_LIT("wms_settings")};
+    if (flavour == SQL_POSTGRES) {
+        *n = sizeof postgis / sizeof *postgis;
+        return postgis;
+    }
+    *n = sizeof spatialite / sizeof *spatialite;
+    return spatialite;
+}
+
+/* A name's first character, lowered, as a bit: a letter, '_', or anything else. */
+static uint32_t first_char_bit(Str name)
+{
+    char c = name.len ? name.ptr[0] : 0;
+    if (c >= 'A' && c <= 'Z')
+        c = (char)(c - 'A' + 'a');
+    return (uint32_t)1 << (c >= 'a' && c <= 'z' ? c - 'a' : c == '_' ? 26 : 27);
+}
+
+/* For each length under 64, the first characters of the catalog names of that length: nearly
+ * every table is known not to be one of them without walking the list. */
+static void ignored_init(Differ *df)
+{
+    size_t n;
+    const Str *list = ignored_tables(df->d->flavour, &n);
+    for (size_t i = 0; i < n; i++)
+        if (list[i].len < 64)
+            df->ignored_first[list[i].len] |= first_char_bit(list[i]);
+}
+
+static bool table_is_ignored(const Differ *df, Str name)
+{
+    static const Str common = STR_LIT("_prisma_migrations");
     if (str_eq(name, common))
         return true;
-    const Str *list = d->flavour == SQL_POSTGRES ? postgis : spatialite;
-    size_t n = d->flavour == SQL_POSTGRES ? sizeof postgis / sizeof *postgis : sizeof spatialite / sizeof *spatialite;
+    if (name.len >= 64 || !(df->ignored_first[name.len] & first_char_bit(name)))
+        return false;
+    size_t n;
+    const Str *list = ignored_tables(df->d->flavour, &n);
     for (size_t i = 0; i < n; i++) {
         if (name.len != list[i].len)
             continue;
@@ -736,7 +773,7 @@ static void pair_tables(Differ *df)
         uint32_t i = map_get(&map, table_ns(next, &next->tables[j]), next->tables[j].name);
         if (i == SQL_NONE || df->next_of_prev_table[i] != SQL_NONE)
             continue;
-        if (table_is_ignored(df->d, next->tables[j].name))
+        if (table_is_ignored(df, next->tables[j].name))
             continue;
         df->next_of_prev_table[i] = j;
         df->prev_of_next_table[j] = i;
@@ -999,7 +1036,7 @@ static void push_created_table_steps(Differ *df)
     const SqlSchema *next = df->next;
     uint32_t first = df->m->nsteps;
     for (uint32_t j = 0; j < next->ntables; j++) {
-        if (df->prev_of_next_table[j] != SQL_NONE || table_is_ignored(df->d, next->tables[j].name))
+        if (df->prev_of_next_table[j] != SQL_NONE || table_is_ignored(df, next->tables[j].name))
             continue;
         MigrateStep *s = push_step(df, STEP_CREATE_TABLE);
         s->next_table = j;
@@ -1030,7 +1067,7 @@ static void push_dropped_table_steps(Differ *df)
 {
     const SqlSchema *prev = df->prev;
     for (uint32_t i = 0; i < prev->ntables; i++) {
-        if (df->next_of_prev_table[i] != SQL_NONE || table_is_ignored(df->d, prev->tables[i].name))
+        if (df->next_of_prev_table[i] != SQL_NONE || table_is_ignored(df, prev->tables[i].name))
             continue;
         const SqlTable *t = &prev->tables[i];
         MigrateStep *s = push_step(df, STEP_DROP_TABLE);
@@ -1592,7 +1629,7 @@ static uint32_t opt(uint32_t id)     /* Option<Id>: None before Some */
     return id == SQL_NONE ? 0 : id + 1;
 }
 
-static void step_key(const MigrateStep *s, uint32_t key[5])
+static inline void step_key(const MigrateStep *s, uint32_t key[5])
 {
     key[0] = s->kind;
     key[1] = key[2] = key[3] = key[4] = 0;
@@ -1649,33 +1686,30 @@ static void step_key(const MigrateStep *s, uint32_t key[5])
     }
 }
 
-static bool keys_in_order(const uint32_t x[5], const uint32_t y[5])
-{
-    for (int i = 0; i < 5; i++)
-        if (x[i] != y[i])
-            return x[i] < y[i];
-    return true;
-}
-
-/* Are the steps [a, b) of one kind in order (by their objects)? Each key is made once. */
+/* Are the steps [a, b) of one kind in order (by their objects)? Each key is made once, and
+ * compared as two words (its first element, the kind, is the same for them all). */
 static bool steps_in_order(const MigrateStep *steps, uint32_t a, uint32_t b)
 {
-    uint32_t keys[2][5];
+    uint64_t hi = 0, lo = 0;
     for (uint32_t i = a; i < b; i++) {
-        step_key(&steps[i], keys[i & 1]);
-        if (i > a && !keys_in_order(keys[(i - 1) & 1], keys[i & 1]))
+        uint32_t key[5];
+        step_key(&steps[i], key);
+        uint64_t h = (uint64_t)key[1] << 32 | key[2], l = (uint64_t)key[3] << 32 | key[4];
+        if (i > a && (h < hi || (h == hi && l < lo)))
             return false;
+        hi = h;
+        lo = l;
     }
     return true;
 }
 
 /* Stable: first by kind (a counting sort, into a new array in the migration's arena), then by
  * the objects within each kind — which a creation from nothing already produces in order, so
- * that sort is usually skipped. */
-static void sort_steps(Migration *m)
+ * that sort is usually skipped. Whether there are steps that drop an index. */
+static bool sort_steps(Migration *m)
 {
     if (m->nsteps < 2)
-        return;
+        return m->nsteps == 1 && m->steps[0].kind == STEP_DROP_INDEX;
     enum { NKINDS = STEP_REDEFINE_INDEX + 1 };
     uint32_t start[NKINDS + 1] = {0};
     bool in_kind_order = true;
@@ -1717,6 +1751,7 @@ static void sort_steps(Migration *m)
         free(copy);
         free(items);
     }
+    return start[STEP_DROP_INDEX + 1] > start[STEP_DROP_INDEX];
 }
 
 /* A unique index dropped from a table without a primary key must go after the ALTER TABLE that
@@ -1783,6 +1818,7 @@ Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dial
     df.next = next;
     df.d = dialect;
     df.gated = prev->partial_indexes_gated || next->partial_indexes_gated;
+    ignored_init(&df);
 
     /* room for every step of a creation or a drop of everything, so the array never regrows */
     uint32_t estimate = prev->nnamespaces + next->nnamespaces + prev->nenums + next->nenums + prev->nextensions +
@@ -1807,8 +1843,8 @@ Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dial
     push_dropped_table_steps(&df);
     push_table_pair_steps(&df);
     push_redefine_step(&df);
-    sort_steps(m);
-    apply_partial_order(m);
+    if (sort_steps(m))     /* true: there are indexes to drop */
+        apply_partial_order(m);
     return m;
 }
 
