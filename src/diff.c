@@ -1802,7 +1802,7 @@ static void apply_partial_order(Migration *m)
 
 /* ---- entry --------------------------------------------------------------------------------- */
 
-Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dialect *dialect)
+Migration *migrate_diff_in(const SqlSchema *prev, const SqlSchema *next, const Dialect *dialect, Arena *steps_arena)
 {
     Arena boot;
     arena_init(&boot);
@@ -1827,7 +1827,7 @@ Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dial
         estimate += 1 + prev->tables[i].nindexes + prev->tables[i].nfks;
     for (uint32_t i = 0; i < next->ntables; i++)
         estimate += 1 + next->tables[i].nindexes + next->tables[i].nfks;
-    m->steps = arena_alloc(&m->arena, (size_t)estimate * sizeof *m->steps);
+    m->steps = arena_alloc(steps_arena ? steps_arena : &m->arena, (size_t)estimate * sizeof *m->steps);
     m->capsteps = estimate;
 
     pair_tables(&df);
@@ -1846,6 +1846,11 @@ Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dial
     if (sort_steps(m))     /* true: there are indexes to drop */
         apply_partial_order(m);
     return m;
+}
+
+Migration *migrate_diff(const SqlSchema *prev, const SqlSchema *next, const Dialect *dialect)
+{
+    return migrate_diff_in(prev, next, dialect, NULL);
 }
 
 void migrate_free(Migration *migration)

@@ -28,7 +28,12 @@ typedef struct MemoSlot {
 typedef struct Lower {
     const Db *db;
     SqlSchema *s;
-    Arena *arena;               /* where this thread's lowering allocates (the schema's, or its own) */
+    Arena *arena;               /* the schema's arena */
+    /* While two threads fill tables, each allocates from blocks of the schema's arena it takes
+     * under this lock (NULL: straight from the arena): one arena, whose last huge page is the
+     * only one partly used, where an arena per thread left one partly used page each. */
+    pthread_mutex_t *lock;
+    char *cur, *end;            /* this thread's block */
     const Dialect *d;
     bool borrow;                /* names point into the Db and its sources instead of copies */
     InternSlot *intern;         /* open addressing, a power of two slots (malloc'd) */
@@ -75,6 +80,30 @@ static void buf_reset(Lower *lw)
         lw->buf.ptr[0] = '\0';
 }
 
+#define LOWER_BLOCK ((size_t)64 * 1024)     /* a filling thread's block of the schema's arena */
+
+static void lw_refill(Lower *lw, size_t size)
+{
+    size_t block = size > LOWER_BLOCK ? size : LOWER_BLOCK;
+    pthread_mutex_lock(lw->lock);
+    lw->cur = arena_alloc(lw->arena, block);
+    pthread_mutex_unlock(lw->lock);
+    lw->end = lw->cur + block;
+}
+
+/* Zeroed memory in the schema's arena, aligned to 8 bytes, as arena_alloc gives it. */
+static inline void *lw_alloc(Lower *lw, size_t size)
+{
+    size = size ? (size + 7u) & ~(size_t)7u : 8u;
+    if (!lw->lock)
+        return arena_alloc(lw->arena, size);
+    if ((size_t)(lw->end - lw->cur) < size)
+        lw_refill(lw, size);
+    void *p = lw->cur;
+    lw->cur += size;
+    return p;
+}
+
 /* Copies n bytes: short ones (nearly all names) with overlapping word copies instead of a call. */
 static inline void copy_bytes(char *p, const char *s, uint32_t n)
 {
@@ -104,7 +133,7 @@ static Str lw_copy(Lower *lw, Str s)
 {
     if (s.len == 0)
         return (Str){"", 0};
-    char *p = arena_alloc_raw(lw->arena, (size_t)s.len + 1);
+    char *p = lw_alloc(lw, (size_t)s.len + 1);
     copy_bytes(p, s.ptr, s.len);
     p[s.len] = '\0';
     return (Str){p, s.len};
@@ -282,7 +311,7 @@ static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t 
         len += 1 + columns[i].len;
     if (len + slen < lw->d->max_identifier_length) {
         /* nothing to cut (nearly always): written where it is kept */
-        char *p = arena_alloc_raw(lw->arena, len + slen + 1), *w = p;
+        char *p = lw_alloc(lw, len + slen + 1), *w = p;
         copy_bytes(w, table.ptr, table.len);
         w += table.len;
         for (uint32_t i = 0; i < ncolumns; i++) {
@@ -853,11 +882,11 @@ static SqlOrigin field_origin(const ModelFile *file, const DbField *f)
  * one block of this thread's arena for the three arrays. */
 static void table_alloc(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
 {
-    /* each element a multiple of 8 bytes, as arena_alloc aligns */
+    /* each element a multiple of 8 bytes, as lw_alloc aligns */
     _Static_assert(sizeof(SqlColumn) % 8 == 0 && sizeof(SqlIndex) % 8 == 0 && sizeof(SqlForeignKey) % 8 == 0,
                    "table arrays share one block");
     size_t columns = (size_t)ncolumns * sizeof(SqlColumn), indexes = (size_t)nindexes * sizeof(SqlIndex);
-    char *p = arena_alloc(lw->arena, columns + indexes + (size_t)nfks * sizeof(SqlForeignKey));
+    char *p = lw_alloc(lw, columns + indexes + (size_t)nfks * sizeof(SqlForeignKey));
     t->columns = (SqlColumn *)p;
     t->capcolumns = ncolumns;
     t->indexes = (SqlIndex *)(p + columns);
@@ -868,11 +897,22 @@ static void table_alloc(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t nind
 
 /* Room for exactly this many columns, indexes and foreign keys, in this thread's arena (as
  * sql_table_reserve does in the schema's). */
+static void *lw_grow_exact(Lower *lw, void *items, uint32_t count, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return items;
+    void *p = lw_alloc(lw, (size_t)need * elem);
+    if (count)
+        memcpy(p, items, (size_t)count * elem);
+    *cap = need;
+    return p;
+}
+
 static void table_reserve(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t nindexes, uint32_t nfks)
 {
-    t->columns = arena_grow_exact(lw->arena, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
-    t->indexes = arena_grow_exact(lw->arena, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
-    t->fks = arena_grow_exact(lw->arena, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
+    t->columns = lw_grow_exact(lw, t->columns, t->ncolumns, &t->capcolumns, ncolumns, sizeof *t->columns);
+    t->indexes = lw_grow_exact(lw, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
+    t->fks = lw_grow_exact(lw, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
 }
 
 /* The type name of a column without a native type, the same for every such column: shared,
@@ -1028,7 +1068,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
             exit(2);
         }
     }
-    SqlIndexColumn *cols = arena_alloc(lw->arena, (x->nfields ? x->nfields : 1) * sizeof *cols);
+    SqlIndexColumn *cols = lw_alloc(lw, (x->nfields ? x->nfields : 1) * sizeof *cols);
     Str *names = lw->xnames;
     uint32_t n = 0;
     for (uint32_t i = 0; i < x->nfields; i++) {
@@ -1527,8 +1567,8 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
 
 /* A schema of this many fields has its tables filled by two threads at once, which take the
  * next models a batch at a time, so that both end together however the cores are shared
- * (prismac sql validates meanwhile). The second has its own scratch and arena, adopted by the
- * schema's at the end. */
+ * (prismac sql validates meanwhile). The second has its own scratch; both allocate from blocks
+ * of the schema's arena (lw_alloc). */
 #define LOWER_SPLIT_FROM 8192
 #define LOWER_BATCH 32      /* models taken at a time */
 
@@ -1559,7 +1599,6 @@ static size_t fill_estimate(const Db *db)
 
 typedef struct FillPart {
     Lower lw;
-    Arena arena;
     atomic_uint *next;
 } FillPart;
 
@@ -1593,10 +1632,9 @@ static void lower_tables(Lower *lw)
         return;
     }
     atomic_uint next = 0;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    lw->lock = &lock;
     FillPart part = {.lw = *lw, .next = &next};
-    arena_init(&part.arena);
-    arena_reserve(&part.arena, fill_estimate(db));   /* it may take any share of the models */
-    part.lw.arena = &part.arena;
     part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
     part.lw.xnames = NULL;
     part.lw.intern = NULL;
@@ -1609,7 +1647,10 @@ static void lower_tables(Lower *lw)
         pthread_join(thread, NULL);
     else
         fill_part(&part);
-    arena_adopt(&lw->s->arena, &part.arena);
+    /* the rest of each block stays unused: allocation goes back to the arena itself */
+    lw->lock = NULL;
+    lw->cur = lw->end = NULL;
+    pthread_mutex_destroy(&lock);
     free_scratch(&part.lw);
 }
 

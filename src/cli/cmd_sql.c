@@ -98,7 +98,8 @@ static void *sql_job_run(void *arg)
     job->prev = sql_schema_new(job->flavour);
     if (job->args->no_public_schema && job->flavour == SQL_POSTGRES)
         sql_add_namespace(job->prev, job->prev->default_namespace);
-    job->migration = migrate_diff(job->prev, job->next, job->dialect);
+    /* the steps in the lowered schema's arena, freed after the migration (sql_job_free) */
+    job->migration = migrate_diff_in(job->prev, job->next, job->dialect, &job->next->arena);
     return NULL;
 }
 
