@@ -104,6 +104,34 @@ static inline const unsigned char *lex_comment_run(const unsigned char *p, const
     return p;
 }
 
+/* The bytes of a name after its first: [A-Za-z0-9_-]. */
+static const unsigned char LEX_NAME_BYTE[256] = {
+    ['-'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+    ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,
+    ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* The end of an attribute's name from p (after its first byte): the rest of the name, then
+ * `.` name? as often as they come, as `"@" (ident | path)` reads it. */
+static inline const unsigned char *lex_attr_name_end(const unsigned char *p)
+{
+    for (;;) {
+        while (LEX_NAME_BYTE[*p])
+            p++;
+        do {
+            if (*p != '.')
+                return p;
+            p++;
+        } while (!((unsigned)((*p | 0x20) - 'a') < 26 || (unsigned)(*p - '0') < 10));
+        p++;    /* a name after the dot starts with a letter or a digit */
+    }
+}
+
 LEXER_SCAN_LINE_FUNCTION
 {
     const unsigned char *base = (const unsigned char *)lx->text;
@@ -177,8 +205,9 @@ next:
             "="           { LEX_EMIT(LEX_EQUALS); }
             "?"           { LEX_EMIT(LEX_QUESTION); }
             "!"           { LEX_EMIT(LEX_BANG); }
-            "@@" (ident | path) { LEX_EMIT_NAME(LEX_BLOCK_ATTR); }
-            "@" (ident | path)  { LEX_EMIT_NAME(LEX_ATTR); }
+            /* `@` and a name or a path, read on by a loop over a table (shorter than the DFA's) */
+            "@@" [A-Za-z0-9] { cur = lex_attr_name_end(cur); LEX_EMIT_NAME(LEX_BLOCK_ATTR); }
+            "@" [A-Za-z0-9]  { cur = lex_attr_name_end(cur); LEX_EMIT_NAME(LEX_ATTR); }
             "@@"          { LEX_EMIT(LEX_ATAT); }
             "@"           { LEX_EMIT(LEX_AT); }
             codepoint     { kind = LEX_ERR_CHAR; goto done; }
