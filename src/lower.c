@@ -229,12 +229,10 @@ static Str lw_intern(Lower *lw, Str s)
     }
 }
 
-static uint32_t memo_hash(uint64_t a, uint64_t b, uint64_t c, uint64_t head, uint64_t tail, uint32_t len)
+static inline uint32_t memo_hash(uint64_t a, uint64_t b, uint64_t c, uint64_t head, uint64_t tail, uint32_t len)
 {
-    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (c * 0x165667B19E3779F9ull) ^ head ^
-                 (tail * 0xff51afd7ed558ccdull) ^ len;
-    h ^= h >> 31;
-    h *= 0xff51afd7ed558ccdull;
+    /* a few dozen distinct keys: one multiply mixes enough */
+    uint64_t h = (a ^ len ^ head ^ (b << 21) ^ (c << 42) ^ (tail * 0x9E3779B97F4A7C15ull)) * 0xff51afd7ed558ccdull;
     return (uint32_t)(h >> 32);
 }
 
@@ -795,7 +793,6 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
     const DbField *f = &lw->db->fields[field_id];
     const DbDefault *def = f->def;
     SqlBuf *out = &lw->buf;
-    buf_reset(lw);
     switch (def->kind) {
     case DBDEF_NONE:
     case DBDEF_UUID:
@@ -821,6 +818,7 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
     case DBDEF_VALUE:
         if (!def->expr || f->kind == DBF_UNSUPPORTED)
             break;
+        buf_reset(lw);
         if (def->expr->kind == EXPR_ARRAY) {
             sqlbuf_puts(out, "ARRAY[");
             for (uint32_t i = 0; i < def->expr->count; i++) {
@@ -930,13 +928,17 @@ static Str pg_default_type_str(ScalarType t)
 }
 
 
-static void lower_column(Lower *lw, uint32_t table, const DbModel *m, uint32_t field_id, const ModelFile *file)
+/* Does a field of this kind make a column? */
+static inline bool makes_column(uint8_t kind)
+{
+    return kind == DBF_SCALAR || kind == DBF_ENUM || kind == DBF_UNSUPPORTED;
+}
+
+/* The column of field f (field_id), which makes one, appended to table t. */
+static void lower_column(Lower *lw, SqlTable *t, const DbModel *m, uint32_t field_id, const DbField *f,
+                         const ModelFile *file)
 {
     const Db *db = lw->db;
-    const DbField *f = &db->fields[field_id];
-    SqlTable *t = &lw->s->tables[table];
-    if (f->kind != DBF_SCALAR && f->kind != DBF_ENUM && f->kind != DBF_UNSUPPORTED)
-        return;
     /* written in place (sql_table_reserve made room for every column; arena memory comes
      * zeroed), strings copied as sql_add_column copies them unless lowering borrows */
     if (t->ncolumns == t->capcolumns)
@@ -1543,7 +1545,7 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
             const DbField *f = &db->fields[m->first_field + k];
             if (f->def->kind == DBDEF_VALUE && f->def->expr)
                 __builtin_prefetch(f->def->expr);
-            ncolumns += f->kind == DBF_SCALAR || f->kind == DBF_ENUM || f->kind == DBF_UNSUPPORTED;
+            ncolumns += makes_column(f->kind);
         }
         for (uint32_t k = 0; k < m->nindexes; k++)
             if (db->indexes[m->first_index + k].attr)
@@ -1556,8 +1558,12 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
             file.text = db->ast->sources->files[file.id].text;
             file.len = db->ast->sources->files[file.id].len;
         }
-        for (uint32_t k = 0; k < m->nfields; k++)
-            lower_column(lw, t, m, m->first_field + k, &file);
+        SqlTable *table = &lw->s->tables[t];
+        for (uint32_t k = 0; k < m->nfields; k++) {
+            const DbField *f = &db->fields[m->first_field + k];
+            if (makes_column(f->kind))
+                lower_column(lw, table, m, m->first_field + k, f, &file);
+        }
         if (m->pk != DB_NONE)
             lower_index(lw, t, &db->indexes[m->pk]);
         for (uint32_t k = 0; k < m->nindexes; k++)
