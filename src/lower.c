@@ -46,6 +46,10 @@ typedef struct Lower {
     uint32_t *column_of_field;
     uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
     uint32_t *fks_of_model;     /* foreign keys each model's table will hold */
+    /* The relations whose foreign keys are lowered, in Prisma's order (fk_order_make); those of
+     * model m are [fk_first[m], fk_first[m + 1]). */
+    struct RelOrder *fk_order;
+    uint32_t *fk_first;
     SqlBuf buf, tbuf, obuf;     /* scratch */
     /* scratch for one index's column names (grown as needed) */
     Str *xnames;
@@ -141,7 +145,7 @@ static Str lw_copy(Lower *lw, Str s)
 
 /* A name taken from the Db (a table's, a column's, a map: argument): the Db's own bytes when
  * lowering borrows, else a copy. */
-static Str lw_name(Lower *lw, Str s)
+static inline __attribute__((always_inline)) Str lw_name(Lower *lw, Str s)
 {
     if (s.len == 0)
         return (Str){"", 0};
@@ -1193,66 +1197,97 @@ static bool model_is_table(const Lower *lw, uint32_t model)
     return model < lw->db->nmodels && lw->table_of_model[model] != SQL_NONE;
 }
 
+/* The position of a field's column in its model's table, from the Db alone (the fields before it
+ * that make a column), so that a thread lowering one model knows the columns of a model the
+ * other thread may not have filled yet; SQL_NONE for a field that makes no column. */
+static uint32_t field_column(const Lower *lw, uint32_t field)
+{
+    const Db *db = lw->db;
+    if (field >= db->nfields || !makes_column(db->fields[field].kind) || db->fields[field].model >= db->nmodels)
+        return SQL_NONE;
+    const DbModel *m = &db->models[db->fields[field].model];
+    uint32_t n = 0;
+    for (uint32_t f = m->first_field; f < field; f++)
+        n += makes_column(db->fields[f].kind);
+    return n;
+}
+
 /* Foreign keys of 1:1 and 1:n relations, in the order Prisma creates them: by referencing
- * model, then by the position of the relation field that holds `fields:`. */
-static void lower_foreign_keys(Lower *lw)
+ * model, then by the position of the relation field that holds `fields:`. Made before the
+ * tables are filled, each model's then lowered with its table (lower_model_foreign_keys). */
+static void fk_order_make(Lower *lw)
 {
     const Db *db = lw->db;
     RelOrder *order = calloc(db->nrelations + 1, sizeof *order);
-    uint32_t n = 0;
-    for (uint32_t r = 0; r < db->nrelations; r++) {
-        const DbRelation *rel = &db->relations[r];
-        if (rel->kind == DBREL_MANY_TO_MANY || rel->field_a == DB_NONE || rel->nfk == 0)
-            continue;
-        if (!model_is_table(lw, rel->model_a) || !model_is_table(lw, rel->model_b))
-            continue;
-        order[n++] = (RelOrder){r, rel->model_a, rel->field_a};
+    uint32_t *first = calloc((size_t)db->nmodels + 2, sizeof *first);
+    if (!order || !first) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
     }
+    uint32_t n = 0;
+    if (!(db->datasource && db->datasource->relation_mode_prisma))
+        for (uint32_t r = 0; r < db->nrelations; r++) {
+            const DbRelation *rel = &db->relations[r];
+            if (rel->kind == DBREL_MANY_TO_MANY || rel->field_a == DB_NONE || rel->nfk == 0)
+                continue;
+            if (!model_is_table(lw, rel->model_a) || !model_is_table(lw, rel->model_b))
+                continue;
+            order[n++] = (RelOrder){r, rel->model_a, rel->field_a};
+        }
     sort_rel_order(order, n, db->nmodels);
-    uint32_t cap = 0;
-    Str *names = NULL;
-    for (uint32_t i = 0; i < n; i++) {
-        const DbRelation *rel = &db->relations[order[i].relation];
-        uint32_t table = lw->table_of_model[rel->model_a], ref = lw->table_of_model[rel->model_b];
-        SqlForeignKey fk = {0};
-        if (rel->nfk + 1 > cap) {
-            cap = (rel->nfk + 1) * 2;
-            names = realloc(names, cap * sizeof *names);
-            if (!names) {
+    for (uint32_t i = 0; i < n; i++)
+        first[order[i].model + 1]++;
+    for (uint32_t m = 0; m < db->nmodels; m++)
+        first[m + 1] += first[m];
+    lw->fk_order = order;
+    lw->fk_first = first;
+}
+
+/* The foreign keys of model `model`, whose table `t` holds its columns already. */
+static void lower_model_foreign_keys(Lower *lw, uint32_t model, SqlTable *t)
+{
+    const Db *db = lw->db;
+    for (uint32_t i = lw->fk_first[model]; i < lw->fk_first[model + 1]; i++) {
+        const DbRelation *rel = &db->relations[lw->fk_order[i].relation];
+        if (rel->nfk + 1 > lw->xcap) {
+            lw->xcap = (rel->nfk + 1) * 2;
+            lw->xnames = realloc(lw->xnames, lw->xcap * sizeof *lw->xnames);
+            if (!lw->xnames) {
                 fprintf(stderr, "prismac: out of memory\n");
                 exit(2);
             }
         }
+        Str *names = lw->xnames;
         /* the column lists where they are kept (as sql_add_foreign_key would copy them) */
-        uint32_t *cols = arena_alloc(lw->arena, (rel->nfk ? rel->nfk : 1) * sizeof *cols);
-        uint32_t *refs = arena_alloc(lw->arena, (rel->nfk ? rel->nfk : 1) * sizeof *refs);
+        uint32_t *cols = lw_alloc(lw, (rel->nfk ? rel->nfk : 1) * sizeof *cols);
+        uint32_t *refs = lw_alloc(lw, (rel->nfk ? rel->nfk : 1) * sizeof *refs);
         bool ok = true;
         for (uint32_t k = 0; k < rel->nfk; k++) {
             const DbFkPair *p = &db->fk_pairs[rel->first_fk + k];
-            cols[k] = column_of(lw, p->field);
-            refs[k] = column_of(lw, p->references);
-            if (cols[k] == SQL_NONE || refs[k] == SQL_NONE)
+            /* a field of this model: its column is made already */
+            cols[k] = p->field < db->nfields && db->fields[p->field].model == model ? column_of(lw, p->field)
+                                                                                    : field_column(lw, p->field);
+            refs[k] = field_column(lw, p->references);
+            if (cols[k] >= t->ncolumns || refs[k] == SQL_NONE)
                 ok = false;
             else
-                names[k] = lw->s->tables[table].columns[cols[k]].name;
+                names[k] = t->columns[cols[k]].name;
         }
-        if (ok) {
-            fk.columns = cols;
-            fk.referenced_columns = refs;
-            fk.ncolumns = rel->nfk;
-            fk.referenced_table = ref;
-            fk.name = rel->map.len ? lw_name(lw, rel->map)
-                                   : constraint_name(lw, lw->s->tables[table].name, names, rel->nfk, "_fkey");
-            fk.on_delete = sql_action(db_relation_on_delete(db, rel));
-            fk.on_update = sql_action(db_relation_on_update(db, rel));
-            const DbField *rf = &db->fields[rel->field_a];
-            fk.origin = rel->attr ? span_origin(rel->attr->span) : rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
-            SqlTable *t = &lw->s->tables[table];
-            ARENA_PUSH(lw->arena, t->fks, t->nfks, t->capfks, fk);
-        }
+        if (!ok)
+            continue;
+        if (t->nfks == t->capfks)
+            table_reserve(lw, t, t->capcolumns, t->capindexes, t->capfks * 2 + 1);
+        SqlForeignKey *fk = &t->fks[t->nfks++];     /* written in place, as columns are */
+        fk->columns = cols;
+        fk->referenced_columns = refs;
+        fk->ncolumns = rel->nfk;
+        fk->referenced_table = lw->table_of_model[rel->model_b];
+        fk->name = rel->map.len ? lw_name(lw, rel->map) : constraint_name(lw, t->name, names, rel->nfk, "_fkey");
+        fk->on_delete = sql_action(db_relation_on_delete(db, rel));
+        fk->on_update = sql_action(db_relation_on_update(db, rel));
+        const DbField *rf = &db->fields[rel->field_a];
+        fk->origin = rel->attr ? span_origin(rel->attr->span) : rf->ast ? span_origin(rf->ast->span) : SQL_NO_ORIGIN;
     }
-    free(names);
-    free(order);
 }
 
 static uint32_t pk_first_column(const Lower *lw, uint32_t model)
@@ -1526,7 +1561,7 @@ static void create_tables(Lower *lw)
     }
 }
 
-/* The columns, primary key and indexes of the tables of models [from, to). Each table is
+/* The columns, primary key, indexes and foreign keys of the tables of models [from, to). Each table is
  * written by one thread only, and so is each field's column_of_field. */
 static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
 {
@@ -1568,6 +1603,7 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
             lower_index(lw, t, &db->indexes[m->pk]);
         for (uint32_t k = 0; k < m->nindexes; k++)
             lower_index(lw, t, &db->indexes[m->first_index + k]);
+        lower_model_foreign_keys(lw, mi, table);
     }
 }
 
@@ -1633,6 +1669,7 @@ static void lower_tables(Lower *lw)
 {
     const Db *db = lw->db;
     create_tables(lw);
+    fk_order_make(lw);
     if (db->nfields < LOWER_SPLIT_FROM) {
         fill_tables(lw, 0, db->nmodels);
         return;
@@ -1689,12 +1726,12 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     lower_namespaces_and_extensions(&lw);
     lower_enums(&lw);
     lower_tables(&lw);
-    if (!(db->datasource && db->datasource->relation_mode_prisma))
-        lower_foreign_keys(&lw);
     lower_join_tables(&lw);
 
     free_scratch(&lw);
     free(lw.fks_of_model);
+    free(lw.fk_order);
+    free(lw.fk_first);
     free(lw.table_of_model);
     free(lw.enum_map);
     return lw.s;
