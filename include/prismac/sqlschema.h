@@ -140,10 +140,11 @@ typedef struct SqlColumn {
 
 typedef enum SqlIndexKind { SQLIDX_PRIMARY, SQLIDX_UNIQUE, SQLIDX_NORMAL } SqlIndexKind;
 
+/* 24 bytes: sort and length share a word (a large schema has tens of thousands of these). */
 typedef struct SqlIndexColumn {
     uint32_t column;        /* position in the table's columns */
-    SortOrder sort;         /* SORT_DEFAULT when not given */
-    int32_t length;         /* prefix length (MySQL); -1 when none */
+    SortOrder sort : 8;     /* SORT_DEFAULT when not given */
+    int32_t length : 24;    /* prefix length (MySQL); -1 when none */
     /* Operator class (PostgreSQL) as SQL spells it, lower case: "inet_ops", "jsonb_path_ops",
      * "int8_bloom_ops", or a raw("...") class as written; empty for the default. */
     Str opclass;
@@ -181,13 +182,14 @@ typedef struct SqlForeignKey {
     SqlOrigin origin;
 } SqlForeignKey;
 
+/* 80 bytes: namespace next to origin, where it fills what would be padding. */
 typedef struct SqlTable {
     Str name;
-    uint32_t namespace;     /* SqlSchema.namespaces index, or SQL_NONE (SQLite; the default schema) */
     SqlColumn *columns;         uint32_t ncolumns, capcolumns;
     SqlIndex *indexes;          uint32_t nindexes, capindexes;  /* the primary key included */
     SqlForeignKey *fks;         uint32_t nfks, capfks;
     SqlOrigin origin;
+    uint32_t namespace;     /* SqlSchema.namespaces index, or SQL_NONE (SQLite; the default schema) */
 } SqlTable;
 
 typedef struct SqlEnum {
