@@ -47,7 +47,9 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
     re2c:flags:bit-vectors = 1;
 
     newline  = "\r\n" | "\n" | "\r";
-    space    = [ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000];
+    /* blanks other than spaces and tabs, which are skipped before the DFA (so that its first
+     * state need not test for them) */
+    space    = [\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000];
     /* Names are nearly always ASCII: the main DFA reads ASCII names, and a name that goes on
      * with a non-ASCII letter is extended by a second, small one (`extend`), so that ASCII
      * text does not pay for the Unicode tables. A name that starts with a non-ASCII letter is
