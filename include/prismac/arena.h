@@ -12,7 +12,7 @@ typedef struct Arena {
     ArenaChunk *head;   /* newest chunk; older ones are linked behind it */
     char *cur;          /* next free byte in head */
     char *end;          /* one past the last byte of head */
-    size_t allocated;   /* bytes obtained from malloc, for statistics */
+    size_t allocated;   /* bytes of its chunks and owned mappings (the next chunk grows with it) */
 } Arena;
 
 /* A counted byte string. Not NUL-terminated unless it says so; may point into source text. */
@@ -29,9 +29,10 @@ void arena_free(Arena *a);
 void arena_own_mapping(Arena *a, void *p, size_t size);
 /* Moves all of `src`'s memory into `dst` (it is freed with `dst`); `src` is left empty. */
 void arena_adopt(Arena *dst, Arena *src);
-/* Makes room for at least `size` bytes in one chunk, for an arena known to grow large (a
- * thread's share of a large schema): it then starts on huge pages at once instead of going
- * through small chunks, whose 4 KiB pages each cost a page fault. */
+/* For an arena known to grow to about `size` bytes: from a quarter megabyte on (a thread's share
+ * of a large schema), it then goes on huge pages at once, in pieces of the process's pool (see
+ * arena.c), instead of going through small chunks, whose 4 KiB pages each cost a page fault.
+ * Makes room for `size` bytes in one chunk, or for a piece's worth if that is less. */
 void arena_reserve(Arena *a, size_t size);
 /* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
 void *arena_alloc_slow(Arena *a, size_t size);
