@@ -1071,8 +1071,7 @@ typedef struct ParseWorker {
 static void *parse_worker(void *arg)
 {
     ParseWorker *w = arg;
-    /* one chunk of huge pages, made here, so that its pages are first touched (zeroed) on this
-     * thread */
+    /* on the pool's huge pages from the start, not through small chunks first */
     arena_reserve(&w->arena, w->reserve);
     for (;;) {
         uint32_t i = atomic_fetch_add(w->next, 1);

@@ -1006,8 +1006,8 @@ static void *resolve_share(void *arg)
     uint32_t nfields = sh->end > sh->first ? db->models[sh->end - 1].first_field + db->models[sh->end - 1].nfields -
                                                  db->models[sh->first].first_field
                                            : 0;
-    /* its fields' defaults and native types, about 48 bytes a field: one chunk of huge pages,
-     * made here so that its pages are first touched on this thread */
+    /* its fields' defaults and native types, about 48 bytes a field: on the pool's huge pages
+     * from the start */
     arena_reserve(&sh->arena, (size_t)nfields * 64);
     /* room for the indexes of a schema with one for every other field (more: the arrays grow) */
     resolve_output_reserve(r, nfields / 2 + 16, nfields / 2 + 16);
