@@ -108,38 +108,13 @@ static inline void *lw_alloc(Lower *lw, size_t size)
     return p;
 }
 
-/* Copies n bytes: short ones (nearly all names) with overlapping word copies instead of a call. */
-static inline void copy_bytes(char *p, const char *s, uint32_t n)
-{
-    if (n > 16) {
-        memcpy(p, s, n);
-    } else if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(p, &a, 8);
-        memcpy(p + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(p, &a, 4);
-        memcpy(p + n - 4, &b, 4);
-    } else if (n) {
-        p[0] = s[0];
-        p[n >> 1] = s[n >> 1];
-        p[n - 1] = s[n - 1];
-    }
-}
-
 /* A copy of a name in the schema's arena, NUL-terminated (as sql_strs copies it). */
 static Str lw_copy(Lower *lw, Str s)
 {
     if (s.len == 0)
         return (Str){"", 0};
     char *p = lw_alloc(lw, (size_t)s.len + 1);
-    copy_bytes(p, s.ptr, s.len);
-    p[s.len] = '\0';
+    sql_put_str(p, s)[0] = '\0';
     return (Str){p, s.len};
 }
 
@@ -314,15 +289,12 @@ static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t 
     if (len + slen < lw->d->max_identifier_length) {
         /* nothing to cut (nearly always): written where it is kept */
         char *p = lw_alloc(lw, len + slen + 1), *w = p;
-        copy_bytes(w, table.ptr, table.len);
-        w += table.len;
+        w = sql_put_str(w, table);
         for (uint32_t i = 0; i < ncolumns; i++) {
             *w++ = '_';
-            copy_bytes(w, columns[i].ptr, columns[i].len);
-            w += columns[i].len;
+            w = sql_put_str(w, columns[i]);
         }
-        copy_bytes(w, suffix, slen);
-        w[slen] = '\0';
+        sql_put_str(w, (Str){suffix, slen})[0] = '\0';
         return (Str){p, (uint32_t)(len + slen)};
     }
     len += slen;
