@@ -393,20 +393,18 @@ static Str sqlite_type_of(SqlTypeFamily f)
     }
 }
 
-static const char *pg_default_type(ScalarType t)
+/* The type name of a column without a native type, the same for every such column: shared,
+ * not copied. */
+static Str pg_default_type_str(ScalarType t)
 {
-    switch (t) {
-    case SCALAR_STRING: return "TEXT";
-    case SCALAR_BOOLEAN: return "BOOLEAN";
-    case SCALAR_INT: return "INTEGER";
-    case SCALAR_BIGINT: return "BIGINT";
-    case SCALAR_FLOAT: return "DOUBLE PRECISION";
-    case SCALAR_DECIMAL: return "DECIMAL(65,30)";
-    case SCALAR_DATETIME: return "TIMESTAMP(3)";
-    case SCALAR_JSON: return "JSONB";
-    case SCALAR_BYTES: return "BYTEA";
-    }
-    return "TEXT";
+    static const Str names[] = {
+        [SCALAR_STRING] = STR_LIT("TEXT"),        [SCALAR_BOOLEAN] = STR_LIT("BOOLEAN"),
+        [SCALAR_INT] = STR_LIT("INTEGER"),        [SCALAR_BIGINT] = STR_LIT("BIGINT"),
+        [SCALAR_FLOAT] = STR_LIT("DOUBLE PRECISION"), [SCALAR_DECIMAL] = STR_LIT("DECIMAL(65,30)"),
+        [SCALAR_DATETIME] = STR_LIT("TIMESTAMP(3)"), [SCALAR_JSON] = STR_LIT("JSONB"),
+        [SCALAR_BYTES] = STR_LIT("BYTEA"),
+    };
+    return (unsigned)t < sizeof names / sizeof *names ? names[t] : STR_LIT("TEXT");
 }
 
 static void write_int64(SqlBuf *out, int64_t v)
@@ -447,7 +445,8 @@ static void write_pg_native(SqlBuf *out, const DbNativeType *nt, ScalarType scal
                 sqlbuf_putc(out, ')');
             return;
         }
-    sqlbuf_puts(out, pg_default_type(scalar));     /* not a PostgreSQL type: validation said so */
+    Str plain = pg_default_type_str(scalar);    /* not a PostgreSQL type: validation said so */
+    sqlbuf_put(out, plain.ptr, plain.len);
 }
 
 /* ---- constant defaults --------------------------------------------------------------------- */
@@ -888,21 +887,6 @@ static void table_reserve(Lower *lw, SqlTable *t, uint32_t ncolumns, uint32_t ni
     t->indexes = lw_grow_exact(lw, t->indexes, t->nindexes, &t->capindexes, nindexes, sizeof *t->indexes);
     t->fks = lw_grow_exact(lw, t->fks, t->nfks, &t->capfks, nfks, sizeof *t->fks);
 }
-
-/* The type name of a column without a native type, the same for every such column: shared,
- * not copied. */
-static Str pg_default_type_str(ScalarType t)
-{
-    static const Str names[] = {
-        [SCALAR_STRING] = STR_LIT("TEXT"),        [SCALAR_BOOLEAN] = STR_LIT("BOOLEAN"),
-        [SCALAR_INT] = STR_LIT("INTEGER"),        [SCALAR_BIGINT] = STR_LIT("BIGINT"),
-        [SCALAR_FLOAT] = STR_LIT("DOUBLE PRECISION"), [SCALAR_DECIMAL] = STR_LIT("DECIMAL(65,30)"),
-        [SCALAR_DATETIME] = STR_LIT("TIMESTAMP(3)"), [SCALAR_JSON] = STR_LIT("JSONB"),
-        [SCALAR_BYTES] = STR_LIT("BYTEA"),
-    };
-    return (unsigned)t < sizeof names / sizeof *names ? names[t] : STR_LIT("TEXT");
-}
-
 
 /* Does a field of this kind make a column? */
 static inline bool makes_column(uint8_t kind)
