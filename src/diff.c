@@ -1705,11 +1705,11 @@ static bool steps_in_order(const MigrateStep *steps, uint32_t a, uint32_t b)
 
 /* Stable: first by kind (a counting sort, into a new array in the migration's arena), then by
  * the objects within each kind — which a creation from nothing already produces in order, so
- * that sort is usually skipped. Whether there are steps that drop an index. */
-static bool sort_steps(Migration *m)
+ * that sort is usually skipped. */
+static void sort_steps(Migration *m)
 {
     if (m->nsteps < 2)
-        return m->nsteps == 1 && m->steps[0].kind == STEP_DROP_INDEX;
+        return;
     enum { NKINDS = STEP_REDEFINE_INDEX + 1 };
     uint32_t start[NKINDS + 1] = {0};
     bool in_kind_order = true;
@@ -1751,7 +1751,6 @@ static bool sort_steps(Migration *m)
         free(copy);
         free(items);
     }
-    return start[STEP_DROP_INDEX + 1] > start[STEP_DROP_INDEX];
 }
 
 /* A unique index dropped from a table without a primary key must go after the ALTER TABLE that
@@ -1843,8 +1842,8 @@ Migration *migrate_diff_in(const SqlSchema *prev, const SqlSchema *next, const D
     push_dropped_table_steps(&df);
     push_table_pair_steps(&df);
     push_redefine_step(&df);
-    if (sort_steps(m))     /* true: there are indexes to drop */
-        apply_partial_order(m);
+    sort_steps(m);
+    apply_partial_order(m);
     return m;
 }
 
