@@ -1,8 +1,11 @@
 /* Arena allocator: chunks from malloc or from a shared pool of huge pages, bump allocation
  * inside them, one free for all. */
+#define _GNU_SOURCE     /* SCHED_IDLE */
 #include "prismac/arena.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -70,7 +73,15 @@ static struct {
     pthread_mutex_t lock;
     PoolRegion *open;   /* the region pieces are cut from now */
     size_t live, stuck; /* of all regions */
-} arena_pool = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+    /* the prefaulting thread (arena_prefault_start) */
+    bool prefault_started;
+    bool prefault_waiting;          /* it waits for the open region's pieces to be taken */
+    pthread_cond_t prefault_wake;
+    PoolRegion *prefault_region;    /* the region of prefault_done */
+    size_t prefault_done;           /* its pages below this offset are backed (or handed out) */
+    PoolRegion *prefault_busy;      /* the region it backs a page of now, outside the lock */
+    bool prefault_doomed;           /* ... which was given back meanwhile: it unmaps it */
+} arena_pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .prefault_wake = PTHREAD_COND_INITIALIZER};
 
 static size_t arena_round(size_t size, size_t unit)
 {
@@ -133,6 +144,99 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
     }
 }
 
+/* ---- Backing the pool's next pages in idle time ---------------------------------------------
+ * A large schema keeps both cores busy most of the time, but not all of it: reading the file,
+ * joining the parse, the serial passes of resolution, the diff run on one. Meanwhile the other
+ * can zero the memory the next stages will take (a tenth of the run when the host backs our
+ * memory already, most of it when it does not: a huge page then costs milliseconds). So a
+ * thread of the lowest priority (SCHED_IDLE: it runs only on a CPU nothing else wants) keeps
+ * the next ARENA_PREFAULT_AHEAD bytes of the open region backed, a huge page at a time, with
+ * MADV_POPULATE_WRITE: the kernel faults in the pages that are not there and leaves the others
+ * as they are, so it never races with what their owners write. Pages it backs are handed out
+ * next (pieces are cut in order); at most the window is backed for nothing at the end. */
+#define ARENA_PREFAULT_AHEAD ((size_t)8 * 1024 * 1024)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23      /* Linux 5.14; older kernels answer EINVAL */
+#endif
+
+/* The next pages of the open region to back: [*from, *to) (the caller holds the lock). */
+static bool prefault_next(size_t *from, size_t *to)
+{
+    PoolRegion *r = arena_pool.open;
+    if (!r)
+        return false;
+    if (arena_pool.prefault_region != r) {
+        arena_pool.prefault_region = r;
+        arena_pool.prefault_done = 0;
+    }
+    size_t used = arena_round(r->used, ARENA_HUGE_CHUNK), ahead = arena_round(r->used + ARENA_PREFAULT_AHEAD, ARENA_HUGE_CHUNK);
+    *from = arena_pool.prefault_done > used ? arena_pool.prefault_done : used;
+    *to = ahead < r->size ? ahead : r->size;
+    return *from < *to;
+}
+
+/* The pages backed beyond what was handed out of a region nothing more is cut from go back. */
+static void prefault_drop_ahead(PoolRegion *r)
+{
+    size_t used = arena_round(r->used, ARENA_HUGE_CHUNK);
+    if (arena_pool.prefault_done > used)
+        madvise((char *)r + used, arena_pool.prefault_done - used, MADV_DONTNEED);
+    arena_pool.prefault_region = NULL;
+}
+
+static void *pool_prefault(void *arg)
+{
+    (void)arg;
+    struct sched_param lowest = {0};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &lowest);
+    pthread_mutex_lock(&arena_pool.lock);
+    for (;;) {
+        size_t from, to;
+        if (!prefault_next(&from, &to)) {
+            arena_pool.prefault_waiting = true;
+            pthread_cond_wait(&arena_pool.prefault_wake, &arena_pool.lock);
+            arena_pool.prefault_waiting = false;
+            continue;
+        }
+        PoolRegion *r = arena_pool.open;
+        arena_pool.prefault_busy = r;
+        pthread_mutex_unlock(&arena_pool.lock);
+        int rc = madvise((char *)r + from, ARENA_HUGE_CHUNK, MADV_POPULATE_WRITE);
+        int err = errno;
+        pthread_mutex_lock(&arena_pool.lock);
+        arena_pool.prefault_busy = NULL;
+        if (arena_pool.prefault_doomed) {
+            arena_pool.prefault_doomed = false;
+            munmap(r, r->size);
+        } else if (r == arena_pool.prefault_region) {
+            arena_pool.prefault_done = from + ARENA_HUGE_CHUNK;
+        }
+        /* a kernel without it (before Linux 5.14), or no memory to back it with: stop */
+        if (rc != 0 && err != EINTR)
+            break;
+    }
+    pthread_mutex_unlock(&arena_pool.lock);
+    return NULL;
+}
+
+void arena_prefault_start(void)
+{
+    pthread_mutex_lock(&arena_pool.lock);
+    bool start = !arena_pool.prefault_started;
+    arena_pool.prefault_started = true;
+    pthread_mutex_unlock(&arena_pool.lock);
+    if (!start)
+        return;
+    pthread_attr_t attr;
+    pthread_t thread;
+    if (pthread_attr_init(&attr) != 0)
+        return;
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    pthread_create(&thread, &attr, pool_prefault, NULL);
+    pthread_attr_destroy(&attr);
+}
+
 /* `size` bytes (a multiple of 64) of zeroed pool memory for a chunk; sets *region. */
 static void *pool_take(size_t size, PoolRegion **region)
 {
@@ -154,15 +258,21 @@ static void *pool_take(size_t size, PoolRegion **region)
             return (char *)n + ARENA_REGION_HEADER;
         }
         arena_pool.open = n;
-        /* nothing more is cut from the old region: its last page goes back if it is free */
+        /* nothing more is cut from the old region: its last page goes back if it is free, and
+         * so do the pages backed ahead of it */
         if (r && r->page_live[(r->used - 1) / ARENA_HUGE_CHUNK] == 0)
             pool_release(r, (r->used - 1) / ARENA_HUGE_CHUNK);
+        if (r && r == arena_pool.prefault_region)
+            prefault_drop_ahead(r);
         r = n;
     }
     void *p = (char *)r + r->used;
     pool_count(r, r->used, size, true);
     r->used += size;
     r->live += size;
+    size_t from, to;
+    if (arena_pool.prefault_waiting && prefault_next(&from, &to) && to - from >= ARENA_PREFAULT_AHEAD / 2)
+        pthread_cond_signal(&arena_pool.prefault_wake);
     pthread_mutex_unlock(&arena_pool.lock);
     *region = r;
     return p;
@@ -176,7 +286,12 @@ static void pool_give(PoolRegion *r, void *p, size_t size)
         arena_pool.stuck -= r->stuck;
         if (r == arena_pool.open)
             arena_pool.open = NULL;
-        munmap(r, r->size);
+        if (r == arena_pool.prefault_region)
+            arena_pool.prefault_region = NULL;
+        if (r == arena_pool.prefault_busy)
+            arena_pool.prefault_doomed = true;  /* the prefaulting thread unmaps it */
+        else
+            munmap(r, r->size);
     } else {
         pool_count(r, (size_t)((char *)p - (char *)r), size, false);
     }

@@ -34,6 +34,10 @@ void arena_adopt(Arena *dst, Arena *src);
  * arena.c), instead of going through small chunks, whose 4 KiB pages each cost a page fault.
  * Makes room for `size` bytes in one chunk, or for a piece's worth if that is less. */
 void arena_reserve(Arena *a, size_t size);
+/* For a process about to allocate much (a large schema): from now on, a thread of the lowest
+ * priority has the kernel back the pool's next pages while a CPU is otherwise idle (arena.c).
+ * Once per process; nothing changes where the kernel cannot do it. */
+void arena_prefault_start(void);
 /* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
 void *arena_alloc_slow(Arena *a, size_t size);
 

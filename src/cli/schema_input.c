@@ -23,6 +23,8 @@ const char *cli_default_schema_path(void)
     return NULL;
 }
 
+#define SCHEMA_PREFAULT_FROM ((size_t)1024 * 1024)
+
 int schema_load(Schema *schema, int npaths, char **paths)
 {
     arena_init(&schema->arena);
@@ -46,6 +48,12 @@ int schema_load(Schema *schema, int npaths, char **paths)
             return EXIT_TROUBLE;
         }
     }
+    /* a large schema takes about ten times its size in memory: backed ahead in idle time */
+    size_t bytes = 0;
+    for (uint32_t i = 0; i < schema->sources.count; i++)
+        bytes += schema->sources.files[i].len;
+    if (bytes >= SCHEMA_PREFAULT_FROM)
+        arena_prefault_start();
     schema->ast = ast_parse(&schema->sources, &schema->diags);
     return EXIT_CLEAN;
 }
