@@ -224,6 +224,9 @@ void arena_prefault_start(void)
     pthread_mutex_lock(&arena_pool.lock);
     bool start = !arena_pool.prefault_started;
     arena_pool.prefault_started = true;
+    /* a region open from now: its first pages are backed before the first arena needs them */
+    if (start && !arena_pool.open)
+        arena_pool.open = pool_map(ARENA_REGION);
     pthread_mutex_unlock(&arena_pool.lock);
     if (!start)
         return;

@@ -25,6 +25,16 @@ const char *cli_default_schema_path(void)
 
 #define SCHEMA_PREFAULT_FROM ((size_t)1024 * 1024)
 
+static size_t regular_files_size(int npaths, char **paths)
+{
+    size_t bytes = 0;
+    struct stat st;
+    for (int i = 0; i < npaths; i++)
+        if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+            bytes += (size_t)st.st_size;
+    return bytes;
+}
+
 int schema_load(Schema *schema, int npaths, char **paths)
 {
     arena_init(&schema->arena);
@@ -41,6 +51,10 @@ int schema_load(Schema *schema, int npaths, char **paths)
         paths = fallback;
         npaths = 1;
     }
+    /* a large schema takes about ten times its size in memory: backed ahead in idle time,
+     * from now on (while the file is read and checked), or once a folder's files are read */
+    if (regular_files_size(npaths, paths) >= SCHEMA_PREFAULT_FROM)
+        arena_prefault_start();
     for (int i = 0; i < npaths; i++) {
         char *err = NULL;
         if (source_add_path(&schema->sources, paths[i], &err) != SOURCE_OK) {
@@ -48,7 +62,6 @@ int schema_load(Schema *schema, int npaths, char **paths)
             return EXIT_TROUBLE;
         }
     }
-    /* a large schema takes about ten times its size in memory: backed ahead in idle time */
     size_t bytes = 0;
     for (uint32_t i = 0; i < schema->sources.count; i++)
         bytes += schema->sources.files[i].len;
