@@ -69,19 +69,13 @@ void ast_ctx_free(ParseCtx *ctx)
     ctx->ndocs = ctx->capdocs = 0;
 }
 
-/* Where the next item of a kind goes in the block, counted in the scratch vectors. */
-static inline void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t index)
+void ast_items_grow(ParseCtx *ctx)
 {
-    if (ctx->nitems == ctx->capitems)
-        ctx->items = scratch_grow(ctx->items, &ctx->capitems, ctx->nitems + 1, sizeof *ctx->items, 32);
-    ctx->items[ctx->nitems++] = (BlockItem){kind, index};
+    ctx->items = scratch_grow(ctx->items, &ctx->capitems, ctx->nitems + 1, sizeof *ctx->items, 32);
 }
 
-/* The documentation of the block's field or value `index` (the next one), when it has some. */
-static inline void ast_item_doc(ParseCtx *ctx, uint32_t index, Str doc)
+void ast_item_doc_set(ParseCtx *ctx, uint32_t index, Str doc)
 {
-    if (!doc.ptr)
-        return;
     if (index >= ctx->capdocs)
         ctx->docs = scratch_grow(ctx->docs, &ctx->capdocs, index + 1, sizeof *ctx->docs, 16);
     for (; ctx->ndocs < index; ctx->ndocs++)
@@ -522,11 +516,15 @@ Str ast_span_text(const Ast *ast, Span span)
     return (Str){src->text + span.start, span.end - span.start};
 }
 
-/* ---- the fast path: checked lines built directly ------------------------------------------ *
+/* ---- the fast path: common lines built directly ------------------------------------------- *
  *
  * What the grammar's actions above build for the same tokens, in the same order (post-order,
- * left to right), written for the few forms the driver lets through (parse.c, fast_check_line):
- * a cursor walks the tokens, and every node is made in one place from the tokens it covers. */
+ * left to right), for the few forms of the fast path's grammar (parse.c): a cursor walks the
+ * tokens once, checking them as it builds, and every node is made in one place from the tokens
+ * it covers. A line found outside that grammar part-way is undone (ast_fast_undo) and left to
+ * the parser: until the line is committed, the walk only allocates. */
+
+#define FAST_MAX_DEPTH 8    /* far below the parser's stack depth */
 
 static inline Span fast_span(const ParseCtx *ctx, uint32_t start, uint32_t end)
 {
@@ -538,12 +536,14 @@ static inline Str fast_str(const ParseCtx *ctx, const LexToken *t)
     return (Str){ctx->text + t->start, t->end - t->start};
 }
 
-static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out);
+static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Expr **out);
 
 /* t at `(`: the list up to its `)` (ast_args_new / ast_args_of, push, start, trailing comma,
  * end). */
-static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, ArgList **out)
+static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, int depth, ArgList **out)
 {
+    if (++depth > FAST_MAX_DEPTH)
+        return NULL;
     Arena *a = ctx->ast->arena;
     const LexToken *open = t++;
     if (t->kind == LEX_RPAREN) {
@@ -560,7 +560,8 @@ static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, ArgList **out
             name = t;
             t += 2;
         }
-        t = fast_expr(ctx, t, &arg.value);
+        if (!(t = fast_expr(ctx, t, depth, &arg.value)))
+            return NULL;
         arg.span = arg.value->span;
         if (name) {
             arg.name = fast_str(ctx, name);
@@ -580,6 +581,8 @@ static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, ArgList **out
         }
         if (t->kind == LEX_RPAREN)
             break;
+        if (t->kind != LEX_COMMA)
+            return NULL;
         const LexToken *comma = t++;
         if (t->kind == LEX_RPAREN) {
             l->trailing_comma = comma->start;
@@ -601,7 +604,7 @@ static inline Expr *fast_expr_new(ParseCtx *ctx, ExprKind kind, uint32_t start, 
     return e;
 }
 
-static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out)
+static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Expr **out)
 {
     const LexToken *tok = t++;
     Expr *e;
@@ -611,9 +614,13 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out)
         e->text = fast_str(ctx, tok);
         break;
     case LEX_STRING:
+        /* a string with escapes goes through the parser, whose decoding may report them (the
+         * walk must not report anything before the line is known to be of the fast path) */
+        if (memchr(ctx->text + tok->start + 1, '\\', tok->end - tok->start - 2))
+            return NULL;
         e = fast_expr_new(ctx, EXPR_STRING, tok->start, tok->end);
         e->text = fast_str(ctx, tok);
-        e->value = parse_string_value(ctx, *tok);
+        e->value = (Str){ctx->text + tok->start + 1, tok->end - tok->start - 2};
         break;
     case LEX_LISTMARK:
         e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, tok->end);
@@ -622,7 +629,8 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out)
     case LEX_PATH:
         if (t->kind == LEX_LPAREN) {
             ArgList *l;
-            t = fast_args(ctx, t, &l);
+            if (!(t = fast_args(ctx, t, depth, &l)))
+                return NULL;
             /* a name or a path never ends with `(` (only `Unsupported(` does) */
             e = fast_expr_new(ctx, EXPR_CALL, tok->start, l->span.end);
             e->text = fast_str(ctx, tok);
@@ -642,32 +650,43 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out)
         }
         break;
     case LEX_LBRACKET:
+        if (++depth > FAST_MAX_DEPTH)
+            return NULL;
         if (t->kind == LEX_RBRACKET) {
             e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, t->end);
             t++;
             break;
         } else {
             Expr *item;
-            t = fast_expr(ctx, t, &item);
+            if (!(t = fast_expr(ctx, t, depth, &item)))
+                return NULL;
             e = fast_expr_new(ctx, EXPR_ARRAY, item->span.start, item->span.end);
             ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, item);
             while (t->kind == LEX_COMMA) {
-                t = fast_expr(ctx, t + 1, &item);
+                if (!(t = fast_expr(ctx, t + 1, depth, &item)))
+                    return NULL;
                 ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, item);
             }
+            if (t->kind != LEX_RBRACKET)
+                return NULL;
             e->span.start = tok->start;
             e->span.end = t->end;
             t++;
         }
         break;
-    default: {  /* LEX_LBRACE: an object */
+    case LEX_LBRACE: {  /* an object */
+        if (++depth > FAST_MAX_DEPTH)
+            return NULL;
         ArgList *members = NULL;
         while (t->kind != LEX_RBRACE) {
-            if (t->kind == LEX_COMMA)
-                t++;
+            if (members && (t++)->kind != LEX_COMMA)
+                return NULL;
+            if (t->kind != LEX_IDENT || t[1].kind != LEX_COLON)
+                return NULL;
             const LexToken *name = t;
             Expr *value;
-            t = fast_expr(ctx, t + 2, &value);
+            if (!(t = fast_expr(ctx, t + 2, depth, &value)))
+                return NULL;
             Arg arg = {0};
             arg.value = value;
             arg.span = value->span;
@@ -694,6 +713,8 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, Expr **out)
         t++;
         break;
     }
+    default:
+        return NULL;
     }
     *out = e;
     return t;
@@ -704,8 +725,8 @@ static const LexToken *fast_attribute(ParseCtx *ctx, const LexToken *t, bool is_
 {
     const LexToken *tok = t++;
     ArgList *args = NULL;
-    if (t->kind == LEX_LPAREN)
-        t = fast_args(ctx, t, &args);
+    if (t->kind == LEX_LPAREN && !(t = fast_args(ctx, t, 0, &args)))
+        return NULL;
     uint32_t name_start = tok->start + (is_block ? 2 : 1);
     Attribute *a = arena_alloc(ctx->ast->arena, sizeof *a);
     a->name = (Str){ctx->text + name_start, tok->end - name_start};
@@ -717,15 +738,21 @@ static const LexToken *fast_attribute(ParseCtx *ctx, const LexToken *t, bool is_
     return t;
 }
 
-void ast_fast_line(ParseCtx *ctx, const LexToken *t)
+/* The line ends at t: its end, or a // comment and its end. */
+static inline bool fast_line_end(const LexToken *t)
+{
+    return t->kind == LEX_NEWLINE ||
+           ((t->kind == LEX_COMMENT || t->kind == LEX_DOC_COMMENT) && t[1].kind == LEX_NEWLINE);
+}
+
+bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
 {
     if (t->kind == LEX_BLOCK_ATTR) {
-        Attribute *attr;
-        fast_attribute(ctx, t, true, &attr);
-        ptrvec_push(&ctx->attrs, attr);
-        ast_add_item(ctx, ITEM_ATTRIBUTE, ctx->attrs.count - 1);
-        return;
+        line->field = NULL;
+        return (t = fast_attribute(ctx, t, true, &line->attr)) && fast_line_end(t);
     }
+    if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
+        return false;
     const LexToken *name = t, *type = t + 1;
     FieldType ft = {0};
     ft.name = fast_str(ctx, type);
@@ -744,16 +771,17 @@ void ast_fast_line(ParseCtx *ctx, const LexToken *t)
     uint32_t nattrs = 0;
     uint32_t end = ft.span.end;
     while (t->kind == LEX_ATTR) {
-        t = fast_attribute(ctx, t, false, &attrs[nattrs]);
+        if (!(t = fast_attribute(ctx, t, false, &attrs[nattrs])))
+            return false;
         if (attrs[nattrs]->span.end > end)
             end = attrs[nattrs]->span.end;
         nattrs++;
     }
-    ctx->pending.count = 0;
+    if (!fast_line_end(t))
+        return false;
     Field *f = arena_alloc(ctx->ast->arena, sizeof *f);
     f->name = fast_str(ctx, name);
     f->name_span = fast_span(ctx, name->start, name->end);
-    ast_item_doc(ctx, ctx->fields.count, parse_take_doc(ctx, false));
     f->nattrs = nattrs;
     if (nattrs) {
         f->attrs = arena_alloc_raw(ctx->ast->arena, nattrs * sizeof *f->attrs);
@@ -763,6 +791,17 @@ void ast_fast_line(ParseCtx *ctx, const LexToken *t)
     f->has_type = true;
     f->type = ft;
     f->span = fast_span(ctx, name->start, end);
-    ptrvec_push(&ctx->fields, f);
-    ast_add_item(ctx, ITEM_FIELD, ctx->fields.count - 1);
+    line->field = f;
+    return true;
+}
+
+void ast_fast_undo(ParseCtx *ctx, const FastMark *mark)
+{
+    /* what the walk allocated in the arena's current chunk is given back, zeroed as the arena
+     * hands memory out; if it took a new chunk, the rest of the old one stays unused */
+    Arena *a = ctx->ast->arena;
+    if (a->head != mark->head)
+        return;
+    memset(mark->cur, 0, (size_t)(a->cur - mark->cur));
+    a->cur = mark->cur;
 }

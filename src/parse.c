@@ -760,9 +760,10 @@ static inline bool driver_token(Driver *dr, LexToken tok)
  * context-free: a line that is known to be valid can be built directly,
  * with the same builders called in the order in which the parser reduces (a post-order walk,
  * left to right), leaving the tree, the comments, the diagnostics and the parser exactly as
- * the parser would. The line is first read into a buffer and checked against a subset of the
- * grammar (below) without side effects; anything else, or anything unusual (keywords as names,
- * legacy forms, errors, block comments, deep nesting), goes through the parser token by token.
+ * the parser would. The line is read into a buffer and built (ast.c) by one walk that checks it
+ * against a subset of the grammar (below) as it goes and is undone where it falls outside;
+ * anything else, or anything unusual (keywords as names, legacy forms, errors, strings with
+ * escapes, block comments, deep nesting), goes through the parser token by token.
  *
  *   line    := IDENT IDENT (`?` | `[]`)? attr* | BLOCK_ATTR args?     then a // comment, NEWLINE
  *   attr    := ATTR args?
@@ -772,107 +773,6 @@ static inline bool driver_token(Driver *dr, LexToken tok)
  *            | `{` (IDENT `:` expr (`,` IDENT `:` expr)*)? `}`                                  */
 
 #define FAST_MAX_TOKENS 64
-#define FAST_MAX_DEPTH 8    /* far below the parser's stack depth */
-
-/* The check walks the tokens with a cursor: each step returns where it stopped, NULL when the
- * line is not of the fast path's grammar. */
-static const LexToken *fast_check_expr(const LexToken *t, int depth);
-
-/* t at `(` */
-static const LexToken *fast_check_args(const LexToken *t, int depth)
-{
-    if (++depth > FAST_MAX_DEPTH)
-        return NULL;
-    t++;
-    if (t->kind == LEX_RPAREN)
-        return t + 1;
-    for (;;) {
-        if (t->kind == LEX_IDENT && t[1].kind == LEX_COLON)
-            t += 2;
-        if (!(t = fast_check_expr(t, depth)))
-            return NULL;
-        if (t->kind == LEX_RPAREN)
-            return t + 1;
-        if (t->kind != LEX_COMMA)
-            return NULL;
-        t++;
-        if (t->kind == LEX_RPAREN)
-            return t + 1;
-    }
-}
-
-static const LexToken *fast_check_expr(const LexToken *t, int depth)
-{
-    switch ((t++)->kind) {
-    case LEX_NUMBER:
-    case LEX_STRING:
-    case LEX_LISTMARK:
-        return t;
-    case LEX_IDENT:
-    case LEX_PATH:
-        return t->kind == LEX_LPAREN ? fast_check_args(t, depth) : t;
-    case LEX_LBRACKET:
-        if (++depth > FAST_MAX_DEPTH)
-            return NULL;
-        if (t->kind == LEX_RBRACKET)
-            return t + 1;
-        for (;;) {
-            if (!(t = fast_check_expr(t, depth)))
-                return NULL;
-            if (t->kind == LEX_RBRACKET)
-                return t + 1;
-            if ((t++)->kind != LEX_COMMA)
-                return NULL;
-        }
-    case LEX_LBRACE:
-        if (++depth > FAST_MAX_DEPTH)
-            return NULL;
-        if (t->kind == LEX_RBRACE)
-            return t + 1;
-        for (;;) {
-            if (t->kind != LEX_IDENT || t[1].kind != LEX_COLON)
-                return NULL;
-            t += 2;
-            if (!(t = fast_check_expr(t, depth)))
-                return NULL;
-            if (t->kind == LEX_RBRACE)
-                return t + 1;
-            if ((t++)->kind != LEX_COMMA)
-                return NULL;
-        }
-    default:
-        return NULL;
-    }
-}
-
-/* The line ends at t: its end, or a // comment and its end. */
-static inline bool fast_line_end(const LexToken *t)
-{
-    return t->kind == LEX_NEWLINE ||
-           ((t->kind == LEX_COMMENT || t->kind == LEX_DOC_COMMENT) && t[1].kind == LEX_NEWLINE);
-}
-
-/* Whether the line's tokens (ending with NEWLINE) are a line of the fast path's grammar. */
-static bool fast_check_line(const LexToken *t)
-{
-    if (t->kind == LEX_BLOCK_ATTR) {
-        t++;
-        if (t->kind == LEX_LPAREN && !(t = fast_check_args(t, 0)))
-            return false;
-        return fast_line_end(t);
-    }
-    if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
-        return false;
-    t += 2;
-    if (t->kind == LEX_QUESTION || t->kind == LEX_LISTMARK)
-        t++;
-    while (t->kind == LEX_ATTR) {
-        t++;
-        if (t->kind == LEX_LPAREN && !(t = fast_check_args(t, 0)))
-            return false;
-    }
-    return fast_line_end(t);
-}
 
 /* The tokens of a line of a model, view or type, from its start: built directly when it is a
  * common valid line (true), else left to the parser. */
@@ -880,14 +780,18 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
 {
     ParseCtx *ctx = &dr->ctx;
     LexToken last = toks[n - 1];
-    if (last.kind != LEX_NEWLINE || !fast_check_line(toks))
+    if (last.kind != LEX_NEWLINE || (!ctx->items_open && !dr->at_block_start))
         return false;
+    FastMark mark = ast_fast_mark(ctx);
+    FastLine line;
+    if (!ast_fast_build(ctx, toks, &line)) {
+        ast_fast_undo(ctx, &mark);
+        return false;
+    }
     if (!ctx->items_open) {
         /* The block's first line: the parser has yet to start its list of items (and a syntax
          * error there abandons the block). A line end starts it, as a blank line with code
          * would: nothing else. */
-        if (!dr->at_block_start)
-            return false;
         driver_feed(dr, TK_NEWLINE, last);
         PrismaParseReportAgain(dr->parser);
         if (!ctx->items_open)
@@ -897,7 +801,7 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
     if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
         driver_comment(dr, toks[n - 2]);
     ctx->lookahead = last;  /* as when the parser reduces the line */
-    ast_fast_line(ctx, toks);
+    ast_fast_commit(ctx, &line);
     ctx->line++;
     ctx->line_start = last.end;
     ctx->line_has_code = false;

@@ -67,6 +67,22 @@ static inline void ptrvec_push(PtrVec *v, void *item)
         ptrvec_grow(v);
     v->items[v->count++] = item;
 }
+/* The slow paths of ast_add_item and ast_item_doc. */
+void ast_items_grow(ParseCtx *ctx);
+void ast_item_doc_set(ParseCtx *ctx, uint32_t index, Str doc);
+/* Where the next item of a kind goes in the block, counted in the scratch vectors. */
+static inline void ast_add_item(ParseCtx *ctx, BlockItemKind kind, uint32_t index)
+{
+    if (ctx->nitems == ctx->capitems)
+        ast_items_grow(ctx);
+    ctx->items[ctx->nitems++] = (BlockItem){kind, index};
+}
+/* The documentation of the block's field or value `index` (the next one), when it has some. */
+static inline void ast_item_doc(ParseCtx *ctx, uint32_t index, Str doc)
+{
+    if (doc.ptr)
+        ast_item_doc_set(ctx, index, doc);
+}
 /* Copies the open block's gathered contents into it (at its `}`, or at the end of the file). */
 void ast_block_flush(ParseCtx *ctx);
 /* Frees the context's scratch vectors. */
@@ -110,10 +126,26 @@ void ast_expr_array_push(ParseCtx *ctx, Expr *array, Expr *item);
 void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open);
 void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
 
-/* The fast path's builder (parse.c): a line of a model, view or type that the driver has checked
- * (a field `name Type` with `?` or `[]` and attributes, or a block attribute, then maybe a //
- * comment, then NEWLINE), built as the parser's actions would build it. */
-void ast_fast_line(ParseCtx *ctx, const LexToken *t);
+/* The fast path's builder (ast.c): a line of a model, view or type (a field `name Type` with `?`
+ * or `[]` and attributes, or a block attribute, then maybe a // comment, then NEWLINE, as
+ * parse.c describes), built as the parser's actions would build it. ast_fast_build checks the
+ * tokens (ending with NEWLINE) as it builds and only allocates: false when the line is not of
+ * that grammar, whose allocations ast_fast_undo then gives back to where the mark was taken;
+ * ast_fast_commit (below) adds a built line to the open block. */
+typedef struct FastLine {
+    Field *field;           /* the line's field, or NULL for ... */
+    Attribute *attr;        /* ... a block attribute */
+} FastLine;
+typedef struct FastMark {
+    ArenaChunk *head;
+    char *cur;
+} FastMark;
+static inline FastMark ast_fast_mark(const ParseCtx *ctx)
+{
+    return (FastMark){ctx->ast->arena->head, ctx->ast->arena->cur};
+}
+bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line);
+void ast_fast_undo(ParseCtx *ctx, const FastMark *mark);
 
 /* Parse driver callbacks (parse.c). */
 void parse_syntax_error(ParseCtx *ctx, LexToken tok, const bool *expected, int ntokens);
@@ -128,6 +160,19 @@ static inline Str parse_take_doc(ParseCtx *ctx, bool top_level)
     if (!ctx->group.active && ctx->trailing_doc < 0)
         return (Str){NULL, 0};  /* nearly every node: no comment since the previous one */
     return parse_take_doc_slow(ctx, top_level);
+}
+/* Adds a line built by ast_fast_build to the open block (inline: once per line). */
+static inline void ast_fast_commit(ParseCtx *ctx, const FastLine *line)
+{
+    if (!line->field) {
+        ptrvec_push(&ctx->attrs, line->attr);
+        ast_add_item(ctx, ITEM_ATTRIBUTE, ctx->attrs.count - 1);
+        return;
+    }
+    ctx->pending.count = 0;
+    ast_item_doc(ctx, ctx->fields.count, parse_take_doc(ctx, false));
+    ptrvec_push(&ctx->fields, line->field);
+    ast_add_item(ctx, ITEM_FIELD, ctx->fields.count - 1);
 }
 /* Decodes a string literal's JSON escapes; reports bad escapes. */
 Str parse_string_value(ParseCtx *ctx, LexToken tok);
