@@ -538,64 +538,6 @@ static inline Str fast_str(const ParseCtx *ctx, const LexToken *t)
 
 static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Expr **out);
 
-/* t at `(`: the list up to its `)` (ast_args_new / ast_args_of, push, start, trailing comma,
- * end). */
-static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, int depth, ArgList **out)
-{
-    if (++depth > FAST_MAX_DEPTH)
-        return NULL;
-    Arena *a = ctx->ast->arena;
-    const LexToken *open = t++;
-    if (t->kind == LEX_RPAREN) {
-        ArgList *l = arena_alloc(a, sizeof *l);
-        l->span = fast_span(ctx, open->start, t->end);
-        *out = l;
-        return t + 1;
-    }
-    ArgList *l = NULL;
-    for (;;) {
-        Arg arg = {0};
-        const LexToken *name = NULL;
-        if (t->kind == LEX_IDENT && t[1].kind == LEX_COLON) {
-            name = t;
-            t += 2;
-        }
-        if (!(t = fast_expr(ctx, t, depth, &arg.value)))
-            return NULL;
-        arg.span = arg.value->span;
-        if (name) {
-            arg.name = fast_str(ctx, name);
-            arg.name_span = fast_span(ctx, name->start, name->end);
-            arg.span.start = name->start;
-        }
-        if (!l) {
-            /* one allocation for the list and its first argument, the common case */
-            l = arena_alloc(a, sizeof *l + sizeof(Arg));
-            l->items = (Arg *)(l + 1);
-            l->cap = 1;
-            l->count = 1;
-            l->items[0] = arg;
-            l->span.file = ctx->file;
-        } else {
-            ARENA_PUSH(a, l->items, l->count, l->cap, arg);
-        }
-        if (t->kind == LEX_RPAREN)
-            break;
-        if (t->kind != LEX_COMMA)
-            return NULL;
-        const LexToken *comma = t++;
-        if (t->kind == LEX_RPAREN) {
-            l->trailing_comma = comma->start;
-            break;
-        }
-    }
-    /* `(` is its own token here: the list starts at it */
-    l->span.start = open->start;
-    l->span.end = t->end;
-    *out = l;
-    return t + 1;
-}
-
 static inline Expr *fast_expr_new(ParseCtx *ctx, ExprKind kind, uint32_t start, uint32_t end)
 {
     Expr *e = arena_alloc(ctx->ast->arena, sizeof *e);
@@ -604,15 +546,16 @@ static inline Expr *fast_expr_new(ParseCtx *ctx, ExprKind kind, uint32_t start, 
     return e;
 }
 
-static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Expr **out)
+/* A value of one token (most arguments): a number, a string without escapes, a name or a path
+ * not followed by `(`, or `[]`; NULL for anything else. */
+static inline __attribute__((always_inline)) Expr *fast_leaf(ParseCtx *ctx, const LexToken *tok)
 {
-    const LexToken *tok = t++;
     Expr *e;
     switch (tok->kind) {
     case LEX_NUMBER:
         e = fast_expr_new(ctx, EXPR_NUMBER, tok->start, tok->end);
         e->text = fast_str(ctx, tok);
-        break;
+        return e;
     case LEX_STRING:
         /* a string with escapes goes through the parser, whose decoding may report them (the
          * walk must not report anything before the line is known to be of the fast path) */
@@ -621,10 +564,93 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Ex
         e = fast_expr_new(ctx, EXPR_STRING, tok->start, tok->end);
         e->text = fast_str(ctx, tok);
         e->value = (Str){ctx->text + tok->start + 1, tok->end - tok->start - 2};
-        break;
+        return e;
     case LEX_LISTMARK:
-        e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, tok->end);
-        break;
+        return fast_expr_new(ctx, EXPR_ARRAY, tok->start, tok->end);
+    case LEX_IDENT:
+    case LEX_PATH: {
+        if (tok[1].kind == LEX_LPAREN)
+            return NULL;
+        ExprKind kind = EXPR_CONSTANT;
+        if (tok->kind == LEX_IDENT) {
+            /* a bare name where a value stands: a number when it is all digits */
+            const char *p = ctx->text + tok->start, *end = ctx->text + tok->end;
+            while (p < end && *p >= '0' && *p <= '9')
+                p++;
+            if (p == end)
+                kind = EXPR_NUMBER;
+        }
+        e = fast_expr_new(ctx, kind, tok->start, tok->end);
+        e->text = fast_str(ctx, tok);
+        return e;
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* t at `(`: the list up to its `)` (ast_args_new / ast_args_of, push, start, trailing comma,
+ * end), its arguments gathered here and stored once, at their number. */
+static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, int depth, ArgList **out)
+{
+    if (++depth > FAST_MAX_DEPTH)
+        return NULL;
+    const LexToken *open = t++;
+    Arg items[FAST_MAX_TOKENS / 2];     /* an argument and its `,` take two tokens or more */
+    uint32_t n = 0, trailing_comma = 0;
+    if (t->kind != LEX_RPAREN) {
+        for (;;) {
+            Arg *arg = &items[n++];
+            const LexToken *name = NULL;
+            if (t->kind == LEX_IDENT && t[1].kind == LEX_COLON) {
+                name = t;
+                t += 2;
+            }
+            if ((arg->value = fast_leaf(ctx, t)) != NULL)
+                t++;
+            else if (!(t = fast_expr(ctx, t, depth, &arg->value)))
+                return NULL;
+            arg->span = arg->value->span;
+            if (name) {
+                arg->name = fast_str(ctx, name);
+                arg->name_span = fast_span(ctx, name->start, name->end);
+                arg->span.start = name->start;
+            } else {
+                arg->name = (Str){NULL, 0};
+                arg->name_span = (Span){0, 0, 0};
+            }
+            if (t->kind == LEX_RPAREN)
+                break;
+            if (t->kind != LEX_COMMA)
+                return NULL;
+            const LexToken *comma = t++;
+            if (t->kind == LEX_RPAREN) {
+                trailing_comma = comma->start;
+                break;
+            }
+        }
+    }
+    ArgList *l = arena_alloc(ctx->ast->arena, sizeof *l + n * sizeof(Arg));
+    if (n) {
+        l->items = (Arg *)(l + 1);
+        if (n == 1)
+            l->items[0] = items[0];     /* most lists: a copy of known size */
+        else
+            memcpy(l->items, items, n * sizeof(Arg));
+    }
+    l->count = l->cap = n;
+    l->trailing_comma = trailing_comma;
+    /* `(` is its own token here: the list starts at it */
+    l->span = fast_span(ctx, open->start, t->end);
+    *out = l;
+    return t + 1;
+}
+
+static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Expr **out)
+{
+    const LexToken *tok = t++;
+    Expr *e;
+    switch (tok->kind) {
     case LEX_IDENT:
     case LEX_PATH:
         if (t->kind == LEX_LPAREN) {
@@ -635,45 +661,43 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Ex
             e = fast_expr_new(ctx, EXPR_CALL, tok->start, l->span.end);
             e->text = fast_str(ctx, tok);
             e->args = l;
-        } else {
-            ExprKind kind = EXPR_CONSTANT;
-            if (tok->kind == LEX_IDENT) {
-                /* a bare name where a value stands: a number when it is all digits */
-                const char *p = ctx->text + tok->start, *end = ctx->text + tok->end;
-                while (p < end && *p >= '0' && *p <= '9')
-                    p++;
-                if (p == end)
-                    kind = EXPR_NUMBER;
-            }
-            e = fast_expr_new(ctx, kind, tok->start, tok->end);
-            e->text = fast_str(ctx, tok);
+            break;
         }
+        /* fall through */
+    case LEX_NUMBER:
+    case LEX_STRING:
+    case LEX_LISTMARK:
+        if (!(e = fast_leaf(ctx, tok)))
+            return NULL;
         break;
-    case LEX_LBRACKET:
+    case LEX_LBRACKET: {
         if (++depth > FAST_MAX_DEPTH)
             return NULL;
-        if (t->kind == LEX_RBRACKET) {
-            e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, t->end);
-            t++;
-            break;
-        } else {
-            Expr *item;
-            if (!(t = fast_expr(ctx, t, depth, &item)))
-                return NULL;
-            e = fast_expr_new(ctx, EXPR_ARRAY, item->span.start, item->span.end);
-            ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, item);
-            while (t->kind == LEX_COMMA) {
-                if (!(t = fast_expr(ctx, t + 1, depth, &item)))
+        Expr *items[FAST_MAX_TOKENS / 2];
+        uint32_t n = 0;
+        if (t->kind != LEX_RBRACKET) {
+            for (;;) {
+                if ((items[n] = fast_leaf(ctx, t)) != NULL)
+                    t++;
+                else if (!(t = fast_expr(ctx, t, depth, &items[n])))
                     return NULL;
-                ARENA_PUSH(ctx->ast->arena, e->items, e->count, e->cap, item);
+                n++;
+                if (t->kind != LEX_COMMA)
+                    break;
+                t++;
             }
             if (t->kind != LEX_RBRACKET)
                 return NULL;
-            e->span.start = tok->start;
-            e->span.end = t->end;
-            t++;
         }
+        e = fast_expr_new(ctx, EXPR_ARRAY, tok->start, t->end);
+        if (n) {
+            e->items = arena_alloc_raw(ctx->ast->arena, n * sizeof *e->items);
+            memcpy(e->items, items, n * sizeof *e->items);
+            e->count = e->cap = n;
+        }
+        t++;
         break;
+    }
     case LEX_LBRACE: {  /* an object */
         if (++depth > FAST_MAX_DEPTH)
             return NULL;
@@ -721,7 +745,8 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Ex
 }
 
 /* `@name(args)` or `@@name(args)` from its token on. */
-static const LexToken *fast_attribute(ParseCtx *ctx, const LexToken *t, bool is_block, Attribute **out)
+static inline __attribute__((always_inline)) const LexToken *fast_attribute(ParseCtx *ctx, const LexToken *t,
+                                                                            bool is_block, Attribute **out)
 {
     const LexToken *tok = t++;
     ArgList *args = NULL;
@@ -767,7 +792,7 @@ bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
         t++;
     }
     /* the line's attributes, in order (at most one per two tokens of the line) */
-    Attribute *attrs[32];
+    Attribute *attrs[FAST_MAX_TOKENS / 2];
     uint32_t nattrs = 0;
     uint32_t end = ft.span.end;
     while (t->kind == LEX_ATTR) {

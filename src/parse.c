@@ -772,8 +772,6 @@ static inline bool driver_token(Driver *dr, LexToken tok)
  *   expr    := NUMBER | STRING | (IDENT | PATH) args? | `[]` | `[` (expr (`,` expr)*)? `]`
  *            | `{` (IDENT `:` expr (`,` IDENT `:` expr)*)? `}`                                  */
 
-#define FAST_MAX_TOKENS 64
-
 /* The tokens of a line of a model, view or type, from its start: built directly when it is a
  * common valid line (true), else left to the parser. */
 static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
