@@ -779,22 +779,21 @@ bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
     if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
         return false;
     const LexToken *name = t, *type = t + 1;
-    FieldType ft = {0};
-    ft.name = fast_str(ctx, type);
-    ft.name_span = fast_span(ctx, type->start, type->end);
-    ft.span = ft.name_span;
-    ft.arity = ARITY_REQUIRED;
-    ft.form = TYPEFORM_PLAIN;
+    Field *f = arena_alloc(ctx->ast->arena, sizeof *f);
+    FieldType *ft = &f->type;   /* arity and form: ARITY_REQUIRED and TYPEFORM_PLAIN, zero */
+    ft->name = fast_str(ctx, type);
+    ft->name_span = fast_span(ctx, type->start, type->end);
+    ft->span = ft->name_span;
     t += 2;
     if (t->kind == LEX_QUESTION || t->kind == LEX_LISTMARK) {
-        ft.arity = t->kind == LEX_QUESTION ? ARITY_OPTIONAL : ARITY_LIST;
-        ft.span.end = t->end;
+        ft->arity = t->kind == LEX_QUESTION ? ARITY_OPTIONAL : ARITY_LIST;
+        ft->span.end = t->end;
         t++;
     }
     /* the line's attributes, in order (at most one per two tokens of the line) */
     Attribute *attrs[FAST_MAX_TOKENS / 2];
     uint32_t nattrs = 0;
-    uint32_t end = ft.span.end;
+    uint32_t end = ft->span.end;
     while (t->kind == LEX_ATTR) {
         if (!(t = fast_attribute(ctx, t, false, &attrs[nattrs])))
             return false;
@@ -804,17 +803,16 @@ bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
     }
     if (!fast_line_end(t))
         return false;
-    Field *f = arena_alloc(ctx->ast->arena, sizeof *f);
     f->name = fast_str(ctx, name);
     f->name_span = fast_span(ctx, name->start, name->end);
     f->nattrs = nattrs;
     if (nattrs) {
         f->attrs = arena_alloc_raw(ctx->ast->arena, nattrs * sizeof *f->attrs);
-        for (uint32_t i = 0; i < nattrs; i++)
+        f->attrs[0] = attrs[0];
+        for (uint32_t i = 1; i < nattrs; i++)
             f->attrs[i] = attrs[i];
     }
     f->has_type = true;
-    f->type = ft;
     f->span = fast_span(ctx, name->start, end);
     line->field = f;
     return true;
