@@ -572,11 +572,12 @@ static inline __attribute__((always_inline)) Expr *fast_leaf(ParseCtx *ctx, cons
         if (tok[1].kind == LEX_LPAREN)
             return NULL;
         ExprKind kind = EXPR_CONSTANT;
-        if (tok->kind == LEX_IDENT) {
-            /* a bare name where a value stands: a number when it is all digits */
-            const char *p = ctx->text + tok->start, *end = ctx->text + tok->end;
-            while (p < end && *p >= '0' && *p <= '9')
-                p++;
+        /* a bare name where a value stands: a number when it is all digits (most start with a
+         * letter) */
+        const char *p = ctx->text + tok->start, *end = ctx->text + tok->end;
+        if ((unsigned)(*p - '0') < 10 && tok->kind == LEX_IDENT) {
+            while (++p < end && *p >= '0' && *p <= '9')
+                ;
             if (p == end)
                 kind = EXPR_NUMBER;
         }
