@@ -775,7 +775,8 @@ bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
 {
     if (t->kind == LEX_BLOCK_ATTR) {
         line->field = NULL;
-        return (t = fast_attribute(ctx, t, true, &line->attr)) && fast_line_end(t);
+        line->end = t = fast_attribute(ctx, t, true, &line->attr);
+        return t && fast_line_end(t);
     }
     if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
         return false;
@@ -804,6 +805,7 @@ bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
     }
     if (!fast_line_end(t))
         return false;
+    line->end = t;
     f->name = fast_str(ctx, name);
     f->name_span = fast_span(ctx, name->start, name->end);
     f->nattrs = nattrs;

@@ -796,8 +796,8 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
             return false;   /* cannot be: the parser was right after the block's `{` line */
     }
     ctx->line_has_code = true;
-    if (n >= 2 && (toks[n - 2].kind == LEX_COMMENT || toks[n - 2].kind == LEX_DOC_COMMENT))
-        driver_comment(dr, toks[n - 2]);
+    if (line.end->kind != LEX_NEWLINE)
+        driver_comment(dr, *line.end);
     ctx->lookahead = last;  /* as when the parser reduces the line */
     ast_fast_commit(ctx, &line);
     ctx->line++;

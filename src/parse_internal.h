@@ -136,6 +136,7 @@ void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
 typedef struct FastLine {
     Field *field;           /* the line's field, or NULL for ... */
     Attribute *attr;        /* ... a block attribute */
+    const LexToken *end;    /* the line's end: NEWLINE, or a // comment before it */
 } FastLine;
 typedef struct FastMark {
     ArenaChunk *head;
