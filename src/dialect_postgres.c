@@ -102,25 +102,47 @@ static void pg_write_column_type(const RenderCtx *ctx, const SqlSchema *schema, 
         SQLBUF_LIT(out, "[]");
 }
 
-/* INDENT "name" TYPE[ NOT NULL][ DEFAULT x] (render_column: the indentation is part of it, which
- * is why Prisma's ADD COLUMN has five spaces). */
-/* `    "name" TYPE[ NOT NULL][ DEFAULT x]`, the line written into room taken once (a large
- * script is mostly these). */
-static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const SqlColumn *c)
+/* `    "name" TYPE[ NOT NULL][ DEFAULT x]` (render_column: the indentation is part of it, which
+ * is why Prisma's ADD COLUMN has five spaces), after ",\n" when `sep`; the line written into
+ * room taken once (a large script is mostly these), an enum type's name too. */
+static inline __attribute__((always_inline)) void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema,
+                                                                  const SqlColumn *c, bool sep)
 {
-    SqlBuf *out = ctx->out;
+    const Dialect *d = ctx->dialect;
     bool enum_type = c->type.family == SQLT_ENUM;
-    Str type = enum_type ? (Str){"", 0} : pg_plain_type(c);
-    /* what follows the type at its longest ([] and NOT NULL never both), then the whole line */
-    size_t tail = sizeof " NOT NULL DEFAULT " + (size_t)c->def.sql.len + sizeof "CURRENT_TIMESTAMP";
-    char *w = sqlbuf_room(out, sizeof INDENT + 2 * (size_t)c->name.len + 3 + type.len + tail);
+    Str type;
+    const Str *ns = NULL;       /* an enum's schema, outside the default one */
+    size_t type_room;
+    if (enum_type) {
+        /* as sql_write_enum_name writes it */
+        type = c->type.name;
+        if (c->type.enum_id < schema->nenums) {
+            const SqlEnum *e = &schema->enums[c->type.enum_id];
+            type = e->name;
+            if (d->has_namespaces && !sql_namespace_is_default(schema, e->namespace))
+                ns = &schema->namespaces[e->namespace].name;
+        }
+        type_room = 2 * ((size_t)type.len + (ns ? ns->len : 0)) + 5;
+    } else {
+        type = pg_plain_type(c);
+        type_room = type.len;
+    }
+    bool has_default = sql_default_renders(&c->def);
+    Str def = has_default ? sql_default_text(&c->def) : (Str){"", 0};
+    /* what follows the type at its longest: [] and NOT NULL never both */
+    char *w = sqlbuf_room(ctx->out, sizeof ",\n" INDENT + 2 * (size_t)c->name.len + 3 + type_room +
+                                        sizeof " NOT NULL DEFAULT " + def.len);
+    if (sep)
+        w = SQL_PUT_LIT(w, ",\n");
     w = SQL_PUT_LIT(w, INDENT);
-    w = sql_put_ident(w, ctx->dialect, c->name);
+    w = sql_put_ident(w, d, c->name);
     *w++ = ' ';
     if (enum_type) {
-        sqlbuf_commit(out, w);
-        sql_write_enum_name(ctx->dialect, out, schema, c->type.enum_id, c->type.name);
-        w = sqlbuf_room(out, tail);
+        if (ns) {
+            w = sql_put_ident(w, d, *ns);
+            *w++ = '.';
+        }
+        w = sql_put_ident(w, d, type);
     } else {
         w = sql_put_str(w, type);
     }
@@ -128,41 +150,47 @@ static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const
         w = SQL_PUT_LIT(w, "[]");
     else if (!c->nullable)
         w = SQL_PUT_LIT(w, " NOT NULL");
-    if (sql_default_renders(&c->def)) {
+    if (has_default) {
         w = SQL_PUT_LIT(w, " DEFAULT ");
-        w = sql_put_str(w, sql_default_text(&c->def));
+        w = sql_put_str(w, def);
     }
-    sqlbuf_commit(out, w);
+    sqlbuf_commit(ctx->out, w);
 }
 
 static void pg_write_create_table(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t)
 {
     SqlBuf *out = ctx->out;
-    SQLBUF_LIT(out, "CREATE TABLE ");
-    sql_write_table_name(ctx, schema, t);
-    SQLBUF_LIT(out, " (\n");
-    for (uint32_t i = 0; i < t->ncolumns; i++) {
-        if (i)
-            SQLBUF_LIT(out, ",\n");
-        pg_write_column(ctx, schema, &t->columns[i]);
-    }
+    const Dialect *d = ctx->dialect;
+    char *w = sqlbuf_room(out, sizeof "CREATE TABLE  (\n" + sql_table_name_room(schema, t));
+    w = SQL_PUT_LIT(w, "CREATE TABLE ");
+    w = sql_put_table_name(w, d, schema, t);
+    sqlbuf_commit(out, SQL_PUT_LIT(w, " (\n"));
+    for (uint32_t i = 0; i < t->ncolumns; i++)
+        pg_write_column(ctx, schema, &t->columns[i], i > 0);
     const SqlIndex *pk = sql_table_primary_key(t);
+    size_t room = sizeof ",\n\n" INDENT "CONSTRAINT  PRIMARY KEY ()\n)";
     if (pk) {
-        SQLBUF_LIT(out, ",\n\n" INDENT);
+        room += 2 * (size_t)pk->name.len + 2;
+        for (uint32_t k = 0; k < pk->ncolumns; k++)
+            room += 2 * (size_t)t->columns[pk->columns[k].column].name.len + 3;
+    }
+    w = sqlbuf_room(out, room);
+    if (pk) {
+        w = SQL_PUT_LIT(w, ",\n\n" INDENT);
         if (pk->name.len) {
-            SQLBUF_LIT(out, "CONSTRAINT ");
-            QI(out, pk->name);
-            sqlbuf_putc(out, ' ');
+            w = SQL_PUT_LIT(w, "CONSTRAINT ");
+            w = sql_put_ident(w, d, pk->name);
+            *w++ = ' ';
         }
-        SQLBUF_LIT(out, "PRIMARY KEY (");
+        w = SQL_PUT_LIT(w, "PRIMARY KEY (");
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
-                sqlbuf_putc(out, ',');
-            QI(out, t->columns[pk->columns[k].column].name);
+                *w++ = ',';
+            w = sql_put_ident(w, d, t->columns[pk->columns[k].column].name);
         }
-        sqlbuf_putc(out, ')');
+        *w++ = ')';
     }
-    SQLBUF_LIT(out, "\n)");
+    sqlbuf_commit(out, SQL_PUT_LIT(w, "\n)"));
 }
 
 static const char *algorithm_sql(Str algorithm)
@@ -180,27 +208,32 @@ static const char *algorithm_sql(Str algorithm)
 
 static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t, const SqlIndex *x)
 {
-    SqlBuf *out = ctx->out;
-    char *w = sqlbuf_room(out, sizeof "CREATE UNIQUE INDEX  ON " + 2 * (size_t)x->name.len + 2);
-    w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
-    w = sql_put_ident(w, ctx->dialect, x->name);
-    sqlbuf_commit(out, SQL_PUT_LIT(w, " ON "));
-    sql_write_table_name(ctx, schema, t);
+    const Dialect *d = ctx->dialect;
     const char *using = algorithm_sql(x->algorithm);
+    size_t using_len = using ? strlen(using) : 0;
+    /* the statement at its longest, written into room taken once */
+    size_t room = sizeof "CREATE UNIQUE INDEX  ON  USING  ()" + 2 * (size_t)x->name.len + 2 +
+                  sql_table_name_room(schema, t) + using_len;
+    for (uint32_t k = 0; k < x->ncolumns; k++)
+        room += 2 * (size_t)t->columns[x->columns[k].column].name.len + x->columns[k].opclass.len + sizeof ",  \"\"  DESC";
+    if (x->predicate.len)
+        room += sizeof " WHERE ()" + (size_t)x->predicate.len;
+    char *w = sqlbuf_room(ctx->out, room);
+    w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
+    w = sql_put_ident(w, d, x->name);
+    w = SQL_PUT_LIT(w, " ON ");
+    w = sql_put_table_name(w, d, schema, t);
     if (using) {
-        SQLBUF_LIT(out, " USING ");
-        sqlbuf_puts(out, using);
-        sqlbuf_putc(out, ' ');
+        w = SQL_PUT_LIT(w, " USING ");
+        w = sql_put_bytes(w, using, using_len);
+        *w++ = ' ';
     }
-    sqlbuf_putc(out, '(');
+    *w++ = '(';
     for (uint32_t k = 0; k < x->ncolumns; k++) {
         const SqlIndexColumn *ic = &x->columns[k];
-        Str name = t->columns[ic->column].name;
-        /* ", " name, its operator class, its order */
-        w = sqlbuf_room(out, 2 * (size_t)name.len + ic->opclass.len + sizeof ",  \"\"  DESC");
         if (k)
             w = SQL_PUT_LIT(w, ", ");
-        w = sql_put_ident(w, ctx->dialect, name);
+        w = sql_put_ident(w, d, t->columns[ic->column].name);
         if (ic->opclass.len) {
             *w++ = ' ';
             w = sql_put_str(w, ic->opclass);
@@ -209,39 +242,47 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
             w = SQL_PUT_LIT(w, " ASC");
         else if (ic->sort == SORT_DESC)
             w = SQL_PUT_LIT(w, " DESC");
-        sqlbuf_commit(out, w);
     }
-    sqlbuf_putc(out, ')');
+    *w++ = ')';
     if (x->predicate.len) {
-        SQLBUF_LIT(out, " WHERE (");
-        sqlbuf_putstr(out, x->predicate);
-        sqlbuf_putc(out, ')');
+        w = SQL_PUT_LIT(w, " WHERE (");
+        w = sql_put_str(w, x->predicate);
+        *w++ = ')';
     }
+    sqlbuf_commit(ctx->out, w);
 }
 
+/* ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY (...) REFERENCES ...(...) ON DELETE ... ON UPDATE
+ * ..., written into room taken once. */
 static void pg_write_add_foreign_key(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t,
                                      const SqlForeignKey *fk)
 {
-    SqlBuf *out = ctx->out;
+    const Dialect *d = ctx->dialect;
     const SqlTable *rt = &schema->tables[fk->referenced_table];
-    SQLBUF_LIT(out, "ALTER TABLE ");
-    sql_write_table_name(ctx, schema, t);
-    SQLBUF_LIT(out, " ADD ");
+    size_t room = sizeof "ALTER TABLE  ADD CONSTRAINT  FOREIGN KEY () REFERENCES () ON DELETE  ON UPDATE " +
+                  sql_table_name_room(schema, t) + 2 * (size_t)fk->name.len + 2 +
+                  sql_column_list_room(t, fk->columns, fk->ncolumns) + sql_table_name_room(schema, rt) +
+                  sql_column_list_room(rt, fk->referenced_columns, fk->ncolumns) + 2 * SQL_ACTION_ROOM;
+    char *w = sqlbuf_room(ctx->out, room);
+    w = SQL_PUT_LIT(w, "ALTER TABLE ");
+    w = sql_put_table_name(w, d, schema, t);
+    w = SQL_PUT_LIT(w, " ADD ");
     if (fk->name.len) {
-        SQLBUF_LIT(out, "CONSTRAINT ");
-        QI(out, fk->name);
-        sqlbuf_putc(out, ' ');
+        w = SQL_PUT_LIT(w, "CONSTRAINT ");
+        w = sql_put_ident(w, d, fk->name);
+        *w++ = ' ';
     }
-    SQLBUF_LIT(out, "FOREIGN KEY (");
-    sql_write_column_list(ctx->dialect, out, t, fk->columns, fk->ncolumns, ", ");
-    SQLBUF_LIT(out, ") REFERENCES ");
-    sql_write_table_name(ctx, schema, rt);
-    sqlbuf_putc(out, '(');
-    sql_write_column_list(ctx->dialect, out, rt, fk->referenced_columns, fk->ncolumns, ", ");
-    SQLBUF_LIT(out, ") ON DELETE ");
-    sqlbuf_puts(out, sql_action_sql(fk->on_delete));
-    SQLBUF_LIT(out, " ON UPDATE ");
-    sqlbuf_puts(out, sql_action_sql(fk->on_update));
+    w = SQL_PUT_LIT(w, "FOREIGN KEY (");
+    w = sql_put_column_list(w, d, t, fk->columns, fk->ncolumns);
+    w = SQL_PUT_LIT(w, ") REFERENCES ");
+    w = sql_put_table_name(w, d, schema, rt);
+    *w++ = '(';
+    w = sql_put_column_list(w, d, rt, fk->referenced_columns, fk->ncolumns);
+    w = SQL_PUT_LIT(w, ") ON DELETE ");
+    w = sql_put_str(w, sql_action_str(fk->on_delete));
+    w = SQL_PUT_LIT(w, " ON UPDATE ");
+    w = sql_put_str(w, sql_action_str(fk->on_update));
+    sqlbuf_commit(ctx->out, w);
 }
 
 /* ---- steps --------------------------------------------------------------------------------- */
@@ -719,7 +760,7 @@ static void pg_alter_table(RenderCtx *ctx, const MigrateStep *step)
                 SQLBUF_LIT(&lines, ",\n");
             SQLBUF_LIT(&lines, "ADD COLUMN ");
             ctx->out = &lines;
-            pg_write_column(ctx, ctx->next, &nt->columns[ch->next_column]);
+            pg_write_column(ctx, ctx->next, &nt->columns[ch->next_column], false);
             ctx->out = saved;
             break;
         case TABLECHANGE_DROP_COLUMN:
@@ -739,7 +780,7 @@ static void pg_alter_table(RenderCtx *ctx, const MigrateStep *step)
             SQLBUF_LIT(&lines, ",\nADD COLUMN ");
             nlines++;
             ctx->out = &lines;
-            pg_write_column(ctx, ctx->next, &nt->columns[ch->next_column]);
+            pg_write_column(ctx, ctx->next, &nt->columns[ch->next_column], false);
             ctx->out = saved;
             break;
         }

@@ -98,15 +98,8 @@ const Dialect *dialect_get(SqlFlavour flavour, bool exact)
 
 void sql_write_table_name(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *table)
 {
-    const Dialect *d = ctx->dialect;
-    bool qualified = d->has_namespaces && !sql_namespace_is_default(schema, table->namespace);
-    Str ns = qualified ? schema->namespaces[table->namespace].name : (Str){"", 0};
-    char *w = sqlbuf_room(ctx->out, 2 * ((size_t)ns.len + table->name.len) + 5);
-    if (qualified) {
-        w = sql_put_ident(w, d, ns);
-        *w++ = '.';
-    }
-    sqlbuf_commit(ctx->out, sql_put_ident(w, d, table->name));
+    char *w = sqlbuf_room(ctx->out, sql_table_name_room(schema, table));
+    sqlbuf_commit(ctx->out, sql_put_table_name(w, ctx->dialect, schema, table));
 }
 
 void sql_write_enum_name(const Dialect *d, SqlBuf *out, const SqlSchema *schema, uint32_t enum_id, Str fallback)

@@ -54,7 +54,10 @@ void sql_table_reserve(SqlSchema *schema, uint32_t table, uint32_t ncolumns, uin
 
 uint32_t sql_add_namespace(SqlSchema *schema, Str name)
 {
-    SqlNamespace ns = {sql_strs(schema, name), SQL_NO_ORIGIN};
+    /* the default namespace shares default_namespace's bytes (which live as long as the
+     * schema): sql_namespace_is_default then compares addresses */
+    Str kept = str_eq(name, schema->default_namespace) ? schema->default_namespace : sql_strs(schema, name);
+    SqlNamespace ns = {kept, SQL_NO_ORIGIN};
     ARENA_PUSH(&schema->arena, schema->namespaces, schema->nnamespaces, schema->capnamespaces, ns);
     return schema->nnamespaces - 1;
 }
@@ -157,12 +160,6 @@ Str sql_namespace_name(const SqlSchema *schema, uint32_t namespace)
     if (namespace == SQL_NONE || namespace >= schema->nnamespaces)
         return schema->default_namespace;
     return schema->namespaces[namespace].name;
-}
-
-bool sql_namespace_is_default(const SqlSchema *schema, uint32_t namespace)
-{
-    return namespace == SQL_NONE || namespace >= schema->nnamespaces ||
-           str_eq(schema->namespaces[namespace].name, schema->default_namespace);
 }
 
 uint32_t sql_find_namespace(const SqlSchema *schema, Str name)

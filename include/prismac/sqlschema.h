@@ -288,8 +288,16 @@ uint32_t sql_find_enum(const SqlSchema *schema, uint32_t namespace, Str name);
 const SqlIndex *sql_table_primary_key(const SqlTable *table);
 /* The name of a table's / enum's namespace, with SQL_NONE meaning the default namespace. */
 Str sql_namespace_name(const SqlSchema *schema, uint32_t namespace);
-/* Is this namespace the default one (rendered without a prefix)? */
-bool sql_namespace_is_default(const SqlSchema *schema, uint32_t namespace);
+/* Is this namespace the default one (rendered without a prefix)? Inline: the renderer asks for
+ * every table name it writes. sql_add_namespace gives the default namespace the very bytes of
+ * default_namespace, so that the names are nearly always compared by address. */
+static inline bool sql_namespace_is_default(const SqlSchema *schema, uint32_t namespace)
+{
+    if (namespace >= schema->nnamespaces)   /* SQL_NONE too */
+        return true;
+    Str n = schema->namespaces[namespace].name, d = schema->default_namespace;
+    return n.len == d.len && (n.ptr == d.ptr || n.len == 0 || memcmp(n.ptr, d.ptr, n.len) == 0);
+}
 
 const char *sql_action_name(SqlAction action);      /* "CASCADE", "SET NULL", ... */
 const char *sql_unmanaged_kind_name(SqlUnmanagedKind kind);
