@@ -47,118 +47,141 @@ static void sqlite_bytes_literal(SqlBuf *out, const unsigned char *bytes, size_t
 
 /* ---- pieces -------------------------------------------------------------------------------- */
 
-static bool is_single_primary_key(const SqlTable *t, uint32_t column)
+/* The column that is the table's primary key by itself, or SQL_NONE. */
+static uint32_t single_primary_key_column(const SqlTable *t)
 {
     const SqlIndex *pk = sql_table_primary_key(t);
-    return pk && pk->ncolumns == 1 && pk->columns[0].column == column;
+    return pk && pk->ncolumns == 1 ? pk->columns[0].column : SQL_NONE;
 }
 
-/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x], written into room taken
- * once (a large script is mostly these). */
-static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t, uint32_t ci)
+/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] after `lead` (",\n" INDENT in
+ * CREATE TABLE), written into room taken once (a large script is mostly these). */
+static inline __attribute__((always_inline)) void sqlite_put_column(const Dialect *d, SqlBuf *out, const SqlColumn *c,
+                                                                    bool single_pk, Str lead)
 {
-    const SqlColumn *c = &t->columns[ci];
-    bool single_pk = is_single_primary_key(t, ci);
+    bool has_default = sql_default_renders(&c->def);
+    Str def = has_default ? sql_default_text(&c->def) : (Str){"", 0};
     /* the quoted name, the type and every clause at their longest */
-    size_t room = 2 * (size_t)c->name.len + 3 + c->type.name.len +
-                  sizeof " NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT " + c->def.sql.len + sizeof "CURRENT_TIMESTAMP";
+    size_t room = lead.len + 2 * (size_t)c->name.len + 3 + c->type.name.len +
+                  sizeof " NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT " + def.len;
     char *w = sqlbuf_room(out, room);
+    w = sql_put_str(w, lead);
     w = sql_put_ident(w, d, c->name);
     *w++ = ' ';
     w = sql_put_str(w, c->type.name);
     if (!c->nullable)
         w = SQL_PUT_LIT(w, " NOT NULL");
-    if (single_pk)
+    if (single_pk) {
         w = SQL_PUT_LIT(w, " PRIMARY KEY");
-    if (single_pk && c->type.family == SQLT_INT)
-        w = SQL_PUT_LIT(w, " AUTOINCREMENT");
-    if (sql_default_renders(&c->def)) {
+        if (c->type.family == SQLT_INT)
+            w = SQL_PUT_LIT(w, " AUTOINCREMENT");
+    }
+    if (has_default) {
         w = SQL_PUT_LIT(w, " DEFAULT ");
-        w = sql_put_str(w, sql_default_text(&c->def));
+        w = sql_put_str(w, def);
     }
     sqlbuf_commit(out, w);
 }
 
+static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t, uint32_t ci)
+{
+    sqlite_put_column(d, out, &t->columns[ci], single_primary_key_column(t) == ci, (Str){"", 0});
+}
+
+/* ",\n" INDENT "CONSTRAINT ... FOREIGN KEY (...) REFERENCES ... (...) ON DELETE ... ON UPDATE ...",
+ * written into room taken once. */
 static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
                                      const SqlForeignKey *fk)
 {
     const SqlTable *rt = &schema->tables[fk->referenced_table];
+    size_t room = sizeof ",\n" INDENT "CONSTRAINT  FOREIGN KEY () REFERENCES  () ON DELETE  ON UPDATE " +
+                  2 * (size_t)fk->name.len + 2 + sql_column_list_room(t, fk->columns, fk->ncolumns) +
+                  2 * (size_t)rt->name.len + 2 + sql_column_list_room(rt, fk->referenced_columns, fk->ncolumns) +
+                  2 * SQL_ACTION_ROOM;
+    char *w = sqlbuf_room(out, room);
+    w = SQL_PUT_LIT(w, ",\n" INDENT);
     if (fk->name.len) {
-        SQLBUF_LIT(out, "CONSTRAINT ");
-        write_ident(d, out, fk->name);
-        sqlbuf_putc(out, ' ');
+        w = SQL_PUT_LIT(w, "CONSTRAINT ");
+        w = sql_put_ident(w, d, fk->name);
+        *w++ = ' ';
     }
-    SQLBUF_LIT(out, "FOREIGN KEY (");
-    sql_write_column_list(d, out, t, fk->columns, fk->ncolumns, ", ");
-    SQLBUF_LIT(out, ") REFERENCES ");
-    write_ident(d, out, rt->name);
-    SQLBUF_LIT(out, " (");
-    sql_write_column_list(d, out, rt, fk->referenced_columns, fk->ncolumns, ", ");
-    SQLBUF_LIT(out, ") ON DELETE ");
-    sqlbuf_puts(out, sql_action_sql(fk->on_delete));
-    SQLBUF_LIT(out, " ON UPDATE ");
-    sqlbuf_puts(out, sql_action_sql(fk->on_update));
+    w = SQL_PUT_LIT(w, "FOREIGN KEY (");
+    w = sql_put_column_list(w, d, t, fk->columns, fk->ncolumns);
+    w = SQL_PUT_LIT(w, ") REFERENCES ");
+    w = sql_put_ident(w, d, rt->name);
+    w = SQL_PUT_LIT(w, " (");
+    w = sql_put_column_list(w, d, rt, fk->referenced_columns, fk->ncolumns);
+    w = SQL_PUT_LIT(w, ") ON DELETE ");
+    w = sql_put_str(w, sql_action_str(fk->on_delete));
+    w = SQL_PUT_LIT(w, " ON UPDATE ");
+    w = sql_put_str(w, sql_action_str(fk->on_update));
+    sqlbuf_commit(out, w);
 }
 
 static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
                                       Str name)
 {
-    SQLBUF_LIT(out, "CREATE TABLE ");
-    write_ident(d, out, name);
-    SQLBUF_LIT(out, " (\n");
-    bool has_single_pk = false;
-    for (uint32_t i = 0; i < t->ncolumns; i++) {
-        if (i)
-            SQLBUF_LIT(out, ",\n");
-        sqlbuf_puts(out, INDENT);
-        sqlite_write_column(d, out, t, i);
-        if (is_single_primary_key(t, i))
-            has_single_pk = true;
-    }
+    char *w = sqlbuf_room(out, sizeof "CREATE TABLE  (\n" + 2 * (size_t)name.len + 2);
+    w = SQL_PUT_LIT(w, "CREATE TABLE ");
+    w = sql_put_ident(w, d, name);
+    sqlbuf_commit(out, SQL_PUT_LIT(w, " (\n"));
+    uint32_t single = single_primary_key_column(t);
+    for (uint32_t i = 0; i < t->ncolumns; i++)
+        sqlite_put_column(d, out, &t->columns[i], i == single, i ? STR_LIT(",\n" INDENT) : STR_LIT(INDENT));
     const SqlIndex *pk = sql_table_primary_key(t);
-    if (pk && !has_single_pk) {
-        SQLBUF_LIT(out, ",\n\n" INDENT "PRIMARY KEY (");
+    if (pk && (single == SQL_NONE || single >= t->ncolumns)) {
+        size_t room = sizeof ",\n\n" INDENT "PRIMARY KEY ()";
+        for (uint32_t k = 0; k < pk->ncolumns; k++)
+            room += 2 * (size_t)t->columns[pk->columns[k].column].name.len + 4;
+        w = sqlbuf_room(out, room);
+        w = SQL_PUT_LIT(w, ",\n\n" INDENT "PRIMARY KEY (");
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
-                SQLBUF_LIT(out, ", ");
-            write_ident(d, out, t->columns[pk->columns[k].column].name);
+                w = SQL_PUT_LIT(w, ", ");
+            w = sql_put_ident(w, d, t->columns[pk->columns[k].column].name);
         }
-        sqlbuf_putc(out, ')');
+        *w++ = ')';
+        sqlbuf_commit(out, w);
     }
-    for (uint32_t i = 0; i < t->nfks; i++) {
-        SQLBUF_LIT(out, ",\n" INDENT);
+    for (uint32_t i = 0; i < t->nfks; i++)
         sqlite_write_foreign_key(d, out, schema, t, &t->fks[i]);
-    }
     SQLBUF_LIT(out, "\n)");
 }
 
+/* CREATE [UNIQUE] INDEX, written into room taken once. */
 static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlTable *t, const SqlIndex *x)
 {
     bool internal = x->name.len >= 7 && memcmp(x->name.ptr, "sqlite_", 7) == 0;
+    size_t room = sizeof "Pragma writable_schema=1;\nCREATE UNIQUE INDEX  ON () WHERE ;\nPragma writable_schema=0" +
+                  2 * (size_t)x->name.len + 2 + 2 * (size_t)t->name.len + 2 + x->predicate.len;
+    for (uint32_t k = 0; k < x->ncolumns; k++)
+        room += 2 * (size_t)t->columns[x->columns[k].column].name.len + sizeof ", \"\" DESC";
+    char *w = sqlbuf_room(out, room);
     if (internal)
-        SQLBUF_LIT(out, "Pragma writable_schema=1;\n");
-    sqlbuf_puts(out, x->kind == SQLIDX_UNIQUE ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-    write_ident(d, out, x->name);
-    SQLBUF_LIT(out, " ON ");
-    write_ident(d, out, t->name);
-    sqlbuf_putc(out, '(');
+        w = SQL_PUT_LIT(w, "Pragma writable_schema=1;\n");
+    w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
+    w = sql_put_ident(w, d, x->name);
+    w = SQL_PUT_LIT(w, " ON ");
+    w = sql_put_ident(w, d, t->name);
+    *w++ = '(';
     for (uint32_t k = 0; k < x->ncolumns; k++) {
         const SqlIndexColumn *ic = &x->columns[k];
         if (k)
-            SQLBUF_LIT(out, ", ");
-        write_ident(d, out, t->columns[ic->column].name);
+            w = SQL_PUT_LIT(w, ", ");
+        w = sql_put_ident(w, d, t->columns[ic->column].name);
         if (ic->sort == SORT_ASC)
-            SQLBUF_LIT(out, " ASC");
+            w = SQL_PUT_LIT(w, " ASC");
         else if (ic->sort == SORT_DESC)
-            SQLBUF_LIT(out, " DESC");
+            w = SQL_PUT_LIT(w, " DESC");
     }
-    sqlbuf_putc(out, ')');
+    *w++ = ')';
     if (x->predicate.len) {
-        SQLBUF_LIT(out, " WHERE ");     /* Prisma writes SQLite's condition bare */
-        sqlbuf_putstr(out, x->predicate);
+        w = SQL_PUT_LIT(w, " WHERE ");     /* Prisma writes SQLite's condition bare */
+        w = sql_put_str(w, x->predicate);
     }
     if (internal)
-        SQLBUF_LIT(out, ";\nPragma writable_schema=0");
+        w = SQL_PUT_LIT(w, ";\nPragma writable_schema=0");
+    sqlbuf_commit(out, w);
 }
 
 /* ---- steps --------------------------------------------------------------------------------- */
