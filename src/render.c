@@ -213,8 +213,9 @@ static bool render_steps(const Migration *migration, uint32_t from, uint32_t to,
 {
     RenderCtx ctx = {migration, migration->prev, migration->next, migration->dialect, out};
     bool any = false;
-    /* "-- CreateTable\n", made again only when the kind changes (steps come sorted by kind) */
-    char header[32];
+    /* "\n-- CreateTable\n" (the newline separates it from the step before), made again only
+     * when the kind changes (steps come sorted by kind), written with one copy */
+    char header[40];
     size_t header_len = 0;
     int last_kind = -1;
     for (uint32_t i = from; i < to; i++) {
@@ -223,12 +224,11 @@ static bool render_steps(const Migration *migration, uint32_t from, uint32_t to,
         if (!fn)
             continue;
         size_t mark = out->len;
-        if (!first)
-            sqlbuf_putc(out, '\n');
         if ((int)step->kind != last_kind) {
             last_kind = (int)step->kind;
             const char *name = migrate_step_name(step->kind);
             header_len = 0;
+            header[header_len++] = '\n';
             header[header_len++] = '-';
             header[header_len++] = '-';
             header[header_len++] = ' ';
@@ -236,7 +236,8 @@ static bool render_steps(const Migration *migration, uint32_t from, uint32_t to,
                 header[header_len++] = *name;
             header[header_len++] = '\n';
         }
-        sqlbuf_put(out, header, header_len);
+        Str head = first ? (Str){header + 1, (uint32_t)header_len - 1} : (Str){header, (uint32_t)header_len};
+        sqlbuf_commit(out, sql_put_str(sqlbuf_room(out, head.len), head));
         size_t body = out->len;
         fn(&ctx, step);
         if (out->len == body) {
