@@ -86,13 +86,14 @@ static inline char *sql_put_str(char *w, Str s)
     return w + n;
 }
 
-/* Does any byte of x equal the byte whose every copy `pat` holds? (A byte of x ^ pat is zero
- * exactly where it is.) */
-static inline bool sql_word_holds(uint64_t x, uint64_t pat)
+/* Where x holds the byte whose every copy `pat` holds, high bits (a byte of x ^ pat is zero
+ * exactly where it is): the high bits of sql_word_marks(x, pat) & SQL_WORD_HIGHS are set when
+ * and only when it does, so the marks of several words may be or'ed and tested once. */
+#define SQL_WORD_HIGHS 0x8080808080808080ull
+static inline uint64_t sql_word_marks(uint64_t x, uint64_t pat)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     x ^= pat;
-    return ((x - ones) & ~x & highs) != 0;
+    return (x - 0x0101010101010101ull) & ~x;
 }
 
 /* s again from w on, byte by byte, with q doubled (the rare path of sql_put_quoted). */
@@ -111,25 +112,27 @@ __attribute__((always_inline)) static inline char *sql_put_quoted(char *w, Str s
     bool found = false;
     if (n >= 8) {
         uint32_t i = 0;
+        uint64_t marks = 0;
         for (; i + 8 <= n; i += 8) {
             uint64_t x;
             memcpy(&x, p + i, 8);
             memcpy(w + i, &x, 8);
-            found |= sql_word_holds(x, pat);
+            marks |= sql_word_marks(x, pat);
         }
         if (i < n) {
             uint64_t x;
             memcpy(&x, p + n - 8, 8);
             memcpy(w + n - 8, &x, 8);
-            found |= sql_word_holds(x, pat);
+            marks |= sql_word_marks(x, pat);
         }
+        found = (marks & SQL_WORD_HIGHS) != 0;
     } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, p, 4);
         memcpy(&b, p + n - 4, 4);
         memcpy(w, &a, 4);
         memcpy(w + n - 4, &b, 4);
-        found = sql_word_holds((uint64_t)a | (uint64_t)b << 32, pat);
+        found = (sql_word_marks((uint64_t)a | (uint64_t)b << 32, pat) & SQL_WORD_HIGHS) != 0;
     } else if (n) {
         w[0] = p[0];
         w[n >> 1] = p[n >> 1];
@@ -280,7 +283,8 @@ static inline size_t sql_table_name_room(const SqlSchema *schema, const SqlTable
 
 /* A table's name, qualified with its schema when not in the default one, into room for
  * sql_table_name_room bytes. */
-static inline char *sql_put_table_name(char *w, const Dialect *d, const SqlSchema *schema, const SqlTable *table)
+__attribute__((always_inline)) static inline char *sql_put_table_name(char *w, const Dialect *d, const SqlSchema *schema,
+                                                                       const SqlTable *table)
 {
     const Str *ns = sql_table_qualifier(d, schema, table);
     if (ns) {
