@@ -278,28 +278,11 @@ static void memo_fill(Lower *lw, MemoSlot *slot, Str value)
 
 /* ---- names --------------------------------------------------------------------------------- */
 
-/* constraint_names.rs: "{table}_{columns joined by _}" cut to fit `suffix` within the limit;
- * in the schema's arena. */
-static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t ncolumns, const char *suffix,
-                             uint32_t slen)
+/* constraint_name's rare path: a name that is cut, made in scratch first. */
+static __attribute__((noinline)) Str constraint_name_cut(Lower *lw, Str table, const Str *columns, uint32_t ncolumns,
+                                                         const char *suffix, uint32_t slen)
 {
-    size_t len = table.len;
-    for (uint32_t i = 0; i < ncolumns; i++)
-        len += 1 + columns[i].len;
-    if (len + slen < lw->d->max_identifier_length) {
-        /* nothing to cut (nearly always): written where it is kept */
-        char *p = lw_alloc(lw, len + slen + 1), *w = p;
-        w = sql_put_str(w, table);
-        for (uint32_t i = 0; i < ncolumns; i++) {
-            *w++ = '_';
-            w = sql_put_str(w, columns[i]);
-        }
-        sql_put_str(w, (Str){suffix, slen})[0] = '\0';
-        return (Str){p, (uint32_t)(len + slen)};
-    }
-    len += slen;
     lw->buf.len = 0;
-    sqlbuf_reserve(&lw->buf, len);
     sqlbuf_put(&lw->buf, table.ptr, table.len);
     for (uint32_t i = 0; i < ncolumns; i++) {
         sqlbuf_putc(&lw->buf, '_');
@@ -309,6 +292,28 @@ static Str constraint_name_n(Lower *lw, Str table, const Str *columns, uint32_t 
     lw->buf.len = keep;
     sqlbuf_put(&lw->buf, suffix, slen);
     return lw_copy(lw, buf_str(lw));
+}
+
+/* constraint_names.rs: "{table}_{columns joined by _}" cut to fit `suffix` within the limit;
+ * in the schema's arena. Inline: the suffix is a constant at every call, copied as one. */
+static inline __attribute__((always_inline)) Str constraint_name_n(Lower *lw, Str table, const Str *columns,
+                                                                   uint32_t ncolumns, const char *suffix,
+                                                                   uint32_t slen)
+{
+    size_t len = table.len;
+    for (uint32_t i = 0; i < ncolumns; i++)
+        len += 1 + columns[i].len;
+    if (__builtin_expect(len + slen >= lw->d->max_identifier_length, 0))
+        return constraint_name_cut(lw, table, columns, ncolumns, suffix, slen);
+    /* nothing to cut (nearly always): written where it is kept */
+    char *p = lw_alloc(lw, len + slen + 1), *w = p;
+    w = sql_put_str(w, table);
+    for (uint32_t i = 0; i < ncolumns; i++) {
+        *w++ = '_';
+        w = sql_put_str(w, columns[i]);
+    }
+    sql_put_str(w, (Str){suffix, slen})[0] = '\0';
+    return (Str){p, (uint32_t)(len + slen)};
 }
 
 #define constraint_name(lw, table, columns, ncolumns, suffix) \
