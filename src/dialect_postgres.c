@@ -135,7 +135,7 @@ static inline __attribute__((always_inline)) void pg_write_column(const RenderCt
     if (sep)
         w = SQL_PUT_LIT(w, ",\n");
     w = SQL_PUT_LIT(w, INDENT);
-    w = sql_put_ident(w, d, c->name);
+    w = sql_put_name(w, d, schema, c->name);
     *w++ = ' ';
     if (enum_type) {
         if (ns) {
@@ -179,14 +179,14 @@ static void pg_write_create_table(const RenderCtx *ctx, const SqlSchema *schema,
         w = SQL_PUT_LIT(w, ",\n\n" INDENT);
         if (pk->name.len) {
             w = SQL_PUT_LIT(w, "CONSTRAINT ");
-            w = sql_put_ident(w, d, pk->name);
+            w = sql_put_name(w, d, schema, pk->name);
             *w++ = ' ';
         }
         w = SQL_PUT_LIT(w, "PRIMARY KEY (");
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
                 *w++ = ',';
-            w = sql_put_ident(w, d, t->columns[pk->columns[k].column].name);
+            w = sql_put_name(w, d, schema, t->columns[pk->columns[k].column].name);
         }
         *w++ = ')';
     }
@@ -220,7 +220,7 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
         room += sizeof " WHERE ()" + (size_t)x->predicate.len;
     char *w = sqlbuf_room(ctx->out, room);
     w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
-    w = sql_put_ident(w, d, x->name);
+    w = sql_put_name(w, d, schema, x->name);
     w = SQL_PUT_LIT(w, " ON ");
     w = sql_put_table_name(w, d, schema, t);
     if (using) {
@@ -233,7 +233,7 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
         const SqlIndexColumn *ic = &x->columns[k];
         if (k)
             w = SQL_PUT_LIT(w, ", ");
-        w = sql_put_ident(w, d, t->columns[ic->column].name);
+        w = sql_put_name(w, d, schema, t->columns[ic->column].name);
         if (ic->opclass.len) {
             *w++ = ' ';
             w = sql_put_str(w, ic->opclass);
@@ -269,15 +269,15 @@ static void pg_write_add_foreign_key(const RenderCtx *ctx, const SqlSchema *sche
     w = SQL_PUT_LIT(w, " ADD ");
     if (fk->name.len) {
         w = SQL_PUT_LIT(w, "CONSTRAINT ");
-        w = sql_put_ident(w, d, fk->name);
+        w = sql_put_name(w, d, schema, fk->name);
         *w++ = ' ';
     }
     w = SQL_PUT_LIT(w, "FOREIGN KEY (");
-    w = sql_put_column_list(w, d, t, fk->columns, fk->ncolumns);
+    w = sql_put_column_list(w, d, schema, t, fk->columns, fk->ncolumns);
     w = SQL_PUT_LIT(w, ") REFERENCES ");
     w = sql_put_table_name(w, d, schema, rt);
     *w++ = '(';
-    w = sql_put_column_list(w, d, rt, fk->referenced_columns, fk->ncolumns);
+    w = sql_put_column_list(w, d, schema, rt, fk->referenced_columns, fk->ncolumns);
     w = SQL_PUT_LIT(w, ") ON DELETE ");
     w = sql_put_str(w, sql_action_str(fk->on_delete));
     w = SQL_PUT_LIT(w, " ON UPDATE ");

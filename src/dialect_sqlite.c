@@ -56,7 +56,8 @@ static uint32_t single_primary_key_column(const SqlTable *t)
 
 /* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] after `lead` (",\n" INDENT in
  * CREATE TABLE), written into room taken once (a large script is mostly these). */
-static inline __attribute__((always_inline)) void sqlite_put_column(const Dialect *d, SqlBuf *out, const SqlColumn *c,
+static inline __attribute__((always_inline)) void sqlite_put_column(const Dialect *d, SqlBuf *out,
+                                                                    const SqlSchema *schema, const SqlColumn *c,
                                                                     bool single_pk, Str lead)
 {
     bool has_default = sql_default_renders(&c->def);
@@ -66,7 +67,7 @@ static inline __attribute__((always_inline)) void sqlite_put_column(const Dialec
                   sizeof " NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT " + def.len;
     char *w = sqlbuf_room(out, room);
     w = sql_put_str(w, lead);
-    w = sql_put_ident(w, d, c->name);
+    w = sql_put_name(w, d, schema, c->name);
     *w++ = ' ';
     w = sql_put_str(w, c->type.name);
     if (!c->nullable)
@@ -83,9 +84,9 @@ static inline __attribute__((always_inline)) void sqlite_put_column(const Dialec
     sqlbuf_commit(out, w);
 }
 
-static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlTable *t, uint32_t ci)
+static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t, uint32_t ci)
 {
-    sqlite_put_column(d, out, &t->columns[ci], single_primary_key_column(t) == ci, (Str){"", 0});
+    sqlite_put_column(d, out, schema, &t->columns[ci], single_primary_key_column(t) == ci, (Str){"", 0});
 }
 
 /* ",\n" INDENT "CONSTRAINT ... FOREIGN KEY (...) REFERENCES ... (...) ON DELETE ... ON UPDATE ...",
@@ -102,15 +103,15 @@ static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSch
     w = SQL_PUT_LIT(w, ",\n" INDENT);
     if (fk->name.len) {
         w = SQL_PUT_LIT(w, "CONSTRAINT ");
-        w = sql_put_ident(w, d, fk->name);
+        w = sql_put_name(w, d, schema, fk->name);
         *w++ = ' ';
     }
     w = SQL_PUT_LIT(w, "FOREIGN KEY (");
-    w = sql_put_column_list(w, d, t, fk->columns, fk->ncolumns);
+    w = sql_put_column_list(w, d, schema, t, fk->columns, fk->ncolumns);
     w = SQL_PUT_LIT(w, ") REFERENCES ");
-    w = sql_put_ident(w, d, rt->name);
+    w = sql_put_name(w, d, schema, rt->name);
     w = SQL_PUT_LIT(w, " (");
-    w = sql_put_column_list(w, d, rt, fk->referenced_columns, fk->ncolumns);
+    w = sql_put_column_list(w, d, schema, rt, fk->referenced_columns, fk->ncolumns);
     w = SQL_PUT_LIT(w, ") ON DELETE ");
     w = sql_put_str(w, sql_action_str(fk->on_delete));
     w = SQL_PUT_LIT(w, " ON UPDATE ");
@@ -123,11 +124,11 @@ static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSc
 {
     char *w = sqlbuf_room(out, sizeof "CREATE TABLE  (\n" + 2 * (size_t)name.len + 2);
     w = SQL_PUT_LIT(w, "CREATE TABLE ");
-    w = sql_put_ident(w, d, name);
+    w = sql_put_name(w, d, schema, name);
     sqlbuf_commit(out, SQL_PUT_LIT(w, " (\n"));
     uint32_t single = single_primary_key_column(t);
     for (uint32_t i = 0; i < t->ncolumns; i++)
-        sqlite_put_column(d, out, &t->columns[i], i == single, i ? STR_LIT(",\n" INDENT) : STR_LIT(INDENT));
+        sqlite_put_column(d, out, schema, &t->columns[i], i == single, i ? STR_LIT(",\n" INDENT) : STR_LIT(INDENT));
     const SqlIndex *pk = sql_table_primary_key(t);
     if (pk && (single == SQL_NONE || single >= t->ncolumns)) {
         size_t room = sizeof ",\n\n" INDENT "PRIMARY KEY ()";
@@ -138,7 +139,7 @@ static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSc
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
                 w = SQL_PUT_LIT(w, ", ");
-            w = sql_put_ident(w, d, t->columns[pk->columns[k].column].name);
+            w = sql_put_name(w, d, schema, t->columns[pk->columns[k].column].name);
         }
         *w++ = ')';
         sqlbuf_commit(out, w);
@@ -149,7 +150,8 @@ static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSc
 }
 
 /* CREATE [UNIQUE] INDEX, written into room taken once. */
-static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlTable *t, const SqlIndex *x)
+static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
+                                      const SqlIndex *x)
 {
     bool internal = x->name.len >= 7 && memcmp(x->name.ptr, "sqlite_", 7) == 0;
     size_t room = sizeof "Pragma writable_schema=1;\nCREATE UNIQUE INDEX  ON () WHERE ;\nPragma writable_schema=0" +
@@ -160,15 +162,15 @@ static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlTa
     if (internal)
         w = SQL_PUT_LIT(w, "Pragma writable_schema=1;\n");
     w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
-    w = sql_put_ident(w, d, x->name);
+    w = sql_put_name(w, d, schema, x->name);
     w = SQL_PUT_LIT(w, " ON ");
-    w = sql_put_ident(w, d, t->name);
+    w = sql_put_name(w, d, schema, t->name);
     *w++ = '(';
     for (uint32_t k = 0; k < x->ncolumns; k++) {
         const SqlIndexColumn *ic = &x->columns[k];
         if (k)
             w = SQL_PUT_LIT(w, ", ");
-        w = sql_put_ident(w, d, t->columns[ic->column].name);
+        w = sql_put_name(w, d, schema, t->columns[ic->column].name);
         if (ic->sort == SORT_ASC)
             w = SQL_PUT_LIT(w, " ASC");
         else if (ic->sort == SORT_DESC)
@@ -209,7 +211,7 @@ static void sqlite_drop_table(RenderCtx *ctx, const MigrateStep *step)
 static void sqlite_create_index(RenderCtx *ctx, const MigrateStep *step)
 {
     const SqlTable *t = &ctx->next->tables[step->next_table];
-    sqlite_write_create_index(ctx->dialect, ctx->out, t, &t->indexes[step->next_id]);
+    sqlite_write_create_index(ctx->dialect, ctx->out, ctx->next, t, &t->indexes[step->next_id]);
     sql_stmt_end(ctx);
 }
 
@@ -240,7 +242,7 @@ static void sqlite_alter_table(RenderCtx *ctx, const MigrateStep *step)
         SQLBUF_LIT(ctx->out, "ALTER TABLE ");
         write_ident(d, ctx->out, pt->name);
         SQLBUF_LIT(ctx->out, " ADD COLUMN ");
-        sqlite_write_column(ctx->dialect, ctx->out, nt, ch->next_column);
+        sqlite_write_column(ctx->dialect, ctx->out, ctx->next, nt, ch->next_column);
         sql_stmt_end(ctx);
     }
 }
@@ -307,7 +309,7 @@ static void sqlite_redefine_tables(RenderCtx *ctx, const MigrateStep *step)
         for (uint32_t i = 0; i < nt->nindexes; i++) {
             if (nt->indexes[i].kind == SQLIDX_PRIMARY)
                 continue;
-            sqlite_write_create_index(d, out, nt, &nt->indexes[i]);
+            sqlite_write_create_index(d, out, ctx->next, nt, &nt->indexes[i]);
             sql_stmt_end(ctx);
         }
     }

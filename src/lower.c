@@ -54,6 +54,9 @@ typedef struct Lower {
     /* scratch for one index's column names (grown as needed) */
     Str *xnames;
     uint32_t xcap;
+    /* a table, column, index or foreign key name of this thread's holds a double quote (the
+     * schema's names are then not plain_names) */
+    bool quoted;
 } Lower;
 
 /* The column a field made in its table, or SQL_NONE (0 - 1). */
@@ -116,6 +119,14 @@ static Str lw_copy(Lower *lw, Str s)
     char *p = lw_alloc(lw, (size_t)s.len + 1);
     sql_put_str(p, s)[0] = '\0';
     return (Str){p, s.len};
+}
+
+/* Notes a name written in the schema (a @map / @@map / map: argument, else a name that is an
+ * identifier or made of such names, which holds no quote): whether it holds a double quote. */
+static inline void lw_note_name(Lower *lw, bool written, Str name)
+{
+    if (written && sql_name_has_quote(name))
+        lw->quoted = true;
 }
 
 /* A name taken from the Db (a table's, a column's, a map: argument): the Db's own bytes when
@@ -910,6 +921,7 @@ static void lower_column(Lower *lw, SqlTable *t, const DbModel *m, uint32_t fiel
         table_reserve(lw, t, t->capcolumns * 2 + 1, t->capindexes, t->capfks);
     SqlColumn *c = &t->columns[t->ncolumns];
     c->name = lw_name(lw, f->db_name);
+    lw_note_name(lw, f->mapped, f->db_name);
     c->type.enum_id = SQL_NONE;
     c->origin = field_origin(file, f);
     bool list = f->arity == ARITY_LIST;
@@ -1090,6 +1102,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
                                   : constraint_name(lw, t->name, names, n, "_idx");
         break;
     }
+    lw_note_name(lw, x->map.len || x->name.len, idx->name);
     t->nindexes++;
 }
 
@@ -1244,6 +1257,7 @@ static void lower_model_foreign_keys(Lower *lw, uint32_t model, SqlTable *t)
         fk->ncolumns = rel->nfk;
         fk->referenced_table = lw->table_of_model[rel->model_b];
         fk->name = rel->map.len ? lw_name(lw, rel->map) : constraint_name(lw, t->name, names, rel->nfk, "_fkey");
+        lw_note_name(lw, rel->map.len, fk->name);
         fk->on_delete = sql_action(db_relation_on_delete(db, rel));
         fk->on_update = sql_action(db_relation_on_update(db, rel));
         const DbField *rf = &db->fields[rel->field_a];
@@ -1515,6 +1529,7 @@ static void create_tables(Lower *lw)
          * (Model_field_key...) are cut, as Prisma cuts them. */
         SqlTable table = {0};
         table.name = lw_name(lw, m->db_name);
+        lw_note_name(lw, m->mapped, m->db_name);
         table.namespace = namespace_of(lw, m->schema);
         table.origin = m->ast ? span_origin(m->ast->span) : SQL_NO_ORIGIN;
         ARENA_PUSH(&lw->s->arena, lw->s->tables, lw->s->ntables, lw->s->captables, table);
@@ -1655,6 +1670,7 @@ static void lower_tables(Lower *lw)
     lw->lock = NULL;
     lw->cur = lw->end = NULL;
     pthread_mutex_destroy(&lock);
+    lw->quoted |= part.lw.quoted;
     free_scratch(&part.lw);
 }
 
@@ -1686,7 +1702,11 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
 
     lower_namespaces_and_extensions(&lw);
     lower_enums(&lw);
+    /* plain until a name says otherwise (the join tables' are checked as they are added) */
+    lw.s->plain_names = true;
     lower_tables(&lw);
+    if (lw.quoted)
+        lw.s->plain_names = false;
     lower_join_tables(&lw);
 
     free_scratch(&lw);

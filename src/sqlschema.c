@@ -65,6 +65,8 @@ uint32_t sql_add_namespace(SqlSchema *schema, Str name)
 uint32_t sql_add_table(SqlSchema *schema, uint32_t namespace, Str name, SqlOrigin origin)
 {
     SqlTable t = {0};
+    if (schema->plain_names && sql_name_has_quote(name))
+        schema->plain_names = false;
     t.name = sql_strs(schema, name);
     t.namespace = namespace;
     t.origin = origin;
@@ -76,6 +78,8 @@ uint32_t sql_add_column(SqlSchema *schema, uint32_t table, const SqlColumn *colu
 {
     SqlTable *t = &schema->tables[table];
     SqlColumn c = *column;
+    if (schema->plain_names && sql_name_has_quote(c.name))
+        schema->plain_names = false;
     c.name = sql_strs(schema, c.name);
     c.type.name = sql_strs(schema, c.type.name);
     c.def.sql = sql_strs(schema, c.def.sql);
@@ -87,6 +91,8 @@ uint32_t sql_add_index(SqlSchema *schema, uint32_t table, const SqlIndex *index)
 {
     SqlTable *t = &schema->tables[table];
     SqlIndex idx = *index;
+    if (schema->plain_names && sql_name_has_quote(idx.name))
+        schema->plain_names = false;
     idx.name = sql_strs(schema, idx.name);
     idx.algorithm = sql_strs(schema, idx.algorithm);
     idx.predicate = sql_strs(schema, idx.predicate);
@@ -104,6 +110,8 @@ uint32_t sql_add_foreign_key(SqlSchema *schema, uint32_t table, const SqlForeign
     SqlTable *t = &schema->tables[table];
     SqlForeignKey f = *fk;
     size_t n = fk->ncolumns ? fk->ncolumns : 1;
+    if (schema->plain_names && sql_name_has_quote(f.name))
+        schema->plain_names = false;
     f.name = sql_strs(schema, f.name);
     f.columns = arena_alloc(&schema->arena, n * sizeof *f.columns);
     f.referenced_columns = arena_alloc(&schema->arena, n * sizeof *f.referenced_columns);

@@ -96,16 +96,54 @@ static inline uint64_t sql_word_marks(uint64_t x, uint64_t pat)
     return (x - 0x0101010101010101ull) & ~x;
 }
 
+/* s from w on, eight bytes at a time (the last few with overlapping moves, never reading past
+ * the source): sql_put_str without a call for a longer string. */
+static inline char *sql_put_words(char *w, Str s)
+{
+    const char *p = s.ptr;
+    uint32_t n = s.len;
+    if (n >= 8) {
+        uint32_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            memcpy(w + i, &x, 8);
+        }
+        if (i < n) {
+            uint64_t x;
+            memcpy(&x, p + n - 8, 8);
+            memcpy(w + n - 8, &x, 8);
+        }
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+    } else if (n) {
+        w[0] = p[0];
+        w[n >> 1] = p[n >> 1];
+        w[n - 1] = p[n - 1];
+    }
+    return w + n;
+}
+
 /* s again from w on, byte by byte, with q doubled (the rare path of sql_put_quoted). */
 char *sql_put_escaped(char *w, Str s, char q);
 
-/* q + s + q, with q doubled inside unless `raw` (Prisma-exact identifiers); room for
- * 2 * s.len + 2 bytes. One pass: the bytes are copied eight at a time (the last few with
- * overlapping loads, never reading past the source) and checked for q as they go; a string
- * that holds q (seldom) is written again byte by byte. */
+/* q + s + q, with q doubled inside unless `raw` (Prisma-exact identifiers, or names known to
+ * hold no q: SqlSchema.plain_names); room for 2 * s.len + 2 bytes. One pass: the bytes are
+ * copied eight at a time (the last few with overlapping loads, never reading past the source)
+ * and, unless raw, checked for q as they go; a string that holds q (seldom) is written again
+ * byte by byte. */
 __attribute__((always_inline)) static inline char *sql_put_quoted(char *w, Str s, char q, bool raw)
 {
     *w++ = q;
+    if (raw) {
+        w = sql_put_words(w, s);
+        *w++ = q;
+        return w;
+    }
     const char *p = s.ptr;
     uint32_t n = s.len;
     const uint64_t pat = 0x0101010101010101ull * (unsigned char)q;
@@ -139,7 +177,7 @@ __attribute__((always_inline)) static inline char *sql_put_quoted(char *w, Str s
         w[n - 1] = p[n - 1];
         found = p[0] == q || p[n >> 1] == q || p[n - 1] == q;
     }
-    w = __builtin_expect(found && !raw, 0) ? sql_put_escaped(w, s, q) : w + n;
+    w = __builtin_expect(found, 0) ? sql_put_escaped(w, s, q) : w + n;
     *w++ = q;
     return w;
 }
@@ -266,6 +304,14 @@ __attribute__((always_inline)) static inline char *sql_put_ident(char *w, const 
     return sql_put_quoted(w, name, '"', d->prisma_exact);
 }
 
+/* A table's, column's, index's or foreign key's name in `schema`, as sql_put_ident writes it:
+ * copied without looking for a quote when the schema says none holds one. */
+__attribute__((always_inline)) static inline char *sql_put_name(char *w, const Dialect *d, const SqlSchema *schema,
+                                                                Str name)
+{
+    return sql_put_quoted(w, name, '"', d->prisma_exact || schema->plain_names);
+}
+
 /* The schema a table's name is qualified with (PostgreSQL, outside the default one), or NULL. */
 static inline const Str *sql_table_qualifier(const Dialect *d, const SqlSchema *schema, const SqlTable *table)
 {
@@ -291,7 +337,7 @@ __attribute__((always_inline)) static inline char *sql_put_table_name(char *w, c
         w = sql_put_ident(w, d, *ns);
         *w++ = '.';
     }
-    return sql_put_ident(w, d, table->name);
+    return sql_put_name(w, d, schema, table->name);
 }
 
 const Dialect *dialect_for_flavour(SqlFlavour flavour);
@@ -339,13 +385,13 @@ static inline size_t sql_column_list_room(const SqlTable *table, const uint32_t 
 
 /* The columns' quoted names joined by ", " (sql_write_column_list's words), into room for
  * sql_column_list_room bytes. */
-static inline char *sql_put_column_list(char *w, const Dialect *d, const SqlTable *table, const uint32_t *columns,
-                                        uint32_t n)
+static inline char *sql_put_column_list(char *w, const Dialect *d, const SqlSchema *schema, const SqlTable *table,
+                                        const uint32_t *columns, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             w = SQL_PUT_LIT(w, ", ");
-        w = sql_put_ident(w, d, sql_column_name(table, columns[i]));
+        w = sql_put_name(w, d, schema, sql_column_name(table, columns[i]));
     }
     return w;
 }

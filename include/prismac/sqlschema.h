@@ -249,6 +249,12 @@ typedef struct SqlSchema {
      * does the same when either side of a diff says so; `prismac check` lists such indexes as
      * unmanaged. */
     bool partial_indexes_gated;
+    /* No table, column, index or foreign key name holds a double quote: the renderer then copies
+     * them between quotes without looking for one to double. Only lowering sets it (it knows the
+     * names it makes, and looks into those @map, @@map and map: give); sql_add_table, _column,
+     * _index and _foreign_key clear it for a name with a quote. Whatever changes such a name in
+     * place must clear it too. */
+    bool plain_names;
     SqlNamespace *namespaces;   uint32_t nnamespaces, capnamespaces;
     SqlTable *tables;           uint32_t ntables, captables;
     SqlEnum *enums;             uint32_t nenums, capenums;
@@ -258,6 +264,31 @@ typedef struct SqlSchema {
 
 SqlSchema *sql_schema_new(SqlFlavour flavour);
 void sql_schema_free(SqlSchema *schema);
+
+/* Does the name hold a double quote? Eight bytes at a time (a byte of x ^ '"'... is zero
+ * where x holds one), the last few with an overlapping load. */
+static inline bool sql_name_has_quote(Str name)
+{
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    if (n < 8) {
+        for (uint32_t i = 0; i < n; i++)
+            if (p[i] == '"')
+                return true;
+        return false;
+    }
+    const uint64_t pat = 0x2222222222222222ull, ones = 0x0101010101010101ull;
+    uint64_t marks = 0, x;
+    for (uint32_t i = 0; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        x ^= pat;
+        marks |= (x - ones) & ~x;
+    }
+    memcpy(&x, p + n - 8, 8);
+    x ^= pat;
+    marks |= (x - ones) & ~x;
+    return (marks & 0x8080808080808080ull) != 0;
+}
 
 /* Copies bytes into the schema's arena (SqlSchemas outlive the sources they come from). */
 Str sql_str(SqlSchema *schema, const char *text, size_t len);
