@@ -549,6 +549,39 @@ static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n, u
     }
 }
 
+static void type_not_found(Resolver *r, const Field *f);
+
+/* A field whose type is not a scalar: the model, enum or composite type it names. */
+static inline void field_type_resolve(Resolver *r, DbField *f, Str type)
+{
+    uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, type);
+    if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
+        type_not_found(r, f->ast);
+    } else if (TOP_KIND(v) == TOP_MODEL) {
+        f->kind = DBF_RELATION;
+        f->type_id = TOP_ID(v);
+    } else if (TOP_KIND(v) == TOP_ENUM) {
+        f->kind = DBF_ENUM;
+        f->type_id = TOP_ID(v);
+    } else {
+        f->kind = DBF_COMPOSITE;
+        f->type_id = TOP_ID(v);
+    }
+}
+
+static void relids_push(Resolver *r, uint32_t field)
+{
+    if (r->nrelids == r->caprelids) {
+        r->caprelids = r->caprelids ? r->caprelids * 2 : 256;
+        r->relids = realloc(r->relids, r->caprelids * sizeof *r->relids);
+        if (!r->relids) {
+            fprintf(stderr, "prismac: out of memory\n");
+            exit(2);
+        }
+    }
+    r->relids[r->nrelids++] = field;
+}
+
 /* A model's fields (from m->first_field on): the field, its attributes and what its type name
  * says, read once; its entry in the model's field table. Returns how many fields are usable. */
 static uint32_t names_model_fields(Resolver *r, uint32_t model)
@@ -580,8 +613,14 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             f->kind = DBF_SCALAR;
             f->scalar = st;
         } else {
-            f->kind = DBF_ERROR;    /* resolved by the type pass */
-            r->ftype[field - r->fbase] = af->type.name;
+            f->kind = DBF_ERROR;    /* resolved by the type pass, or now */
+            if (r->types_now) {
+                field_type_resolve(r, f, af->type.name);
+                if (f->kind == DBF_RELATION)
+                    relids_push(r, field);
+            } else {
+                r->ftype[field - r->fbase] = af->type.name;
+            }
         }
         nt->field_relfield[field] = DB_NONE;
         check_identifier(r, af->name, af->name_span, "field");
@@ -800,19 +839,7 @@ static void types_model_fields(Resolver *r, uint32_t model)
         DbField *f = &db->fields[fid];
         if (f->kind != DBF_ERROR)
             continue;       /* a scalar or Unsupported: read by the name pass */
-        uint32_t v = namemap_get(&r->nt->names, SCOPE_TOPS, r->ftype[fid - r->fbase]);
-        if (v == DB_NONE || TOP_KIND(v) == TOP_OTHER) {
-            type_not_found(r, f->ast);
-        } else if (TOP_KIND(v) == TOP_MODEL) {
-            f->kind = DBF_RELATION;
-            f->type_id = TOP_ID(v);
-        } else if (TOP_KIND(v) == TOP_ENUM) {
-            f->kind = DBF_ENUM;
-            f->type_id = TOP_ID(v);
-        } else {
-            f->kind = DBF_COMPOSITE;
-            f->type_id = TOP_ID(v);
-        }
+        field_type_resolve(r, f, r->ftype[fid - r->fbase]);
     }
 }
 
@@ -979,24 +1006,10 @@ typedef struct ModelShare {
     Arena arena;
     Diags diags;
     uint32_t first, end;        /* models [first, end) */
-    uint32_t relbase;           /* its relation fields: nt->relfields[relbase ..] */
-    uint32_t *relids, nrelfields, caprelids;    /* their field ids, in order (malloc'd) */
+    uint32_t relbase;           /* its relation fields (r.relids): nt->relfields[relbase ..] */
     uint32_t index_base, ifield_base;   /* where its indexes go in Db.indexes, Db.index_fields */
     bool failed;                /* a field did not parse (a syntax error the caller missed) */
 } ModelShare;
-
-static void share_add_relfield(ModelShare *sh, uint32_t field)
-{
-    if (sh->nrelfields == sh->caprelids) {
-        sh->caprelids = sh->caprelids ? sh->caprelids * 2 : 256;
-        sh->relids = realloc(sh->relids, sh->caprelids * sizeof *sh->relids);
-        if (!sh->relids) {
-            fprintf(stderr, "prismac: out of memory\n");
-            exit(2);
-        }
-    }
-    sh->relids[sh->nrelfields++] = field;
-}
 
 static void *resolve_share(void *arg)
 {
@@ -1016,8 +1029,8 @@ static void *resolve_share(void *arg)
     for (uint32_t m = sh->first; m < sh->end; m++)
         most = db->models[m].nfields > most ? db->models[m].nfields : most;
     r->fcodes = malloc((most + 1) * sizeof *r->fcodes);
-    r->ftype = malloc((most + 1) * sizeof *r->ftype);
-    if (!r->fcodes || !r->ftype) {
+    r->types_now = true;        /* every top-level name is known: no r->ftype */
+    if (!r->fcodes) {
         fprintf(stderr, "prismac: out of memory\n");
         exit(2);
     }
@@ -1030,21 +1043,15 @@ static void *resolve_share(void *arg)
             sh->failed = true;
             break;
         }
-        types_model_fields(r, m);
         if (sh->diags.count)
             break;
         resolve_model_attributes(ac, m);
-        for (uint32_t i = 0; i < dm->nfields; i++)
-            if (db->fields[dm->first_field + i].kind == DBF_RELATION)
-                share_add_relfield(sh, dm->first_field + i);
     }
     resolve_attr_ctx_free(ac);
     free(r->acodes);
     free(r->fcodes);
-    free(r->ftype);
     r->acodes = NULL;
     r->fcodes = NULL;
-    r->ftype = NULL;
     return NULL;
 }
 
@@ -1062,16 +1069,16 @@ static void *resolve_share_relations(void *arg)
             db->models[m].pk += sh->index_base;
     }
     /* its entries of nt->relfields, in order */
-    for (uint32_t i = 0; i < sh->nrelfields; i++) {
-        const DbField *f = &db->fields[sh->relids[i]];
+    for (uint32_t i = 0; i < sh->r.nrelids; i++) {
+        const DbField *f = &db->fields[sh->r.relids[i]];
         RelField *rf = &nt->relfields[sh->relbase + i];
-        rf->field = sh->relids[i];
+        rf->field = sh->r.relids[i];
         rf->model = f->model;
         rf->target = f->type_id;
         nt->field_relfield[rf->field] = sh->relbase + i;
     }
     AttrCtx *ac = resolve_attr_ctx_new(&sh->r);
-    for (uint32_t i = 0; i < sh->nrelfields && !sh->diags.count; i++)
+    for (uint32_t i = 0; i < sh->r.nrelids && !sh->diags.count; i++)
         resolve_relation_field_attributes(ac, &nt->relfields[sh->relbase + i], NULL);
     resolve_attr_ctx_free(ac);
     return NULL;
@@ -1134,7 +1141,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         uint32_t nrel = 0, nidx = 0, nifields = 0;
         for (uint32_t i = 0; i < nshares; i++) {
             shares[i].relbase = nrel;
-            nrel += shares[i].nrelfields;
+            nrel += shares[i].r.nrelids;
             shares[i].index_base = nidx;
             nidx += shares[i].r.nindexes;
             shares[i].ifield_base = nifields;
@@ -1161,7 +1168,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         }
     }
     for (uint32_t i = 0; i < nshares; i++) {
-        free(shares[i].relids);
+        free(shares[i].r.relids);
         if (ok)
             arena_adopt(ast->arena, &shares[i].arena);
         else

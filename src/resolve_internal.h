@@ -277,6 +277,10 @@ typedef struct Resolver {
     Str *ftype;
     uint32_t fbase;
     uint32_t nindex_attrs, nindex_elems;    /* counted by the name pass, to size the index arrays */
+    /* Resolving model by model (every top-level name known): the name pass resolves a field's
+     * type as it reads the field, and lists the relation fields (malloc'd), in order. */
+    bool types_now;
+    uint32_t *relids, nrelids, caprelids;
 } Resolver;
 
 void resolve_attributes(Resolver *r);
