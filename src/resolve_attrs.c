@@ -37,8 +37,8 @@ struct AttrCtx {
     const uint8_t *codes;       /* AttrCode per attribute of the container */
     uint8_t *codebuf;           /* scratch for them when the name pass did not record them */
     uint32_t capcodes;
-    uint16_t code_count[AT_SCOPED + 1];     /* attributes with each code */
-    uint16_t code_first[AT_SCOPED + 1];     /* the first of them */
+    uint16_t code_count[AT_NCODES];     /* attributes with each code */
+    uint16_t code_first[AT_NCODES];     /* the first of them */
     bool block;                 /* the container's attributes are @@ attributes */
     uint8_t *used;              /* per attribute of the container */
     uint32_t capused;
@@ -1370,20 +1370,12 @@ static void default_store(AttrCtx *ac, DbField *f, const DbDefault *def)
     f->def = d;
 }
 
-static void field_default(AttrCtx *ac, uint32_t field)
+/* @default(v, map: ...) with its arguments read (`map` empty when not given). */
+static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str map, bool has_map)
 {
     Resolver *r = ac->r;
     Db *db = r->db;
     DbField *f = &db->fields[field];
-    const Arg *a;
-    DefArgStatus st = ac_default_arg(ac, ARG_VALUE, &a);
-    if (st != DEFARG_OK) {
-        defarg_report(ac, st, a, "value");
-        return;
-    }
-    const Expr *v = a->value;
-    bool has_map;
-    Str map = map_argument(ac, &has_map);
     DbDefault def = {.kind = DBDEF_NONE, .attr = ac->cur, .map = map, .expr = v};
 
     if (expr_is_call(v, "dbgenerated")) {
@@ -1482,6 +1474,19 @@ static void field_default(AttrCtx *ac, uint32_t field)
     default_store(ac, f, &def);
 }
 
+static void field_default(AttrCtx *ac, uint32_t field)
+{
+    const Arg *a;
+    DefArgStatus st = ac_default_arg(ac, ARG_VALUE, &a);
+    if (st != DEFARG_OK) {
+        defarg_report(ac, st, a, "value");
+        return;
+    }
+    bool has_map;
+    Str map = map_argument(ac, &has_map);
+    field_default_value(ac, field, a->value, map, has_map);
+}
+
 /* @db.X(args): recorded (in the arena, beside the field); checked against the provider later. */
 static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
 {
@@ -1525,26 +1530,45 @@ static void field_updated_at(AttrCtx *ac, DbField *f)
     f->updated_at = true;
 }
 
-/* Can a scalar field's attributes be read without the visitor's bookkeeping? Each is one of
- * @map, @ignore, @id, @updatedAt, @default, @unique and (on a scalar type) a native type, none
- * twice; @ignore, @id, @unique and @updatedAt without arguments, @default and @map with one
- * unnamed argument that has a value (and so do the calls in it). The visitor would then report
- * nothing of its own (no repeated or unknown attribute, no missing value, no argument left
- * over: the readers of @default and @map take the unnamed one), so the readers alone, called in
- * the visitor's order, do what it does. */
-static bool attrs_plain(const DbField *f, Attribute *const *attrs, uint32_t n, const uint8_t *codes)
+/* What ac_set leaves for a plain attribute (see scalar_field_plain). */
+static void ac_set_plain(AttrCtx *ac, const Attribute *attr)
 {
+    ac->cur = attr;
+    ac->named = 0;
+    ac->unnamed = DB_NONE;
+    if (attr->args && attr->args->count) {
+        ac->live[0] = 1;
+        ac->argcode[0] = ARG_OTHER;
+        ac->unnamed = 0;
+    }
+}
+
+/* Reads a scalar field's attributes without the visitor's bookkeeping when they are plain:
+ * each is one of @map, @ignore, @id, @updatedAt, @default, @unique and (on a scalar type) a
+ * native type, none twice; @ignore, @id, @unique and @updatedAt without arguments, @default and
+ * @map with one unnamed argument that has a value (and so do the calls in it). The visitor
+ * would then report nothing of its own (no repeated or unknown attribute, no missing value, no
+ * argument left over: the readers of @default and @map take the unnamed one), so the readers
+ * alone, called in the visitor's order (the codes' order), do what it does. False (and nothing
+ * read) when they are not plain. */
+static bool scalar_field_plain(AttrCtx *ac, uint32_t field, Attribute *const *attrs, uint32_t n, const uint8_t *codes)
+{
+    DbField *f = &ac->r->db->fields[field];
     uint32_t seen = 0;
+    uint8_t at[AT_NCODES];      /* the attribute with each code in `seen` */
+    if (n >= 256)
+        return false;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t bit = 1u << codes[i];
+        uint32_t code = codes[i], bit = 1u << code;
         if (seen & bit)
             return false;
         seen |= bit;
+        at[code] = (uint8_t)i;
         const ArgList *args = attrs[i]->args;
         if (args && args->trailing_comma)
             return false;
         uint32_t na = args ? args->count : 0;
-        switch (codes[i]) {
+        switch (code) {
         case AT_IGNORE:
         case AT_ID:
         case AT_UNIQUE:
@@ -1573,56 +1597,24 @@ static bool attrs_plain(const DbField *f, Attribute *const *attrs, uint32_t n, c
             return false;
         }
     }
-    return true;
-}
-
-/* What ac_set leaves for an attribute attrs_plain() let through. */
-static void ac_set_plain(AttrCtx *ac, const Attribute *attr)
-{
-    ac->cur = attr;
-    ac->named = 0;
-    ac->unnamed = DB_NONE;
-    if (attr->args && attr->args->count) {
-        ac->live[0] = 1;
-        ac->argcode[0] = ARG_OTHER;
-        ac->unnamed = 0;
-    }
-}
-
-static void scalar_field_plain(AttrCtx *ac, uint32_t field, Attribute *const *attrs, uint32_t n, const uint8_t *codes)
-{
-    DbField *f = &ac->r->db->fields[field];
-    uint8_t at[AT_SCOPED + 1];      /* 1 + the attribute with each code, 0 when absent */
-    memset(at, 0, sizeof at);
-    for (uint32_t i = 0; i < n; i++)
-        at[codes[i]] = (uint8_t)(i + 1);
-    if (at[AT_MAP]) {
-        ac_set_plain(ac, attrs[at[AT_MAP] - 1]);
-        field_map(ac, field);
-    }
-    if (at[AT_IGNORE]) {
-        ac_set_plain(ac, attrs[at[AT_IGNORE] - 1]);
-        field_ignore(ac, f);
-    }
-    if (at[AT_ID]) {
-        ac_set_plain(ac, attrs[at[AT_ID] - 1]);
-        field_id(ac, field);
-    }
-    if (at[AT_UPDATED_AT]) {
-        ac_set_plain(ac, attrs[at[AT_UPDATED_AT] - 1]);
-        field_updated_at(ac, f);
-    }
-    if (at[AT_DEFAULT]) {
-        ac_set_plain(ac, attrs[at[AT_DEFAULT] - 1]);
-        field_default(ac, field);
-    }
-    if (at[AT_SCOPED])
-        field_native_type(ac, f, attrs[at[AT_SCOPED] - 1]);
-    if (at[AT_UNIQUE]) {
-        ac_set_plain(ac, attrs[at[AT_UNIQUE] - 1]);
-        field_unique(ac, field);
+    /* the readers; @default's value is its one unnamed argument, and it has no `map:` */
+    while (seen) {
+        uint32_t code = (uint32_t)__builtin_ctz(seen);
+        seen &= seen - 1;
+        const Attribute *a = attrs[at[code]];
+        switch (code) {
+        case AT_MAP: ac_set_plain(ac, a); field_map(ac, field); break;
+        case AT_IGNORE: ac->cur = a; field_ignore(ac, f); break;
+        case AT_ID: ac_set_plain(ac, a); field_id(ac, field); break;
+        case AT_UPDATED_AT: ac->cur = a; field_updated_at(ac, f); break;
+        case AT_DEFAULT: ac->cur = a; field_default_value(ac, field, a->args->items[0].value, (Str){0}, false); break;
+        case AT_SCOPED: field_native_type(ac, f, a); break;
+        case AT_UNIQUE: ac_set_plain(ac, a); field_unique(ac, field); break;
+        default: break;
+        }
     }
     ac->cur = NULL;
+    return true;
 }
 
 static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
@@ -1633,10 +1625,8 @@ static void scalar_field_attributes(AttrCtx *ac, uint32_t field)
     if (n == 0)
         return;
     const uint8_t *codes = r->acodes + r->fcodes[field - r->fbase];
-    if (n < 256 && attrs_plain(f, f->ast->attrs, n, codes)) {
-        scalar_field_plain(ac, field, f->ast->attrs, n, codes);
+    if (scalar_field_plain(ac, field, f->ast->attrs, n, codes))
         return;
-    }
     ac_begin(ac, f->ast->attrs, n, false, codes);
     if (ac_single(ac, AT_MAP)) {
         field_map(ac, field);

@@ -207,10 +207,12 @@ bool opclass_known(Str name);
 
 /* ---- the resolution passes (resolve_*.c) ------------------------------------------------- */
 
-/* The attributes the attribute pass reads, by name (computed once per attribute). */
+/* The attributes the attribute pass reads, by name (computed once per attribute). A scalar
+ * field's are numbered in the order the attribute pass reads them (@map, @ignore, @id,
+ * @updatedAt, @default, the native type, @unique). */
 typedef enum AttrCode {
-    AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_UNIQUE, AT_INDEX,
-    AT_FULLTEXT, AT_SCHEMA, AT_SCOPED,
+    AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_SCOPED, AT_UNIQUE,
+    AT_INDEX, AT_FULLTEXT, AT_SCHEMA, AT_NCODES
 } AttrCode;
 static inline uint8_t attr_code(Str n)
 {
