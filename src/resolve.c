@@ -147,6 +147,17 @@ bool parse_i64(Str s, int64_t *out)
     if (i == s.len)
         return false;
     uint64_t v = 0;
+    if (s.len - i <= 18) {
+        /* below 10^18: no overflow to watch for */
+        for (; i < s.len; i++) {
+            unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
+            if (d > 9)
+                return false;
+            v = v * 10 + d;
+        }
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return true;
+    }
     for (; i < s.len; i++) {
         unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
         if (d > 9)
