@@ -1716,13 +1716,26 @@ static DbRefAction referential_action(AttrCtx *ac, const Arg *a)
     Str c;
     if (!co_constant(ac->r, a->value, &c))
         return DBACT_UNSET;
-    static const struct { const char *name; DbRefAction act; } ACTIONS[] = {
-        {"Cascade", DBACT_CASCADE}, {"Restrict", DBACT_RESTRICT}, {"NoAction", DBACT_NO_ACTION},
-        {"SetNull", DBACT_SET_NULL}, {"SetDefault", DBACT_SET_DEFAULT},
-    };
-    for (unsigned i = 0; i < 5; i++)
-        if (str_eq_cstr(c, ACTIONS[i].name))
-            return ACTIONS[i].act;
+    switch (c.len) {
+    case 7:
+        if (!memcmp(c.ptr, "Cascade", 7))
+            return DBACT_CASCADE;
+        if (!memcmp(c.ptr, "SetNull", 7))
+            return DBACT_SET_NULL;
+        break;
+    case 8:
+        if (!memcmp(c.ptr, "Restrict", 8))
+            return DBACT_RESTRICT;
+        if (!memcmp(c.ptr, "NoAction", 8))
+            return DBACT_NO_ACTION;
+        break;
+    case 10:
+        if (!memcmp(c.ptr, "SetDefault", 10))
+            return DBACT_SET_DEFAULT;
+        break;
+    default:
+        break;
+    }
     Diag *d = diag_error(ac->r->diags, a->value->span, "unknown referential action `%s`", str_c(ac->r->arena, c));
     diag_hint(ac->r->diags, d, "the actions are Cascade, Restrict, NoAction, SetNull and SetDefault");
     return DBACT_UNSET;
