@@ -387,29 +387,9 @@ uint32_t db_find_enum(const Db *db, Str name)
 /* The slot of a name in a model's field table (tab, mask): its field + 1, or the empty slot
  * (0: the arena's memory comes zeroed) it would take. Inlined into the name pass's loop over a
  * model's fields. */
-/* The hash of a name in those tables: field names are short; up to 16 bytes it is one or two
- * loads and multiplies, the product's high half taken (its well-mixed bits). */
-static inline uint32_t ftab_hash(Str name)
-{
-    const char *p = name.ptr;
-    uint32_t n = name.len;
-    uint64_t h;
-    if (n < 8) {
-        h = (load_tail(p, n) ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
-    } else if (n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, p, 8);
-        memcpy(&b, p + n - 8, 8);
-        h = (a * 0x9E3779B97F4A7C15ull) ^ ((b ^ n) * 0xBF58476D1CE4E5B9ull);
-    } else {
-        h = hash64_name(0, name) * 0x94D049BB133111EBull;
-    }
-    return (uint32_t)(h >> 32);
-}
-
 static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, uint32_t *tab, uint32_t mask, Str name)
 {
-    uint32_t i = ftab_hash(name) & mask;
+    uint32_t i = name_hash32(name) & mask;
     for (;;) {
         uint32_t f = tab[i];
         if (f == 0 || name_eq(db->fields[f - 1].name, name))

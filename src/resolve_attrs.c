@@ -1784,6 +1784,7 @@ static void relation_attribute(AttrCtx *ac, RelField *rf)
             else {
                 rf->name = a->value->value;
                 rf->has_name = true;
+                rf->name_hash = relfield_name_hash(rf->name);
             }
         } else {
             mismatch(r, a->value, "a string (the relation name)");

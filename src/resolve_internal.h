@@ -49,6 +49,27 @@ static inline uint64_t hash64_name(uint64_t h, Str name)
     return h;
 }
 
+/* A 32-bit hash of a name (the models' field tables, relation names): names are short; up to 16
+ * bytes it is one or two loads and multiplies, the product's high half taken (its well-mixed
+ * bits). */
+static inline uint32_t name_hash32(Str name)
+{
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    uint64_t h;
+    if (n < 8) {
+        h = (load_tail(p, n) ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
+    } else if (n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        h = (a * 0x9E3779B97F4A7C15ull) ^ ((b ^ n) * 0xBF58476D1CE4E5B9ull);
+    } else {
+        h = hash64_name(0, name) * 0x94D049BB133111EBull;
+    }
+    return (uint32_t)(h >> 32);
+}
+
 /* Are two names the same bytes? Eight bytes at a time, the last 1-7 compared as load_tail reads
  * them (for names of equal length that reads every byte): no call for the short names of a
  * schema. */
@@ -138,6 +159,7 @@ enum { TOP_MODEL = 1, TOP_ENUM = 2, TOP_COMPOSITE = 3, TOP_OTHER = 4 };
 typedef struct RelField {
     uint32_t field;                 /* in Db.fields */
     uint32_t model, target;
+    uint32_t name_hash;             /* relfield_name_hash(name) when has_name, else 0 */
     const Attribute *attr;          /* @relation, or NULL */
     uint32_t *fields, nfields;      /* fields: [...] (resolved scalar fields of model) */
     uint32_t *refs, nrefs;          /* references: [...] (scalar fields of target) */
@@ -150,6 +172,13 @@ typedef struct RelField {
     bool has_map;
     bool ignored;                   /* @ignore */
 } RelField;
+
+/* The hash of a relation name that resolve_relations' chains read (the attribute pass computes
+ * it, on the resolution threads). */
+static inline uint32_t relfield_name_hash(Str name)
+{
+    return name_hash32(name) | 1;
+}
 
 /* A composite type's field (validation only needs to know it is there). */
 typedef struct CtField {

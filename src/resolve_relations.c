@@ -29,10 +29,11 @@ typedef struct Chains {
     uint32_t mask;
 } Chains;
 
-static uint32_t chain_hash(uint32_t model, uint32_t target, bool named, Str name)
+static inline uint32_t chain_hash(uint32_t model, uint32_t target, uint32_t name_hash)
 {
-    uint64_t h = hash64_name(((uint64_t)model << 32 | target) * 0x9E3779B97F4A7C15ull + named, named ? name : (Str){0});
-    return (uint32_t)(h ^ h >> 32);
+    uint64_t h = ((uint64_t)model << 32 | target) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ name_hash) * 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h >> 32);
 }
 
 static bool chain_match(const RelField *rf, uint32_t model, uint32_t target, bool named, Str name)
@@ -41,9 +42,10 @@ static bool chain_match(const RelField *rf, uint32_t model, uint32_t target, boo
 }
 
 /* The head of the chain with that key, or the empty slot it would take. */
-static uint32_t *chain_slot(const Chains *c, const RelField *rfs, uint32_t model, uint32_t target, bool named, Str name)
+static uint32_t *chain_slot(const Chains *c, const RelField *rfs, uint32_t model, uint32_t target, uint32_t name_hash,
+                            bool named, Str name)
 {
-    for (uint32_t i = chain_hash(model, target, named, name) & c->mask;; i = (i + 1) & c->mask) {
+    for (uint32_t i = chain_hash(model, target, name_hash) & c->mask;; i = (i + 1) & c->mask) {
         uint32_t k = c->slots[i];
         if (k == 0 || chain_match(&rfs[k - 1], model, target, named, name))
             return &c->slots[i];
@@ -97,7 +99,7 @@ void resolve_relations(Resolver *r)
         RelField *rf = &nt->relfields[i];
         next[i] = DB_NONE;
         npairs += rf->nfields < rf->nrefs ? rf->nfields : rf->nrefs;
-        uint32_t *slot = chain_slot(&first, nt->relfields, rf->model, rf->target, rf->has_name, rf->name);
+        uint32_t *slot = chain_slot(&first, nt->relfields, rf->model, rf->target, rf->name_hash, rf->has_name, rf->name);
         if (*slot == 0) {
             *slot = i + 1;
             last[i] = i;
@@ -128,7 +130,7 @@ void resolve_relations(Resolver *r)
         const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
         bool self = rf->model == rf->target;
         /* the opposite: the first field of the target pointing back with the same name (0 - 1: none) */
-        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->has_name, rf->name) - 1;
+        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->name_hash, rf->has_name, rf->name) - 1;
         while (opp != DB_NONE && self && opp == i)
             opp = next[opp];
         const RelField *orf = opp != DB_NONE ? &nt->relfields[opp] : NULL;
