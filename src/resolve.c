@@ -387,15 +387,21 @@ uint32_t db_find_enum(const Db *db, Str name)
 /* The slot of a name in a model's field table (tab, mask): its field + 1, or the empty slot
  * (0: the arena's memory comes zeroed) it would take. Inlined into the name pass's loop over a
  * model's fields. */
-static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, uint32_t *tab, uint32_t mask, Str name)
+static inline __attribute__((always_inline)) uint32_t *ftab_probe_at(const Db *db, uint32_t *tab, uint32_t mask, Str name,
+                                                                      uint32_t hash)
 {
-    uint32_t i = name_hash32(name) & mask;
+    uint32_t i = hash & mask;
     for (;;) {
         uint32_t f = tab[i];
         if (f == 0 || name_eq(db->fields[f - 1].name, name))
             return &tab[i];
         i = (i + 1) & mask;
     }
+}
+
+static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, uint32_t *tab, uint32_t mask, Str name)
+{
+    return ftab_probe_at(db, tab, mask, name, name_hash32(name));
 }
 
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
@@ -634,7 +640,10 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             }
         }
         nt->field_relfield[field] = DB_NONE;
-        check_identifier(r, af->name, af->name_span, "field");
+        bool dash;
+        uint32_t hash = name_hash32_dash(af->name, &dash);
+        if (dash || af->name.len == 0 || (af->name.ptr[0] >= '0' && af->name.ptr[0] <= '9'))
+            identifier_error(r, af->name, af->name_span, "field");
         if (!r->acodes || r->nacodes + af->nattrs > r->capacodes) {
             r->capacodes = (r->capacodes + af->nattrs) * 2 + 64;
             r->acodes = realloc(r->acodes, r->capacodes);
@@ -648,7 +657,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
             r->nacodes += af->nattrs;
         }
-        uint32_t *slot = ftab_probe(db, ftab, fmask, af->name);
+        uint32_t *slot = ftab_probe_at(db, ftab, fmask, af->name, hash);
         uint32_t prev = *slot - 1;
         *slot = field + 1;  /* the last field of a name wins, as in Prisma's table */
         if (prev != DB_NONE) {

@@ -49,27 +49,6 @@ static inline uint64_t hash64_name(uint64_t h, Str name)
     return h;
 }
 
-/* A 32-bit hash of a name (the models' field tables, relation names): names are short; up to 16
- * bytes it is one or two loads and multiplies, the product's high half taken (its well-mixed
- * bits). */
-static inline uint32_t name_hash32(Str name)
-{
-    const char *p = name.ptr;
-    uint32_t n = name.len;
-    uint64_t h;
-    if (n < 8) {
-        h = (load_tail(p, n) ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
-    } else if (n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, p, 8);
-        memcpy(&b, p + n - 8, 8);
-        h = (a * 0x9E3779B97F4A7C15ull) ^ ((b ^ n) * 0xBF58476D1CE4E5B9ull);
-    } else {
-        h = hash64_name(0, name) * 0x94D049BB133111EBull;
-    }
-    return (uint32_t)(h >> 32);
-}
-
 /* Are two names the same bytes? Eight bytes at a time, the last 1-7 compared as load_tail reads
  * them (for names of equal length that reads every byte): no call for the short names of a
  * schema. */
@@ -114,6 +93,59 @@ static inline bool name_has_byte(Str name, unsigned char c)
     uint64_t w = load_tail(p, n), mask = n >= 4 ? ~0ull : 0xFFFFFFull;
     w = (w ^ pat) | ~mask;
     return ((w - ones) & ~w & highs) != 0;
+}
+
+/* A 32-bit hash of a name (the models' field tables, relation names): names are short; up to 16
+ * bytes it is one or two loads and multiplies, the product's high half taken (its well-mixed
+ * bits). */
+static inline uint32_t name_hash32(Str name)
+{
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    uint64_t h;
+    if (n < 8) {
+        h = (load_tail(p, n) ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
+    } else if (n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        h = (a * 0x9E3779B97F4A7C15ull) ^ ((b ^ n) * 0xBF58476D1CE4E5B9ull);
+    } else {
+        h = hash64_name(0, name) * 0x94D049BB133111EBull;
+    }
+    return (uint32_t)(h >> 32);
+}
+
+/* Does any byte of a word equal `c`? (A byte is zero in w ^ c*ones exactly when it is c.) */
+static inline bool word_has_byte(uint64_t w, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    w ^= ones * c;
+    return ((w - ones) & ~w & 0x8080808080808080ull) != 0;
+}
+
+/* name_hash32, and whether the name holds a `-`, from the same loads (the words load_tail makes
+ * of a short name hold its bytes and zeros only). */
+static inline uint32_t name_hash32_dash(Str name, bool *dash)
+{
+    const char *p = name.ptr;
+    uint32_t n = name.len;
+    uint64_t h;
+    if (n < 8) {
+        uint64_t w = load_tail(p, n);
+        *dash = word_has_byte(w, '-');
+        h = (w ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
+    } else if (n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        *dash = word_has_byte(a, '-') || word_has_byte(b, '-');
+        h = (a * 0x9E3779B97F4A7C15ull) ^ ((b ^ n) * 0xBF58476D1CE4E5B9ull);
+    } else {
+        *dash = name_has_byte(name, '-');
+        h = hash64_name(0, name) * 0x94D049BB133111EBull;
+    }
+    return (uint32_t)(h >> 32);
 }
 
 /* ---- hash tables ------------------------------------------------------------------------ */
