@@ -552,9 +552,10 @@ static void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n, u
 {
     for (uint32_t i = 0; i < n; i++) {
         const Attribute *a = attrs[i];
-        uint8_t code = attr_code(a->name);
-        if (code == AT_OTHER || code == AT_SCOPED)     /* the names of the others are identifiers */
-            check_identifier(r, a->name, a->name_span, "attribute");
+        bool bad = false;      /* the names attr_code knows are identifiers */
+        uint8_t code = attr_code_checked(a->name, &bad);
+        if (bad)
+            identifier_error(r, a->name, a->name_span, "attribute");
         if (codes)
             codes[i] = code;
         bool key = code == AT_ID || code == AT_UNIQUE || (a->is_block && (code == AT_INDEX || code == AT_FULLTEXT));

@@ -275,7 +275,10 @@ typedef enum AttrCode {
     AT_OTHER, AT_MAP, AT_IGNORE, AT_RELATION, AT_ID, AT_UPDATED_AT, AT_DEFAULT, AT_SCOPED, AT_UNIQUE,
     AT_INDEX, AT_FULLTEXT, AT_SCHEMA, AT_NCODES
 } AttrCode;
-static inline uint8_t attr_code(Str n)
+/* attr_code, and for a name it does not know (AT_OTHER, AT_SCOPED: the names checked as
+ * identifiers), whether the name is not one (empty, a leading digit or a `-`), from the same
+ * loads as the search for a dot. */
+static inline uint8_t attr_code_checked(Str n, bool *bad)
 {
     const char *p = n.ptr;
     switch (n.len) {
@@ -317,7 +320,29 @@ static inline uint8_t attr_code(Str n)
         break;
     }
     /* none of the names above holds a dot */
-    return name_has_byte(n, '.') ? AT_SCOPED : AT_OTHER;
+    bool dot, dash;
+    if (n.len < 8) {
+        uint64_t w = load_tail(p, n.len);
+        dot = word_has_byte(w, '.');
+        dash = word_has_byte(w, '-');
+    } else if (n.len <= 16) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n.len - 8, 8);
+        dot = word_has_byte(a, '.') || word_has_byte(b, '.');
+        dash = word_has_byte(a, '-') || word_has_byte(b, '-');
+    } else {
+        dot = name_has_byte(n, '.');
+        dash = name_has_byte(n, '-');
+    }
+    *bad = dash || n.len == 0 || (p[0] >= '0' && p[0] <= '9');
+    return dot ? AT_SCOPED : AT_OTHER;
+}
+
+static inline uint8_t attr_code(Str n)
+{
+    bool bad;
+    return attr_code_checked(n, &bad);
 }
 
 
