@@ -236,8 +236,49 @@ static bool ac_set(AttrCtx *ac, const Attribute *attr)
     uint32_t n = args ? args->count : 0;
     ac->named = 0;
     ac->unnamed = DB_NONE;
-    /* the common case, every value present and no trailing comma, in one look at each argument;
-     * otherwise the full check, which reports in Prisma's order */
+    /* the common case in one walk: every value present, no trailing comma, at most one unnamed
+     * argument, named ones known and each once; at anything else, the full check and reading
+     * below, which report in Prisma's order */
+    if (n && !args->trailing_comma) {
+        ac->live = grow(ac->live, &ac->caplive, n + 1, 1);
+        ac->argcode = grow(ac->argcode, &ac->capargcode, n + 1, 1);
+        uint32_t named = 0, unnamed = DB_NONE, i;
+        for (i = 0; i < n; i++) {
+            const Arg *a = &args->items[i];
+            const Expr *v = a->value;
+            if (!v)
+                break;
+            if (v->kind == EXPR_CALL) {
+                if (call_lacks_value(v))
+                    break;
+            } else if (v->kind == EXPR_ARRAY) {
+                uint32_t k = 0;
+                while (k < v->count && !call_lacks_value(v->items[k]))
+                    k++;
+                if (k < v->count)
+                    break;
+            }
+            ac->live[i] = 1;
+            if (a->name.len == 0) {
+                if (unnamed != DB_NONE)
+                    break;
+                unnamed = i;
+                ac->argcode[i] = ARG_OTHER;
+                continue;
+            }
+            uint8_t code = arg_name_code(a->name);
+            if (code == ARG_OTHER || (named & (1u << code)))
+                break;
+            ac->argcode[i] = code;
+            named |= 1u << code;
+        }
+        if (i == n) {
+            ac->named = named;
+            ac->unnamed = unnamed;
+            ac->cur = attr;
+            return true;
+        }
+    }
     bool clean = !(args && args->trailing_comma);
     for (uint32_t i = 0; i < n && clean; i++) {
         const Expr *v = args->items[i].value;
