@@ -137,8 +137,9 @@ int str_cmp(Str a, Str b)
     return a.len < b.len ? -1 : a.len > b.len;
 }
 
-/* Rust's i64 parsing: an optional sign, then decimal digits only. */
-bool parse_i64(Str s, int64_t *out)
+/* Rust's i64 parsing: an optional sign, then decimal digits only (parse_i64 reads the common
+ * case itself). */
+bool parse_i64_slow(Str s, int64_t *out)
 {
     uint32_t i = 0;
     bool neg = false;

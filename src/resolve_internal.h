@@ -262,7 +262,26 @@ static inline bool expr_is_call(const Expr *e, const char *name)
 char *str_c(Arena *a, Str s);
 int str_cmp(Str a, Str b);
 /* Rust's i64 parsing: an optional sign, then decimal digits only. */
-bool parse_i64(Str s, int64_t *out);
+bool parse_i64_slow(Str s, int64_t *out);
+static inline bool parse_i64(Str s, int64_t *out)
+{
+    /* the common case inline: one to nine digits */
+    if (s.len - 1u < 9u) {
+        uint64_t v = 0;
+        uint32_t i = 0;
+        for (; i < s.len; i++) {
+            unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
+            if (d > 9)
+                break;
+            v = v * 10 + d;
+        }
+        if (i == s.len) {
+            *out = (int64_t)v;
+            return true;
+        }
+    }
+    return parse_i64_slow(s, out);
+}
 /* Is this a PostgreSQL operator class Prisma knows (`ops: InetOps`)? */
 bool opclass_known(Str name);
 
