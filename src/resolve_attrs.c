@@ -1403,26 +1403,23 @@ static void dbgenerated_fn(AttrCtx *ac, const Expr *v, DbDefault *def)
         ac_error(ac, "`dbgenerated()` takes a single string argument");
 }
 
-/* The field's default, in the resolver's arena (the field points at it). */
-static void default_store(AttrCtx *ac, DbField *f, const DbDefault *def)
-{
-    DbDefault *d = arena_alloc_raw(ac->r->arena, sizeof *d);
-    *d = *def;
-    f->def = d;
-}
-
 /* @default(v, map: ...) with its arguments read (`map` empty when not given). */
 static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str map, bool has_map)
 {
     Resolver *r = ac->r;
     Db *db = r->db;
     DbField *f = &db->fields[field];
-    DbDefault def = {.kind = DBDEF_NONE, .attr = ac->cur, .map = map, .expr = v};
+    /* written in place, in the resolver's arena (zeroed: kind DBDEF_NONE); the field points at
+     * it when it is a default */
+    DbDefault *def = arena_alloc(r->arena, sizeof *def);
+    def->attr = ac->cur;
+    def->map = map;
+    def->expr = v;
 
     if (expr_is_call(v, "dbgenerated")) {
-        dbgenerated_fn(ac, v, &def);
-        if (def.kind != DBDEF_NONE)
-            default_store(ac, f, &def);
+        dbgenerated_fn(ac, v, def);
+        if (def->kind != DBDEF_NONE)
+            f->def = def;
         return;
     }
     bool list = f->arity == ARITY_LIST;
@@ -1447,8 +1444,8 @@ static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str 
         } else if (!enum_default_ok(ac, f->type_id, v)) {
             return;
         }
-        def.kind = DBDEF_VALUE;
-        default_store(ac, f, &def);
+        def->kind = DBDEF_VALUE;
+        f->def = def;
         return;
     case DBF_SCALAR:
         break;
@@ -1463,24 +1460,24 @@ static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str 
             return;
         }
         if (str_eq_cstr(fn, "autoincrement") && (stype == SCALAR_INT || stype == SCALAR_BIGINT)) {
-            no_arguments_fn(ac, v, "autoincrement", &def, DBDEF_AUTOINCREMENT);
+            no_arguments_fn(ac, v, "autoincrement", def, DBDEF_AUTOINCREMENT);
         } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "uuid")) {
-            versioned_fn(ac, v, "uuid", &def, DBDEF_UUID);
+            versioned_fn(ac, v, "uuid", def, DBDEF_UUID);
         } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "cuid")) {
-            versioned_fn(ac, v, "cuid", &def, DBDEF_CUID);
+            versioned_fn(ac, v, "cuid", def, DBDEF_CUID);
         } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "nanoid")) {
-            versioned_fn(ac, v, "nanoid", &def, DBDEF_NANOID);
+            versioned_fn(ac, v, "nanoid", def, DBDEF_NANOID);
         } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "ulid")) {
-            no_arguments_fn(ac, v, "ulid", &def, DBDEF_ULID);
+            no_arguments_fn(ac, v, "ulid", def, DBDEF_ULID);
         } else if (stype == SCALAR_DATETIME && str_eq_cstr(fn, "now")) {
-            no_arguments_fn(ac, v, "now", &def, DBDEF_NOW);
+            no_arguments_fn(ac, v, "now", def, DBDEF_NOW);
         } else if (str_eq_cstr(fn, "auto")) {
             if (call_nargs(v))
                 ac_error(ac, "`auto()` takes no argument");
             else
-                def.kind = DBDEF_AUTO;
+                def->kind = DBDEF_AUTO;
         } else if (!known_function(fn)) {
-            def.kind = DBDEF_UNKNOWN_FUNCTION;
+            def->kind = DBDEF_UNKNOWN_FUNCTION;
             r->unknown_fn_fields = grow(r->unknown_fn_fields, &r->capunknown_fn_fields, r->nunknown_fn_fields + 1,
                                         sizeof *r->unknown_fn_fields);
             r->unknown_fn_fields[r->nunknown_fn_fields++] = field;
@@ -1491,8 +1488,8 @@ static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str 
             Diag *d = ac_error(ac, "`%s()` cannot be the default of %s %s field", str_c(r->arena, fn), db_scalar_name(stype)[0] == 'I' ? "an" : "a", db_scalar_name(stype));
             diag_note(r->diags, d, v->span, "`%s()` makes %s values", str_c(r->arena, fn), expect);
         }
-        if (def.kind != DBDEF_NONE)
-            default_store(ac, f, &def);
+        if (def->kind != DBDEF_NONE)
+            f->def = def;
         return;
     }
     if (list) {
@@ -1511,8 +1508,8 @@ static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str 
         if (!default_literal_ok(ac, stype, v))
             return;
     }
-    def.kind = DBDEF_VALUE;
-    default_store(ac, f, &def);
+    def->kind = DBDEF_VALUE;
+    f->def = def;
 }
 
 static void field_default(AttrCtx *ac, uint32_t field)
