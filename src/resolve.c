@@ -672,15 +672,15 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
     return field - m->first_field;
 }
 
-/* A model's or view's own name and block attributes. */
-static void names_model_block(Resolver *r, const Block *b)
+/* A model's or view's own name and block attributes (their codes into `codes`, if not NULL). */
+static void names_model_block(Resolver *r, const Block *b, uint8_t *codes)
 {
     const char *what = b->kind == BLOCK_VIEW ? "view" : "model";
     check_identifier(r, b->name, b->name_span, what);
     if (is_reserved_name(b->name))
         diag_error(r->diags, b->span, "`%s` is a reserved name and cannot name a %s: the generated client uses it",
                    str_c(r->arena, b->name), what);
-    check_attr_identifiers(r, b->attrs, b->nattrs, NULL);
+    check_attr_identifiers(r, b->attrs, b->nattrs, codes);
 }
 
 /* `with_fields`: read the models' blocks and fields too (else only their names; the rest is
@@ -743,7 +743,7 @@ static void names_pass(Resolver *r, bool with_fields)
             m->first_field = field;
             m->pk = DB_NONE;
             if (with_fields) {
-                names_model_block(r, b);
+                names_model_block(r, b, NULL);
                 m->nfields = names_model_fields(r, model);
             } else {
                 /* the block and its fields are read later, model by model: every field counts
@@ -1058,9 +1058,20 @@ static void *resolve_share(void *arg)
     }
     for (uint32_t m = sh->first; m < sh->end && !sh->diags.count && !sh->failed; m++) {
         const DbModel *dm = &db->models[m];
-        r->nacodes = 0;     /* the codes and type names of this model's fields only */
+        /* the codes of this model's block attributes, then of its fields */
+        uint32_t nb = dm->ast->nattrs;
+        if (nb + 1 > r->capacodes) {
+            r->capacodes = nb * 2 + 64;
+            r->acodes = realloc(r->acodes, r->capacodes);
+            if (!r->acodes) {
+                fprintf(stderr, "prismac: out of memory\n");
+                exit(2);
+            }
+        }
         r->fbase = dm->first_field;
-        names_model_block(r, dm->ast);
+        names_model_block(r, dm->ast, r->acodes);
+        r->nacodes = nb;
+        r->block_codes = true;
         if (names_model_fields(r, m) != dm->nfields) {
             sh->failed = true;
             break;

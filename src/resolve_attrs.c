@@ -1972,7 +1972,7 @@ static void model_attributes(AttrCtx *ac, uint32_t model)
     }
 
     const Block *b = m->ast;
-    ac_begin(ac, b->attrs, b->nattrs, true, NULL);
+    ac_begin(ac, b->attrs, b->nattrs, true, r->block_codes ? r->acodes : NULL);
     if (ac_single(ac, AT_IGNORE)) {
         model_ignore(ac);
         ac_validate_args(ac);

@@ -387,6 +387,7 @@ typedef struct Resolver {
     /* Resolving model by model (every top-level name known): the name pass resolves a field's
      * type as it reads the field, and lists the relation fields (malloc'd), in order. */
     bool types_now;
+    bool block_codes;               /* acodes[0 ..] hold the codes of the model's block attributes */
     uint32_t *relids, nrelids, caprelids;
 } Resolver;
 
