@@ -48,6 +48,7 @@ struct AttrCtx {
     uint32_t caplive, capargcode;
     uint32_t named;             /* bit per ArgName: a live argument of that name */
     uint32_t unnamed;           /* the live unnamed argument of cur, or DB_NONE */
+    bool args_known;            /* every live argument of cur is in `named` or is `unnamed` */
     /* the model being read */
     uint32_t model;
     uint32_t npidx;             /* its indexes so far (in the resolver's arrays) */
@@ -275,10 +276,12 @@ static bool ac_set(AttrCtx *ac, const Attribute *attr)
         if (i == n) {
             ac->named = named;
             ac->unnamed = unnamed;
+            ac->args_known = true;
             ac->cur = attr;
             return true;
         }
     }
+    ac->args_known = n == 0;
     bool clean = !(args && args->trailing_comma);
     for (uint32_t i = 0; i < n && clean; i++) {
         const Expr *v = args->items[i].value;
@@ -406,6 +409,10 @@ static void ac_validate_args(AttrCtx *ac)
     const Attribute *a = ac->cur;
     if (!a)
         return;
+    if (ac->args_known && !ac->named && (ac->unnamed == DB_NONE || !ac->live[ac->unnamed])) {
+        ac->cur = NULL;     /* every argument was taken */
+        return;
+    }
     for (uint32_t i = 0; a->args && i < a->args->count; i++)
         if (ac->live[i]) {
             const Arg *arg = &a->args->items[i];
@@ -1574,6 +1581,7 @@ static void ac_set_plain(AttrCtx *ac, const Attribute *attr)
     ac->cur = attr;
     ac->named = 0;
     ac->unnamed = DB_NONE;
+    ac->args_known = true;
     if (attr->args && attr->args->count) {
         ac->live[0] = 1;
         ac->argcode[0] = ARG_OTHER;
