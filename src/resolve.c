@@ -612,6 +612,10 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
     bool view = m->is_view;
     uint32_t field = m->first_field;
     uint32_t *ftab = nt->ftab + nt->ftab_first[model], fmask = (1u << nt->ftab_bits[model]) - 1;
+    /* the codes' array and count in locals (the codes are bytes: stores to them would make the
+     * compiler read r's fields again) */
+    uint8_t *acodes = r->acodes;
+    uint32_t nacodes = r->nacodes, *fcodes = r->fcodes, fbase = r->fbase;
     for (uint32_t i = 0; i < b->nfields; i++) {
         Field *af = b->fields[i];
         if (!field_is_usable(af))
@@ -646,18 +650,18 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
         uint32_t hash = name_hash32_dash(af->name, &dash);
         if (dash || af->name.len == 0 || (af->name.ptr[0] >= '0' && af->name.ptr[0] <= '9'))
             identifier_error(r, af->name, af->name_span, "field");
-        if (!r->acodes || r->nacodes + af->nattrs > r->capacodes) {
+        if (!acodes || nacodes + af->nattrs > r->capacodes) {
             r->capacodes = (r->capacodes + af->nattrs) * 2 + 64;
-            r->acodes = realloc(r->acodes, r->capacodes);
-            if (!r->acodes) {
+            r->acodes = acodes = realloc(acodes, r->capacodes);
+            if (!acodes) {
                 fprintf(stderr, "prismac: out of memory\n");
                 exit(2);
             }
         }
-        r->fcodes[field - r->fbase] = r->nacodes;
+        fcodes[field - fbase] = nacodes;
         if (af->nattrs) {
-            check_attr_identifiers(r, af->attrs, af->nattrs, r->acodes + r->nacodes);
-            r->nacodes += af->nattrs;
+            check_attr_identifiers(r, af->attrs, af->nattrs, acodes + nacodes);
+            nacodes += af->nattrs;
         }
         uint32_t *slot = ftab_probe_at(db, ftab, fmask, af->name, hash);
         uint32_t prev = *slot - 1;
@@ -669,6 +673,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
         }
         field++;
     }
+    r->nacodes = nacodes;
     return field - m->first_field;
 }
 
