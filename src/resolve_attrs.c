@@ -792,7 +792,7 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
 /* A model's index or key, as read. Indexes go straight to the resolver's arrays (in Prisma's
  * order); the primary key waits in ac->pk (its fields in ac->ifields) for flush_indexes, which
  * puts it after them. */
-static void pending_push(AttrCtx *ac, DbIndex idx, const uint32_t *fields, const IndexElem *els, uint32_t n,
+static void pending_push(AttrCtx *ac, const DbIndex *read, const uint32_t *fields, const IndexElem *els, uint32_t n,
                          bool as_pk)
 {
     Resolver *r = ac->r;
@@ -817,17 +817,23 @@ static void pending_push(AttrCtx *ac, DbIndex idx, const uint32_t *fields, const
         }
         out[i] = f;
     }
-    idx.model = ac->model;
-    idx.nfields = n;
+    DbIndex *idx;
     if (as_pk) {
-        ac->pk = (PendingIndex){idx, 0, n};
+        ac->pk.first = 0;
+        ac->pk.n = n;
         ac->has_pk = true;
+        idx = &ac->pk.idx;
     } else {
         r->indexes = grow_big(r->indexes, &r->cap_indexes, r->nindexes + 2, sizeof *r->indexes);
-        idx.first_field = r->nindex_fields;
-        r->nindex_fields += n;
-        r->indexes[r->nindexes++] = idx;
+        idx = &r->indexes[r->nindexes++];
         ac->npidx++;
+    }
+    *idx = *read;
+    idx->model = ac->model;
+    idx->nfields = n;
+    if (!as_pk) {
+        idx->first_field = r->nindex_fields;
+        r->nindex_fields += n;
     }
 }
 
@@ -1040,7 +1046,7 @@ static void model_index(AttrCtx *ac)
         }
     }
     idx.clustered = clustered_argument(ac);
-    pending_push(ac, idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
+    pending_push(ac, &idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
 }
 
 static void model_unique(AttrCtx *ac)
@@ -1060,7 +1066,7 @@ static void model_unique(AttrCtx *ac)
         idx.map = map;
     idx.where = where_argument(ac);
     idx.clustered = clustered_argument(ac);
-    pending_push(ac, idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
+    pending_push(ac, &idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
 }
 
 static void model_fulltext(AttrCtx *ac)
@@ -1073,7 +1079,7 @@ static void model_fulltext(AttrCtx *ac)
     Str map = map_argument(ac, &has_map);
     if (has_map)
         idx.map = map;
-    pending_push(ac, idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
+    pending_push(ac, &idx, ok ? fields : NULL, ok ? els : NULL, ok ? n : 0, false);
 }
 
 /* @@id */
@@ -1125,7 +1131,7 @@ static void model_id(AttrCtx *ac)
     }
     idx.clustered = clustered_argument(ac);
     ac->pk_source_field = DB_NONE;
-    pending_push(ac, idx, fields, els, n, true);
+    pending_push(ac, &idx, fields, els, n, true);
 }
 
 /* ---- scalar fields ----------------------------------------------------------------------- */
@@ -1171,7 +1177,7 @@ static void field_id(AttrCtx *ac, uint32_t field)
     el.sort = sort_argument(ac);
     idx.clustered = clustered_argument(ac);
     ac->pk_source_field = field;
-    pending_push(ac, idx, &field, &el, 1, true);
+    pending_push(ac, &idx, &field, &el, 1, true);
 }
 
 /* @unique on a field */
@@ -1184,7 +1190,7 @@ static void field_unique(AttrCtx *ac, uint32_t field)
     el.sort = sort_argument(ac);
     idx.clustered = clustered_argument(ac);
     idx.where = where_argument(ac);
-    pending_push(ac, idx, &field, &el, 1, false);
+    pending_push(ac, &idx, &field, &el, 1, false);
 }
 
 /* The column names given by @map in the current model: a small table of field ids, reset per
