@@ -64,7 +64,9 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
 
 /* Tokens into `out` up to the end of the line: it stops after a line end, the end of the input,
  * a `{`, a block comment or an error (after which the driver may move the lexer), or when `max`
- * tokens are read (max 1: one token). Each rule writes its token itself (LEX_EMIT: a kind known
+ * tokens are read (max 1: one token). With room for more than LEXER_LINE_TOKENS, it reads on
+ * after a line end while LEXER_LINE_TOKENS are left, each line up to that many tokens, as one
+ * call per line would read them (fewer calls: the driver's batches). Each rule writes its token itself (LEX_EMIT: a kind known
  * where it is written, and no test of whether the kind stops the line); the kinds that stop it
  * and the rare paths go through `done`. */
 #define LEX_EMIT(k)                                \
@@ -72,7 +74,7 @@ void lexer_init(Lexer *lx, const char *text, uint32_t len)
         o->kind = (k);                             \
         o->start = (uint32_t)(start - base);       \
         o->end = (uint32_t)(cur - base);           \
-        if (++o == oend)                           \
+        if (++o == oline)                          \
             goto full;                             \
         goto next;                                 \
     } while (0)
@@ -142,6 +144,7 @@ LEXER_SCAN_LINE_FUNCTION
     const unsigned char *mar = cur;
     const unsigned char *start;
     LexToken *o = out, *oend = out + max;
+    LexToken *oline = max > LEXER_LINE_TOKENS ? out + LEXER_LINE_TOKENS : oend;     /* this line's last */
     LexKind kind;
 
 next:
@@ -256,7 +259,11 @@ done:
                        (1ull << LEX_ERR_CHAR) | (1ull << LEX_ERR_STRING_EOL) | (1ull << LEX_ERR_STRING_CONTROL) |   \
                        (1ull << LEX_ERR_COMMENT_EOF))
     _Static_assert(LEX_KIND_COUNT <= 64, "a 64-bit mask of kinds");
-    if (o != oend && !((LEX_STOP_MASK >> kind) & 1))
+    if (kind == LEX_NEWLINE && oend - o >= LEXER_LINE_TOKENS) {
+        oline = o + LEXER_LINE_TOKENS;      /* the next line, in the same call */
+        goto next;
+    }
+    if (o != oline && !((LEX_STOP_MASK >> kind) & 1))
         goto next;
 full:
     lx->pos = (uint32_t)(cur - base);

@@ -773,48 +773,52 @@ static inline bool driver_token(Driver *dr, LexToken tok)
  *            | `{` (IDENT `:` expr (`,` IDENT `:` expr)*)? `}`                                  */
 
 /* The tokens of a line of a model, view or type, from its start: built directly when it is a
- * common valid line (true), else left to the parser. */
-static bool driver_fast_line(Driver *dr, const LexToken *toks, uint32_t n)
+ * common valid line (true; *next: the next line's first token), else left to the parser. The
+ * walk stops at the line's end, or at the token after the batch (EOF) when the batch ends
+ * inside the line. */
+static bool driver_fast_line(Driver *dr, const LexToken *toks, const LexToken **next)
 {
     ParseCtx *ctx = &dr->ctx;
-    LexToken last = toks[n - 1];
-    if (last.kind != LEX_NEWLINE || (!ctx->items_open && !dr->at_block_start))
-        return false;
     FastMark mark = ast_fast_mark(ctx);
     FastLine line;
     if (!ast_fast_build(ctx, toks, &line)) {
         ast_fast_undo(ctx, &mark);
         return false;
     }
+    const LexToken *nl = line.end->kind == LEX_NEWLINE ? line.end : line.end + 1;
     if (!ctx->items_open) {
         /* The block's first line: the parser has yet to start its list of items (and a syntax
          * error there abandons the block). A line end starts it, as a blank line with code
          * would: nothing else. */
-        driver_feed(dr, TK_NEWLINE, last);
+        driver_feed(dr, TK_NEWLINE, *nl);
         PrismaParseReportAgain(dr->parser);
         if (!ctx->items_open)
             return false;   /* cannot be: the parser was right after the block's `{` line */
     }
     ctx->line_has_code = true;
-    if (line.end->kind != LEX_NEWLINE)
+    if (line.end != nl)
         driver_comment(dr, *line.end);
-    ctx->lookahead = last;  /* as when the parser reduces the line */
+    ctx->lookahead = *nl;   /* as when the parser reduces the line */
     ast_fast_commit(ctx, &line);
     ctx->line++;
-    ctx->line_start = last.end;
+    ctx->line_start = nl->end;
     ctx->line_has_code = false;
     ctx->trailing_doc = -1;
+    *next = nl + 1;
     return true;
 }
+
+/* Tokens are read a batch of lines at a time (or up to a token after which the driver may move
+ * the lexer, which ends a batch; after a block comment that follows code, one token, whose error
+ * skips the rest of the line), then taken a line at a time. */
+#define DRIVER_BATCH (4 * LEXER_LINE_TOKENS)
 
 static void driver_run(Driver *dr)
 {
     ParseCtx *ctx = &dr->ctx;
-    LexToken toks[FAST_MAX_TOKENS];
+    LexToken toks[DRIVER_BATCH + 1];
     for (;;) {
-        /* A line at a time, or up to a token after which the driver may move the lexer; after a
-         * block comment that follows code, one token (whose error skips the rest of the line). */
-        uint32_t n = lexer_scan_line(&dr->lexer, toks, dr->comment_ends_code ? 1 : FAST_MAX_TOKENS);
+        uint32_t n = lexer_scan_line(&dr->lexer, toks, dr->comment_ends_code ? 1 : DRIVER_BATCH);
         if (toks[n - 1].start >= dr->end) {
             /* a chunk ends at a line start */
             uint32_t i = 0;
@@ -823,13 +827,22 @@ static void driver_run(Driver *dr)
             toks[i] = (LexToken){LEX_EOF, dr->end, dr->end};
             n = i + 1;
         }
-        if ((toks[0].kind == LEX_IDENT || toks[0].kind == LEX_BLOCK_ATTR) && !ctx->line_has_code &&
-            (ctx->items_open || dr->at_block_start) && ctx->block && ctx->block->kind <= BLOCK_TYPE && !ctx->skipping && !dr->comment_ends_code &&
-            !dr->parser_only && driver_fast_line(dr, toks, n))
-            continue;
-        for (uint32_t i = 0; i < n; i++)
-            if (driver_token(dr, toks[i]))
-                return;
+        toks[n] = (LexToken){LEX_EOF, 0, 0};     /* where the fast path's walk stops at the latest */
+        const LexToken *t = toks, *end = toks + n;
+        while (t < end) {
+            if ((t->kind == LEX_IDENT || t->kind == LEX_BLOCK_ATTR) && !ctx->line_has_code &&
+                (ctx->items_open || dr->at_block_start) && ctx->block && ctx->block->kind <= BLOCK_TYPE &&
+                !ctx->skipping && !dr->comment_ends_code && !dr->parser_only && driver_fast_line(dr, t, &t))
+                continue;
+            /* the line, or what the batch holds of it, token by token */
+            for (;;) {
+                LexKind kind = t->kind;
+                if (driver_token(dr, *t++))
+                    return;
+                if (kind == LEX_NEWLINE || t == end)
+                    break;
+            }
+        }
     }
 }
 

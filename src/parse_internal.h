@@ -132,7 +132,7 @@ void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
  * tokens (ending with NEWLINE) as it builds and only allocates: false when the line is not of
  * that grammar, whose allocations ast_fast_undo then gives back to where the mark was taken;
  * ast_fast_commit (below) adds a built line to the open block. */
-#define FAST_MAX_TOKENS 64     /* a longer line goes to the parser */
+#define FAST_MAX_TOKENS LEXER_LINE_TOKENS  /* a longer line goes to the parser */
 typedef struct FastLine {
     Field *field;           /* the line's field, or NULL for ... */
     Attribute *attr;        /* ... a block attribute */

@@ -59,6 +59,9 @@ typedef struct Lexer {
     uint32_t pos;
 } Lexer;
 
+/* Tokens of a line read in one go by the parse driver (grammar/lexer.re, lexer_scan_line). */
+#define LEXER_LINE_TOKENS 64
+
 void lexer_init(Lexer *lx, const char *text, uint32_t len);
 /* Next token; whitespace (spaces, tabs, Unicode space separators) is skipped. */
 LexToken lexer_next(Lexer *lx);
