@@ -95,27 +95,6 @@ static inline bool name_has_byte(Str name, unsigned char c)
     return ((w - ones) & ~w & highs) != 0;
 }
 
-/* A 32-bit hash of a name (the models' field tables, relation names): names are short; up to 16
- * bytes it is one or two loads and multiplies, the product's high half taken (its well-mixed
- * bits). */
-static inline uint32_t name_hash32(Str name)
-{
-    const char *p = name.ptr;
-    uint32_t n = name.len;
-    uint64_t h;
-    if (n < 8) {
-        h = (load_tail(p, n) ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15ull;
-    } else if (n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, p, 8);
-        memcpy(&b, p + n - 8, 8);
-        h = (a * 0x9E3779B97F4A7C15ull) ^ ((b ^ n) * 0xBF58476D1CE4E5B9ull);
-    } else {
-        h = hash64_name(0, name) * 0x94D049BB133111EBull;
-    }
-    return (uint32_t)(h >> 32);
-}
-
 /* Does any byte of a word equal `c`? (A byte is zero in w ^ c*ones exactly when it is c.) */
 static inline bool word_has_byte(uint64_t w, unsigned char c)
 {
@@ -124,8 +103,8 @@ static inline bool word_has_byte(uint64_t w, unsigned char c)
     return ((w - ones) & ~w & 0x8080808080808080ull) != 0;
 }
 
-/* name_hash32, and whether the name holds a `-`, from the same loads (the words load_tail makes
- * of a short name hold its bytes and zeros only). */
+/* A name's 32-bit hash (name_hash32), and whether the name holds a `-`, from the same loads
+ * (the words load_tail makes of a short name hold its bytes and zeros only). */
 static inline uint32_t name_hash32_dash(Str name, bool *dash)
 {
     const char *p = name.ptr;
@@ -146,6 +125,15 @@ static inline uint32_t name_hash32_dash(Str name, bool *dash)
         h = hash64_name(0, name) * 0x94D049BB133111EBull;
     }
     return (uint32_t)(h >> 32);
+}
+
+/* A 32-bit hash of a name (the models' field tables, relation names): names are short; up to 16
+ * bytes it is one or two loads and multiplies, the product's high half taken (its well-mixed
+ * bits). (name_hash32_dash without the `-`: inlined, the compiler drops what finds it.) */
+static inline uint32_t name_hash32(Str name)
+{
+    bool dash;
+    return name_hash32_dash(name, &dash);
 }
 
 /* ---- hash tables ------------------------------------------------------------------------ */

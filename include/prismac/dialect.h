@@ -59,33 +59,6 @@ static inline char *sql_put_bytes(char *w, const char *s, size_t n)
 }
 #define SQL_PUT_LIT(w, lit) sql_put_bytes((w), (lit), sizeof(lit) - 1)
 
-/* Names are short: up to 16 bytes are copied with overlapping word moves, not a call. */
-static inline char *sql_put_str(char *w, Str s)
-{
-    uint32_t n = s.len;
-    const char *p = s.ptr;
-    if (n > 16) {
-        memcpy(w, p, n);
-    } else if (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, p, 8);
-        memcpy(&y, p + n - 8, 8);
-        memcpy(w, &x, 8);
-        memcpy(w + n - 8, &y, 8);
-    } else if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, p, 4);
-        memcpy(&y, p + n - 4, 4);
-        memcpy(w, &x, 4);
-        memcpy(w + n - 4, &y, 4);
-    } else if (n) {
-        w[0] = p[0];
-        w[n >> 1] = p[n >> 1];
-        w[n - 1] = p[n - 1];
-    }
-    return w + n;
-}
-
 /* Where x holds the byte whose every copy `pat` holds, high bits (a byte of x ^ pat is zero
  * exactly where it is): the high bits of sql_word_marks(x, pat) & SQL_WORD_HIGHS are set when
  * and only when it does, so the marks of several words may be or'ed and tested once. */
@@ -102,7 +75,7 @@ static inline char *sql_put_words(char *w, Str s)
 {
     const char *p = s.ptr;
     uint32_t n = s.len;
-    if (n >= 8) {
+    if (n > 16) {
         uint32_t i = 0;
         for (; i + 8 <= n; i += 8) {
             uint64_t x;
@@ -114,6 +87,12 @@ static inline char *sql_put_words(char *w, Str s)
             memcpy(&x, p + n - 8, 8);
             memcpy(w + n - 8, &x, 8);
         }
+    } else if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, p, 8);
+        memcpy(&y, p + n - 8, 8);
+        memcpy(w, &x, 8);
+        memcpy(w + n - 8, &y, 8);
     } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, p, 4);
@@ -126,6 +105,16 @@ static inline char *sql_put_words(char *w, Str s)
         w[n - 1] = p[n - 1];
     }
     return w + n;
+}
+
+/* Names are short: up to 16 bytes are copied with overlapping word moves, not a call. */
+static inline char *sql_put_str(char *w, Str s)
+{
+    if (s.len > 16) {
+        memcpy(w, s.ptr, s.len);
+        return w + s.len;
+    }
+    return sql_put_words(w, s);
 }
 
 /* s again from w on, byte by byte, with q doubled (the rare path of sql_put_quoted). */
