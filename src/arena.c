@@ -3,7 +3,6 @@
 #define _GNU_SOURCE     /* SCHED_IDLE */
 #include "prismac/arena.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -80,8 +79,12 @@ static struct {
     PoolRegion *prefault_region;    /* the region of prefault_done */
     size_t prefault_done;           /* its pages below this offset are backed (or handed out) */
     PoolRegion *prefault_busy;      /* the region it backs a page of now, outside the lock */
-    bool prefault_doomed;           /* ... which was given back meanwhile: it unmaps it */
-} arena_pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .prefault_wake = PTHREAD_COND_INITIALIZER};
+    size_t prefault_claim;          /* ... that page's offset: not handed out before it is done */
+    bool prefault_doomed;           /* the busy region was given back meanwhile: it unmaps it */
+    uint32_t claim_waiters;         /* pool_take calls waiting for the claimed page */
+    pthread_cond_t claim_done;
+} arena_pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .prefault_wake = PTHREAD_COND_INITIALIZER,
+                .claim_done = PTHREAD_COND_INITIALIZER};
 
 static size_t arena_round(size_t size, size_t unit)
 {
@@ -150,14 +153,17 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
  * can zero the memory the next stages will take (a tenth of the run when the host backs our
  * memory already, most of it when it does not: a huge page then costs milliseconds). So a
  * thread of the lowest priority (SCHED_IDLE: it runs only on a CPU nothing else wants) keeps
- * the next ARENA_PREFAULT_AHEAD bytes of the open region backed, a huge page at a time, with
- * MADV_POPULATE_WRITE: the kernel faults in the pages that are not there and leaves the others
- * as they are, so it never races with what their owners write. Pages it backs are handed out
- * next (pieces are cut in order); at most the window is backed for nothing at the end. */
+ * the next ARENA_PREFAULT_AHEAD bytes of the open region backed, a huge page at a time.
+ *
+ * It claims a page that is not handed out yet and writes a zero into each of its 4 KiB pages
+ * (the page is zero: nothing changes but that the kernel backs it); pool_take hands nothing of
+ * a claimed page out until the claim ends, and for that time, a page's fault, the thread runs
+ * at normal priority, so that no taker waits on a thread that only idle CPUs run. Page faults
+ * take no process-wide lock (Linux's per-VMA locks), where MADV_POPULATE_WRITE holds the
+ * mmap lock throughout and so kept every mmap, munmap and mprotect of the other threads (their
+ * stacks, large buffers) waiting up to a huge page's zeroing each. Pages it backs are handed
+ * out next (pieces are cut in order); at most the window is backed for nothing at the end. */
 #define ARENA_PREFAULT_AHEAD ((size_t)8 * 1024 * 1024)
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23      /* Linux 5.14; older kernels answer EINVAL */
-#endif
 
 /* The next pages of the open region to back: [*from, *to) (the caller holds the lock). */
 static bool prefault_next(size_t *from, size_t *to)
@@ -184,11 +190,24 @@ static void prefault_drop_ahead(PoolRegion *r)
     arena_pool.prefault_region = NULL;
 }
 
+/* Whether [off, off + size) of r overlaps the page the prefaulting thread writes to now. */
+static bool prefault_claimed(const PoolRegion *r, size_t off, size_t size)
+{
+    return arena_pool.prefault_busy == r && off < arena_pool.prefault_claim + ARENA_HUGE_CHUNK &&
+           arena_pool.prefault_claim < off + size;
+}
+
+static bool prefault_priority(int policy)
+{
+    struct sched_param none = {0};
+    return pthread_setschedparam(pthread_self(), policy, &none) == 0;
+}
+
 static void *pool_prefault(void *arg)
 {
     (void)arg;
-    struct sched_param lowest = {0};
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &lowest);
+    if (!prefault_priority(SCHED_IDLE))
+        return NULL;
     pthread_mutex_lock(&arena_pool.lock);
     for (;;) {
         size_t from, to;
@@ -198,21 +217,27 @@ static void *pool_prefault(void *arg)
             arena_pool.prefault_waiting = false;
             continue;
         }
+        /* at normal priority while it holds a claim (a taker may wait for it) */
+        if (!prefault_priority(SCHED_OTHER))
+            break;
         PoolRegion *r = arena_pool.open;
         arena_pool.prefault_busy = r;
+        arena_pool.prefault_claim = from;
         pthread_mutex_unlock(&arena_pool.lock);
-        int rc = madvise((char *)r + from, ARENA_HUGE_CHUNK, MADV_POPULATE_WRITE);
-        int err = errno;
+        volatile char *page = (char *)r + from;
+        for (size_t off = 0; off < ARENA_HUGE_CHUNK; off += ARENA_SMALL_PAGE)
+            page[off] = 0;
         pthread_mutex_lock(&arena_pool.lock);
         arena_pool.prefault_busy = NULL;
+        if (arena_pool.claim_waiters)
+            pthread_cond_broadcast(&arena_pool.claim_done);
         if (arena_pool.prefault_doomed) {
             arena_pool.prefault_doomed = false;
             munmap(r, r->size);
         } else if (r == arena_pool.prefault_region) {
             arena_pool.prefault_done = from + ARENA_HUGE_CHUNK;
         }
-        /* a kernel without it (before Linux 5.14), or no memory to back it with: stop */
-        if (rc != 0 && err != EINTR)
+        if (!prefault_priority(SCHED_IDLE))
             break;
     }
     pthread_mutex_unlock(&arena_pool.lock);
@@ -244,6 +269,13 @@ void arena_prefault_start(void)
 static void *pool_take(size_t size, PoolRegion **region)
 {
     pthread_mutex_lock(&arena_pool.lock);
+    /* nothing of the page the prefaulting thread writes to is handed out before it is done */
+    while (arena_pool.open && arena_pool.open->size - arena_pool.open->used >= size &&
+           prefault_claimed(arena_pool.open, arena_pool.open->used, size)) {
+        arena_pool.claim_waiters++;
+        pthread_cond_wait(&arena_pool.claim_done, &arena_pool.lock);
+        arena_pool.claim_waiters--;
+    }
     arena_pool.live += size;
     PoolRegion *r = arena_pool.open;
     if (!r || r->size - r->used < size) {
