@@ -5,6 +5,8 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -158,7 +160,8 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
  * It claims a page that is not handed out yet and writes a zero into each of its 4 KiB pages
  * (the page is zero: nothing changes but that the kernel backs it); pool_take hands nothing of
  * a claimed page out until the claim ends, and for that time, a page's fault, the thread runs
- * at normal priority, so that no taker waits on a thread that only idle CPUs run. Page faults
+ * at normal priority, so that no taker waits on a thread that only idle CPUs run (where it may
+ * not go back to normal priority, it stays there throughout). Page faults
  * take no process-wide lock (Linux's per-VMA locks), where MADV_POPULATE_WRITE holds the
  * mmap lock throughout and so kept every mmap, munmap and mprotect of the other threads (their
  * stacks, large buffers) waiting up to a huge page's zeroing each. Pages it backs are handed
@@ -203,11 +206,21 @@ static bool prefault_priority(int policy)
     return pthread_setschedparam(pthread_self(), policy, &none) == 0;
 }
 
+/* Whether the thread may go back from SCHED_IDLE to normal priority, as a claim needs: root, or
+ * an RLIMIT_NICE that allows nice 0 (Linux lets others go down to SCHED_IDLE, not back up). */
+static bool prefault_may_idle(void)
+{
+    struct rlimit limit;
+    return geteuid() == 0 ||
+           (getrlimit(RLIMIT_NICE, &limit) == 0 && (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= 20));
+}
+
 static void *pool_prefault(void *arg)
 {
     (void)arg;
-    if (!prefault_priority(SCHED_IDLE))
-        return NULL;
+    /* where it may not, it stays at normal priority throughout: the zeroing it does is the
+     * arenas' own, done ahead, and no taker waits on a thread only idle CPUs run */
+    bool idle = prefault_may_idle() && prefault_priority(SCHED_IDLE);
     pthread_mutex_lock(&arena_pool.lock);
     for (;;) {
         size_t from, to;
@@ -218,7 +231,7 @@ static void *pool_prefault(void *arg)
             continue;
         }
         /* at normal priority while it holds a claim (a taker may wait for it) */
-        if (!prefault_priority(SCHED_OTHER))
+        if (idle && !prefault_priority(SCHED_OTHER))
             break;
         PoolRegion *r = arena_pool.open;
         arena_pool.prefault_busy = r;
@@ -237,7 +250,7 @@ static void *pool_prefault(void *arg)
         } else if (r == arena_pool.prefault_region) {
             arena_pool.prefault_done = from + ARENA_HUGE_CHUNK;
         }
-        if (!prefault_priority(SCHED_IDLE))
+        if (idle && !prefault_priority(SCHED_IDLE))
             break;
     }
     pthread_mutex_unlock(&arena_pool.lock);
