@@ -161,11 +161,11 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
  * (the page is zero: nothing changes but that the kernel backs it); pool_take hands nothing of
  * a claimed page out until the claim ends, and for that time, a page's fault, the thread runs
  * at normal priority, so that no taker waits on a thread that only idle CPUs run (where it may
- * not go back to normal priority, it stays there throughout). Page faults
- * take no process-wide lock (Linux's per-VMA locks), where MADV_POPULATE_WRITE holds the
- * mmap lock throughout and so kept every mmap, munmap and mprotect of the other threads (their
- * stacks, large buffers) waiting up to a huge page's zeroing each. Pages it backs are handed
- * out next (pieces are cut in order); at most the window is backed for nothing at the end. */
+ * not go back to normal priority, it stays there throughout). Page faults take no process-wide
+ * lock (Linux's per-VMA locks), where MADV_POPULATE_WRITE holds the mmap lock throughout and so
+ * kept every mmap, munmap and mprotect of the other threads (their stacks, large buffers)
+ * waiting up to a huge page's zeroing each. Pages it backs are handed out next (pieces are cut
+ * in order); at most the window is backed for nothing at the end. */
 #define ARENA_PREFAULT_AHEAD ((size_t)8 * 1024 * 1024)
 
 /* The next pages of the open region to back: [*from, *to) (the caller holds the lock). */
