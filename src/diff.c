@@ -82,9 +82,8 @@ typedef struct Differ {
     const SqlSchema *prev, *next;
     const Dialect *d;
     uint32_t *next_of_prev_table;
-    uint32_t *prev_of_next_table;
+    uint32_t *prev_of_next_table;   /* NULL when no table is paired (either side has none) */
     uint32_t *pair_of_prev_table;   /* index into pairs, or SQL_NONE */
-    uint32_t *pair_of_next_table;
     TablePair *pairs;
     uint32_t npairs;
     bool any_redefine;
@@ -756,15 +755,15 @@ static void pair_tables(Differ *df)
 {
     const SqlSchema *prev = df->prev, *next = df->next;
     df->next_of_prev_table = arena_alloc(df->arena, (prev->ntables + 1) * sizeof(uint32_t));
-    df->prev_of_next_table = arena_alloc(df->arena, (next->ntables + 1) * sizeof(uint32_t));
     df->pair_of_prev_table = arena_alloc(df->arena, (prev->ntables + 1) * sizeof(uint32_t));
-    df->pair_of_next_table = arena_alloc(df->arena, (next->ntables + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < prev->ntables; i++)
         df->next_of_prev_table[i] = df->pair_of_prev_table[i] = SQL_NONE;
-    for (uint32_t j = 0; j < next->ntables; j++)
-        df->prev_of_next_table[j] = df->pair_of_next_table[j] = SQL_NONE;
+    /* nothing to pair (a creation from nothing): no per-table map of the next side at all */
     if (prev->ntables == 0 || next->ntables == 0)
         return;
+    df->prev_of_next_table = arena_alloc(df->arena, (next->ntables + 1) * sizeof(uint32_t));
+    for (uint32_t j = 0; j < next->ntables; j++)
+        df->prev_of_next_table[j] = SQL_NONE;
     NameMap map;
     map_init(&map, df->arena, prev->ntables);
     for (uint32_t i = 0; i < prev->ntables; i++)
@@ -784,7 +783,7 @@ static void pair_tables(Differ *df)
         uint32_t j = df->next_of_prev_table[i];
         if (j == SQL_NONE)
             continue;
-        df->pair_of_prev_table[i] = df->pair_of_next_table[j] = df->npairs;
+        df->pair_of_prev_table[i] = df->npairs;
         TablePair *tp = &df->pairs[df->npairs++];
         memset(tp, 0, sizeof *tp);
         tp->prev = i;
@@ -1031,37 +1030,43 @@ static void push_extension_steps(Differ *df)
 }
 
 /* Tables that are new, then their indexes, then their foreign keys: each kind apart, in the
- * order sort_steps gives them, so that a creation from nothing is already sorted. */
+ * order sort_steps gives them, so that a creation from nothing is already sorted. Room for them
+ * all is taken once (a creation from nothing pushes one step per table, index and foreign key;
+ * migrate_diff_in's estimate has it already), and each is written whole. */
 static void push_created_table_steps(Differ *df)
 {
     const SqlSchema *next = df->next;
-    uint32_t first = df->m->nsteps;
+    Migration *m = df->m;
+    uint32_t bound = m->nsteps;
+    for (uint32_t j = 0; j < next->ntables; j++)
+        bound += 1 + next->tables[j].nindexes + next->tables[j].nfks;
+    if (bound > m->capsteps)
+        m->steps = arena_grow(&m->arena, m->steps, m->nsteps, &m->capsteps, bound, sizeof *m->steps);
+    MigrateStep *steps = m->steps;
+    uint32_t first = m->nsteps, n = first;
+    const uint32_t *paired = df->prev_of_next_table;
     for (uint32_t j = 0; j < next->ntables; j++) {
-        if (df->prev_of_next_table[j] != SQL_NONE || table_is_ignored(df, next->tables[j].name))
+        if ((paired && paired[j] != SQL_NONE) || table_is_ignored(df, next->tables[j].name))
             continue;
-        MigrateStep *s = push_step(df, STEP_CREATE_TABLE);
-        s->next_table = j;
+        steps[n++] = (MigrateStep){.kind = STEP_CREATE_TABLE, .prev_table = SQL_NONE, .next_table = j,
+                                   .prev_id = SQL_NONE, .next_id = SQL_NONE};
     }
-    uint32_t end = df->m->nsteps;   /* [first, end): the new tables' steps */
+    uint32_t end = n;   /* [first, end): the new tables' steps */
     for (uint32_t i = first; i < end; i++) {
-        uint32_t j = df->m->steps[i].next_table;
+        uint32_t j = steps[i].next_table;
         const SqlTable *t = &next->tables[j];
-        for (uint32_t k = 0; k < t->nindexes; k++) {
-            if (t->indexes[k].kind == SQLIDX_PRIMARY)
-                continue;
-            MigrateStep *s = push_step(df, STEP_CREATE_INDEX);
-            s->next_table = j;
-            s->next_id = k;
-        }
+        for (uint32_t k = 0; k < t->nindexes; k++)
+            if (t->indexes[k].kind != SQLIDX_PRIMARY)
+                steps[n++] = (MigrateStep){.kind = STEP_CREATE_INDEX, .prev_table = SQL_NONE, .next_table = j,
+                                           .prev_id = SQL_NONE, .next_id = k};
     }
     for (uint32_t i = first; i < end && !df->d->inline_foreign_keys; i++) {
-        uint32_t j = df->m->steps[i].next_table;
-        for (uint32_t k = 0; k < next->tables[j].nfks; k++) {
-            MigrateStep *s = push_step(df, STEP_ADD_FOREIGN_KEY);
-            s->next_table = j;
-            s->next_id = k;
-        }
+        uint32_t j = steps[i].next_table;
+        for (uint32_t k = 0; k < next->tables[j].nfks; k++)
+            steps[n++] = (MigrateStep){.kind = STEP_ADD_FOREIGN_KEY, .prev_table = SQL_NONE, .next_table = j,
+                                       .prev_id = SQL_NONE, .next_id = k};
     }
+    m->nsteps = n;
 }
 
 static void push_dropped_table_steps(Differ *df)
@@ -1536,7 +1541,7 @@ static void push_enum_steps(Differ *df)
     bool *matched = arena_alloc(df->arena, prev->nenums + 1);
     for (uint32_t j = 0; j < next->nenums; j++) {
         const SqlEnum *ne = &next->enums[j];
-        uint32_t i = map_get(&map, sql_namespace_name(next, ne->namespace), ne->name);
+        uint32_t i = prev->nenums ? map_get(&map, sql_namespace_name(next, ne->namespace), ne->name) : SQL_NONE;
         if (i == SQL_NONE || matched[i]) {
             MigrateStep *s = push_step(df, STEP_CREATE_ENUM);
             s->next_id = j;
@@ -1843,8 +1848,12 @@ Migration *migrate_diff_in(const SqlSchema *prev, const SqlSchema *next, const D
     push_dropped_table_steps(&df);
     push_table_pair_steps(&df);
     push_redefine_step(&df);
-    sort_steps(m);
-    apply_partial_order(m);
+    /* From nothing (no table, enum or extension before), only creations are pushed, each kind's
+     * in its objects' order and the kinds in order: sorted already, and no index is dropped */
+    if (prev->ntables || prev->nenums || prev->nextensions) {
+        sort_steps(m);
+        apply_partial_order(m);
+    }
     return m;
 }
 
