@@ -83,6 +83,9 @@ static struct {
     PoolRegion *prefault_busy;      /* the region it backs a page of now, outside the lock */
     size_t prefault_claim;          /* ... that page's offset: not handed out before it is done */
     bool prefault_doomed;           /* the busy region was given back meanwhile: it unmaps it */
+    PoolRegion *prefault_limit_region;  /* arena_prefault_expect: nothing of this region ... */
+    size_t prefault_limit;              /* ... from this offset on is backed ahead */
+    size_t taken;                   /* bytes handed out since the process started */
     uint32_t claim_waiters;         /* pool_take calls waiting for the claimed page */
     pthread_cond_t claim_done;
 } arena_pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .prefault_wake = PTHREAD_COND_INITIALIZER,
@@ -181,6 +184,8 @@ static bool prefault_next(size_t *from, size_t *to)
     size_t used = arena_round(r->used, ARENA_HUGE_CHUNK), ahead = arena_round(r->used + ARENA_PREFAULT_AHEAD, ARENA_HUGE_CHUNK);
     *from = arena_pool.prefault_done > used ? arena_pool.prefault_done : used;
     *to = ahead < r->size ? ahead : r->size;
+    if (r == arena_pool.prefault_limit_region && *to > arena_pool.prefault_limit)
+        *to = arena_pool.prefault_limit;
     return *from < *to;
 }
 
@@ -257,6 +262,25 @@ static void *pool_prefault(void *arg)
     return NULL;
 }
 
+void arena_prefault_expect(size_t more)
+{
+    pthread_mutex_lock(&arena_pool.lock);
+    PoolRegion *r = arena_pool.open;
+    arena_pool.prefault_limit_region = r;
+    /* whole huge pages: the one the estimate ends in is backed */
+    if (r)
+        arena_pool.prefault_limit = arena_round(r->used + more, ARENA_HUGE_CHUNK);
+    pthread_mutex_unlock(&arena_pool.lock);
+}
+
+size_t arena_pool_taken(void)
+{
+    pthread_mutex_lock(&arena_pool.lock);
+    size_t taken = arena_pool.taken;
+    pthread_mutex_unlock(&arena_pool.lock);
+    return taken;
+}
+
 void arena_prefault_start(void)
 {
     pthread_mutex_lock(&arena_pool.lock);
@@ -290,6 +314,7 @@ static void *pool_take(size_t size, PoolRegion **region)
         arena_pool.claim_waiters--;
     }
     arena_pool.live += size;
+    arena_pool.taken += size;
     PoolRegion *r = arena_pool.open;
     if (!r || r->size - r->used < size) {
         bool alone = size > ARENA_REGION / 4;   /* in a region of its own; the open one stays */
@@ -336,6 +361,8 @@ static void pool_give(PoolRegion *r, void *p, size_t size)
             arena_pool.open = NULL;
         if (r == arena_pool.prefault_region)
             arena_pool.prefault_region = NULL;
+        if (r == arena_pool.prefault_limit_region)
+            arena_pool.prefault_limit_region = NULL;
         if (r == arena_pool.prefault_busy)
             arena_pool.prefault_doomed = true;  /* the prefaulting thread unmaps it */
         else

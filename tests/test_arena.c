@@ -1,13 +1,16 @@
 /* The arena allocator: zeroed, aligned bump allocation; the helpers that grow arrays and copy
  * strings; the shared pool of huge pages that large arenas take their pieces from, with arenas
  * freed in any order; big scratch buffers; and the idle-time prefaulting of the pool, while
- * several threads take and give back memory. */
+ * several threads take and give back memory, up to what a command expects to need. */
 #include "testutil.h"
 
 #include "prismac/arena.h"
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 static bool all_zero(const void *p, size_t size)
 {
@@ -245,6 +248,70 @@ static void test_prefault_while_threads_churn(void **state)
     assert_true(last.ok);
 }
 
+/* Whether any 4 KiB page of [p, p + size) is resident. */
+static bool any_resident(const void *p, size_t size)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t from = (uintptr_t)p / (uintptr_t)page * (uintptr_t)page;
+    size_t n = ((uintptr_t)p + size - from + (size_t)page - 1) / (size_t)page;
+    unsigned char *vec = calloc(n, 1);
+    assert_non_null(vec);
+    assert_int_equal(mincore((void *)from, n * (size_t)page, vec), 0);
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        any = any || (vec[i] & 1);
+    free(vec);
+    return any;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* Pieces of the pool, one after the other; returns the end of the last one. */
+static char *take_pieces(Arena *a, uint32_t n)
+{
+    char *end = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        char *p = arena_alloc(a, 200 * 1024);
+        end = p + 200 * 1024;
+    }
+    return end;
+}
+
+/* Past what a command expects to need, the prefaulting thread backs nothing: pages ahead of the
+ * pool's last piece stay untouched once the estimate is used up (and before, it does back
+ * them, so the check is not empty). */
+static void test_prefault_expect(void **state)
+{
+    (void)state;
+    arena_prefault_start();
+    Arena a;
+    arena_init(&a);
+    size_t before = arena_pool_taken();
+    arena_reserve(&a, 1024 * 1024);     /* on the pool from the start */
+    char *end = take_pieces(&a, 8);
+    assert_true(arena_pool_taken() >= before + 7 * 200 * 1024);
+    /* no limit: the pages after the last piece are backed ahead, within a few seconds */
+    arena_prefault_expect((size_t)64 * 1024 * 1024);
+    end = take_pieces(&a, 8);
+    bool backed = false;
+    for (int i = 0; i < 400 && !backed; i++) {
+        backed = any_resident(end + 2 * 1024 * 1024, 2 * 1024 * 1024);
+        if (!backed)
+            sleep_ms(10);
+    }
+    assert_true(backed);
+    /* nothing more expected: once the pieces taken pass what was backed, nothing further is */
+    arena_prefault_expect(0);
+    end = take_pieces(&a, 100);     /* 20 MB: past the 8 MB backed ahead */
+    sleep_ms(200);
+    assert_false(any_resident(end + 2 * 1024 * 1024, 4 * 1024 * 1024));
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_reserve_and_adopt),
         cmocka_unit_test(test_big_buffers),
         cmocka_unit_test(test_prefault_while_threads_churn),
+        cmocka_unit_test(test_prefault_expect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,13 @@ void arena_reserve(Arena *a, size_t size);
  * priority has the kernel back the pool's next pages while a CPU is otherwise idle (arena.c).
  * Once per process; nothing changes where the kernel cannot do it. */
 void arena_prefault_start(void);
+/* The pool will hand out about `more` bytes more from now on (a command's estimate from what it
+ * has allocated so far): the prefaulting thread backs nothing beyond that, so that no pages are
+ * zeroed for nothing at the end of a run (8 MB of them otherwise). An estimate short of the truth
+ * only leaves the last pages to be backed as they are first used, as without prefaulting. */
+void arena_prefault_expect(size_t more);
+/* Bytes the pool has handed out so far (arena_prefault_expect's estimates start from it). */
+size_t arena_pool_taken(void);
 /* Takes a new chunk and allocates from it (the slow path of arena_alloc). */
 void *arena_alloc_slow(Arena *a, size_t size);
 
