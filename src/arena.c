@@ -488,9 +488,36 @@ static void arena_new_chunk(Arena *a, size_t need)
     a->end = c->data + c->size;
 }
 
-static size_t arena_big_mapped_size(size_t size)
+/* A big buffer is a chunk of the pool (exactly its size, not whole huge pages of its own, and
+ * backed ahead like the arenas' pieces) behind a header that says where it came from. */
+typedef struct BigHeader {
+    PoolRegion *region;
+    size_t taken;       /* bytes taken from the pool, this header included */
+} BigHeader;
+
+#define ARENA_BIG_HEADER ((sizeof(BigHeader) + 63) / 64 * 64)
+
+static size_t big_taken(size_t size)
 {
-    return (size + ARENA_HUGE_CHUNK - 1) / ARENA_HUGE_CHUNK * ARENA_HUGE_CHUNK;
+    return arena_round(ARENA_BIG_HEADER + size, 64);
+}
+
+static void *big_take(size_t size)
+{
+    PoolRegion *r;
+    size_t taken = big_taken(size);
+    char *chunk = pool_take(taken, &r);
+    *(BigHeader *)(void *)chunk = (BigHeader){.region = r, .taken = taken};
+    return chunk + ARENA_BIG_HEADER;
+}
+
+static void big_give(void *p)
+{
+    char *chunk = (char *)p - ARENA_BIG_HEADER;
+    BigHeader h = *(BigHeader *)(void *)chunk;
+    pthread_mutex_lock(&arena_pool.lock);
+    pool_give(h.region, chunk, h.taken);
+    pthread_mutex_unlock(&arena_pool.lock);
 }
 
 void *arena_big_realloc(void *p, size_t old_size, size_t new_size)
@@ -502,18 +529,11 @@ void *arena_big_realloc(void *p, size_t old_size, size_t new_size)
             arena_out_of_memory(new_size);
         return q;
     }
-    if (was_big && big && arena_big_mapped_size(old_size) == arena_big_mapped_size(new_size))
+    if (was_big && big && big_taken(new_size) <= big_taken(old_size))
         return p;
     void *q;
     if (big) {
-        /* whole huge pages (the kernel aligns such a mapping on one) */
-        size_t mapped = arena_big_mapped_size(new_size);
-        q = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (q == MAP_FAILED)
-            arena_out_of_memory(new_size);
-#ifdef MADV_HUGEPAGE
-        madvise(q, mapped, MADV_HUGEPAGE);
-#endif
+        q = big_take(new_size);
     } else {
         q = malloc(new_size ? new_size : 1);
         if (!q)
@@ -529,7 +549,7 @@ void *arena_big_realloc(void *p, size_t old_size, size_t new_size)
 void *arena_big_calloc(size_t size)
 {
     if (size >= ARENA_BIG_FROM)
-        return arena_big_realloc(NULL, 0, size);    /* fresh pages are zero */
+        return big_take(size);  /* pool memory is never handed out twice: zero */
     void *p = calloc(1, size ? size : 1);
     if (!p)
         arena_out_of_memory(size);
@@ -541,7 +561,7 @@ void arena_big_free(void *p, size_t size)
     if (!p)
         return;
     if (size >= ARENA_BIG_FROM)
-        munmap(p, arena_big_mapped_size(size));
+        big_give(p);
     else
         free(p);
 }

@@ -1049,8 +1049,10 @@ static void *resolve_share(void *arg)
     /* its fields' defaults and native types, about 48 bytes a field: on the pool's huge pages
      * from the start */
     arena_reserve(&sh->arena, (size_t)nfields * 64);
-    /* room for the indexes of a schema with one for every other field (more: the arrays grow) */
-    resolve_output_reserve(r, nfields / 2 + 16, nfields / 2 + 16);
+    /* room for the indexes of a schema with one for every fourth field (a typical one has one
+     * for every fifth or sixth; more: the arrays grow). Pool memory, backed ahead: room
+     * reserved and never used is zeroed for nothing. */
+    resolve_output_reserve(r, nfields / 4 + 16, nfields / 4 + 16);
     AttrCtx *ac = resolve_attr_ctx_new(r);
     uint32_t most = 0;
     for (uint32_t m = sh->first; m < sh->end; m++)

@@ -76,10 +76,11 @@ void *arena_grow_exact(Arena *a, void *items, uint32_t count, uint32_t *cap, uin
 
 /* Large scratch buffers outside arenas (growable arrays and output freed at the end of a stage).
  * malloc'd memory is touched a 4 KiB page at a time, a page fault each, and on a virtual
- * machine a fault costs about as much as zeroing a megabyte of a huge page: from a megabyte
- * on, these buffers are mapped on huge pages instead. The size given back to realloc and free
- * must be the one the buffer was last made with (it says where the memory came from); below
- * the threshold they are plain malloc, realloc and free. */
+ * machine a fault costs about as much as zeroing a megabyte of a huge page: from a quarter
+ * megabyte on, these buffers are chunks of the arenas' pool of huge pages instead (exactly
+ * their size, and backed ahead like the arenas' pieces). The size given back to realloc and
+ * free must be the one the buffer was last made with (it says where the memory came from);
+ * below the threshold they are plain malloc, realloc and free. */
 #define ARENA_BIG_FROM ((size_t)256 * 1024)
 void *arena_big_realloc(void *p, size_t old_size, size_t new_size);
 void arena_big_free(void *p, size_t size);
