@@ -527,6 +527,14 @@ typedef struct Driver {
     bool brace_line;            /* this line opened a block ... */
     bool at_block_start;        /* ... and only its end went to the parser since */
     LexToken midline_comment;
+    /* A model's, view's or type's header `model Name {` and the lines up to its `}` that the
+     * driver builds itself (the fast path's lines, the block's `}` line) need nothing of the
+     * parser but that it be at the top level again after the block: the header is not fed to
+     * it unless something else of the block is (driver_catch_up). How far the parser lags: */
+    enum { LAG_NONE, LAG_HEADER, LAG_HEADER_LINE, LAG_ITEMS } lag;
+    LexToken lag_keyword, lag_name, lag_lbrace;     /* the header's tokens ... */
+    int lag_keyword_token;
+    LexToken lag_header_end, lag_items_start;       /* ... its line end, the first line's end */
 } Driver;
 
 static LineState line_state(ParseCtx *ctx, LexToken upto)
@@ -562,8 +570,36 @@ static LineState line_state(ParseCtx *ctx, LexToken upto)
     return ls;
 }
 
+/* What the parser missed of the open block, fed to it as the driver would have: its header,
+ * the header's line end, then the line end that started its list of items (the fast path's
+ * first line). From the top level, where the header was read, they are no syntax error. While
+ * the header's tokens go in, the lookahead is not the `{`, so that the block is not begun
+ * twice (ast_block_begin). */
+static void driver_catch_up(Driver *dr)
+{
+    ParseCtx *ctx = &dr->ctx;
+    int lag = dr->lag;
+    dr->lag = LAG_NONE;
+    ctx->lookahead = dr->lag_keyword;
+    PrismaParse(dr->parser, dr->lag_keyword_token, dr->lag_keyword);
+    PrismaParse(dr->parser, TK_IDENT, dr->lag_name);
+    PrismaParse(dr->parser, TK_LBRACE, dr->lag_lbrace);
+    if (lag >= LAG_HEADER_LINE) {
+        ctx->lookahead = dr->lag_header_end;
+        PrismaParse(dr->parser, TK_NEWLINE, dr->lag_header_end);
+        PrismaParseReportAgain(dr->parser);
+    }
+    if (lag >= LAG_ITEMS) {
+        ctx->lookahead = dr->lag_items_start;
+        PrismaParse(dr->parser, TK_NEWLINE, dr->lag_items_start);
+        PrismaParseReportAgain(dr->parser);
+    }
+}
+
 static void driver_feed(Driver *dr, int token, LexToken tok)
 {
+    if (dr->lag)
+        driver_catch_up(dr);
     dr->ctx.lookahead = tok;
     dr->at_block_start = false;
     PrismaParse(dr->parser, token, tok);
@@ -714,8 +750,14 @@ static inline bool driver_token(Driver *dr, LexToken tok)
         /* Blank and comment-only lines mean nothing to the grammar: only a line with code
          * needs its end. */
         if (ctx->line_has_code) {
-            driver_feed(dr, TK_NEWLINE, tok);
-            PrismaParseReportAgain(dr->parser);
+            if (dr->lag == LAG_HEADER) {
+                dr->lag = LAG_HEADER_LINE;   /* the header's line end, not fed yet either */
+                dr->lag_header_end = tok;
+                ctx->lookahead = tok;
+            } else {
+                driver_feed(dr, TK_NEWLINE, tok);
+                PrismaParseReportAgain(dr->parser);
+            }
             dr->at_block_start = dr->brace_line;
             dr->brace_line = false;
         }
@@ -790,10 +832,17 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, const LexToken **
         /* The block's first line: the parser has yet to start its list of items (and a syntax
          * error there abandons the block). A line end starts it, as a blank line with code
          * would: nothing else. */
-        driver_feed(dr, TK_NEWLINE, *nl);
-        PrismaParseReportAgain(dr->parser);
-        if (!ctx->items_open)
-            return false;   /* cannot be: the parser was right after the block's `{` line */
+        if (dr->lag == LAG_HEADER_LINE) {
+            dr->lag = LAG_ITEMS;    /* not fed yet: as the reduction would, the list is open */
+            dr->lag_items_start = *nl;
+            ctx->items_open = true;
+            dr->at_block_start = false;
+        } else {
+            driver_feed(dr, TK_NEWLINE, *nl);
+            PrismaParseReportAgain(dr->parser);
+            if (!ctx->items_open)
+                return false;   /* cannot be: the parser was right after the block's `{` line */
+        }
     }
     ctx->line_has_code = true;
     if (line.end != nl)
@@ -806,6 +855,47 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, const LexToken **
     ctx->trailing_doc = -1;
     *next = nl + 1;
     return true;
+}
+
+/* A top-level line `model Name {` (or view, type) at t, whose parser has nothing pending: the
+ * block begun as the parser would begin it (what follows the `{` skipped), without the parser
+ * (Driver.lag). */
+static void driver_lazy_header(Driver *dr, const LexToken *t)
+{
+    ParseCtx *ctx = &dr->ctx;
+    static const BlockKind KINDS[] = {[LEX_KW_MODEL] = BLOCK_MODEL, [LEX_KW_VIEW] = BLOCK_VIEW, [LEX_KW_TYPE] = BLOCK_TYPE};
+    static const int TOKENS[] = {[LEX_KW_MODEL] = TK_MODEL, [LEX_KW_VIEW] = TK_VIEW, [LEX_KW_TYPE] = TK_TYPE};
+    ctx->line_has_code = true;
+    dr->at_block_start = false;
+    ctx->lookahead = t[2];  /* the reduction of the header sees the `{` */
+    ast_block_begin(ctx, KINDS[t[0].kind], t[0], t[1]);
+    dr->lag = LAG_HEADER;
+    dr->lag_keyword = t[0];
+    dr->lag_keyword_token = TOKENS[t[0].kind];
+    dr->lag_name = t[1];
+    dr->lag_lbrace = t[2];
+    dr->last_lbrace = t[2];
+    dr->brace_line = true;
+    driver_after_lbrace(dr);
+}
+
+/* A line `}` (t) of a block whose header the parser has not seen, and its end: the block closed
+ * as the parser would close it at that line's end. The parser is then at the top level, as it
+ * was before the header, where a line end would change nothing: it is not fed either. */
+static void driver_lazy_close(Driver *dr, const LexToken *t)
+{
+    ParseCtx *ctx = &dr->ctx;
+    if (dr->lag == LAG_HEADER_LINE)
+        ctx->items_open = true;     /* an empty block: the reduction of its empty list of items */
+    dr->lag = LAG_NONE;
+    dr->at_block_start = false;
+    dr->brace_line = false;
+    ctx->lookahead = t[1];
+    ast_block_end(ctx, t[0]);
+    ctx->line++;
+    ctx->line_start = t[1].end;
+    ctx->line_has_code = false;
+    ctx->trailing_doc = -1;
 }
 
 /* Tokens are read a batch of lines at a time (or up to a token after which the driver may move
@@ -830,6 +920,19 @@ static void driver_run(Driver *dr)
         toks[n] = (LexToken){LEX_EOF, 0, 0};     /* where the fast path's walk stops at the latest */
         const LexToken *t = toks, *end = toks + n;
         while (t < end) {
+            if (t->kind <= LEX_KW_TYPE && t->kind >= LEX_KW_MODEL && t + 2 < end && t[1].kind == LEX_IDENT &&
+                t[2].kind == LEX_LBRACE && !ctx->block && !ctx->line_has_code && !ctx->skipping && !dr->comment_ends_code &&
+                !dr->parser_only) {
+                driver_lazy_header(dr, t);
+                t += 3;
+                continue;
+            }
+            if (t->kind == LEX_RBRACE && dr->lag >= LAG_HEADER_LINE && !ctx->line_has_code && t + 1 < end &&
+                t[1].kind == LEX_NEWLINE && !dr->comment_ends_code) {
+                driver_lazy_close(dr, t);
+                t += 2;
+                continue;
+            }
             if ((t->kind == LEX_IDENT || t->kind == LEX_BLOCK_ATTR) && !ctx->line_has_code &&
                 (ctx->items_open || dr->at_block_start) && ctx->block && ctx->block->kind <= BLOCK_TYPE &&
                 !ctx->skipping && !dr->comment_ends_code && !dr->parser_only && driver_fast_line(dr, t, &t))
