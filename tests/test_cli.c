@@ -137,6 +137,57 @@ static void test_io_errors(void **state)
     }
 }
 
+static bool is_kind(const char *rel, mode_t kind)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", TMP, rel);
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == kind;
+}
+
+/* -o onto what is not a regular file writes to it and leaves it what it is: renaming the new
+ * file over it (the way a regular file is replaced) turned `-o /dev/null` into a regular file
+ * in place of the device. */
+static void test_output_to_devices_and_fifos(void **state)
+{
+    (void)state;
+    WRITE("schema.prisma", VALID);
+    RunResult r = run_cmd("mkfifo '%s/pipe'", TMP);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    const char *writers[] = {"sql schema.prisma -o pipe", "variant schema.prisma --provider postgresql -o pipe -q"};
+    const char *expect[] = {"CREATE TABLE \"A\"", "provider = \"postgresql\""};
+    for (int i = 0; i < 2; i++) {
+        /* a reader for the FIFO, as a shell pipeline would have */
+        r = run_cmd("cd '%s' && (cat pipe > got &) && NO_COLOR= '%s' %s && sleep 0.2 && cat got", TMP, prismac_bin(),
+                    writers[i]);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, expect[i]));
+        assert_true(is_kind("pipe", S_IFIFO));
+        run_free(&r);
+    }
+    /* a character device: a null device node of our own, where mknod is allowed (root) */
+    r = run_cmd("mknod '%s/null' c 1 3", TMP);
+    bool made = r.status == 0;
+    run_free(&r);
+    if (made) {
+        r = PRISMAC("sql schema.prisma -o null");
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+        r = PRISMAC("variant schema.prisma --provider postgresql -o null -q");
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+        assert_true(is_kind("null", S_IFCHR));
+    }
+    r = run_cmd("mkdir '%s/folder'", TMP);
+    run_free(&r);
+    r = PRISMAC("sql schema.prisma -o folder");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "cannot write folder: Is a directory"));
+    assert_true(is_kind("folder", S_IFDIR));
+    run_free(&r);
+}
+
 static void test_folder_and_multiple_files(void **state)
 {
     (void)state;
@@ -236,6 +287,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_statuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_output_to_devices_and_fifos, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_and_multiple_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_and_github_formats, setup, teardown),

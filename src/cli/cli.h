@@ -132,8 +132,10 @@ void cli_github_escape(FILE *out, const char *text, bool property);
 
 /* Replaces the file at `path` (through a symbolic link: the file it points to) with `len` bytes
  * of `data`: a temporary file beside it with the file's mode (a new file: 0666 less the umask),
- * fsync, rename(2), so that a reader never sees half a file. Returns 0, or the errno of what
- * failed; *temp_failed (may be NULL) tells whether the temporary file could not be created. */
+ * fsync, rename(2), so that a reader never sees half a file. What is not a regular file (a
+ * device such as /dev/null, a FIFO) is written to, never replaced; a directory is EISDIR.
+ * Returns 0, or the errno of what failed; *temp_failed (may be NULL) tells whether the
+ * temporary file could not be created. */
 int cli_replace_file(const char *path, const char *data, size_t len, bool *temp_failed);
 /* The same in two steps, so that the temporary file is written and synced while the command
  * decides whether to keep it: begin writes it (0, or the errno of what failed: nothing is
@@ -142,6 +144,9 @@ typedef struct CliReplace {
     char *real, *tmp;
     const char *path;
     bool temp_failed;       /* the temporary file could not be created */
+    bool in_place;          /* not a regular file: `data` is written to it at commit */
+    const char *data;
+    size_t len;
 } CliReplace;
 int cli_replace_begin(CliReplace *w, const char *path, const char *data, size_t len);
 int cli_replace_commit(CliReplace *w);

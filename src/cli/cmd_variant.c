@@ -100,7 +100,8 @@ typedef struct OutputJob {
 /* Is the file at `path` a regular file of exactly these bytes? */
 static bool file_holds(const char *path, const char *data, size_t len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO's open would wait for a writer */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return false;
     struct stat st;

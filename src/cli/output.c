@@ -2,10 +2,37 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* 0, or the errno of the write that failed. */
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t k = write(fd, data + done, len - done);
+        if (k < 0 && errno != EINTR)
+            return errno;
+        if (k > 0)
+            done += (size_t)k;
+    }
+    return 0;
+}
+
+/* What is not a regular file is written to as it is (no temporary file, no rename). */
+static int write_in_place(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int err = write_all(fd, data, len);
+    if (close(fd) != 0 && !err)
+        err = errno;
+    return err;
+}
 
 int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t len)
 {
@@ -16,6 +43,20 @@ int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t
     /* mkstemp makes the file private: give it the mode the file had, or the usual one */
     struct stat st;
     mode_t mode;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        free(w->real);
+        w->real = NULL;
+        return EISDIR;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device (/dev/null, a terminal) or a FIFO: renaming a file over it would replace
+         * the device node itself */
+        w->path = path;
+        w->in_place = true;
+        w->data = data;
+        w->len = len;
+        return 0;
+    }
     if (stat(path, &st) == 0) {
         mode = st.st_mode & 07777;
     } else {
@@ -41,15 +82,7 @@ int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t
         w->tmp = w->real = NULL;
         return e;
     }
-    int err = 0;
-    size_t done = 0;
-    while (!err && done < len) {
-        ssize_t k = write(fd, data + done, len - done);
-        if (k < 0 && errno != EINTR)
-            err = errno;
-        else if (k > 0)
-            done += (size_t)k;
-    }
+    int err = write_all(fd, data, len);
     if (!err && fchmod(fd, mode) != 0)
         err = errno;
     if (!err && fsync(fd) != 0)
@@ -63,9 +96,12 @@ int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t
 
 int cli_replace_commit(CliReplace *w)
 {
-    int err = rename(w->tmp, w->path) != 0 ? errno : 0;
-    if (err)
+    int err;
+    if (w->in_place) {
+        err = write_in_place(w->path, w->data, w->len);
+    } else if ((err = rename(w->tmp, w->path) != 0 ? errno : 0) != 0) {
         unlink(w->tmp);
+    }
     free(w->tmp);
     free(w->real);
     *w = (CliReplace){0};
