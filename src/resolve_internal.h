@@ -419,12 +419,9 @@ typedef struct Validator {
     DbProvider provider;
     bool relation_mode_prisma;
     uint32_t errors_at_start;       /* diags->errors when the pipeline started */
-    const char **native_cache;      /* per field: its PostgreSQL native type, read once */
 } Validator;
 
 bool validate_has_errors(const Validator *v);
-/* The per-field cache of PostgreSQL native types, made before threads share it out. */
-void validate_native_cache_init(Validator *v);
 void validate_native_type(Validator *v, const DbField *f);
 void validate_default_contents(Validator *v, const DbField *f);
 void validate_pg_indexes(Validator *v, uint32_t model);

@@ -1028,8 +1028,6 @@ static bool validate_models_shared(Validator *v, Names *nm, void *relnames, cons
                                    uint32_t nshares, NameFps *fps)
 {
     const Db *db = v->db;
-    if (v->provider == PROVIDER_POSTGRESQL)
-        validate_native_cache_init(v);
     ModelChecks *shares = calloc(nshares, sizeof *shares);
     if (!shares) {
         fprintf(stderr, "prismac: out of memory\n");
@@ -1057,7 +1055,7 @@ static bool validate_models_shared(Validator *v, Names *nm, void *relnames, cons
     bool ok = true;
     for (uint32_t i = 0; i < nshares; i++)
         ok &= shares[i].diags.count == 0;
-    /* what the shares allocated may be pointed to (cached native type names): kept */
+    /* what the shares allocated is kept, freed with the Db's arena */
     for (uint32_t i = 0; i < nshares; i++)
         arena_adopt(v->arena, &shares[i].arena);
     free(shares);

@@ -648,8 +648,10 @@ static const char *algo_name(uint8_t a)
 
 /* The field's native type as PostgreSQL reads it: a known type whose arguments parse, or a
  * type Prisma does not know (kept by name, as an extension's type might be); NULL when
- * there is none or its arguments do not parse. */
-static const char *pg_native_read(Validator *v, const DbField *f)
+ * there is none or its arguments do not parse. Read when asked (only for a field of a GiST,
+ * GIN, SP-GiST or BRIN index, or one whose native type is written Xml): no per-field cache,
+ * whose memory (8 bytes a field) a large schema would pay for nothing. */
+static const char *pg_native(Validator *v, const DbField *f)
 {
     const Attribute *a = f->native->attr;
     if (!a)
@@ -666,28 +668,6 @@ static const char *pg_native_read(Validator *v, const DbField *f)
         if (!parse_u32(a->args->items[i].value, &x))
             return NULL;
     return d->name;
-}
-
-static const char NO_NATIVE[1];     /* cached for a field that has none */
-
-void validate_native_cache_init(Validator *v)
-{
-    if (v->native_cache)
-        return;
-    /* zeroed (NULL: not read yet), so that it is filled, and its pages first touched, by the
-     * threads that read the fields */
-    v->native_cache = arena_alloc(v->arena, (size_t)(v->db->nfields ? v->db->nfields : 1) * sizeof *v->native_cache);
-}
-
-static const char *pg_native(Validator *v, const DbField *f)
-{
-    uint32_t id = (uint32_t)(f - v->db->fields);
-    validate_native_cache_init(v);
-    if (!v->native_cache[id]) {
-        const char *native = pg_native_read(v, f);
-        v->native_cache[id] = native ? native : NO_NATIVE;
-    }
-    return v->native_cache[id] == NO_NATIVE ? NULL : v->native_cache[id];
 }
 
 static bool algo_supports_type(uint8_t algo, const DbField *f)
