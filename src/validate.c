@@ -540,19 +540,32 @@ static void datasource_checks(Validator *v)
     }
 }
 
-/* Two models (or views) with the same table name in the same schema. */
+/* Two models (or views) with the same table name in the same schema. The keys ([schema \0]
+ * table, global_key) in a table of model ids made for this check and dropped after it. */
 static void table_name_clashes(Validator *v)
 {
     Db *db = v->db;
-    NameMap seen;
-    namemap_init(&seen, v->arena, db->nmodels);
+    uint32_t bits = 4;
+    while ((1u << bits) < db->nmodels * 2)
+        bits++;
+    uint32_t cap = 1u << bits;
+    uint32_t *tab = calloc(cap, sizeof *tab);      /* model + 1; 0: empty */
+    Str *keys = malloc(((size_t)db->nmodels + 1) * sizeof *keys);
+    if (!tab || !keys) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
     for (int views = 0; views < 2; views++)
         for (uint32_t m = 0; m < db->nmodels; m++) {
             const DbModel *dm = &db->models[m];
             if (dm->is_view != (views == 1))
                 continue;
-            Str key = global_key(v, dm->schema, dm->db_name);
-            uint32_t prev = namemap_put(&seen, 0, key, m);
+            Str key = keys[m] = global_key(v, dm->schema, dm->db_name);
+            uint32_t i = name_hash32(key) >> (32 - bits);     /* its top bits: every byte moves them */
+            while (tab[i] && !name_eq(keys[tab[i] - 1], key))
+                i = (i + 1) & (cap - 1);
+            uint32_t prev = tab[i] - 1;
+            tab[i] = m + 1;     /* the last model of a table name is the one a later clash names */
             if (prev == DB_NONE)
                 continue;
             const DbModel *pm = &db->models[prev];
@@ -564,6 +577,8 @@ static void table_name_clashes(Validator *v)
             diag_note(v->diags, d, dm->mapped ? pm->ast->name_span : dm->ast->name_span,
                       "give one of them another table name with `@@map`");
         }
+    free(tab);
+    free(keys);
 }
 
 static bool field_required(const DbField *f)
