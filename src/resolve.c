@@ -385,31 +385,66 @@ uint32_t db_find_enum(const Db *db, Str name)
     return v != DB_NONE && TOP_KIND(v) == TOP_ENUM ? TOP_ID(v) : DB_NONE;
 }
 
-/* The slot of a name in a model's field table (tab, mask): its field + 1, or the empty slot
- * (0: the arena's memory comes zeroed) it would take. Inlined into the name pass's loop over a
- * model's fields. */
-static inline __attribute__((always_inline)) uint32_t *ftab_probe_at(const Db *db, uint32_t *tab, uint32_t mask, Str name,
-                                                                      uint32_t hash)
+/* A model's field table (see DbNameTable.ftab8): bytes (the field's place in the model + 1)
+ * for a model of up to 255 fields, else words (field id + 1); 0 is an empty slot (the arena's
+ * memory comes zeroed). */
+typedef struct FieldTable {
+    uint8_t *t8;            /* NULL: t32 */
+    uint32_t *t32;
+    uint32_t mask;
+    uint32_t base;          /* t8: the model's first field; t32: 0 */
+    const DbField *fields;  /* db->fields + base: an entry e is fields[e - 1] */
+} FieldTable;
+
+static inline FieldTable ftab_of(const Db *db, uint32_t model)
 {
-    uint32_t i = hash & mask;
-    for (;;) {
-        uint32_t f = tab[i];
-        if (f == 0 || name_eq(db->fields[f - 1].name, name))
-            return &tab[i];
-        i = (i + 1) & mask;
+    const struct DbNameTable *nt = db->names;
+    uint32_t first = nt->ftab_first[model], bits = nt->ftab_bits[model];
+    FieldTable t = {NULL, NULL, (1u << (bits & FTAB_BITS)) - 1, 0, db->fields};
+    if (bits & FTAB_WIDE) {
+        t.t32 = nt->ftab32 + first;
+    } else {
+        t.t8 = nt->ftab8 + first;
+        t.base = db->models[model].first_field;
+        t.fields += t.base;
     }
+    return t;
 }
 
-static inline __attribute__((always_inline)) uint32_t *ftab_probe(const Db *db, uint32_t *tab, uint32_t mask, Str name)
+/* The field a name has in a model's table (the last of that name), or t.base - 1 (not a field
+ * of the model; DB_NONE for a table of words) when it has none; with `put`, the entry is then
+ * made `field` (the last field of a name wins, as in Prisma's table).
+ * Inlined into the name pass's loop over a model's fields. */
+static inline __attribute__((always_inline)) uint32_t ftab_find(FieldTable t, Str name, uint32_t hash, bool put,
+                                                                uint32_t field, bool wide)
 {
-    return ftab_probe_at(db, tab, mask, name, name_hash32(name));
+    uint32_t i = hash & t.mask;
+    if (!wide) {
+        for (;; i = (i + 1) & t.mask) {
+            uint32_t e = t.t8[i];
+            if (e == 0 || name_eq(t.fields[e - 1].name, name)) {
+                if (put)
+                    t.t8[i] = (uint8_t)(field - t.base + 1);
+                return t.base + e - 1;
+            }
+        }
+    }
+    for (;; i = (i + 1) & t.mask) {
+        uint32_t f = t.t32[i];
+        if (f == 0 || name_eq(t.fields[f - 1].name, name)) {
+            if (put)
+                t.t32[i] = field + 1;
+            return f - 1;
+        }
+    }
 }
 
 uint32_t resolve_find_field(const Db *db, uint32_t model, Str name)
 {
-    const struct DbNameTable *nt = db->names;
-    /* empty: 0 - 1 is DB_NONE */
-    return *ftab_probe(db, nt->ftab + nt->ftab_first[model], (1u << nt->ftab_bits[model]) - 1, name) - 1;
+    FieldTable t = ftab_of(db, model);
+    uint32_t h = name_hash32(name);
+    uint32_t f = t.t8 ? ftab_find(t, name, h, false, 0, false) : ftab_find(t, name, h, false, 0, true);
+    return f == t.base - 1 ? DB_NONE : f;
 }
 
 uint32_t db_find_field(const Db *db, uint32_t model, Str name)
@@ -602,8 +637,9 @@ static void relids_push(Resolver *r, uint32_t field)
 }
 
 /* A model's fields (from m->first_field on): the field, its attributes and what its type name
- * says, read once; its entry in the model's field table. Returns how many fields are usable. */
-static uint32_t names_model_fields(Resolver *r, uint32_t model)
+ * says, read once; its entry in the model's field table (of bytes, or of words when `wide`: a
+ * copy of the loop for each). Returns how many fields are usable. */
+static inline __attribute__((always_inline)) uint32_t names_model_fields_in(Resolver *r, uint32_t model, bool wide)
 {
     Db *db = r->db;
     struct DbNameTable *nt = r->nt;
@@ -611,7 +647,7 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
     const Block *b = m->ast;
     bool view = m->is_view;
     uint32_t field = m->first_field;
-    uint32_t *ftab = nt->ftab + nt->ftab_first[model], fmask = (1u << nt->ftab_bits[model]) - 1;
+    FieldTable ftab = ftab_of(db, model);
     /* the codes' array and count in locals (the codes are bytes: stores to them would make the
      * compiler read r's fields again) */
     uint8_t *acodes = r->acodes;
@@ -663,10 +699,8 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
             check_attr_identifiers(r, af->attrs, af->nattrs, acodes + nacodes);
             nacodes += af->nattrs;
         }
-        uint32_t *slot = ftab_probe_at(db, ftab, fmask, af->name, hash);
-        uint32_t prev = *slot - 1;
-        *slot = field + 1;  /* the last field of a name wins, as in Prisma's table */
-        if (prev != DB_NONE) {
+        uint32_t prev = ftab_find(ftab, af->name, hash, true, field, wide);
+        if (prev != ftab.base - 1) {        /* base - 1: the name was not there */
             Diag *d = diag_error(r->diags, af->name_span, "the field `%s` is already defined in %s `%s`",
                                  str_c(r->arena, af->name), view ? "view" : "model", str_c(r->arena, b->name));
             diag_note(r->diags, d, db->fields[prev].ast->name_span, "first defined here");
@@ -675,6 +709,12 @@ static uint32_t names_model_fields(Resolver *r, uint32_t model)
     }
     r->nacodes = nacodes;
     return field - m->first_field;
+}
+
+static uint32_t names_model_fields(Resolver *r, uint32_t model)
+{
+    return r->nt->ftab_bits[model] & FTAB_WIDE ? names_model_fields_in(r, model, true)
+                                               : names_model_fields_in(r, model, false);
 }
 
 /* A model's or view's own name and block attributes (their codes into `codes`, if not NULL). */
@@ -912,7 +952,8 @@ static void db_allocate(Resolver *r)
 {
     Db *db = r->db;
     Ast *ast = r->ast;
-    uint32_t nmodels = 0, nfields = 0, nenums = 0, nvalues = 0, ncts = 0, nctfields = 0, nprops = 0, ftab = 0;
+    uint32_t nmodels = 0, nfields = 0, nenums = 0, nvalues = 0, ncts = 0, nctfields = 0, nprops = 0, ftab8 = 0,
+             ftab32 = 0;
     for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
         Block *b = ast->blocks[bi];
         switch (b->kind) {
@@ -923,7 +964,10 @@ static void db_allocate(Resolver *r)
             uint8_t bits = 2;
             while ((1u << bits) < b->nfields * 2)
                 bits++;
-            ftab += 1u << bits;
+            if (b->nfields <= FTAB_NARROW_MAX)
+                ftab8 += 1u << bits;
+            else
+                ftab32 += 1u << bits;
             break;
         }
         case BLOCK_ENUM:
@@ -958,8 +1002,10 @@ static void db_allocate(Resolver *r)
     nt->field_relfield = arena_alloc_raw(a, fcount * sizeof(uint32_t));
     nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
     nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
-    nt->ftab = arena_alloc(a, (size_t)(ftab ? ftab : 1) * sizeof *nt->ftab);    /* zeroed: empty */
-    uint32_t total = 0, mi = 0;
+    /* zeroed: empty */
+    nt->ftab8 = arena_alloc(a, ftab8 ? ftab8 : 1);
+    nt->ftab32 = ftab32 ? arena_alloc(a, (size_t)ftab32 * sizeof *nt->ftab32) : NULL;
+    uint32_t total8 = 0, total32 = 0, mi = 0;
     for (uint32_t bi = 0; bi < ast->nblocks; bi++) {
         Block *b = ast->blocks[bi];
         if (b->kind != BLOCK_MODEL && b->kind != BLOCK_VIEW)
@@ -967,9 +1013,15 @@ static void db_allocate(Resolver *r)
         uint8_t bits = 2;
         while ((1u << bits) < b->nfields * 2)
             bits++;
-        nt->ftab_first[mi] = total;
-        nt->ftab_bits[mi++] = bits;
-        total += 1u << bits;
+        if (b->nfields <= FTAB_NARROW_MAX) {
+            nt->ftab_first[mi] = total8;
+            nt->ftab_bits[mi++] = bits;
+            total8 += 1u << bits;
+        } else {
+            nt->ftab_first[mi] = total32;
+            nt->ftab_bits[mi++] = bits | FTAB_WIDE;
+            total32 += 1u << bits;
+        }
     }
 }
 

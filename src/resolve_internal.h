@@ -105,7 +105,7 @@ static inline bool word_has_byte(uint64_t w, unsigned char c)
 
 /* A name's 32-bit hash (name_hash32), and whether the name holds a `-`, from the same loads
  * (the words load_tail makes of a short name hold its bytes and zeros only). */
-static inline uint32_t name_hash32_dash(Str name, bool *dash)
+static inline __attribute__((always_inline)) uint32_t name_hash32_dash(Str name, bool *dash)
 {
     const char *p = name.ptr;
     uint32_t n = name.len;
@@ -206,13 +206,20 @@ typedef struct CtField {
     uint32_t type;                  /* composite type id */
 } CtField;
 
+#define FTAB_NARROW_MAX 255u
+#define FTAB_WIDE 0x80u
+#define FTAB_BITS 0x3Fu
+
 struct DbNameTable {
     NameMap names;                  /* tops, generators, datasources, enum values, ct fields, @map */
-    /* Each model's fields by name: an open-addressing table of field ids per model, all in one
-     * array (a model's table is small and read while the model is: it stays in cache). */
-    uint32_t *ftab;                 /* field id + 1; 0: empty */
-    uint32_t *ftab_first;           /* per model: start in ftab */
-    uint8_t *ftab_bits;             /* per model: log2 of its table size */
+    /* Each model's fields by name: an open-addressing table per model, all in one array (a
+     * model's table is small and read while the model is: it stays in cache). A model of up to
+     * FTAB_NARROW_MAX fields has a table of bytes (its field's place in the model + 1: a
+     * quarter of the memory), a larger one a table of words (field id + 1); 0: empty. */
+    uint8_t *ftab8;
+    uint32_t *ftab32;
+    uint32_t *ftab_first;           /* per model: start in ftab8 or ftab32 */
+    uint8_t *ftab_bits;             /* per model: log2 of its table size, | FTAB_WIDE for ftab32 */
     RelField *relfields;            /* in Prisma's order: models in file order, fields in order */
     uint32_t nrelfields;
     uint32_t *field_relfield;       /* Db field -> relfields index, or DB_NONE */
