@@ -75,32 +75,61 @@ bool validate_has_errors(const Validator *v)
 
 /* ---- constraint names ---------------------------------------------------------------------- */
 
+/* Copies a name's bytes: up to 16 of them with two overlapping loads and stores (no call). */
+static inline char *put_name(char *p, Str s)
+{
+    uint32_t n = s.len;
+    if (n - 8u <= 8u) {
+        uint64_t a, b;
+        memcpy(&a, s.ptr, 8);
+        memcpy(&b, s.ptr + n - 8, 8);
+        memcpy(p, &a, 8);
+        memcpy(p + n - 8, &b, 8);
+    } else if (n - 4u < 4u) {
+        uint32_t a, b;
+        memcpy(&a, s.ptr, 4);
+        memcpy(&b, s.ptr + n - 4, 4);
+        memcpy(p, &a, 4);
+        memcpy(p + n - 4, &b, 4);
+    } else if (n > 16) {
+        memcpy(p, s.ptr, n);
+    } else if (n) {
+        p[0] = s.ptr[0];
+        p[n >> 1] = s.ptr[n >> 1];
+        p[n - 1] = s.ptr[n - 1];
+    }
+    return p + n;
+}
+
 /* Prisma's default names ("Table_a_b_key"), built without printf: the parts are joined, the
  * result cut to the provider's identifier limit (minus the suffix) at a UTF-8 boundary, then
- * the suffix appended. */
-static Str default_name(Validator *v, char *scratch, size_t capscratch, Str table, const Str *cols, uint32_t n,
-                        bool with_cols, const char *suffix)
+ * the suffix (`slen` bytes) appended. The columns (with_cols) are the db_names of the fields
+ * whose ids are at `ids`, `stride` bytes apart (index fields, foreign-key pairs), up to 64. */
+static inline Str default_name(Validator *v, char *scratch, size_t capscratch, Str table, const void *ids, size_t stride,
+                               uint32_t n, bool with_cols, const char *suffix, size_t slen)
 {
-    size_t slen = strlen(suffix), len = table.len;
+    const DbField *fields = v->db->fields;
+    if (n > 64)
+        n = 64;
+#define COL(i) fields[*(const uint32_t *)((const char *)ids + (size_t)(i) * stride)].db_name
+    size_t len = table.len;
     if (with_cols) {
         len += 1;
         for (uint32_t i = 0; i < n; i++)
-            len += cols[i].len + (i ? 1 : 0);
+            len += COL(i).len + (i ? 1 : 0);
     }
     /* into the caller's scratch buffer when it is given and large enough */
     char *buf = scratch && len + slen + 1 <= capscratch ? scratch : arena_alloc_raw(v->arena, len + slen + 1);
-    char *p = buf;
-    memcpy(p, table.ptr, table.len);
-    p += table.len;
+    char *p = put_name(buf, table);
     if (with_cols) {
         *p++ = '_';
         for (uint32_t i = 0; i < n; i++) {
             if (i)
                 *p++ = '_';
-            memcpy(p, cols[i].ptr, cols[i].len);
-            p += cols[i].len;
+            p = put_name(p, COL(i));
         }
     }
+#undef COL
     if (v->conn->max_ident && len >= v->conn->max_ident - slen) {
         len = v->conn->max_ident - slen;
         while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80)
@@ -116,12 +145,9 @@ static Str index_constraint_name(Validator *v, const DbIndex *idx, char *scratch
     if (idx->map.len)
         return idx->map;
     const Db *db = v->db;
-    Str cols[64];
-    uint32_t n = idx->nfields < 64 ? idx->nfields : 64;
-    for (uint32_t i = 0; i < n; i++)
-        cols[i] = db->fields[db->index_fields[idx->first_field + i].field].db_name;
-    return default_name(v, scratch, capscratch, db->models[idx->model].db_name, cols, n, true,
-                        idx->kind == DBIDX_UNIQUE ? "_key" : "_idx");
+    const void *ids = idx->nfields ? &db->index_fields[idx->first_field].field : NULL;
+    return default_name(v, scratch, capscratch, db->models[idx->model].db_name, ids, sizeof(DbIndexField), idx->nfields,
+                        true, idx->kind == DBIDX_UNIQUE ? "_key" : "_idx", 4);
 }
 
 /* Providers without named primary keys have no pk name. */
@@ -130,7 +156,7 @@ static bool pk_constraint_name(Validator *v, const DbModel *m, Str *out, char *s
     if (!has_cap(v, CAP_NAMED_PK) || m->pk == DB_NONE)
         return false;
     const DbIndex *pk = &v->db->indexes[m->pk];
-    *out = pk->map.len ? pk->map : default_name(v, scratch, capscratch, m->db_name, NULL, 0, false, "_pkey");
+    *out = pk->map.len ? pk->map : default_name(v, scratch, capscratch, m->db_name, NULL, 0, 0, false, "_pkey", 5);
     return true;
 }
 
@@ -139,11 +165,9 @@ static Str fk_constraint_name(Validator *v, const DbRelation *rel, char *scratch
     if (rel->map.len)
         return rel->map;
     const Db *db = v->db;
-    Str cols[64];
-    uint32_t n = rel->nfk < 64 ? rel->nfk : 64;
-    for (uint32_t i = 0; i < n; i++)
-        cols[i] = db->fields[db->fk_pairs[rel->first_fk + i].field].db_name;
-    return default_name(v, scratch, capscratch, db->models[rel->model_a].db_name, cols, n, true, "_fkey");
+    const void *ids = rel->nfk ? &db->fk_pairs[rel->first_fk].field : NULL;
+    return default_name(v, scratch, capscratch, db->models[rel->model_a].db_name, ids, sizeof(DbFkPair), rel->nfk, true,
+                        "_fkey", 5);
 }
 
 /* The names of the schema that must be unique in some namespace, computed once. */
