@@ -789,6 +789,25 @@ static void clustering_check(Validator *v, const DbIndex *idx, const char *attr)
         diag_error(v->diags, idx->attr->span, "`clustered` (on `%s`) is not supported on %s", attr, v->conn->name);
 }
 
+/* The end of a scalar field's checks: its native type and its default. */
+static inline void scalar_field_type_checks(Validator *v, const DbModel *m, const DbField *f)
+{
+    if (f->native->attr)
+        validate_native_type(v, f);
+    const DbDefault *def = f->def;
+    if (def->kind == DBDEF_NONE)
+        return;
+    if (def->map.len) {
+        Diag *d = diag_error(v->diags, def->attr->span, "%s cannot name a default value (`map:` in `@default`)", v->conn->name);
+        diag_note(v->diags, d, arg_span_or(def->attr, "map", def->attr->span), "remove the `map` argument");
+        db_name_length(v, m, def->attr, def->map);
+    }
+    if (def->kind == DBDEF_VALUE)
+        validate_default_contents(v, f);
+    if (def->kind == DBDEF_AUTO)
+        diag_error(v->diags, def->expr->span, "`auto()` is for MongoDB; %s does not support it", v->conn->name);
+}
+
 /* `named_uniques`: the model has an @@unique with a `name` (rare: only then are field names
  * compared with those names). */
 static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid, bool named_uniques)
@@ -825,17 +844,7 @@ static void scalar_field_checks(Validator *v, Names *nm, uint32_t fid, bool name
         diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@id` in %s `%s` is also a field's name", S(f->name),
                    container, S(m->name));
     (void)nm;
-    if (f->native->attr)
-        validate_native_type(v, f);
-    if (f->def->kind != DBDEF_NONE && f->def->map.len) {
-        Diag *d = diag_error(v->diags, f->def->attr->span, "%s cannot name a default value (`map:` in `@default`)", v->conn->name);
-        diag_note(v->diags, d, arg_span_or(f->def->attr, "map", f->def->attr->span), "remove the `map` argument");
-        db_name_length(v, m, f->def->attr, f->def->map);
-    }
-    if (f->def->kind == DBDEF_VALUE)
-        validate_default_contents(v, f);
-    if (f->def->kind == DBDEF_AUTO)
-        diag_error(v->diags, f->def->expr->span, "`auto()` is for MongoDB; %s does not support it", v->conn->name);
+    scalar_field_type_checks(v, m, f);
 }
 
 static void index_checks(Validator *v, Names *nm, uint32_t model, uint32_t index)
@@ -996,13 +1005,30 @@ static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t mod
     bool named_uniques = false;
     for (uint32_t i = 0; i < m->nindexes; i++)
         named_uniques |= db->indexes[m->first_index + i].kind == DBIDX_UNIQUE && db->indexes[m->first_index + i].name.len;
+    /* A field needs scalar_field_checks in full only when the connector lacks a capability its
+     * type or list needs, or the model's ids and uniques have client names; else only its
+     * native type and default are checked (what the full checks would end with). */
+    uint32_t slow_scalars = (!has_cap(v, CAP_JSON) || !has_cap(v, CAP_JSON_LISTS) ? 1u << SCALAR_JSON : 0) |
+                            (!has_cap(v, CAP_DECIMAL) ? 1u << SCALAR_DECIMAL : 0);
+    bool slow_lists = !has_cap(v, CAP_SCALAR_LISTS);
+    bool full = named_uniques || (m->pk != DB_NONE && db->indexes[m->pk].name.len);
+    uint32_t first_rel = m->nfields, end_rel = 0;     /* the relation fields are among [first_rel, end_rel) */
     for (uint32_t i = 0; i < m->nfields; i++) {
         const DbField *f = &db->fields[m->first_field + i];
-        if (f->kind != DBF_RELATION && f->kind != DBF_ERROR)
+        if (f->kind == DBF_RELATION) {
+            first_rel = first_rel < i ? first_rel : i;
+            end_rel = i + 1;
+            continue;
+        }
+        if (f->kind == DBF_ERROR)
+            continue;
+        if (full || (f->kind == DBF_SCALAR && (slow_scalars >> f->scalar & 1)) || (slow_lists && f->arity == ARITY_LIST))
             scalar_field_checks(v, nm, m->first_field + i, named_uniques);
+        else
+            scalar_field_type_checks(v, m, f);
     }
     bool grouped = false;
-    for (uint32_t i = 0; i < m->nfields; i++) {
+    for (uint32_t i = first_rel; i < end_rel; i++) {
         const DbField *f = &db->fields[m->first_field + i];
         if (f->kind != DBF_RELATION)
             continue;
