@@ -111,24 +111,26 @@ typedef enum DbIndexKind {
 
 typedef enum SortOrder { SORT_DEFAULT = 0, SORT_ASC, SORT_DESC } SortOrder;
 
+/* (Members ordered so that no padding is left: 40 bytes.) */
 typedef struct DbIndexField {
     uint32_t field;         /* a field of the index's model */
     SortOrder sort;
     int32_t length;         /* length: n (MySQL); -1 when not given */
-    Str ops;                /* operator class (ops: InetOps or raw("...")); empty when not given */
     bool ops_raw;           /* ops given as raw("...") */
+    Str ops;                /* operator class (ops: InetOps or raw("...")); empty when not given */
     const Expr *expr;       /* the element in the attribute's field list */
 } DbIndexField;
 
+/* (The kind a byte, beside the two flags: 80 bytes.) */
 typedef struct DbIndex {
-    DbIndexKind kind;
+    DbIndexKind kind : 8;
+    bool field_level;       /* @id / @unique on a field (not @@) */
+    int8_t clustered;       /* clustered: -1 not given, 0 false, 1 true */
     uint32_t model;
     uint32_t first_field, nfields;  /* into Db.index_fields */
     Str name;               /* client name: @@id(name:), @@unique(name:); empty when not given */
     Str map;                /* database name: map:; empty means Prisma's default naming */
     Str algorithm;          /* type: BTree, Hash, Gist, Gin, SpGist, Brin; empty when not given */
-    bool field_level;       /* @id / @unique on a field (not @@) */
-    int8_t clustered;       /* clustered: -1 not given, 0 false, 1 true */
     const Expr *where;      /* where: (partial index), or NULL */
     const Attribute *attr;
 } DbIndex;
