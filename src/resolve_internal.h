@@ -180,18 +180,19 @@ typedef struct RelField {
     uint32_t field;                 /* in Db.fields */
     uint32_t model, target;
     uint32_t name_hash;             /* relfield_name_hash(name) when has_name, else 0 */
+    uint32_t nfields, nrefs;
+    Span on_delete_span, on_update_span;
     const Attribute *attr;          /* @relation, or NULL */
-    uint32_t *fields, nfields;      /* fields: [...] (resolved scalar fields of model) */
-    uint32_t *refs, nrefs;          /* references: [...] (scalar fields of target) */
+    uint32_t *fields;               /* fields: [...] (resolved scalar fields of model) */
+    uint32_t *refs;                 /* references: [...] (scalar fields of target) */
+    Str name;                       /* the relation name as written */
+    Str map;
+    uint8_t on_delete, on_update;   /* DbRefAction */
     bool has_fields, has_refs;      /* the argument is present (even if it did not resolve) */
     bool has_name;
-    Str name;                       /* the relation name as written */
-    DbRefAction on_delete, on_update;
-    Span on_delete_span, on_update_span;
-    Str map;
     bool has_map;
     bool ignored;                   /* @ignore */
-} RelField;
+} RelField;                         /* (no padding inside: 112 bytes) */
 
 /* The hash of a relation name that resolve_relations' chains read (the attribute pass computes
  * it, on the resolution threads). */
