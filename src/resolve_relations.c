@@ -108,13 +108,66 @@ void resolve_relations(Resolver *r)
             last[*slot - 1] = i;
         }
     }
-    /* at most one relation per relation field, and their foreign-key pairs: no regrowth */
-    if (db->nrelations + n > nt->cap_relations) {
-        DbRelation *rels = arena_alloc_raw(r->arena, (size_t)(db->nrelations + n) * sizeof *rels);
+    /* Which relation each field creates (what decides it reads the opposite field, found once
+     * here): first for every field, so that the relations' array is made to measure (a schema's
+     * relation fields are about twice its relations: their back sides create none). */
+    enum { MAKE_NONE, MAKE_M2N, MAKE_1N, MAKE_1N_BACK, MAKE_11, MAKE_1N_OR_11 };
+    uint8_t *make = malloc(n);
+    uint32_t *opps = last;      /* the chains are made: `last` is free */
+    if (!make) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    uint32_t nmade = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        RelField *rf = &nt->relfields[i];
+        const DbField *f = &db->fields[rf->field];
+        const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
+        bool self = rf->model == rf->target;
+        /* the opposite: the first field of the target pointing back with the same name (0 - 1: none) */
+        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->name_hash, rf->has_name, rf->name) - 1;
+        while (opp != DB_NONE && self && opp == i)
+            opp = next[opp];
+        opps[i] = opp;
+        const RelField *orf = opp != DB_NONE ? &nt->relfields[opp] : NULL;
+        const DbField *of = orf ? &db->fields[orf->field] : NULL;
+        uint8_t what = MAKE_NONE;
+        if (f->arity == ARITY_LIST) {
+            if (of && of->arity == ARITY_LIST) {
+                if (str_cmp(m->name, tm->name) <= 0 && !(self && str_cmp(f->name, of->name) > 0))
+                    what = MAKE_M2N;
+            } else if (!of) {
+                what = MAKE_1N_BACK;
+            }   /* else 1:n: created at the single side */
+        } else if (of) {
+            if (of->arity == ARITY_LIST) {
+                what = MAKE_1N;
+            } else if (f->arity == ARITY_REQUIRED && of->arity == ARITY_OPTIONAL) {
+                what = MAKE_11;
+            } else if (f->arity == ARITY_REQUIRED) {
+                if (tuple_cmp(m->name, f->name, tm->name, of->name) <= 0)
+                    what = MAKE_11;
+            } else if (of->arity == ARITY_REQUIRED) {
+                ;       /* the required side owns it */
+            } else if (rf->has_fields) {
+                what = MAKE_11;
+            } else if (!orf->has_fields) {
+                if (tuple_cmp(m->name, f->name, tm->name, of->name) <= 0)
+                    what = MAKE_11;
+            }   /* else the opposite side has `fields`: it owns the relation */
+        } else {
+            what = MAKE_1N_OR_11;
+        }
+        make[i] = what;
+        nmade += what != MAKE_NONE;
+    }
+    /* the relations and their foreign-key pairs: no regrowth */
+    if (db->nrelations + nmade > nt->cap_relations) {
+        DbRelation *rels = arena_alloc_raw(r->arena, (size_t)(db->nrelations + nmade + 1) * sizeof *rels);
         if (db->nrelations)
             memcpy(rels, db->relations, (size_t)db->nrelations * sizeof *rels);
         db->relations = rels;
-        nt->cap_relations = db->nrelations + n;
+        nt->cap_relations = db->nrelations + nmade + 1;
     }
     if (db->nfk_pairs + npairs > nt->cap_fk_pairs) {
         DbFkPair *pairs = arena_alloc_raw(r->arena, (size_t)(db->nfk_pairs + npairs + 1) * sizeof *pairs);
@@ -125,56 +178,34 @@ void resolve_relations(Resolver *r)
     }
 
     for (uint32_t i = 0; i < n; i++) {
+        if (make[i] == MAKE_NONE)
+            continue;
         RelField *rf = &nt->relfields[i];
-        const DbField *f = &db->fields[rf->field];
-        const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
-        bool self = rf->model == rf->target;
-        /* the opposite: the first field of the target pointing back with the same name (0 - 1: none) */
-        uint32_t opp = *chain_slot(&first, nt->relfields, rf->target, rf->model, rf->name_hash, rf->has_name, rf->name) - 1;
-        while (opp != DB_NONE && self && opp == i)
-            opp = next[opp];
+        uint32_t opp = opps[i];
         const RelField *orf = opp != DB_NONE ? &nt->relfields[opp] : NULL;
         const DbField *of = orf ? &db->fields[orf->field] : NULL;
 
         DbRelation rel = {.model_a = rf->model, .model_b = rf->target, .field_a = rf->field,
                           .field_b = of ? orf->field : DB_NONE, .name = rf->has_name ? rf->name : (Str){0}};
         bool back_only = false;
-        if (f->arity == ARITY_LIST) {
-            if (of && of->arity == ARITY_LIST) {
-                if (str_cmp(m->name, tm->name) > 0)
-                    continue;
-                if (self && str_cmp(f->name, of->name) > 0)
-                    continue;
-                rel.kind = DBREL_MANY_TO_MANY;
-                rel.embedded = rf->has_fields || orf->has_fields;
-            } else if (of) {
-                continue;       /* 1:n: created at the single side */
-            } else {
-                rel.kind = DBREL_ONE_TO_MANY;
-                back_only = true;
-            }
-        } else if (of) {
-            if (of->arity == ARITY_LIST) {
-                rel.kind = DBREL_ONE_TO_MANY;
-            } else if (f->arity == ARITY_REQUIRED && of->arity == ARITY_OPTIONAL) {
-                rel.kind = DBREL_ONE_TO_ONE;
-            } else if (f->arity == ARITY_REQUIRED) {
-                if (tuple_cmp(m->name, f->name, tm->name, of->name) > 0)
-                    continue;
-                rel.kind = DBREL_ONE_TO_ONE;
-            } else if (of->arity == ARITY_REQUIRED) {
-                continue;       /* the required side owns it */
-            } else if (rf->has_fields) {
-                rel.kind = DBREL_ONE_TO_ONE;
-            } else if (!orf->has_fields) {
-                if (tuple_cmp(m->name, f->name, tm->name, of->name) > 0)
-                    continue;
-                rel.kind = DBREL_ONE_TO_ONE;
-            } else {
-                continue;       /* the opposite side has `fields`: it owns the relation */
-            }
-        } else {
+        switch (make[i]) {
+        case MAKE_M2N:
+            rel.kind = DBREL_MANY_TO_MANY;
+            rel.embedded = rf->has_fields || orf->has_fields;
+            break;
+        case MAKE_1N_BACK:
+            rel.kind = DBREL_ONE_TO_MANY;
+            back_only = true;
+            break;
+        case MAKE_1N:
+            rel.kind = DBREL_ONE_TO_MANY;
+            break;
+        case MAKE_11:
+            rel.kind = DBREL_ONE_TO_ONE;
+            break;
+        default:
             rel.kind = rf->has_fields && fields_are_unique(db, rf) ? DBREL_ONE_TO_ONE : DBREL_ONE_TO_MANY;
+            break;
         }
 
         if (back_only) {
@@ -203,6 +234,7 @@ void resolve_relations(Resolver *r)
         if (of)
             db->fields[orf->field].relation = id;
     }
+    free(make);
     free(next);
     free(last);
 }
