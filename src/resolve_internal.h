@@ -293,7 +293,7 @@ typedef enum AttrCode {
 /* attr_code, and for a name it does not know (AT_OTHER, AT_SCOPED: the names checked as
  * identifiers), whether the name is not one (empty, a leading digit or a `-`), from the same
  * loads as the search for a dot. */
-static inline uint8_t attr_code_checked(Str n, bool *bad)
+static inline __attribute__((always_inline)) uint8_t attr_code_checked(Str n, bool *bad)
 {
     const char *p = n.ptr;
     switch (n.len) {
