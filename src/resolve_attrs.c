@@ -457,7 +457,7 @@ static inline const Arg *ac_optional(AttrCtx *ac, ArgName name)
 typedef enum { DEFARG_OK, DEFARG_MISSING, DEFARG_TWICE } DefArgStatus;
 
 /* The argument `name`, given by name or as the unnamed argument. */
-static DefArgStatus ac_default_arg(AttrCtx *ac, ArgName name, const Arg **out)
+static inline __attribute__((always_inline)) DefArgStatus ac_default_arg(AttrCtx *ac, ArgName name, const Arg **out)
 {
     const Arg *named = ac_optional(ac, name), *unnamed = NULL;
     if (ac->unnamed != DB_NONE && ac->live[ac->unnamed]) {
@@ -792,7 +792,7 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
 /* A model's index or key, as read. Indexes go straight to the resolver's arrays (in Prisma's
  * order); the primary key waits in ac->pk (its fields in ac->ifields) for flush_indexes, which
  * puts it after them. */
-static void pending_push(AttrCtx *ac, const DbIndex *read, const uint32_t *fields, const IndexElem *els, uint32_t n,
+static inline __attribute__((always_inline)) void pending_push(AttrCtx *ac, const DbIndex *read, const uint32_t *fields, const IndexElem *els, uint32_t n,
                          bool as_pk)
 {
     Resolver *r = ac->r;
@@ -1539,7 +1539,7 @@ static void field_default(AttrCtx *ac, uint32_t field)
 }
 
 /* @db.X(args): recorded (in the arena, beside the field); checked against the provider later. */
-static void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
+static inline __attribute__((always_inline)) void field_native_type(AttrCtx *ac, DbField *f, const Attribute *a)
 {
     const char *dot = a->name.ptr;
     while (*dot != '.')     /* AT_SCOPED: the name holds one */
