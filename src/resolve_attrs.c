@@ -526,7 +526,7 @@ static bool co_boolean(Resolver *r, const Expr *e, bool *out)
 }
 
 /* `map:` of indexes, keys and foreign keys: a non-empty string. */
-static Str map_argument(AttrCtx *ac, bool *given)
+static inline __attribute__((always_inline)) Str map_argument(AttrCtx *ac, bool *given)
 {
     const Arg *a = ac_optional(ac, ARG_MAP);
     Str s = {0};
@@ -1417,7 +1417,7 @@ static void dbgenerated_fn(AttrCtx *ac, const Expr *v, DbDefault *def)
 }
 
 /* @default(v, map: ...) with its arguments read (`map` empty when not given). */
-static void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str map, bool has_map)
+static inline __attribute__((always_inline)) void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str map, bool has_map)
 {
     Resolver *r = ac->r;
     Db *db = r->db;
