@@ -1002,6 +1002,7 @@ static void db_allocate(Resolver *r)
     nt->field_relfield = arena_alloc_raw(a, fcount * sizeof(uint32_t));
     nt->model_schema_span = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(Span));
     nt->model_map_attr = arena_alloc(a, (size_t)(nmodels ? nmodels : 1) * sizeof(const Attribute *));
+    nt->model_autoinc = arena_alloc(a, nmodels ? nmodels : 1);
     /* zeroed: empty */
     nt->ftab8 = arena_alloc(a, ftab8 ? ftab8 : 1);
     nt->ftab32 = ftab32 ? arena_alloc(a, (size_t)ftab32 * sizeof *nt->ftab32) : NULL;

@@ -1474,6 +1474,8 @@ static inline __attribute__((always_inline)) void field_default_value(AttrCtx *a
         }
         if (str_eq_cstr(fn, "autoincrement") && (stype == SCALAR_INT || stype == SCALAR_BIGINT)) {
             no_arguments_fn(ac, v, "autoincrement", def, DBDEF_AUTOINCREMENT);
+            if (def->kind == DBDEF_AUTOINCREMENT && r->nt->model_autoinc[f->model] < 255)
+                r->nt->model_autoinc[f->model]++;     /* so that validation need not count them */
         } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "uuid")) {
             versioned_fn(ac, v, "uuid", def, DBDEF_UUID);
         } else if (stype == SCALAR_STRING && str_eq_cstr(fn, "cuid")) {

@@ -228,6 +228,7 @@ struct DbNameTable {
     Span *model_schema_span;        /* @@schema argument (model), valid when schema.len */
     Span *enum_schema_span;
     const Attribute **model_map_attr;   /* @@map of each model, or NULL */
+    uint8_t *model_autoinc;         /* per model: its fields defaulting to autoincrement() (255: that many or more) */
     uint32_t *unknown_fn_fields;    /* fields whose @default calls an unknown function, in order */
     uint32_t nunknown_fn_fields, capunknown_fn_fields;
     CtField *ctfields;

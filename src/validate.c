@@ -757,11 +757,15 @@ static void autoincrement_checks(Validator *v, uint32_t model)
 {
     Db *db = v->db;
     const DbModel *m = &db->models[model];
-    uint32_t count = 0;
-    for (uint32_t i = 0; i < m->nfields; i++)
-        count += db->fields[m->first_field + i].def->kind == DBDEF_AUTOINCREMENT;
+    /* counted by resolution (up to 255) */
+    uint32_t count = db->names->model_autoinc[model];
     if (!count)
         return;
+    if (count == 255) {
+        count = 0;
+        for (uint32_t i = 0; i < m->nfields; i++)
+            count += db->fields[m->first_field + i].def->kind == DBDEF_AUTOINCREMENT;
+    }
     if (!has_cap(v, CAP_AUTOINC_MULTIPLE) && count > 1)
         diag_error(v->diags, m->ast->span, "model `%s` has %u `autoincrement()` fields; %s allows one per table",
                    S(m->name), count, v->conn->name);
