@@ -1017,19 +1017,33 @@ static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t mod
     bool slow_lists = !has_cap(v, CAP_SCALAR_LISTS);
     bool full = named_uniques || (m->pk != DB_NONE && db->indexes[m->pk].name.len);
     uint32_t first_rel = m->nfields, end_rel = 0;     /* the relation fields are among [first_rel, end_rel) */
-    for (uint32_t i = 0; i < m->nfields; i++) {
-        const DbField *f = &db->fields[m->first_field + i];
-        if (f->kind == DBF_RELATION) {
-            first_rel = first_rel < i ? first_rel : i;
-            end_rel = i + 1;
-            continue;
+    const DbField *fields = &db->fields[m->first_field];
+    if (!full && !slow_scalars && !slow_lists) {
+        /* the common case (PostgreSQL, no client names): no field needs the full checks */
+        for (uint32_t i = 0; i < m->nfields; i++) {
+            const DbField *f = &fields[i];
+            if (f->kind == DBF_RELATION) {
+                first_rel = first_rel < i ? first_rel : i;
+                end_rel = i + 1;
+            } else if (f->kind != DBF_ERROR) {
+                scalar_field_type_checks(v, m, f);
+            }
         }
-        if (f->kind == DBF_ERROR)
-            continue;
-        if (full || (f->kind == DBF_SCALAR && (slow_scalars >> f->scalar & 1)) || (slow_lists && f->arity == ARITY_LIST))
-            scalar_field_checks(v, nm, m->first_field + i, named_uniques);
-        else
-            scalar_field_type_checks(v, m, f);
+    } else {
+        for (uint32_t i = 0; i < m->nfields; i++) {
+            const DbField *f = &fields[i];
+            if (f->kind == DBF_RELATION) {
+                first_rel = first_rel < i ? first_rel : i;
+                end_rel = i + 1;
+                continue;
+            }
+            if (f->kind == DBF_ERROR)
+                continue;
+            if (full || (f->kind == DBF_SCALAR && (slow_scalars >> f->scalar & 1)) || (slow_lists && f->arity == ARITY_LIST))
+                scalar_field_checks(v, nm, m->first_field + i, named_uniques);
+            else
+                scalar_field_type_checks(v, m, f);
+        }
     }
     bool grouped = false;
     for (uint32_t i = first_rel; i < end_rel; i++) {
