@@ -337,8 +337,13 @@ static bool names_may_repeat(Validator *v, const NameFps *fp)
             }
         uint64_t *names = NULL;
         uint32_t capnames = 0;
+        /* the global check (no hit) covered each schema's primary keys and indexes: within a
+         * table, only its foreign keys can clash with a name */
+        bool fks_only = global && pks;
         for (uint32_t m = 0; m < db->nmodels && !hit; m++) {
             const DbModel *dm = &db->models[m];
+            if (fks_only && (dm->is_view || first[m + 1] == first[m]))
+                continue;
             uint32_t k = 0, need = 1 + dm->nindexes + (first[m + 1] - first[m]);
             if (need > capnames) {
                 capnames = need * 2;
@@ -352,8 +357,10 @@ static bool names_may_repeat(Validator *v, const NameFps *fp)
                 for (uint32_t i = first[m]; i < first[m + 1]; i++)
                     names[k++] = fp->fk[list[i]];
             if (k <= 32) {
-                for (uint32_t i = 0; i < k && !hit; i++)
-                    for (uint32_t j = i + 1; j < k && !hit; j++)
+                /* each name against those before it (only the foreign keys' when fks_only) */
+                uint32_t from = fks_only ? k - (first[m + 1] - first[m]) : 1;
+                for (uint32_t j = from; j < k && !hit; j++)
+                    for (uint32_t i = 0; i < j && !hit; i++)
                         hit = names[i] == names[j];
             } else {
                 uint32_t cap = 16;
