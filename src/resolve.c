@@ -149,12 +149,26 @@ bool parse_i64_slow(Str s, int64_t *out)
         return false;
     uint64_t v = 0;
     if (s.len - i <= 18) {
-        /* below 10^18: no overflow to watch for */
-        for (; i < s.len; i++) {
+        /* below 10^18: no overflow to watch for; the digits before the last multiple of eight
+         * one at a time, then eight at a time (as a word: each byte a digit, then the pairs,
+         * fours and eights of them combined by multiplies) */
+        for (uint32_t head = (s.len - i) % 8; head; head--, i++) {
             unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
             if (d > 9)
                 return false;
             v = v * 10 + d;
+        }
+        for (; i < s.len; i += 8) {
+            uint64_t w;
+            memcpy(&w, s.ptr + i, 8);
+            if ((w & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+                ((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
+                return false;   /* a byte that is not a digit */
+            w -= 0x3030303030303030ull;
+            w = w * 10 + (w >> 8);
+            w = ((w & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+                 ((w >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >> 32;
+            v = v * 100000000u + w;
         }
         *out = neg ? -(int64_t)v : (int64_t)v;
         return true;
