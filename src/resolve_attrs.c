@@ -1867,6 +1867,18 @@ static void relation_field_attributes(AttrCtx *ac, RelField *rf, const uint8_t *
     if (f->ast->nattrs == 0)
         return;
     if (f->ast->nattrs == 1 && (codes ? codes[0] : attr_code(f->ast->attrs[0]->name)) == AT_RELATION) {
+        /* @relation("name") alone (the back side of most relations): its name, as
+         * relation_attribute reads it when nothing else is given */
+        const Attribute *a = f->ast->attrs[0];
+        const ArgList *args = a->args;
+        if (args && args->count == 1 && !args->trailing_comma && !args->items[0].name.len && args->items[0].value &&
+            args->items[0].value->kind == EXPR_STRING && args->items[0].value->value.len) {
+            rf->attr = a;
+            rf->name = args->items[0].value->value;
+            rf->has_name = true;
+            rf->name_hash = relfield_name_hash(rf->name);
+            return;
+        }
         /* @relation alone: what the visitor would do, without its bookkeeping (nothing else to
          * look for, nothing left unused) */
         if (ac_set(ac, f->ast->attrs[0])) {
