@@ -665,7 +665,7 @@ static inline __attribute__((always_inline)) uint32_t names_model_fields_in(Reso
     /* the codes' array and count in locals (the codes are bytes: stores to them would make the
      * compiler read r's fields again) */
     uint8_t *acodes = r->acodes;
-    uint32_t nacodes = r->nacodes, *fcodes = r->fcodes, fbase = r->fbase;
+    uint32_t nacodes = r->nacodes, capacodes = r->capacodes, *fcodes = r->fcodes, fbase = r->fbase;
     for (uint32_t i = 0; i < b->nfields; i++) {
         Field *af = b->fields[i];
         if (!field_is_usable(af))
@@ -700,9 +700,9 @@ static inline __attribute__((always_inline)) uint32_t names_model_fields_in(Reso
         uint32_t hash = name_hash32_dash(af->name, &dash);
         if (dash || af->name.len == 0 || (af->name.ptr[0] >= '0' && af->name.ptr[0] <= '9'))
             identifier_error(r, af->name, af->name_span, "field");
-        if (!acodes || nacodes + af->nattrs > r->capacodes) {
-            r->capacodes = (r->capacodes + af->nattrs) * 2 + 64;
-            r->acodes = acodes = realloc(acodes, r->capacodes);
+        if (!acodes || nacodes + af->nattrs > capacodes) {
+            r->capacodes = capacodes = (capacodes + af->nattrs) * 2 + 64;
+            r->acodes = acodes = realloc(acodes, capacodes);
             if (!acodes) {
                 fprintf(stderr, "prismac: out of memory\n");
                 exit(2);
