@@ -1212,9 +1212,9 @@ static uint32_t maptab_put(AttrCtx *ac, Str name, uint32_t field)
         ac->maptab_live = true;
     }
     const Db *db = ac->r->db;
-    uint32_t h = 2166136261u;
-    for (uint32_t i = 0; i < name.len; i++)
-        h = (h ^ (unsigned char)name.ptr[i]) * 16777619u;
+    uint32_t h = name_hash32(name);
+    h = (h ^ (h >> 16)) * 0x45D9F3Bu;   /* the low bits see every byte (names like col_1, col_2) */
+    h ^= h >> 16;
     for (uint32_t i = h & ac->mapmask;; i = (i + 1) & ac->mapmask) {
         uint32_t f = ac->maptab[i];
         if (f == DB_NONE || name_eq(db->fields[f].db_name, name)) {
