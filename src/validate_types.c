@@ -116,9 +116,6 @@ void validate_native_type(Validator *v, const DbField *f)
         return;
     const Attribute *a = nt->attr;
     const DbDatasource *ds = v->db->datasource;
-    const char *provider = v->provider == PROVIDER_POSTGRESQL ? "postgresql"
-                           : v->provider == PROVIDER_SQLITE   ? "sqlite"
-                                                              : "the default connector";
     if (ds && !str_eq(nt->scope, ds->name)) {
         Diag *d = diag_error(v->diags, a->span, "the prefix `@%s.` names no datasource: the datasource is `%s`", S(nt->scope),
                              S(ds->name));
@@ -126,6 +123,9 @@ void validate_native_type(Validator *v, const DbField *f)
     }
     const NativeTypeDef *def = native_type_find(v->provider, nt->name);
     if (!def) {
+        const char *provider = v->provider == PROVIDER_POSTGRESQL ? "postgresql"
+                               : v->provider == PROVIDER_SQLITE   ? "sqlite"
+                                                                  : "the default connector";
         Diag *d = diag_error(v->diags, a->span, "`%s` is not a native type of %s", S(nt->name), provider);
         if (v->provider == PROVIDER_SQLITE)
             diag_hint(v->diags, d, "SQLite has no native type attributes: remove `@%s.%s`", S(nt->scope), S(nt->name));
@@ -175,6 +175,10 @@ void validate_native_type(Validator *v, const DbField *f)
             return;
         }
     if (n == 0)
+        return;
+    /* of the string types only Bit and VarBit have a range (a VarChar's or Char's length has
+     * none to check here) */
+    if ((def->scalars & BIT(SCALAR_STRING)) && !PG_IS(def, PG_BIT) && !PG_IS(def, PG_VARBIT))
         return;
     if (is_decimal && x[1] > x[0])
         diag_error(v->diags, a->span, "the scale of `@%s.Decimal(%u, %u)` is larger than its precision", S(nt->scope), x[0], x[1]);
