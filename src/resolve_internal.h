@@ -428,6 +428,7 @@ typedef struct Validator {
     DbProvider provider;
     bool relation_mode_prisma;
     uint32_t errors_at_start;       /* diags->errors when the pipeline started */
+    bool named_keys;                /* the model being checked has an @@id or @@unique with a `name` */
 } Validator;
 
 bool validate_has_errors(const Validator *v);

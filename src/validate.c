@@ -1023,6 +1023,7 @@ static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t mod
                             (!has_cap(v, CAP_DECIMAL) ? 1u << SCALAR_DECIMAL : 0);
     bool slow_lists = !has_cap(v, CAP_SCALAR_LISTS);
     bool full = named_uniques || (m->pk != DB_NONE && db->indexes[m->pk].name.len);
+    v->named_keys = full;       /* for validate_relation_field */
     uint32_t first_rel = m->nfields, end_rel = 0;     /* the relation fields are among [first_rel, end_rel) */
     const DbField *fields = &db->fields[m->first_field];
     if (!full && !slow_scalars && !slow_lists) {

@@ -228,8 +228,9 @@ bool validate_relation_field(Validator *v, uint32_t field, void *names)
     const DbModel *m = &db->models[rf->model], *tm = &db->models[rf->target];
     if (!ambiguity(v, field, names))
         return false;
-    /* a custom @@id / @@unique name equal to this field's name */
-    for (uint32_t i = 0; i < m->nindexes; i++) {
+    /* a custom @@id / @@unique name equal to this field's name (validate_model said whether the
+     * model has any) */
+    for (uint32_t i = 0; v->named_keys && i < m->nindexes; i++) {
         const DbIndex *idx = &db->indexes[m->first_index + i];
         if (idx->kind == DBIDX_UNIQUE && idx->name.len && str_eq(idx->name, f->name)) {
             diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@unique` in model `%s` is also a field's name",
@@ -237,7 +238,7 @@ bool validate_relation_field(Validator *v, uint32_t field, void *names)
             break;
         }
     }
-    if (m->pk != DB_NONE && db->indexes[m->pk].name.len && str_eq(db->indexes[m->pk].name, f->name))
+    if (v->named_keys && m->pk != DB_NONE && db->indexes[m->pk].name.len && str_eq(db->indexes[m->pk].name, f->name))
         diag_error(v->diags, m->ast->span, "the `name` `%s` given to `@@id` in model `%s` is also a field's name", S(f->name),
                    S(m->name));
     if (tm->ignored && !rf->ignored && !m->ignored) {
