@@ -96,7 +96,7 @@ model_items ::= model_items block_attr NEWLINE.
 model_items ::= model_items error NEWLINE.
 /* From here on the block's items are on the parser's stack (a syntax error recovers within the
  * block); until then, one on the block's first line abandons it. The driver's fast path for
- * common lines (src/parse.c) waits for this. */
+ * common lines (src/parse.c) waits for this (and for the same in enums). */
 model_items ::= .                               { ctx->items_open = true; }
 
 /* With and without attributes, so that a field without any costs no empty reduction. */
@@ -200,7 +200,7 @@ enum_items ::= enum_items NEWLINE.
 enum_items ::= enum_items enum_value NEWLINE.
 enum_items ::= enum_items block_attr NEWLINE.
 enum_items ::= enum_items error NEWLINE.
-enum_items ::= .
+enum_items ::= .                                { ctx->items_open = true; }
 
 enum_value ::= IDENT(N).                     { ast_pending_clear(ctx); ast_enum_value(ctx, N); }
 enum_value ::= IDENT(N) field_attrs.         { ast_enum_value(ctx, N); }

@@ -771,14 +771,51 @@ static inline bool fast_line_end(const LexToken *t)
            ((t->kind == LEX_COMMENT || t->kind == LEX_DOC_COMMENT) && t[1].kind == LEX_NEWLINE);
 }
 
+/* An enum's value from its name (t) on (ast_enum_value). */
+static bool fast_enum_value(ParseCtx *ctx, const LexToken *t, FastLine *line)
+{
+    const LexToken *name = t++;
+    Attribute *attrs[FAST_MAX_TOKENS / 2];
+    uint32_t nattrs = 0;
+    uint32_t end = name->end;
+    while (t->kind == LEX_ATTR) {
+        if (!(t = fast_attribute(ctx, t, false, &attrs[nattrs])))
+            return false;
+        if (attrs[nattrs]->span.end > end)
+            end = attrs[nattrs]->span.end;
+        nattrs++;
+    }
+    if (!fast_line_end(t))
+        return false;
+    line->end = t;
+    EnumValue *v = arena_alloc(ctx->ast->arena, sizeof *v);
+    v->name = fast_str(ctx, name);
+    v->name_span = fast_span(ctx, name->start, name->end);
+    v->nattrs = nattrs;
+    if (nattrs) {
+        v->attrs = arena_alloc_raw(ctx->ast->arena, nattrs * sizeof *v->attrs);
+        for (uint32_t i = 0; i < nattrs; i++)
+            v->attrs[i] = attrs[i];
+    }
+    v->span = fast_span(ctx, name->start, end);
+    line->field = NULL;
+    line->value = v;
+    return true;
+}
+
 bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
 {
     if (t->kind == LEX_BLOCK_ATTR) {
         line->field = NULL;
+        line->value = NULL;
         line->end = t = fast_attribute(ctx, t, true, &line->attr);
         return t && fast_line_end(t);
     }
-    if (t[0].kind != LEX_IDENT || t[1].kind != LEX_IDENT)
+    if (t[0].kind != LEX_IDENT)
+        return false;
+    if (ctx->block->kind == BLOCK_ENUM)
+        return fast_enum_value(ctx, t, line);
+    if (t[1].kind != LEX_IDENT)
         return false;
     const LexToken *name = t, *type = t + 1;
     Field *f = arena_alloc(ctx->ast->arena, sizeof *f);

@@ -527,10 +527,10 @@ typedef struct Driver {
     bool brace_line;            /* this line opened a block ... */
     bool at_block_start;        /* ... and only its end went to the parser since */
     LexToken midline_comment;
-    /* A model's, view's or type's header `model Name {` and the lines up to its `}` that the
-     * driver builds itself (the fast path's lines, the block's `}` line) need nothing of the
-     * parser but that it be at the top level again after the block: the header is not fed to
-     * it unless something else of the block is (driver_catch_up). How far the parser lags: */
+    /* A model's, view's, type's or enum's header `model Name {` and the lines up to its `}`
+     * that the driver builds itself (the fast path's lines, the block's `}` line) need nothing
+     * of the parser but that it be at the top level again after the block: the header is not
+     * fed to it unless something else of the block is (driver_catch_up). How far it lags: */
     enum { LAG_NONE, LAG_HEADER, LAG_HEADER_LINE, LAG_ITEMS } lag;
     LexToken lag_keyword, lag_name, lag_lbrace;     /* the header's tokens ... */
     int lag_keyword_token;
@@ -796,7 +796,7 @@ static inline bool driver_token(Driver *dr, LexToken tok)
 /* ---- the fast path: common lines of models without the parser ------------------------------ *
  *
  * Most lines of a schema are fields and block attributes of models, written without error. At
- * the start of such a line inside a model, view or type, once the parser holds the block's list
+ * the start of such a line inside a model, view, type or enum, once the parser holds the block's list
  * of items (ParseCtx.items_open: from its first line on), the parser is always in the same state
  * (that list, which the line's reduction restores), and the grammar's actions for a line are
  * context-free: a line that is known to be valid can be built directly,
@@ -808,13 +808,14 @@ static inline bool driver_token(Driver *dr, LexToken tok)
  * escapes, block comments, deep nesting), goes through the parser token by token.
  *
  *   line    := IDENT IDENT (`?` | `[]`)? attr* | BLOCK_ATTR args?     then a // comment, NEWLINE
+ *              (in an enum: IDENT attr* | BLOCK_ATTR args?)
  *   attr    := ATTR args?
  *   args    := `(` `)` | `(` arg (`,` arg)* `,`? `)`
  *   arg     := IDENT `:` expr | expr
  *   expr    := NUMBER | STRING | (IDENT | PATH) args? | `[]` | `[` (expr (`,` expr)*)? `]`
  *            | `{` (IDENT `:` expr (`,` IDENT `:` expr)*)? `}`                                  */
 
-/* The tokens of a line of a model, view or type, from its start: built directly when it is a
+/* The tokens of a line of a model, view, type or enum, from its start: built directly when it is a
  * common valid line (true; *next: the next line's first token), else left to the parser. The
  * walk stops at the line's end, or at the token after the batch (EOF) when the batch ends
  * inside the line. */
@@ -857,14 +858,16 @@ static bool driver_fast_line(Driver *dr, const LexToken *toks, const LexToken **
     return true;
 }
 
-/* A top-level line `model Name {` (or view, type) at t, whose parser has nothing pending: the
+/* A top-level line `model Name {` (or view, type, enum) at t, whose parser has nothing pending: the
  * block begun as the parser would begin it (what follows the `{` skipped), without the parser
  * (Driver.lag). */
 static void driver_lazy_header(Driver *dr, const LexToken *t)
 {
     ParseCtx *ctx = &dr->ctx;
-    static const BlockKind KINDS[] = {[LEX_KW_MODEL] = BLOCK_MODEL, [LEX_KW_VIEW] = BLOCK_VIEW, [LEX_KW_TYPE] = BLOCK_TYPE};
-    static const int TOKENS[] = {[LEX_KW_MODEL] = TK_MODEL, [LEX_KW_VIEW] = TK_VIEW, [LEX_KW_TYPE] = TK_TYPE};
+    static const BlockKind KINDS[] = {[LEX_KW_MODEL] = BLOCK_MODEL, [LEX_KW_VIEW] = BLOCK_VIEW, [LEX_KW_TYPE] = BLOCK_TYPE,
+                                      [LEX_KW_ENUM] = BLOCK_ENUM};
+    static const int TOKENS[] = {[LEX_KW_MODEL] = TK_MODEL, [LEX_KW_VIEW] = TK_VIEW, [LEX_KW_TYPE] = TK_TYPE,
+                                 [LEX_KW_ENUM] = TK_ENUM};
     ctx->line_has_code = true;
     dr->at_block_start = false;
     ctx->lookahead = t[2];  /* the reduction of the header sees the `{` */
@@ -920,7 +923,7 @@ static void driver_run(Driver *dr)
         toks[n] = (LexToken){LEX_EOF, 0, 0};     /* where the fast path's walk stops at the latest */
         const LexToken *t = toks, *end = toks + n;
         while (t < end) {
-            if (t->kind <= LEX_KW_TYPE && t->kind >= LEX_KW_MODEL && t + 2 < end && t[1].kind == LEX_IDENT &&
+            if (t->kind <= LEX_KW_ENUM && t->kind >= LEX_KW_MODEL && t + 2 < end && t[1].kind == LEX_IDENT &&
                 t[2].kind == LEX_LBRACE && !ctx->block && !ctx->line_has_code && !ctx->skipping && !dr->comment_ends_code &&
                 !dr->parser_only) {
                 driver_lazy_header(dr, t);
@@ -934,7 +937,7 @@ static void driver_run(Driver *dr)
                 continue;
             }
             if ((t->kind == LEX_IDENT || t->kind == LEX_BLOCK_ATTR) && !ctx->line_has_code &&
-                (ctx->items_open || dr->at_block_start) && ctx->block && ctx->block->kind <= BLOCK_TYPE &&
+                (ctx->items_open || dr->at_block_start) && ctx->block && ctx->block->kind <= BLOCK_ENUM &&
                 !ctx->skipping && !dr->comment_ends_code && !dr->parser_only && driver_fast_line(dr, t, &t))
                 continue;
             /* the line, or what the batch holds of it, token by token */

@@ -39,7 +39,7 @@ typedef struct ParseCtx {
     bool failed;                /* the parser gave up (end of input inside an error) */
 
     Block *block;               /* the open block, or NULL at the top level */
-    bool items_open;            /* the parser holds its list of items (model, view, type) */
+    bool items_open;            /* the parser holds its list of items (model, view, type, enum) */
     bool block_lost_close;      /* its `}` went with a bad line ... */
     Span lost_close;            /* ... here */
     CommentGroup group;         /* the latest run of full-line comments */
@@ -127,14 +127,16 @@ void ast_expr_array_start(ParseCtx *ctx, Expr *array, LexToken open);
 void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
 
 /* The fast path's builder (ast.c): a line of a model, view or type (a field `name Type` with `?`
- * or `[]` and attributes, or a block attribute, then maybe a // comment, then NEWLINE, as
- * parse.c describes), built as the parser's actions would build it. ast_fast_build checks the
+ * or `[]` and attributes, or a block attribute) or of an enum (a value `NAME` and attributes, or
+ * a block attribute), then maybe a // comment, then NEWLINE, as parse.c describes, built as the
+ * parser's actions would build it. ast_fast_build checks the
  * tokens (ending with NEWLINE) as it builds and only allocates: false when the line is not of
  * that grammar, whose allocations ast_fast_undo then gives back to where the mark was taken;
  * ast_fast_commit (below) adds a built line to the open block. */
 #define FAST_MAX_TOKENS LEXER_LINE_TOKENS  /* a longer line goes to the parser */
 typedef struct FastLine {
-    Field *field;           /* the line's field, or NULL for ... */
+    Field *field;           /* the line's field (model, view, type), or NULL for ... */
+    EnumValue *value;       /* ... an enum's value, or NULL for ... */
     Attribute *attr;        /* ... a block attribute */
     const LexToken *end;    /* the line's end: NEWLINE, or a // comment before it */
 } FastLine;
@@ -166,15 +168,20 @@ static inline Str parse_take_doc(ParseCtx *ctx, bool top_level)
 /* Adds a line built by ast_fast_build to the open block (inline: once per line). */
 static inline void ast_fast_commit(ParseCtx *ctx, const FastLine *line)
 {
-    if (!line->field) {
+    if (line->field) {
+        ctx->pending.count = 0;
+        ast_item_doc(ctx, ctx->fields.count, parse_take_doc(ctx, false));
+        ptrvec_push(&ctx->fields, line->field);
+        ast_add_item(ctx, ITEM_FIELD, ctx->fields.count - 1);
+    } else if (line->value) {
+        ctx->pending.count = 0;
+        ast_item_doc(ctx, ctx->values.count, parse_take_doc(ctx, false));
+        ptrvec_push(&ctx->values, line->value);
+        ast_add_item(ctx, ITEM_VALUE, ctx->values.count - 1);
+    } else {
         ptrvec_push(&ctx->attrs, line->attr);
         ast_add_item(ctx, ITEM_ATTRIBUTE, ctx->attrs.count - 1);
-        return;
     }
-    ctx->pending.count = 0;
-    ast_item_doc(ctx, ctx->fields.count, parse_take_doc(ctx, false));
-    ptrvec_push(&ctx->fields, line->field);
-    ast_add_item(ctx, ITEM_FIELD, ctx->fields.count - 1);
 }
 /* Decodes a string literal's JSON escapes; reports bad escapes. */
 Str parse_string_value(ParseCtx *ctx, LexToken tok);
