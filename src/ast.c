@@ -590,6 +590,36 @@ static inline __attribute__((always_inline)) Expr *fast_leaf(ParseCtx *ctx, cons
     }
 }
 
+/* t at `(`: the commonest lists, `()` and `(value)` with a one-token value (fast_leaf), built as
+ * fast_args builds them without its general walk; NULL for any other list (nothing allocated). */
+static inline __attribute__((always_inline)) const LexToken *fast_args_short(ParseCtx *ctx, const LexToken *t,
+                                                                            ArgList **out)
+{
+    ArgList *l;
+    if (t[1].kind == LEX_RPAREN) {
+        l = arena_alloc(ctx->ast->arena, sizeof *l);
+        l->span = fast_span(ctx, t->start, t[1].end);
+        *out = l;
+        return t + 2;
+    }
+    /* a value's token is not the batch's end (EOF): the token after it can be read */
+    if (!((1ull << t[1].kind) & ((1ull << LEX_NUMBER) | (1ull << LEX_STRING) | (1ull << LEX_IDENT) | (1ull << LEX_PATH) |
+                               (1ull << LEX_LISTMARK))) ||
+        t[2].kind != LEX_RPAREN)
+        return NULL;
+    Expr *e = fast_leaf(ctx, t + 1);
+    if (!e)
+        return NULL;
+    l = arena_alloc(ctx->ast->arena, sizeof *l + sizeof(Arg));
+    l->items = (Arg *)(l + 1);
+    l->items[0].value = e;      /* positional: no name (zero, as the arena hands memory out) */
+    l->items[0].span = e->span;
+    l->count = l->cap = 1;
+    l->span = fast_span(ctx, t->start, t[2].end);
+    *out = l;
+    return t + 3;
+}
+
 /* t at `(`: the list up to its `)` (ast_args_new / ast_args_of, push, start, trailing comma,
  * end), its arguments gathered here and stored once, at their number. */
 static const LexToken *fast_args(ParseCtx *ctx, const LexToken *t, int depth, ArgList **out)
@@ -656,7 +686,8 @@ static const LexToken *fast_expr(ParseCtx *ctx, const LexToken *t, int depth, Ex
     case LEX_PATH:
         if (t->kind == LEX_LPAREN) {
             ArgList *l;
-            if (!(t = fast_args(ctx, t, depth, &l)))
+            const LexToken *after = depth < FAST_MAX_DEPTH ? fast_args_short(ctx, t, &l) : NULL;
+            if (!(t = after ? after : fast_args(ctx, t, depth, &l)))
                 return NULL;
             /* a name or a path never ends with `(` (only `Unsupported(` does) */
             e = fast_expr_new(ctx, EXPR_CALL, tok->start, l->span.end);
@@ -751,8 +782,11 @@ static inline __attribute__((always_inline)) const LexToken *fast_attribute(Pars
 {
     const LexToken *tok = t++;
     ArgList *args = NULL;
-    if (t->kind == LEX_LPAREN && !(t = fast_args(ctx, t, 0, &args)))
-        return NULL;
+    if (t->kind == LEX_LPAREN) {
+        const LexToken *after = fast_args_short(ctx, t, &args);
+        if (!(t = after ? after : fast_args(ctx, t, 0, &args)))
+            return NULL;
+    }
     uint32_t name_start = tok->start + (is_block ? 2 : 1);
     Attribute *a = arena_alloc(ctx->ast->arena, sizeof *a);
     a->name = (Str){ctx->text + name_start, tok->end - name_start};
