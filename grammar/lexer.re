@@ -198,7 +198,18 @@ next:
         /*!re2c
             "\x00"        { if (cur - 1 >= lim) { cur--; kind = LEX_EOF; } else { kind = LEX_ERR_CHAR; } goto done; }
             space+        { continue; }
-            newline       { kind = LEX_NEWLINE; goto done; }
+            newline       {
+                if (oend - o > LEXER_LINE_TOKENS) {
+                    /* the next line in the same call (as `done` would go on) */
+                    o->kind = LEX_NEWLINE;
+                    o->start = (uint32_t)(start - base);
+                    o->end = (uint32_t)(cur - base);
+                    oline = ++o + LEXER_LINE_TOKENS;
+                    goto next;
+                }
+                kind = LEX_NEWLINE;
+                goto done;
+            }
             "//"          { kind = *cur == '/' ? LEX_DOC_COMMENT : LEX_COMMENT; goto line_comment; }
             "/*"          { goto block_comment; }
             "model"       { LEX_EMIT(LEX_KW_MODEL); }
