@@ -41,9 +41,11 @@ typedef struct Lower {
     MemoSlot *memo;             /* likewise */
     uint32_t memo_cap, memo_count;
     uint32_t *table_of_model;   /* model -> table, SQL_NONE for views */
-    /* field -> column position in its table + 1, 0 if none (the arena's zeroed memory needs
-     * no filling): read it with column_of() */
-    uint32_t *column_of_field;
+    /* The model being filled: its fields [model_first, model_first + model_nfields) and the
+     * column each made in its table (SQL_NONE if none), by field - model_first; scratch of this
+     * thread's, reused model after model (grown as needed). Read it with column_of(). */
+    uint32_t *colmap;
+    uint32_t colmap_cap, model_first, model_nfields;
     uint32_t *enum_map;         /* db enum -> sql enum (PostgreSQL) */
     uint32_t *fks_of_model;     /* foreign keys each model's table will hold */
     /* The relations whose foreign keys are lowered, in Prisma's order (fk_order_make); those of
@@ -59,10 +61,14 @@ typedef struct Lower {
     bool quoted;
 } Lower;
 
-/* The column a field made in its table, or SQL_NONE (0 - 1). */
+static uint32_t field_column(const Lower *lw, uint32_t field);
+
+/* The column a field made in its table, or SQL_NONE: a field of the model being filled from
+ * the map made as its columns were, any other from the Db (field_column). */
 static inline uint32_t column_of(const Lower *lw, uint32_t field)
 {
-    return lw->column_of_field[field] - 1;
+    uint32_t k = field - lw->model_first;
+    return k < lw->model_nfields ? lw->colmap[k] : field_column(lw, field);
 }
 
 SqlFlavour lower_flavour_for(DbProvider provider)
@@ -982,7 +988,7 @@ static void lower_column(Lower *lw, SqlTable *t, const DbModel *m, uint32_t fiel
         c->def.sql = lw_name(lw, c->def.sql);
     else if (c->def.kind != SQLDEF_NOW)     /* NOW: CURRENT_TIMESTAMP, a constant */
         c->def.sql = (Str){"", 0};
-    lw->column_of_field[field_id] = ++t->ncolumns;
+    lw->colmap[field_id - lw->model_first] = t->ncolumns++;
 }
 
 /* ---- indexes ------------------------------------------------------------------------------- */
@@ -1538,7 +1544,7 @@ static void create_tables(Lower *lw)
 }
 
 /* The columns, primary key, indexes and foreign keys of the tables of models [from, to). Each table is
- * written by one thread only, and so is each field's column_of_field. */
+ * written by one thread only. */
 static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
 {
     const Db *db = lw->db;
@@ -1570,10 +1576,23 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
             file.len = db->ast->sources->files[file.id].len;
         }
         SqlTable *table = &lw->s->tables[t];
+        if (m->nfields > lw->colmap_cap) {
+            lw->colmap_cap = m->nfields * 2;
+            free(lw->colmap);
+            lw->colmap = malloc(lw->colmap_cap * sizeof *lw->colmap);
+            if (!lw->colmap) {
+                fprintf(stderr, "prismac: out of memory\n");
+                exit(2);
+            }
+        }
+        lw->model_first = m->first_field;
+        lw->model_nfields = m->nfields;
         for (uint32_t k = 0; k < m->nfields; k++) {
             const DbField *f = &db->fields[m->first_field + k];
             if (makes_column(f->kind))
                 lower_column(lw, table, m, m->first_field + k, f, &file);
+            else
+                lw->colmap[k] = SQL_NONE;
         }
         if (m->pk != DB_NONE)
             lower_index(lw, t, &db->indexes[m->pk]);
@@ -1581,6 +1600,7 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
             lower_index(lw, t, &db->indexes[m->first_index + k]);
         lower_model_foreign_keys(lw, mi, table);
     }
+    lw->model_nfields = 0;  /* no model being filled: column_of asks the Db */
 }
 
 /* A schema of this many fields has its tables filled by two threads at once, which take the
@@ -1633,12 +1653,14 @@ static void free_scratch(Lower *lw)
     sqlbuf_free(&lw->tbuf);
     sqlbuf_free(&lw->obuf);
     free(lw->xnames);
+    free(lw->colmap);
     free(lw->intern);
     free(lw->memo);
     lw->xnames = NULL;
+    lw->colmap = NULL;
     lw->intern = NULL;
     lw->memo = NULL;
-    lw->xcap = lw->intern_cap = lw->intern_count = lw->memo_cap = lw->memo_count = 0;
+    lw->xcap = lw->colmap_cap = lw->model_nfields = lw->intern_cap = lw->intern_count = lw->memo_cap = lw->memo_count = 0;
 }
 
 static void lower_tables(Lower *lw)
@@ -1656,9 +1678,11 @@ static void lower_tables(Lower *lw)
     FillPart part = {.lw = *lw, .next = &next};
     part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
     part.lw.xnames = NULL;
+    part.lw.colmap = NULL;
     part.lw.intern = NULL;
     part.lw.memo = NULL;
-    part.lw.xcap = part.lw.intern_cap = part.lw.intern_count = part.lw.memo_cap = part.lw.memo_count = 0;
+    part.lw.xcap = part.lw.colmap_cap = part.lw.model_nfields = part.lw.intern_cap = part.lw.intern_count =
+        part.lw.memo_cap = part.lw.memo_count = 0;
     pthread_t thread;
     bool started = pthread_create(&thread, NULL, fill_part, &part) == 0;
     fill_batches(lw, &next);
@@ -1685,9 +1709,6 @@ static SqlSchema *lower_with(const Db *db, const Dialect *dialect, bool borrow)
     lw.s->partial_indexes_gated = !db_preview_feature(db, "partialIndexes");
     arena_reserve(&lw.s->arena, fill_estimate(db));
     lw.table_of_model = calloc(db->nmodels + 1, sizeof *lw.table_of_model);
-    /* scratch kept with the schema: in its arena it takes the bytes it needs, where a buffer of
-     * its own would take a fresh huge page (2 MB to fault in for 344 KB on 5,000 models) */
-    lw.column_of_field = arena_alloc(&lw.s->arena, (db->nfields + 1) * sizeof *lw.column_of_field);
     lw.enum_map = calloc(db->nenums + 1, sizeof *lw.enum_map);
     lw.fks_of_model = calloc(db->nmodels + 1, sizeof *lw.fks_of_model);
     uint32_t njoin = 0;
