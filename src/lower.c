@@ -777,22 +777,30 @@ static void write_full_type(Lower *lw, SqlBuf *out, const SqlColumn *c)
     sqlbuf_putstr(out, c->type.name);
 }
 
-static bool is_implicit_autoincrement(const Lower *lw, const DbModel *m, uint32_t field_id)
+/* SQLite: the field whose column is the table's rowid alias (an Int @id of its own), which
+ * Prisma's schema calculator marks autoincrement; DB_NONE when none (and on PostgreSQL). */
+static uint32_t implicit_autoincrement_field(const Lower *lw, const DbModel *m)
 {
     const Db *db = lw->db;
     if (lw->d->flavour != SQL_SQLITE || m->pk == DB_NONE)
-        return false;
+        return DB_NONE;
     const DbIndex *pk = &db->indexes[m->pk];
-    const DbField *f = &db->fields[field_id];
-    return pk->nfields == 1 && db->index_fields[pk->first_field].field == field_id && f->kind == DBF_SCALAR &&
-           f->scalar == SCALAR_INT;
+    if (pk->nfields != 1)
+        return DB_NONE;
+    uint32_t field = db->index_fields[pk->first_field].field;
+    if (field >= db->nfields || db->fields[field].kind != DBF_SCALAR || db->fields[field].scalar != SCALAR_INT)
+        return DB_NONE;
+    return field;
 }
 
-static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlColumn *c)
+/* Column c's default, from field f's (c's type is made already: a list's default names it).
+ * def.sql is set for every kind: empty where there is no text (arena memory is zeroed, and
+ * a schema's empty strings are "" everywhere). */
+static inline __attribute__((always_inline)) void lower_default(Lower *lw, const DbField *f, SqlColumn *c, bool pg)
 {
-    const DbField *f = &lw->db->fields[field_id];
     const DbDefault *def = f->def;
     SqlBuf *out = &lw->buf;
+    c->def.sql = (Str){"", 0};
     switch (def->kind) {
     case DBDEF_NONE:
     case DBDEF_UUID:
@@ -804,7 +812,7 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
         break;
     case DBDEF_AUTOINCREMENT:
         c->autoincrement = true;
-        if (lw->d->flavour == SQL_POSTGRES)
+        if (pg)
             c->def.kind = SQLDEF_SEQUENCE;
         break;
     case DBDEF_NOW:
@@ -813,7 +821,7 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
         break;
     case DBDEF_DBGENERATED:
         c->def.kind = SQLDEF_EXPRESSION;
-        c->def.sql = def->text;
+        c->def.sql = lw_name(lw, def->text);  /* dbgenerated("..."): the Db's text */
         break;
     case DBDEF_VALUE:
         if (!def->expr || f->kind == DBF_UNSUPPORTED)
@@ -853,8 +861,6 @@ static void lower_default(Lower *lw, const DbModel *m, uint32_t field_id, SqlCol
             memo_fill(lw, slot, c->def.sql);
         break;
     }
-    if (is_implicit_autoincrement(lw, m, field_id))
-        c->autoincrement = true;
 }
 
 /* The text of the file a model is in (text NULL when unknown), read into locals once per model. */
@@ -867,12 +873,12 @@ typedef struct ModelFile {
 /* The span of a field's name, found from where its name lies in the model's file (the field's
  * syntax node is not touched: on a large schema those reads are cache misses that cost more
  * than the rest of lowering). */
-static SqlOrigin field_origin(const ModelFile *file, const DbField *f)
+static inline SqlOrigin field_origin(ModelFile file, const DbField *f)
 {
     /* one unsigned comparison each: a name before the text wraps around to a large offset */
-    size_t start = (size_t)((uintptr_t)f->name.ptr - (uintptr_t)file->text);
-    if (file->text && start <= file->len && f->name.len <= file->len - start)
-        return (SqlOrigin){file->id, (uint32_t)start, (uint32_t)start + f->name.len};
+    size_t start = (size_t)((uintptr_t)f->name.ptr - (uintptr_t)file.text);
+    if (file.text && start <= file.len && f->name.len <= file.len - start)
+        return (SqlOrigin){file.id, (uint32_t)start, (uint32_t)start + f->name.len};
     return f->ast ? span_origin(f->ast->name_span) : SQL_NO_ORIGIN;
 }
 
@@ -919,31 +925,40 @@ static inline bool makes_column(uint8_t kind)
     return kind == DBF_SCALAR || kind == DBF_ENUM || kind == DBF_UNSUPPORTED;
 }
 
-/* The column of field f (field_id), which makes one, appended to table t. */
-static void lower_column(Lower *lw, SqlTable *t, const DbModel *m, uint32_t field_id, const DbField *f,
-                         const ModelFile *file)
+/* The columns of model m's fields that make one, written in place into its table t, which has
+ * room for exactly these (table_alloc; arena memory comes zeroed); strings copied as
+ * sql_add_column copies them unless lowering borrows. Each field's column goes into lw->colmap.
+ * What is the same for every column (the dialect's flags, the model's file, the rowid alias)
+ * is read once; inline, once per flavour. */
+static inline __attribute__((always_inline)) void lower_columns(Lower *lw, SqlTable *t, const DbModel *m,
+                                                                ModelFile file, bool pg)
 {
     const Db *db = lw->db;
-    /* written in place (sql_table_reserve made room for every column; arena memory comes
-     * zeroed), strings copied as sql_add_column copies them unless lowering borrows */
-    if (t->ncolumns == t->capcolumns)
-        table_reserve(lw, t, t->capcolumns * 2 + 1, t->capindexes, t->capfks);
-    SqlColumn *c = &t->columns[t->ncolumns];
-    c->name = lw_name(lw, f->db_name);
-    lw_note_name(lw, f->mapped, f->db_name);
-    c->type.enum_id = SQL_NONE;
-    c->origin = field_origin(file, f);
-    bool list = f->arity == ARITY_LIST;
-    c->nullable = f->arity != ARITY_REQUIRED;
-    c->type.list = list && lw->d->has_native_lists;
-    SqlBuf *tn = &lw->tbuf;
-    tn->len = 0;
-    bool shared = false;    /* c->type.name is a constant */
-    switch (f->kind) {
-    case DBF_SCALAR:
-        c->type.family = family_of(f->scalar);
-        if (lw->d->flavour == SQL_POSTGRES) {
-            if (f->native->name.len) {
+    const DbField *fields = &db->fields[m->first_field];
+    uint32_t *colmap = lw->colmap;
+    const bool lists = lw->d->has_native_lists, enums = lw->d->has_enums;
+    const uint32_t alias = pg ? DB_NONE : implicit_autoincrement_field(lw, m);
+    SqlColumn *const first = t->columns;
+    SqlColumn *c = first;
+    for (uint32_t k = 0; k < m->nfields; k++) {
+        const DbField *f = &fields[k];
+        if (!makes_column(f->kind)) {
+            colmap[k] = SQL_NONE;
+            continue;
+        }
+        colmap[k] = (uint32_t)(c - first);
+        c->name = lw_name(lw, f->db_name);
+        lw_note_name(lw, f->mapped, f->db_name);
+        c->type.enum_id = SQL_NONE;
+        c->origin = field_origin(file, f);
+        c->nullable = f->arity != ARITY_REQUIRED;
+        c->type.list = lists && f->arity == ARITY_LIST;
+        switch (f->kind) {
+        case DBF_SCALAR:
+            c->type.family = family_of(f->scalar);
+            if (!pg) {
+                c->type.name = sqlite_type_of(c->type.family);
+            } else if (f->native->name.len) {
                 /* made once per native type and arguments */
                 const DbNativeType *nt = f->native;
                 uint8_t nargs = nt->nargs < 2 ? nt->nargs : 2;
@@ -951,47 +966,41 @@ static void lower_column(Lower *lw, SqlTable *t, const DbModel *m, uint32_t fiel
                                            nargs > 0 ? (uint64_t)nt->args[0] : 0, nargs > 1 ? (uint64_t)nt->args[1] : 0,
                                            nt->name);
                 if (!slot->value.ptr) {
+                    SqlBuf *tn = &lw->tbuf;
+                    tn->len = 0;
                     write_pg_native(tn, nt, f->scalar);
                     memo_fill(lw, slot, lw_intern(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len}));
                 }
                 c->type.name = slot->value;
-                shared = true;
             } else {
                 c->type.name = pg_default_type_str(f->scalar);
-                shared = true;
             }
-        } else {
-            c->type.name = sqlite_type_of(c->type.family);
-            shared = true;
+            break;
+        case DBF_ENUM:
+            if (enums && f->type_id < db->nenums) {
+                c->type.family = SQLT_ENUM;
+                c->type.enum_id = lw->enum_map[f->type_id];
+                c->type.name = lw->s->enums[c->type.enum_id].name;    /* the enum's db_name, kept once */
+            } else {
+                c->type.family = SQLT_STRING;
+                c->type.name = STR_LIT("TEXT");
+            }
+            break;
+        default: {  /* DBF_UNSUPPORTED */
+            SqlBuf *tn = &lw->tbuf;
+            tn->len = 0;
+            c->type.family = SQLT_UNSUPPORTED;
+            sqlbuf_putstr(tn, f->ast->type.name);
+            c->type.name = lw_intern(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len});
+            break;
         }
-        break;
-    case DBF_ENUM:
-        if (lw->d->has_enums && f->type_id < db->nenums) {
-            c->type.family = SQLT_ENUM;
-            c->type.enum_id = lw->enum_map[f->type_id];
-            c->type.name = lw->s->enums[c->type.enum_id].name;    /* the enum's db_name, kept once */
-            shared = true;
-        } else {
-            c->type.family = SQLT_STRING;
-            c->type.name = STR_LIT("TEXT");
-            shared = true;
         }
-        break;
-    default:    /* DBF_UNSUPPORTED */
-        c->type.family = SQLT_UNSUPPORTED;
-        sqlbuf_putstr(tn, f->ast->type.name);
-        break;
+        lower_default(lw, f, c, pg);
+        if (m->first_field + k == alias)
+            c->autoincrement = true;
+        c++;
     }
-    if (!shared)
-        c->type.name = lw_intern(lw, (Str){tn->ptr ? tn->ptr : "", (uint32_t)tn->len});
-    lower_default(lw, m, field_id, c);
-    if (c->def.kind == SQLDEF_VALUE)
-        ;                                   /* interned */
-    else if (c->def.kind == SQLDEF_EXPRESSION)  /* dbgenerated("..."): the Db's text */
-        c->def.sql = lw_name(lw, c->def.sql);
-    else if (c->def.kind != SQLDEF_NOW)     /* NOW: CURRENT_TIMESTAMP, a constant */
-        c->def.sql = (Str){"", 0};
-    lw->colmap[field_id - lw->model_first] = t->ncolumns++;
+    t->ncolumns = (uint32_t)(c - first);
 }
 
 /* ---- indexes ------------------------------------------------------------------------------- */
@@ -1590,13 +1599,10 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
         }
         lw->model_first = m->first_field;
         lw->model_nfields = m->nfields;
-        for (uint32_t k = 0; k < m->nfields; k++) {
-            const DbField *f = &db->fields[m->first_field + k];
-            if (makes_column(f->kind))
-                lower_column(lw, table, m, m->first_field + k, f, &file);
-            else
-                lw->colmap[k] = SQL_NONE;
-        }
+        if (lw->d->flavour == SQL_POSTGRES)
+            lower_columns(lw, table, m, file, true);
+        else
+            lower_columns(lw, table, m, file, false);
         if (m->pk != DB_NONE)
             lower_index(lw, t, &db->indexes[m->pk]);
         for (uint32_t k = 0; k < m->nindexes; k++)
