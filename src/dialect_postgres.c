@@ -77,9 +77,9 @@ static void pg_write_always_qualified(const RenderCtx *ctx, const SqlSchema *sch
 
 /* The type of a column that is not an enum's, as Prisma's renderer prints it (SERIAL for
  * autoincrement), without [] for a list. */
-static Str pg_plain_type(const SqlColumn *c)
+static inline Str pg_plain_type(const SqlColumn *c)
 {
-    if (c->autoincrement) {
+    if (__builtin_expect(c->autoincrement, 0)) {
         if (str_eq(c->type.name, STR_LIT("INTEGER")))
             return STR_LIT("SERIAL");
         if (str_eq(c->type.name, STR_LIT("SMALLINT")))
@@ -103,17 +103,19 @@ static void pg_write_column_type(const RenderCtx *ctx, const SqlSchema *schema, 
 }
 
 /* `    "name" TYPE[ NOT NULL][ DEFAULT x]` (render_column: the indentation is part of it, which
- * is why Prisma's ADD COLUMN has five spaces), after ",\n" when `sep`; the line written into
- * room taken once (a large script is mostly these), an enum type's name too. */
-static inline __attribute__((always_inline)) void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema,
-                                                                  const SqlColumn *c, bool sep)
+ * is why Prisma's ADD COLUMN has five spaces), after ",\n" when `sep`, through the cursor
+ * (w, *end) of `out`: the line's room made sure of once (a large script is mostly these), an
+ * enum type's name too. `raw`: the schema's names are copied between quotes as they are
+ * (sql_put_name's test, made once per table). */
+static inline __attribute__((always_inline)) char *pg_put_column(SqlBuf *out, char *w, char **end, const Dialect *d,
+                                                                 const SqlSchema *schema, const SqlColumn *c, bool sep,
+                                                                 bool raw)
 {
-    const Dialect *d = ctx->dialect;
     bool enum_type = c->type.family == SQLT_ENUM;
     Str type;
     const Str *ns = NULL;       /* an enum's schema, outside the default one */
     size_t type_room;
-    if (enum_type) {
+    if (__builtin_expect(enum_type, 0)) {
         /* as sql_write_enum_name writes it */
         type = c->type.name;
         if (c->type.enum_id < schema->nenums) {
@@ -130,14 +132,14 @@ static inline __attribute__((always_inline)) void pg_write_column(const RenderCt
     bool has_default = sql_default_renders(&c->def);
     Str def = has_default ? sql_default_text(&c->def) : (Str){"", 0};
     /* what follows the type at its longest: [] and NOT NULL never both */
-    char *w = sqlbuf_room(ctx->out, sizeof ",\n" INDENT + 2 * (size_t)c->name.len + 3 + type_room +
-                                        sizeof " NOT NULL DEFAULT " + def.len);
+    w = sqlbuf_ensure(out, w, sizeof ",\n" INDENT + 2 * (size_t)c->name.len + 3 + type_room +
+                                  sizeof " NOT NULL DEFAULT " + def.len, end);
     if (sep)
         w = SQL_PUT_LIT(w, ",\n");
     w = SQL_PUT_LIT(w, INDENT);
-    w = sql_put_name(w, d, schema, c->name);
+    w = sql_put_quoted(w, c->name, '"', raw);
     *w++ = ' ';
-    if (enum_type) {
+    if (__builtin_expect(enum_type, 0)) {
         if (ns) {
             w = sql_put_ident(w, d, *ns);
             *w++ = '.';
@@ -154,43 +156,54 @@ static inline __attribute__((always_inline)) void pg_write_column(const RenderCt
         w = SQL_PUT_LIT(w, " DEFAULT ");
         w = sql_put_str(w, def);
     }
+    return w;
+}
+
+/* One column line, as pg_put_column writes it, after what `ctx->out` holds (ADD COLUMN). */
+static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const SqlColumn *c, bool sep)
+{
+    char *end, *w = sqlbuf_cursor(ctx->out, 0, &end);
+    w = pg_put_column(ctx->out, w, &end, ctx->dialect, schema, c, sep, ctx->dialect->prisma_exact || schema->plain_names);
     sqlbuf_commit(ctx->out, w);
 }
 
+/* CREATE TABLE with its column lines and primary key, and the statement's end (";\n"), through
+ * one cursor committed once. */
 static void pg_write_create_table(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t)
 {
     SqlBuf *out = ctx->out;
     const Dialect *d = ctx->dialect;
-    char *w = sqlbuf_room(out, sizeof "CREATE TABLE  (\n" + sql_table_name_room(schema, t));
+    const bool raw = d->prisma_exact || schema->plain_names;
+    char *end, *w = sqlbuf_cursor(out, sizeof "CREATE TABLE  (\n" + sql_table_name_room(schema, t), &end);
     w = SQL_PUT_LIT(w, "CREATE TABLE ");
     w = sql_put_table_name(w, d, schema, t);
-    sqlbuf_commit(out, SQL_PUT_LIT(w, " (\n"));
+    w = SQL_PUT_LIT(w, " (\n");
     for (uint32_t i = 0; i < t->ncolumns; i++)
-        pg_write_column(ctx, schema, &t->columns[i], i > 0);
+        w = pg_put_column(out, w, &end, d, schema, &t->columns[i], i > 0, raw);
     const SqlIndex *pk = sql_table_primary_key(t);
-    size_t room = sizeof ",\n\n" INDENT "CONSTRAINT  PRIMARY KEY ()\n)";
+    size_t room = sizeof ",\n\n" INDENT "CONSTRAINT  PRIMARY KEY ()\n);\n";
     if (pk) {
         room += 2 * (size_t)pk->name.len + 2;
         for (uint32_t k = 0; k < pk->ncolumns; k++)
             room += 2 * (size_t)t->columns[pk->columns[k].column].name.len + 3;
     }
-    w = sqlbuf_room(out, room);
+    w = sqlbuf_ensure(out, w, room, &end);
     if (pk) {
         w = SQL_PUT_LIT(w, ",\n\n" INDENT);
         if (pk->name.len) {
             w = SQL_PUT_LIT(w, "CONSTRAINT ");
-            w = sql_put_name(w, d, schema, pk->name);
+            w = sql_put_quoted(w, pk->name, '"', raw);
             *w++ = ' ';
         }
         w = SQL_PUT_LIT(w, "PRIMARY KEY (");
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
                 *w++ = ',';
-            w = sql_put_name(w, d, schema, t->columns[pk->columns[k].column].name);
+            w = sql_put_quoted(w, t->columns[pk->columns[k].column].name, '"', raw);
         }
         *w++ = ')';
     }
-    sqlbuf_commit(out, SQL_PUT_LIT(w, "\n)"));
+    sqlbuf_commit(out, SQL_PUT_LIT(w, "\n);\n"));
 }
 
 static const char *algorithm_sql(Str algorithm)
@@ -206,13 +219,15 @@ static const char *algorithm_sql(Str algorithm)
     return NULL;    /* BTree or none: the default, not written */
 }
 
+/* CREATE [UNIQUE] INDEX and the statement's end (";\n"), written into room taken once. */
 static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t, const SqlIndex *x)
 {
     const Dialect *d = ctx->dialect;
+    const bool raw = d->prisma_exact || schema->plain_names;
     const char *using = algorithm_sql(x->algorithm);
     size_t using_len = using ? strlen(using) : 0;
     /* the statement at its longest, written into room taken once */
-    size_t room = sizeof "CREATE UNIQUE INDEX  ON  USING  ()" + 2 * (size_t)x->name.len + 2 +
+    size_t room = sizeof "CREATE UNIQUE INDEX  ON  USING  ();\n" + 2 * (size_t)x->name.len + 2 +
                   sql_table_name_room(schema, t) + using_len;
     for (uint32_t k = 0; k < x->ncolumns; k++)
         room += 2 * (size_t)t->columns[x->columns[k].column].name.len + x->columns[k].opclass.len + sizeof ",  \"\"  DESC";
@@ -220,7 +235,7 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
         room += sizeof " WHERE ()" + (size_t)x->predicate.len;
     char *w = sqlbuf_room(ctx->out, room);
     w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
-    w = sql_put_name(w, d, schema, x->name);
+    w = sql_put_quoted(w, x->name, '"', raw);
     w = SQL_PUT_LIT(w, " ON ");
     w = sql_put_table_name(w, d, schema, t);
     if (using) {
@@ -233,7 +248,7 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
         const SqlIndexColumn *ic = &x->columns[k];
         if (k)
             w = SQL_PUT_LIT(w, ", ");
-        w = sql_put_name(w, d, schema, t->columns[ic->column].name);
+        w = sql_put_quoted(w, t->columns[ic->column].name, '"', raw);
         if (ic->opclass.len) {
             *w++ = ' ';
             w = sql_put_str(w, ic->opclass);
@@ -249,17 +264,17 @@ static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema,
         w = sql_put_str(w, x->predicate);
         *w++ = ')';
     }
-    sqlbuf_commit(ctx->out, w);
+    sqlbuf_commit(ctx->out, SQL_PUT_LIT(w, ";\n"));
 }
 
 /* ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY (...) REFERENCES ...(...) ON DELETE ... ON UPDATE
- * ..., written into room taken once. */
+ * ... and the statement's end (";\n"), written into room taken once. */
 static void pg_write_add_foreign_key(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t,
                                      const SqlForeignKey *fk)
 {
     const Dialect *d = ctx->dialect;
     const SqlTable *rt = &schema->tables[fk->referenced_table];
-    size_t room = sizeof "ALTER TABLE  ADD CONSTRAINT  FOREIGN KEY () REFERENCES () ON DELETE  ON UPDATE " +
+    size_t room = sizeof "ALTER TABLE  ADD CONSTRAINT  FOREIGN KEY () REFERENCES () ON DELETE  ON UPDATE ;\n" +
                   sql_table_name_room(schema, t) + 2 * (size_t)fk->name.len + 2 +
                   sql_column_list_room(t, fk->columns, fk->ncolumns) + sql_table_name_room(schema, rt) +
                   sql_column_list_room(rt, fk->referenced_columns, fk->ncolumns) + 2 * SQL_ACTION_ROOM;
@@ -282,7 +297,7 @@ static void pg_write_add_foreign_key(const RenderCtx *ctx, const SqlSchema *sche
     w = sql_put_str(w, sql_action_str(fk->on_delete));
     w = SQL_PUT_LIT(w, " ON UPDATE ");
     w = sql_put_str(w, sql_action_str(fk->on_update));
-    sqlbuf_commit(ctx->out, w);
+    sqlbuf_commit(ctx->out, SQL_PUT_LIT(w, ";\n"));
 }
 
 /* ---- steps --------------------------------------------------------------------------------- */
@@ -475,7 +490,6 @@ static void pg_alter_enum(RenderCtx *ctx, const MigrateStep *step)
 static void pg_create_table(RenderCtx *ctx, const MigrateStep *step)
 {
     pg_write_create_table(ctx, ctx->next, &ctx->next->tables[step->next_table]);
-    sql_stmt_end(ctx);
 }
 
 static void pg_drop_table(RenderCtx *ctx, const MigrateStep *step)
@@ -489,7 +503,6 @@ static void pg_create_index(RenderCtx *ctx, const MigrateStep *step)
 {
     const SqlTable *t = &ctx->next->tables[step->next_table];
     pg_write_create_index(ctx, ctx->next, t, &t->indexes[step->next_id]);
-    sql_stmt_end(ctx);
 }
 
 static void pg_drop_index(RenderCtx *ctx, const MigrateStep *step)
@@ -515,7 +528,6 @@ static void pg_add_foreign_key(RenderCtx *ctx, const MigrateStep *step)
 {
     const SqlTable *t = &ctx->next->tables[step->next_table];
     pg_write_add_foreign_key(ctx, ctx->next, t, &t->fks[step->next_id]);
-    sql_stmt_end(ctx);
 }
 
 static void pg_drop_foreign_key(RenderCtx *ctx, const MigrateStep *step)

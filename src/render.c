@@ -22,6 +22,12 @@ void sqlbuf_reserve(SqlBuf *b, size_t extra)
     b->cap = cap;
 }
 
+char *sqlbuf_grow_at(SqlBuf *b, char *w, size_t n, char **end)
+{
+    sqlbuf_commit(b, w);
+    return sqlbuf_cursor(b, n, end);
+}
+
 char *sqlbuf_take(SqlBuf *b)
 {
     char *s = b->ptr;

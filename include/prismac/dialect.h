@@ -52,6 +52,23 @@ static inline void sqlbuf_commit(SqlBuf *b, char *w)
     b->len = (size_t)(w - b->ptr);
 }
 
+/* ---- writing through a cursor ----
+ * A statement of many parts (CREATE TABLE and its column lines) keeps where it writes (w) and
+ * where its room ends (end: the buffer's last byte, kept for the NUL) in locals, and commits
+ * once at its end: sqlbuf_cursor starts it, sqlbuf_ensure makes sure of room for the next part
+ * (sqlbuf_grow_at, out of line, commits, grows the buffer and moves the cursor when not). */
+static inline char *sqlbuf_cursor(SqlBuf *b, size_t n, char **end)
+{
+    char *w = sqlbuf_room(b, n);
+    *end = b->ptr + b->cap - 1;
+    return w;
+}
+char *sqlbuf_grow_at(SqlBuf *b, char *w, size_t n, char **end);
+static inline char *sqlbuf_ensure(SqlBuf *b, char *w, size_t n, char **end)
+{
+    return __builtin_expect((size_t)(*end - w) >= n, 1) ? w : sqlbuf_grow_at(b, w, n, end);
+}
+
 static inline char *sql_put_bytes(char *w, const char *s, size_t n)
 {
     memcpy(w, s, n);
