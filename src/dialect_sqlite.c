@@ -54,25 +54,29 @@ static uint32_t single_primary_key_column(const SqlTable *t)
     return pk && pk->ncolumns == 1 ? pk->columns[0].column : SQL_NONE;
 }
 
-/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] after `lead` (",\n" INDENT in
- * CREATE TABLE), written into room taken once (a large script is mostly these). */
-static inline __attribute__((always_inline)) void sqlite_put_column(const Dialect *d, SqlBuf *out,
-                                                                    const SqlSchema *schema, const SqlColumn *c,
-                                                                    bool single_pk, Str lead)
+/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] after ",\n" INDENT when `sep`,
+ * INDENT when `indent` (CREATE TABLE), through the cursor (w, *end) of `out`: the line's room made sure of once (a
+ * large script is mostly these). `raw`: the schema's names are copied between quotes as they
+ * are (sql_put_name's test, made once per table). */
+static inline __attribute__((always_inline)) char *sqlite_put_column(SqlBuf *out, char *w, char **end,
+                                                                     const SqlColumn *c, bool single_pk, bool sep,
+                                                                     bool indent, bool raw)
 {
     bool has_default = sql_default_renders(&c->def);
     Str def = has_default ? sql_default_text(&c->def) : (Str){"", 0};
     /* the quoted name, the type and every clause at their longest */
-    size_t room = lead.len + 2 * (size_t)c->name.len + 3 + c->type.name.len +
-                  sizeof " NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT " + def.len;
-    char *w = sqlbuf_room(out, room);
-    w = sql_put_str(w, lead);
-    w = sql_put_name(w, d, schema, c->name);
+    w = sqlbuf_ensure(out, w, sizeof ",\n" INDENT + 2 * (size_t)c->name.len + 3 + c->type.name.len +
+                                  sizeof " NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT " + def.len, end);
+    if (sep)
+        w = SQL_PUT_LIT(w, ",\n");
+    if (indent)
+        w = SQL_PUT_LIT(w, INDENT);
+    w = sql_put_quoted(w, c->name, '"', raw);
     *w++ = ' ';
     w = sql_put_str(w, c->type.name);
     if (!c->nullable)
         w = SQL_PUT_LIT(w, " NOT NULL");
-    if (single_pk) {
+    if (__builtin_expect(single_pk, 0)) {
         w = SQL_PUT_LIT(w, " PRIMARY KEY");
         if (c->type.family == SQLT_INT)
             w = SQL_PUT_LIT(w, " AUTOINCREMENT");
@@ -81,25 +85,28 @@ static inline __attribute__((always_inline)) void sqlite_put_column(const Dialec
         w = SQL_PUT_LIT(w, " DEFAULT ");
         w = sql_put_str(w, def);
     }
-    sqlbuf_commit(out, w);
+    return w;
 }
 
 static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t, uint32_t ci)
 {
-    sqlite_put_column(d, out, schema, &t->columns[ci], single_primary_key_column(t) == ci, (Str){"", 0});
+    char *end, *w = sqlbuf_cursor(out, 0, &end);
+    w = sqlite_put_column(out, w, &end, &t->columns[ci], single_primary_key_column(t) == ci, false, false,
+                          d->prisma_exact || schema->plain_names);
+    sqlbuf_commit(out, w);
 }
 
 /* ",\n" INDENT "CONSTRAINT ... FOREIGN KEY (...) REFERENCES ... (...) ON DELETE ... ON UPDATE ...",
- * written into room taken once. */
-static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
-                                     const SqlForeignKey *fk)
+ * through the cursor (w, *end) of `out`, its room made sure of once. */
+static char *sqlite_put_foreign_key(SqlBuf *out, char *w, char **end, const Dialect *d, const SqlSchema *schema,
+                                    const SqlTable *t, const SqlForeignKey *fk)
 {
     const SqlTable *rt = &schema->tables[fk->referenced_table];
     size_t room = sizeof ",\n" INDENT "CONSTRAINT  FOREIGN KEY () REFERENCES  () ON DELETE  ON UPDATE " +
                   2 * (size_t)fk->name.len + 2 + sql_column_list_room(t, fk->columns, fk->ncolumns) +
                   2 * (size_t)rt->name.len + 2 + sql_column_list_room(rt, fk->referenced_columns, fk->ncolumns) +
                   2 * SQL_ACTION_ROOM;
-    char *w = sqlbuf_room(out, room);
+    w = sqlbuf_ensure(out, w, room, end);
     w = SQL_PUT_LIT(w, ",\n" INDENT);
     if (fk->name.len) {
         w = SQL_PUT_LIT(w, "CONSTRAINT ");
@@ -116,43 +123,47 @@ static void sqlite_write_foreign_key(const Dialect *d, SqlBuf *out, const SqlSch
     w = sql_put_str(w, sql_action_str(fk->on_delete));
     w = SQL_PUT_LIT(w, " ON UPDATE ");
     w = sql_put_str(w, sql_action_str(fk->on_update));
-    sqlbuf_commit(out, w);
+    return w;
 }
 
+/* CREATE TABLE with its column lines, primary key and foreign keys, through one cursor
+ * committed once. */
 static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
                                       Str name)
 {
-    char *w = sqlbuf_room(out, sizeof "CREATE TABLE  (\n" + 2 * (size_t)name.len + 2);
+    const bool raw = d->prisma_exact || schema->plain_names;
+    char *end, *w = sqlbuf_cursor(out, sizeof "CREATE TABLE  (\n" + 2 * (size_t)name.len + 2, &end);
     w = SQL_PUT_LIT(w, "CREATE TABLE ");
-    w = sql_put_name(w, d, schema, name);
-    sqlbuf_commit(out, SQL_PUT_LIT(w, " (\n"));
+    w = sql_put_quoted(w, name, '"', raw);
+    w = SQL_PUT_LIT(w, " (\n");
     uint32_t single = single_primary_key_column(t);
     for (uint32_t i = 0; i < t->ncolumns; i++)
-        sqlite_put_column(d, out, schema, &t->columns[i], i == single, i ? STR_LIT(",\n" INDENT) : STR_LIT(INDENT));
+        w = sqlite_put_column(out, w, &end, &t->columns[i], i == single, i > 0, true, raw);
     const SqlIndex *pk = sql_table_primary_key(t);
     if (pk && (single == SQL_NONE || single >= t->ncolumns)) {
         size_t room = sizeof ",\n\n" INDENT "PRIMARY KEY ()";
         for (uint32_t k = 0; k < pk->ncolumns; k++)
             room += 2 * (size_t)t->columns[pk->columns[k].column].name.len + 4;
-        w = sqlbuf_room(out, room);
+        w = sqlbuf_ensure(out, w, room, &end);
         w = SQL_PUT_LIT(w, ",\n\n" INDENT "PRIMARY KEY (");
         for (uint32_t k = 0; k < pk->ncolumns; k++) {
             if (k)
                 w = SQL_PUT_LIT(w, ", ");
-            w = sql_put_name(w, d, schema, t->columns[pk->columns[k].column].name);
+            w = sql_put_quoted(w, t->columns[pk->columns[k].column].name, '"', raw);
         }
         *w++ = ')';
-        sqlbuf_commit(out, w);
     }
     for (uint32_t i = 0; i < t->nfks; i++)
-        sqlite_write_foreign_key(d, out, schema, t, &t->fks[i]);
-    SQLBUF_LIT(out, "\n)");
+        w = sqlite_put_foreign_key(out, w, &end, d, schema, t, &t->fks[i]);
+    w = sqlbuf_ensure(out, w, 2, &end);
+    sqlbuf_commit(out, SQL_PUT_LIT(w, "\n)"));
 }
 
 /* CREATE [UNIQUE] INDEX, written into room taken once. */
 static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
                                       const SqlIndex *x)
 {
+    const bool raw = d->prisma_exact || schema->plain_names;
     bool internal = x->name.len >= 7 && memcmp(x->name.ptr, "sqlite_", 7) == 0;
     size_t room = sizeof "Pragma writable_schema=1;\nCREATE UNIQUE INDEX  ON () WHERE ;\nPragma writable_schema=0" +
                   2 * (size_t)x->name.len + 2 + 2 * (size_t)t->name.len + 2 + x->predicate.len;
@@ -162,15 +173,15 @@ static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlSc
     if (internal)
         w = SQL_PUT_LIT(w, "Pragma writable_schema=1;\n");
     w = x->kind == SQLIDX_UNIQUE ? SQL_PUT_LIT(w, "CREATE UNIQUE INDEX ") : SQL_PUT_LIT(w, "CREATE INDEX ");
-    w = sql_put_name(w, d, schema, x->name);
+    w = sql_put_quoted(w, x->name, '"', raw);
     w = SQL_PUT_LIT(w, " ON ");
-    w = sql_put_name(w, d, schema, t->name);
+    w = sql_put_quoted(w, t->name, '"', raw);
     *w++ = '(';
     for (uint32_t k = 0; k < x->ncolumns; k++) {
         const SqlIndexColumn *ic = &x->columns[k];
         if (k)
             w = SQL_PUT_LIT(w, ", ");
-        w = sql_put_name(w, d, schema, t->columns[ic->column].name);
+        w = sql_put_quoted(w, t->columns[ic->column].name, '"', raw);
         if (ic->sort == SORT_ASC)
             w = SQL_PUT_LIT(w, " ASC");
         else if (ic->sort == SORT_DESC)
