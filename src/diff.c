@@ -89,6 +89,7 @@ typedef struct Differ {
     bool any_redefine;
     bool gated;                     /* partial indexes: conditions ignored, never dropped or created */
     uint32_t ignored_first[64];     /* ignored_init */
+    uint32_t created_bound;         /* at most how many steps creating every next table takes */
 } Differ;
 
 static StepDetail *new_detail(Differ *df, MigrateStep *s)
@@ -1029,6 +1030,15 @@ static void push_extension_steps(Differ *df)
     }
 }
 
+/* At most how many steps creating table t takes: itself, its indexes but the primary key
+ * (which lowering puts first; one elsewhere is counted), its foreign keys unless they are
+ * written inside CREATE TABLE. */
+static inline uint32_t created_table_steps_bound(const Dialect *d, const SqlTable *t)
+{
+    return 1 + t->nindexes - (t->nindexes && t->indexes[0].kind == SQLIDX_PRIMARY) +
+           (d->inline_foreign_keys ? 0 : t->nfks);
+}
+
 /* Tables that are new, then their indexes, then their foreign keys: each kind apart, in the
  * order sort_steps gives them, so that a creation from nothing is already sorted. Room for them
  * all is taken once (a creation from nothing pushes one step per table, index and foreign key;
@@ -1037,9 +1047,7 @@ static void push_created_table_steps(Differ *df)
 {
     const SqlSchema *next = df->next;
     Migration *m = df->m;
-    uint32_t bound = m->nsteps;
-    for (uint32_t j = 0; j < next->ntables; j++)
-        bound += 1 + next->tables[j].nindexes + next->tables[j].nfks;
+    uint32_t bound = m->nsteps + df->created_bound;
     if (bound > m->capsteps)
         m->steps = arena_grow(&m->arena, m->steps, m->nsteps, &m->capsteps, bound, sizeof *m->steps);
     MigrateStep *steps = m->steps;
@@ -1831,7 +1839,8 @@ Migration *migrate_diff_in(const SqlSchema *prev, const SqlSchema *next, const D
     for (uint32_t i = 0; i < prev->ntables; i++)
         estimate += 1 + prev->tables[i].nindexes + prev->tables[i].nfks;
     for (uint32_t i = 0; i < next->ntables; i++)
-        estimate += 1 + next->tables[i].nindexes + next->tables[i].nfks;
+        df.created_bound += created_table_steps_bound(dialect, &next->tables[i]);
+    estimate += df.created_bound;
     m->steps = arena_alloc(steps_arena ? steps_arena : &m->arena, (size_t)estimate * sizeof *m->steps);
     m->capsteps = estimate;
 
