@@ -372,16 +372,6 @@ static void *render_pieces(void *arg)
     return NULL;
 }
 
-static bool render_can_split(const Migration *migration)
-{
-    if (migration->nsteps < RENDER_SPLIT_FROM)
-        return false;
-    for (uint32_t i = 0; i < migration->nsteps; i++)
-        if (migration->steps[i].kind == STEP_ALTER_ENUM || migration->steps[i].kind == STEP_REDEFINE_TABLES)
-            return false;
-    return true;
-}
-
 /* The steps in pieces of about RENDER_PIECE_WEIGHT, in order, to the sink. */
 static bool render_steps_to(const Migration *migration, ScriptSink sink, void *ctx)
 {
@@ -392,18 +382,23 @@ static bool render_steps_to(const Migration *migration, ScriptSink sink, void *c
         exit(2);
     }
     size_t weight = 0;
+    /* on two threads unless a step renders scratch names into the migration's arena */
+    bool split = migration->nsteps >= RENDER_SPLIT_FROM;
     for (uint32_t i = 0; i < migration->nsteps; i++) {
+        const MigrateStep *step = &migration->steps[i];
         if (i == 0 || weight >= RENDER_PIECE_WEIGHT) {
             ps.bounds[ps.npieces++] = i;
             weight = 0;
         }
-        weight += render_weight(migration, &migration->steps[i]);
+        weight += render_weight(migration, step);
+        if (step->kind == STEP_ALTER_ENUM || step->kind == STEP_REDEFINE_TABLES)
+            split = false;
     }
     ps.bounds[ps.npieces] = migration->nsteps;
     pthread_mutex_init(&ps.lock, NULL);
     pthread_cond_init(&ps.turn_changed, NULL);
     pthread_t thread;
-    bool started = ps.npieces > 1 && render_can_split(migration) &&
+    bool started = ps.npieces > 1 && split &&
                    pthread_create(&thread, NULL, render_pieces, &ps) == 0;
     render_pieces(&ps);
     if (started)
