@@ -1535,6 +1535,11 @@ static void lower_enums(Lower *lw)
 static void create_tables(Lower *lw)
 {
     const Db *db = lw->db;
+    /* the namespace of the last model's schema, looked up again only when the next one's differs
+     * (a large schema's models are mostly in one) */
+    Str last_schema = {NULL, 0};
+    uint32_t last_namespace = SQL_NONE;
+    bool looked_up = false;
     for (uint32_t mi = 0; mi < db->nmodels; mi++) {
         const DbModel *m = &db->models[mi];
         lw->table_of_model[mi] = SQL_NONE;
@@ -1548,7 +1553,12 @@ static void create_tables(Lower *lw)
         SqlTable table = {0};
         table.name = lw_name(lw, m->db_name);
         lw_note_name(lw, m->mapped, m->db_name);
-        table.namespace = namespace_of(lw, m->schema);
+        if (!looked_up || !str_eq(m->schema, last_schema)) {
+            last_schema = m->schema;
+            last_namespace = namespace_of(lw, m->schema);
+            looked_up = true;
+        }
+        table.namespace = last_namespace;
         table.origin = m->ast ? span_origin(m->ast->span) : SQL_NO_ORIGIN;
         ARENA_PUSH(&lw->s->arena, lw->s->tables, lw->s->ntables, lw->s->captables, table);
         lw->table_of_model[mi] = lw->s->ntables - 1;
