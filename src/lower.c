@@ -1051,12 +1051,11 @@ static Str index_predicate(Lower *lw, const SqlTable *t, uint32_t model, const E
 
 /* An index written straight into its table (its columns and names in the schema's arena, as
  * sql_add_index would copy them). */
-static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
+static inline __attribute__((always_inline)) void lower_index(Lower *lw, SqlTable *t, const DbIndex *x, bool pg)
 {
     const Db *db = lw->db;
     if (x->kind == DBIDX_FULLTEXT)
         return;     /* MySQL and MongoDB only */
-    SqlTable *t = &lw->s->tables[table];
     if (x->nfields + 1 > lw->xcap) {
         lw->xcap = (x->nfields + 1) * 2;
         lw->xnames = realloc(lw->xnames, lw->xcap * sizeof *lw->xnames);
@@ -1077,7 +1076,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
         cols[n].sort = xf->sort;
         cols[n].length = xf->length;
         cols[n].opclass = EMPTY_STR;
-        if (xf->ops.len && lw->d->flavour == SQL_POSTGRES) {
+        if (pg && xf->ops.len) {
             SqlBuf *ops = &lw->obuf;
             ops->len = 0;
             if (xf->ops_raw)
@@ -1097,7 +1096,7 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
     idx->ncolumns = n;
     idx->origin = x->attr ? span_origin(x->attr->span) : SQL_NO_ORIGIN;
     idx->name = idx->algorithm = idx->predicate = EMPTY_STR;
-    if (x->algorithm.len && !str_eq_cstr(x->algorithm, "BTree") && lw->d->flavour == SQL_POSTGRES)
+    if (pg && x->algorithm.len && !str_eq_cstr(x->algorithm, "BTree"))
         idx->algorithm = lw_name(lw, x->algorithm);
     if (x->where)
         idx->predicate = lw_copy(lw, index_predicate(lw, t, x->model, x->where));
@@ -1122,6 +1121,16 @@ static void lower_index(Lower *lw, uint32_t table, const DbIndex *x)
     }
     lw_note_name(lw, x->map.len || x->name.len, idx->name);
     t->nindexes++;
+}
+
+/* The primary key and the indexes of model m, into its table t; inline, once per flavour. */
+static inline __attribute__((always_inline)) void lower_indexes(Lower *lw, SqlTable *t, const DbModel *m, bool pg)
+{
+    const Db *db = lw->db;
+    if (m->pk != DB_NONE)
+        lower_index(lw, t, &db->indexes[m->pk], pg);
+    for (uint32_t k = 0; k < m->nindexes; k++)
+        lower_index(lw, t, &db->indexes[m->first_index + k], pg);
 }
 
 /* ---- relations ----------------------------------------------------------------------------- */
@@ -1613,10 +1622,10 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
             lower_columns(lw, table, m, file, true);
         else
             lower_columns(lw, table, m, file, false);
-        if (m->pk != DB_NONE)
-            lower_index(lw, t, &db->indexes[m->pk]);
-        for (uint32_t k = 0; k < m->nindexes; k++)
-            lower_index(lw, t, &db->indexes[m->first_index + k]);
+        if (lw->d->flavour == SQL_POSTGRES)
+            lower_indexes(lw, table, m, true);
+        else
+            lower_indexes(lw, table, m, false);
         lower_model_foreign_keys(lw, mi, table);
     }
     lw->model_nfields = 0;  /* no model being filled: column_of asks the Db */
