@@ -168,8 +168,13 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
  * lock (Linux's per-VMA locks), where MADV_POPULATE_WRITE holds the mmap lock throughout and so
  * kept every mmap, munmap and mprotect of the other threads (their stacks, large buffers)
  * waiting up to a huge page's zeroing each. Pages it backs are handed out next (pieces are cut
- * in order); at most the window is backed for nothing at the end. */
-#define ARENA_PREFAULT_AHEAD ((size_t)8 * 1024 * 1024)
+ * in order). What it backs beyond what the run takes is zeroed for nothing: the commands say
+ * how much they expect to take (arena_prefault_expect), and it stops there; the window is
+ * wide, so that a stretch of idle time (reading the file, a serial pass) is used in full. */
+#define ARENA_PREFAULT_AHEAD ((size_t)32 * 1024 * 1024)
+/* A thread with nothing to back is woken once this much more may be backed (not for every
+ * piece taken). */
+#define ARENA_PREFAULT_WAKE ((size_t)4 * 1024 * 1024)
 
 /* The next pages of the open region to back: [*from, *to) (the caller holds the lock). */
 static bool prefault_next(size_t *from, size_t *to)
@@ -270,6 +275,9 @@ void arena_prefault_expect(size_t more)
     /* whole huge pages: the one the estimate ends in is backed */
     if (r)
         arena_pool.prefault_limit = arena_round(r->used + more, ARENA_HUGE_CHUNK);
+    size_t from, to;
+    if (arena_pool.prefault_waiting && prefault_next(&from, &to))
+        pthread_cond_signal(&arena_pool.prefault_wake);
     pthread_mutex_unlock(&arena_pool.lock);
 }
 
@@ -344,7 +352,7 @@ static void *pool_take(size_t size, PoolRegion **region)
     r->used += size;
     r->live += size;
     size_t from, to;
-    if (arena_pool.prefault_waiting && prefault_next(&from, &to) && to - from >= ARENA_PREFAULT_AHEAD / 2)
+    if (arena_pool.prefault_waiting && prefault_next(&from, &to) && to - from >= ARENA_PREFAULT_WAKE)
         pthread_cond_signal(&arena_pool.prefault_wake);
     pthread_mutex_unlock(&arena_pool.lock);
     *region = r;

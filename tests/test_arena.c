@@ -306,7 +306,7 @@ static void test_prefault_expect(void **state)
     assert_true(backed);
     /* nothing more expected: once the pieces taken pass what was backed, nothing further is */
     arena_prefault_expect(0);
-    end = take_pieces(&a, 100);     /* 20 MB: past the 8 MB backed ahead */
+    end = take_pieces(&a, 240);     /* 48 MB: past the 32 MB the thread may have backed ahead */
     sleep_ms(200);
     assert_false(any_resident(end + 2 * 1024 * 1024, 4 * 1024 * 1024));
     arena_free(&a);

@@ -33,8 +33,6 @@ static int validate_run(int argc, char **argv)
     int rc = cli_begin_schema(&CMD_VALIDATE, argc, argv, NULL, &opt, &schema);
     if (rc != CLI_PROCEED)
         return rc;
-    /* resolution and validation take about 0.6 of the syntax tree's memory from the pool */
-    arena_prefault_expect(arena_pool_taken() / 8 * 5);
     /* as Prisma: resolution runs on whatever parsed; the rules of the provider only when
      * nothing earlier failed */
     schema_resolve(&schema);
