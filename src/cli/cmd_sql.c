@@ -223,7 +223,9 @@ static int sql_run(int argc, char **argv)
         sql_job_run(&job);
     }
     rc = sql_write(&args, job.migration);
-    sql_job_free(&job);
-    schema_free(&schema);
+    if (cli_free_before_exit()) {
+        sql_job_free(&job);
+        schema_free(&schema);
+    }
     return rc;
 }

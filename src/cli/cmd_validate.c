@@ -47,6 +47,7 @@ static int validate_run(int argc, char **argv)
                    d->warnings ? (d->warnings == 1 ? " (1 warning)" : " (with warnings)") : "");
     }
     rc = d->errors ? EXIT_FINDINGS : EXIT_CLEAN;
-    schema_free(&schema);
+    if (cli_free_before_exit())
+        schema_free(&schema);
     return rc;
 }
