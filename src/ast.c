@@ -805,6 +805,22 @@ static inline bool fast_line_end(const LexToken *t)
            ((t->kind == LEX_COMMENT || t->kind == LEX_DOC_COMMENT) && t[1].kind == LEX_NEWLINE);
 }
 
+/* A line's `@` attributes from t on, in order, into attrs; *end moves to the last one's end.
+ * The line's end (t after them), or NULL when the line is not one the fast path builds. */
+static inline __attribute__((always_inline)) const LexToken *fast_attributes(ParseCtx *ctx, const LexToken *t,
+                                                                             Attribute **attrs, uint32_t *nattrs,
+                                                                             uint32_t *end)
+{
+    while (t->kind == LEX_ATTR) {
+        if (!(t = fast_attribute(ctx, t, false, &attrs[*nattrs])))
+            return NULL;
+        if (attrs[*nattrs]->span.end > *end)
+            *end = attrs[*nattrs]->span.end;
+        (*nattrs)++;
+    }
+    return fast_line_end(t) ? t : NULL;
+}
+
 /* An enum's value from its name (t) on (ast_enum_value). */
 static bool fast_enum_value(ParseCtx *ctx, const LexToken *t, FastLine *line)
 {
@@ -812,14 +828,7 @@ static bool fast_enum_value(ParseCtx *ctx, const LexToken *t, FastLine *line)
     Attribute *attrs[FAST_MAX_TOKENS / 2];
     uint32_t nattrs = 0;
     uint32_t end = name->end;
-    while (t->kind == LEX_ATTR) {
-        if (!(t = fast_attribute(ctx, t, false, &attrs[nattrs])))
-            return false;
-        if (attrs[nattrs]->span.end > end)
-            end = attrs[nattrs]->span.end;
-        nattrs++;
-    }
-    if (!fast_line_end(t))
+    if (!(t = fast_attributes(ctx, t, attrs, &nattrs, &end)))
         return false;
     line->end = t;
     EnumValue *v = arena_alloc(ctx->ast->arena, sizeof *v);
@@ -867,14 +876,7 @@ bool ast_fast_build(ParseCtx *ctx, const LexToken *t, FastLine *line)
     Attribute *attrs[FAST_MAX_TOKENS / 2];
     uint32_t nattrs = 0;
     uint32_t end = ft->span.end;
-    while (t->kind == LEX_ATTR) {
-        if (!(t = fast_attribute(ctx, t, false, &attrs[nattrs])))
-            return false;
-        if (attrs[nattrs]->span.end > end)
-            end = attrs[nattrs]->span.end;
-        nattrs++;
-    }
-    if (!fast_line_end(t))
+    if (!(t = fast_attributes(ctx, t, attrs, &nattrs, &end)))
         return false;
     line->end = t;
     f->name = fast_str(ctx, name);
