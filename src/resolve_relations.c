@@ -162,20 +162,10 @@ void resolve_relations(Resolver *r)
         nmade += what != MAKE_NONE;
     }
     /* the relations and their foreign-key pairs: no regrowth */
-    if (db->nrelations + nmade > nt->cap_relations) {
-        DbRelation *rels = arena_alloc_raw(r->arena, (size_t)(db->nrelations + nmade + 1) * sizeof *rels);
-        if (db->nrelations)
-            memcpy(rels, db->relations, (size_t)db->nrelations * sizeof *rels);
-        db->relations = rels;
-        nt->cap_relations = db->nrelations + nmade + 1;
-    }
-    if (db->nfk_pairs + npairs > nt->cap_fk_pairs) {
-        DbFkPair *pairs = arena_alloc_raw(r->arena, (size_t)(db->nfk_pairs + npairs + 1) * sizeof *pairs);
-        if (db->nfk_pairs)
-            memcpy(pairs, db->fk_pairs, (size_t)db->nfk_pairs * sizeof *pairs);
-        db->fk_pairs = pairs;
-        nt->cap_fk_pairs = db->nfk_pairs + npairs + 1;
-    }
+    db->relations = arena_grow_exact(r->arena, db->relations, db->nrelations, &nt->cap_relations,
+                                     db->nrelations + nmade + 1, sizeof *db->relations);
+    db->fk_pairs = arena_grow_exact(r->arena, db->fk_pairs, db->nfk_pairs, &nt->cap_fk_pairs, db->nfk_pairs + npairs + 1,
+                                    sizeof *db->fk_pairs);
 
     for (uint32_t i = 0; i < n; i++) {
         if (make[i] == MAKE_NONE)
