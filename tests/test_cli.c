@@ -158,9 +158,9 @@ static void test_output_to_devices_and_fifos(void **state)
     const char *writers[] = {"sql schema.prisma -o pipe", "variant schema.prisma --provider postgresql -o pipe -q"};
     const char *expect[] = {"CREATE TABLE \"A\"", "provider = \"postgresql\""};
     for (int i = 0; i < 2; i++) {
-        /* a reader for the FIFO, as a shell pipeline would have */
-        r = run_cmd("cd '%s' && (cat pipe > got &) && NO_COLOR= '%s' %s && sleep 0.2 && cat got", TMP, prismac_bin(),
-                    writers[i]);
+        /* a reader for the FIFO, as a shell pipeline would have, waited for before its copy is read */
+        r = run_cmd("cd '%s' && { timeout 10 cat pipe > got & reader=$!; } && NO_COLOR= '%s' %s && wait $reader && cat got", TMP,
+                    prismac_bin(), writers[i]);
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, expect[i]));
         assert_true(is_kind("pipe", S_IFIFO));

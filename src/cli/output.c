@@ -43,12 +43,13 @@ int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t
     /* mkstemp makes the file private: give it the mode the file had, or the usual one */
     struct stat st;
     mode_t mode;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
         free(w->real);
         w->real = NULL;
         return EISDIR;
     }
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (exists && !S_ISREG(st.st_mode)) {
         /* a device (/dev/null, a terminal) or a FIFO: renaming a file over it would replace
          * the device node itself */
         w->path = path;
@@ -57,7 +58,7 @@ int cli_replace_begin(CliReplace *w, const char *given, const char *data, size_t
         w->len = len;
         return 0;
     }
-    if (stat(path, &st) == 0) {
+    if (exists) {
         mode = st.st_mode & 07777;
     } else {
         mode_t mask = umask(0);
