@@ -40,8 +40,9 @@ void arena_reserve(Arena *a, size_t size);
 void arena_prefault_start(void);
 /* The pool will hand out about `more` bytes more from now on (a command's estimate from what it
  * has allocated so far): the prefaulting thread backs nothing beyond that, so that no pages are
- * zeroed for nothing at the end of a run (8 MB of them otherwise). An estimate short of the truth
- * only leaves the last pages to be backed as they are first used, as without prefaulting. */
+ * zeroed for nothing at the end of a run (up to the 32 MB it may run ahead). An estimate short
+ * of the truth only leaves the last pages to be backed as they are first used, as without
+ * prefaulting. */
 void arena_prefault_expect(size_t more);
 /* Bytes the pool has handed out so far (arena_prefault_expect's estimates start from it). */
 size_t arena_pool_taken(void);

@@ -40,6 +40,7 @@ typedef struct Schema {
     SourceSet sources;
     Diags diags;
     Ast *ast;
+    size_t tree_bytes;      /* what the parse took from the arenas' pool (arena_pool_taken) */
 } Schema;
 
 /* Loads and parses the schema; on an I/O problem prints it and returns EXIT_TROUBLE.

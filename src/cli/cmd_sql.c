@@ -185,7 +185,7 @@ static int sql_run(int argc, char **argv)
     /* resolution, validation, lowering and the diff take about as much again as the syntax
      * tree from the pool (0.97-1.01 of it on generated schemas of 1,000 and 5,000 models; the
      * script is not in the pool) */
-    arena_prefault_expect(arena_pool_taken());
+    arena_prefault_expect(schema.tree_bytes);
     DbProvider target = args.target;
     Db *db = NULL;
     SqlJob job = {0};

@@ -35,12 +35,21 @@ static size_t regular_files_size(int npaths, char **paths)
     return bytes;
 }
 
+/* A large schema takes ten to fifteen times its size in memory, its syntax tree about seven:
+ * backed ahead in idle time from now on (while the file is read and checked). */
+static void prefault_for(size_t bytes)
+{
+    arena_prefault_start();
+    arena_prefault_expect(bytes * 7);
+}
+
 int schema_load(Schema *schema, int npaths, char **paths)
 {
     arena_init(&schema->arena);
     source_set_init(&schema->sources, &schema->arena);
     diags_init(&schema->diags, &schema->arena);
     schema->ast = NULL;
+    schema->tree_bytes = 0;
 
     char *fallback[1];
     if (npaths == 0) {
@@ -51,14 +60,10 @@ int schema_load(Schema *schema, int npaths, char **paths)
         paths = fallback;
         npaths = 1;
     }
-    /* a large schema takes ten to fifteen times its size in memory: backed ahead in idle
-     * time, from now on (while the file is read and checked), or once a folder's files are
-     * read; its syntax tree about seven times its size */
+    /* files named: backed ahead from now on; a folder's: once its files are read */
     size_t files = regular_files_size(npaths, paths);
-    if (files >= SCHEMA_PREFAULT_FROM) {
-        arena_prefault_start();
-        arena_prefault_expect(files * 7);
-    }
+    if (files >= SCHEMA_PREFAULT_FROM)
+        prefault_for(files);
     for (int i = 0; i < npaths; i++) {
         char *err = NULL;
         if (source_add_path(&schema->sources, paths[i], &err) != SOURCE_OK) {
@@ -69,14 +74,14 @@ int schema_load(Schema *schema, int npaths, char **paths)
     size_t bytes = 0;
     for (uint32_t i = 0; i < schema->sources.count; i++)
         bytes += schema->sources.files[i].len;
-    if (bytes >= SCHEMA_PREFAULT_FROM && files < SCHEMA_PREFAULT_FROM) {
-        arena_prefault_start();
-        arena_prefault_expect(bytes * 7);
-    }
+    if (bytes >= SCHEMA_PREFAULT_FROM && files < SCHEMA_PREFAULT_FROM)
+        prefault_for(bytes);
+    size_t before = arena_pool_taken();
     schema->ast = ast_parse(&schema->sources, &schema->diags);
+    schema->tree_bytes = arena_pool_taken() - before;
     /* resolution and validation take about 0.6 of the tree's memory (a command that does more
      * says so) */
-    arena_prefault_expect(arena_pool_taken() / 8 * 5);
+    arena_prefault_expect(schema->tree_bytes / 8 * 5);
     return EXIT_CLEAN;
 }
 
