@@ -2,6 +2,7 @@
  * inside them, one free for all. */
 #define _GNU_SOURCE     /* SCHED_IDLE */
 #include "prismac/arena.h"
+#include "prismac/parallel.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -306,7 +307,7 @@ void arena_prefault_start(void)
         return;
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 64 * 1024);
-    pthread_create(&thread, &attr, pool_prefault, NULL);
+    parallel_thread_create(&thread, &attr, pool_prefault, NULL, 0);
     pthread_attr_destroy(&attr);
 }
 

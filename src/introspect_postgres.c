@@ -9,6 +9,7 @@
  * keys, CHECK constraints and triggers, enums, extensions. Rows are joined back by oid and
  * attribute number with sorted arrays, so the work is linear in the size of the catalog. */
 #include "prismac/introspect.h"
+#include "prismac/parallel.h"
 
 #include <ctype.h>
 #include "pqlib.h"     /* libpq, loaded on first use */
@@ -1977,7 +1978,7 @@ void introspect_preload(const char *url_text)
     if (!url_text || (strncmp(url_text, "postgresql://", 13) != 0 && strncmp(url_text, "postgres://", 11) != 0))
         return;
     pthread_t t;
-    if (pthread_create(&t, NULL, preload_run, NULL) == 0)
+    if (parallel_thread_create(&t, NULL, preload_run, NULL, 0) == 0)
         pthread_detach(t);
 }
 
@@ -2083,7 +2084,7 @@ SqlSchema *introspect_postgres(const DbUrl *url, const IntrospectOptions *opts, 
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.ready, NULL);
     pthread_t worker;
-    bool two = pthread_create(&worker, NULL, second_run, &s) == 0;
+    bool two = parallel_thread_create(&worker, NULL, second_run, &s, 0) == 0;
     PGconn *conn = introspect_pg_connect(url, NULL, opts, err);
     if (!conn && two) {
         /* refused where the second one may have got in first (a role or a server at its

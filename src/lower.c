@@ -1,6 +1,7 @@
 /* Lowering: Db -> SqlSchema, with Prisma's conventions (sql_schema_calculator.rs and psl's
  * constraint_names.rs). See lower.h and the spellings in sqlschema.h. */
 #include "prismac/lower.h"
+#include "prismac/parallel.h"
 #include "prismac/dialect.h"
 
 #include <pthread.h>
@@ -1712,7 +1713,7 @@ static void lower_tables(Lower *lw)
     part.lw.xcap = part.lw.colmap_cap = part.lw.model_nfields = part.lw.intern_cap = part.lw.intern_count =
         part.lw.memo_cap = part.lw.memo_count = 0;
     pthread_t thread;
-    bool started = pthread_create(&thread, NULL, fill_part, &part) == 0;
+    bool started = parallel_thread_create(&thread, NULL, fill_part, &part, 0) == 0;
     fill_batches(lw, &next);
     if (started)
         pthread_join(thread, NULL);

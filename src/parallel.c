@@ -1,10 +1,104 @@
-/* parallel_run: the thread shares of resolution and validation. */
+/* parallel_run, the thread shares of resolution and validation; parallel_thread_create. */
+#define _GNU_SOURCE     /* cpu_set_t, pthread_attr_setaffinity_np */
 #include "prismac/parallel.h"
 
-#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#ifdef __GLIBC__
+/* The CPUs the process may run on, read once (a thread started by parallel_thread_create gets
+ * them back when it starts). */
+static struct {
+    pthread_once_t once;
+    bool known;
+    cpu_set_t allowed;
+    unsigned count;
+} thread_cpus = {.once = PTHREAD_ONCE_INIT};
+
+static void thread_cpus_read(void)
+{
+    thread_cpus.known = sched_getaffinity(0, sizeof thread_cpus.allowed, &thread_cpus.allowed) == 0;
+    thread_cpus.count = thread_cpus.known ? (unsigned)CPU_COUNT(&thread_cpus.allowed) : 0;
+}
+
+/* The `spread`-th allowed CPU after `cpu` (cyclically, `cpu` itself last); -1: none other. */
+static int thread_cpu_after(int cpu, unsigned spread)
+{
+    if (thread_cpus.count < 2 || cpu < 0)
+        return -1;
+    unsigned skip = spread % (thread_cpus.count - 1);
+    for (int i = 1; i < CPU_SETSIZE; i++) {
+        int c = (cpu + i) % CPU_SETSIZE;
+        if (c != cpu && CPU_ISSET(c, &thread_cpus.allowed) && skip-- == 0)
+            return c;
+    }
+    return -1;
+}
+
+typedef struct {
+    void *(*fn)(void *);
+    void *arg;
+} ThreadStart;
+
+static void *thread_unpin(void *arg)
+{
+    ThreadStart start = *(ThreadStart *)arg;
+    free(arg);
+    pthread_setaffinity_np(pthread_self(), sizeof thread_cpus.allowed, &thread_cpus.allowed);
+    return start.fn(start.arg);
+}
+
+/* A fresh attributes object with the caller's detach state and stack size (the two it may set)
+ * and the new thread's one CPU; false if that cannot be. */
+static bool thread_attr_pinned(pthread_attr_t *pinned, const pthread_attr_t *attr, int cpu)
+{
+    if (pthread_attr_init(pinned) != 0)
+        return false;
+    int detach;
+    size_t stack;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    bool ok = (!attr || (pthread_attr_getdetachstate(attr, &detach) == 0 &&
+                         pthread_attr_setdetachstate(pinned, detach) == 0 &&
+                         pthread_attr_getstacksize(attr, &stack) == 0 &&
+                         pthread_attr_setstacksize(pinned, stack) == 0)) &&
+              pthread_attr_setaffinity_np(pinned, sizeof one, &one) == 0;
+    if (!ok)
+        pthread_attr_destroy(pinned);
+    return ok;
+}
+
+int parallel_thread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg,
+                           unsigned spread)
+{
+    pthread_once(&thread_cpus.once, thread_cpus_read);
+    int cpu = thread_cpu_after(sched_getcpu(), spread);
+    pthread_attr_t pinned;
+    ThreadStart *start = cpu >= 0 ? malloc(sizeof *start) : NULL;
+    if (!start || !thread_attr_pinned(&pinned, attr, cpu)) {
+        free(start);
+        return pthread_create(thread, attr, fn, arg);
+    }
+    *start = (ThreadStart){fn, arg};
+    int rc = pthread_create(thread, &pinned, thread_unpin, start);
+    pthread_attr_destroy(&pinned);
+    if (rc != 0) {
+        free(start);
+        rc = pthread_create(thread, attr, fn, arg);
+    }
+    return rc;
+}
+#else
+int parallel_thread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg,
+                           unsigned spread)
+{
+    (void)spread;
+    return pthread_create(thread, attr, fn, arg);
+}
+#endif
 
 void parallel_run(void *items, size_t item_size, uint32_t n, void *(*fn)(void *))
 {
@@ -18,7 +112,7 @@ void parallel_run(void *items, size_t item_size, uint32_t n, void *(*fn)(void *)
         exit(2);
     }
     for (uint32_t i = 1; i < n; i++)
-        started[i] = pthread_create(&threads[i], NULL, fn, base + i * item_size) == 0;
+        started[i] = parallel_thread_create(&threads[i], NULL, fn, base + i * item_size, i - 1) == 0;
     fn(base);
     for (uint32_t i = 1; i < n; i++) {
         if (started[i])

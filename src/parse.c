@@ -3,6 +3,7 @@
  * and syntax errors with what was expected and what was found, and decodes string literals. */
 #include "parse_internal.h"
 #include "parser.h"
+#include "prismac/parallel.h"
 
 #define LEXER_SCAN_ONLY
 #include "lexer.c"     /* lexer_scan(): the generated scanner, inlined into the loops below */
@@ -1167,7 +1168,7 @@ static void parse_file_chunked(Ast *ast, uint32_t file, Diags *diags, const uint
     }
     /* the first worker runs on this thread; a thread that cannot start runs here too */
     for (uint32_t i = 1; i < nworkers; i++)
-        started[i] = pthread_create(&ids[i], NULL, parse_worker, &workers[i]) == 0;
+        started[i] = parallel_thread_create(&ids[i], NULL, parse_worker, &workers[i], i - 1) == 0;
     parse_worker(&workers[0]);
     for (uint32_t i = 1; i < nworkers; i++)
         if (started[i])

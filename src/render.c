@@ -1,6 +1,7 @@
 /* Rendering: steps -> SQL script through the dialect, framed as Prisma frames migration scripts
  * (apply_migration.rs render_script), and the writers the dialects share. */
 #include "prismac/migrate.h"
+#include "prismac/parallel.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -399,7 +400,7 @@ static bool render_steps_to(const Migration *migration, ScriptSink sink, void *c
     pthread_cond_init(&ps.turn_changed, NULL);
     pthread_t thread;
     bool started = ps.npieces > 1 && split &&
-                   pthread_create(&thread, NULL, render_pieces, &ps) == 0;
+                   parallel_thread_create(&thread, NULL, render_pieces, &ps, 0) == 0;
     render_pieces(&ps);
     if (started)
         pthread_join(thread, NULL);

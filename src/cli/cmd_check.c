@@ -4,6 +4,7 @@
 #include "prismac/check.h"
 #include "prismac/db.h"
 #include "prismac/dburl.h"
+#include "prismac/parallel.h"
 #include "prismac/introspect.h"
 #include "prismac/lower.h"
 #include "prismac/repair.h"
@@ -468,7 +469,7 @@ static int check_run(int argc, char **argv)
      * database's answer is the slow part); schema errors still come first. */
     Lowering job = {db, &schema.diags, NULL};
     pthread_t worker;
-    bool threaded = pthread_create(&worker, NULL, lower_job, &job) == 0;
+    bool threaded = parallel_thread_create(&worker, NULL, lower_job, &job, 0) == 0;
     if (!threaded)
         lower_job(&job);
 

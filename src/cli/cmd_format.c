@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "prismac/db.h"
 #include "prismac/format.h"
+#include "prismac/parallel.h"
 #include "prismac/textdiff.h"
 
 #include <errno.h>
@@ -197,7 +198,7 @@ static void layout_job_start(LayoutJob *job, const SourceSet *sources)
         return;
     job->sources = sources;
     job->outputs = arena_alloc(&job->arena, (size_t)sources->count * sizeof *job->outputs);
-    job->started = pthread_create(&job->thread, NULL, layout_job_run, job) == 0;
+    job->started = parallel_thread_create(&job->thread, NULL, layout_job_run, job, 0) == 0;
 }
 
 /* Waits for the job; true when its result stands (it ran and nothing was inserted). */

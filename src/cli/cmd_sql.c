@@ -5,6 +5,7 @@
 #include "prismac/db.h"
 #include "prismac/lower.h"
 #include "prismac/migrate.h"
+#include "prismac/parallel.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -198,7 +199,7 @@ static int sql_run(int argc, char **argv)
         if (schema.diags.errors == 0 && (target == PROVIDER_NONE || target == db->provider) &&
             (db->provider == PROVIDER_POSTGRESQL || db->provider == PROVIDER_SQLITE)) {
             job = (SqlJob){.db = db, .flavour = lower_flavour_for(db->provider), .args = &args};
-            speculated = pthread_create(&job.thread, NULL, sql_job_run, &job) == 0;
+            speculated = parallel_thread_create(&job.thread, NULL, sql_job_run, &job, 0) == 0;
         }
         db_validate(db, PROVIDER_NONE, &schema.diags);
         if (speculated)

@@ -1,6 +1,7 @@
 /* prismac variant SCHEMA --provider P [-o FILE | --check FILE]: the schema for the other provider. */
 #include "cli.h"
 #include "prismac/textdiff.h"
+#include "prismac/parallel.h"
 #include "prismac/variant.h"
 
 #include <errno.h>
@@ -137,7 +138,7 @@ static void output_on_text(const VariantResult *r, void *ctx)
     OutputJob *job = ctx;
     job->data = r->texts[0];
     job->len = r->lens[0];
-    job->started = pthread_create(&job->thread, NULL, output_thread, job) == 0;
+    job->started = parallel_thread_create(&job->thread, NULL, output_thread, job, 0) == 0;
     job->begun = true;
 }
 
@@ -254,7 +255,7 @@ static void source_check_start(SourceCheck *job, Db *db)
     job->db = db;
     arena_init(&job->arena);
     diags_init(&job->diags, &job->arena);
-    job->started = pthread_create(&job->thread, NULL, source_check_thread, job) == 0;
+    job->started = parallel_thread_create(&job->thread, NULL, source_check_thread, job, 0) == 0;
 }
 
 /* Waits for the check (or runs it, when no thread could start) and appends what it found to
