@@ -6,7 +6,6 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -82,15 +81,11 @@ static struct {
     PoolRegion *prefault_region;    /* the region of prefault_done */
     size_t prefault_done;           /* its pages below this offset are backed (or handed out) */
     PoolRegion *prefault_busy;      /* the region it backs a page of now, outside the lock */
-    size_t prefault_claim;          /* ... that page's offset: not handed out before it is done */
     bool prefault_doomed;           /* the busy region was given back meanwhile: it unmaps it */
     PoolRegion *prefault_limit_region;  /* arena_prefault_expect: nothing of this region ... */
     size_t prefault_limit;              /* ... from this offset on is backed ahead */
     size_t taken;                   /* bytes handed out since the process started */
-    uint32_t claim_waiters;         /* pool_take calls waiting for the claimed page */
-    pthread_cond_t claim_done;
-} arena_pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .prefault_wake = PTHREAD_COND_INITIALIZER,
-                .claim_done = PTHREAD_COND_INITIALIZER};
+} arena_pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .prefault_wake = PTHREAD_COND_INITIALIZER};
 
 static size_t arena_round(size_t size, size_t unit)
 {
@@ -161,15 +156,16 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
  * thread of the lowest priority (SCHED_IDLE: it runs only on a CPU nothing else wants) keeps
  * the next ARENA_PREFAULT_AHEAD bytes of the open region backed, a huge page at a time.
  *
- * It claims a page that is not handed out yet and writes a zero into each of its 4 KiB pages
- * (the page is zero: nothing changes but that the kernel backs it); pool_take hands nothing of
- * a claimed page out until the claim ends, and for that time, a page's fault, the thread runs
- * at normal priority, so that no taker waits on a thread that only idle CPUs run (where it may
- * not go back to normal priority, it stays there throughout). Page faults take no process-wide
- * lock (Linux's per-VMA locks), where MADV_POPULATE_WRITE holds the mmap lock throughout and so
- * kept every mmap, munmap and mprotect of the other threads (their stacks, large buffers)
- * waiting up to a huge page's zeroing each. Pages it backs are handed out next (pieces are cut
- * in order). What it backs beyond what the run takes is zeroed for nothing: the commands say
+ * It takes the next page not handed out yet and writes to each of its 4 KiB pages in a way
+ * that changes no byte (prefault_touch), so takers never wait for it: pieces of the page may be
+ * handed out, and written, while it works. (It did claim the page, and ran at normal priority
+ * while it held the claim, so that a taker never waited on a thread only idle CPUs run; on a
+ * busy host the takers then waited 1-4 ms a run, for a claim holder that had no CPU.) Should a
+ * taker touch the page first, the kernel zeroes it once for each and keeps one: idle time lost,
+ * nothing else. Page faults take no process-wide lock (Linux's per-VMA locks), where
+ * MADV_POPULATE_WRITE holds the mmap lock throughout and so kept every mmap, munmap and
+ * mprotect of the other threads (their stacks, large buffers) waiting up to a huge page's
+ * zeroing each. Pages it backs are handed out next (pieces are cut in order). What it backs beyond what the run takes is zeroed for nothing: the commands say
  * how much they expect to take (arena_prefault_expect), and it stops there; the window is
  * wide, so that a stretch of idle time (reading the file, a serial pass) is used in full. */
 #define ARENA_PREFAULT_AHEAD ((size_t)32 * 1024 * 1024)
@@ -204,34 +200,23 @@ static void prefault_drop_ahead(PoolRegion *r)
     arena_pool.prefault_region = NULL;
 }
 
-/* Whether [off, off + size) of r overlaps the page the prefaulting thread writes to now. */
-static bool prefault_claimed(const PoolRegion *r, size_t off, size_t size)
+/* Backs the 4 KiB pages of one huge page without changing a byte of them: an atomic OR of zero
+ * into the first byte of each is a write (the kernel backs the page) that leaves the byte as it
+ * is, even where a taker writes the same byte at the same time (pieces of the page may be handed
+ * out meanwhile). */
+static void prefault_touch(char *page)
 {
-    return arena_pool.prefault_busy == r && off < arena_pool.prefault_claim + ARENA_HUGE_CHUNK &&
-           arena_pool.prefault_claim < off + size;
-}
-
-static bool prefault_priority(int policy)
-{
-    struct sched_param none = {0};
-    return pthread_setschedparam(pthread_self(), policy, &none) == 0;
-}
-
-/* Whether the thread may go back from SCHED_IDLE to normal priority, as a claim needs: root, or
- * an RLIMIT_NICE that allows nice 0 (Linux lets others go down to SCHED_IDLE, not back up). */
-static bool prefault_may_idle(void)
-{
-    struct rlimit limit;
-    return geteuid() == 0 ||
-           (getrlimit(RLIMIT_NICE, &limit) == 0 && (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= 20));
+    for (size_t off = 0; off < ARENA_HUGE_CHUNK; off += ARENA_SMALL_PAGE)
+        __atomic_fetch_or((unsigned char *)page + off, (unsigned char)0, __ATOMIC_RELAXED);
 }
 
 static void *pool_prefault(void *arg)
 {
     (void)arg;
-    /* where it may not, it stays at normal priority throughout: the zeroing it does is the
-     * arenas' own, done ahead, and no taker waits on a thread only idle CPUs run */
-    bool idle = prefault_may_idle() && prefault_priority(SCHED_IDLE);
+    /* Linux lets any thread go down to SCHED_IDLE; where it may not, it runs at normal
+     * priority: the zeroing it does is the arenas' own, done ahead */
+    struct sched_param none = {0};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &none);
     pthread_mutex_lock(&arena_pool.lock);
     for (;;) {
         size_t from, to;
@@ -241,28 +226,18 @@ static void *pool_prefault(void *arg)
             arena_pool.prefault_waiting = false;
             continue;
         }
-        /* at normal priority while it holds a claim (a taker may wait for it) */
-        if (idle && !prefault_priority(SCHED_OTHER))
-            break;
         PoolRegion *r = arena_pool.open;
         arena_pool.prefault_busy = r;
-        arena_pool.prefault_claim = from;
+        /* done, as far as takers go: no one waits on a thread only idle CPUs run */
+        arena_pool.prefault_done = from + ARENA_HUGE_CHUNK;
         pthread_mutex_unlock(&arena_pool.lock);
-        volatile char *page = (char *)r + from;
-        for (size_t off = 0; off < ARENA_HUGE_CHUNK; off += ARENA_SMALL_PAGE)
-            page[off] = 0;
+        prefault_touch((char *)r + from);
         pthread_mutex_lock(&arena_pool.lock);
         arena_pool.prefault_busy = NULL;
-        if (arena_pool.claim_waiters)
-            pthread_cond_broadcast(&arena_pool.claim_done);
         if (arena_pool.prefault_doomed) {
             arena_pool.prefault_doomed = false;
             munmap(r, r->size);
-        } else if (r == arena_pool.prefault_region) {
-            arena_pool.prefault_done = from + ARENA_HUGE_CHUNK;
         }
-        if (idle && !prefault_priority(SCHED_IDLE))
-            break;
     }
     pthread_mutex_unlock(&arena_pool.lock);
     return NULL;
@@ -315,13 +290,6 @@ void arena_prefault_start(void)
 static void *pool_take(size_t size, PoolRegion **region)
 {
     pthread_mutex_lock(&arena_pool.lock);
-    /* nothing of the page the prefaulting thread writes to is handed out before it is done */
-    while (arena_pool.open && arena_pool.open->size - arena_pool.open->used >= size &&
-           prefault_claimed(arena_pool.open, arena_pool.open->used, size)) {
-        arena_pool.claim_waiters++;
-        pthread_cond_wait(&arena_pool.claim_done, &arena_pool.lock);
-        arena_pool.claim_waiters--;
-    }
     arena_pool.live += size;
     arena_pool.taken += size;
     PoolRegion *r = arena_pool.open;
