@@ -3,6 +3,7 @@
 #include "prismac/parallel.h"
 
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,48 @@ int parallel_thread_create(pthread_t *thread, const pthread_attr_t *attr, void *
     return pthread_create(thread, attr, fn, arg);
 }
 #endif
+
+typedef struct {
+    char *items;
+    size_t item_size;
+    uint32_t n;
+    atomic_uint next;
+    void *(*fn)(void *);
+} SharedItems;
+
+static void *take_items(void *arg)
+{
+    SharedItems *s = arg;
+    for (uint32_t i; (i = atomic_fetch_add(&s->next, 1)) < s->n;)
+        s->fn(s->items + i * s->item_size);
+    return NULL;
+}
+
+void parallel_run_shared(void *items, size_t item_size, uint32_t n, uint32_t threads, void *(*fn)(void *))
+{
+    SharedItems s = {.items = items, .item_size = item_size, .n = n, .fn = fn};
+    atomic_init(&s.next, 0);
+    if (threads > n)
+        threads = n;
+    if (threads <= 1) {
+        take_items(&s);
+        return;
+    }
+    pthread_t *helpers = calloc(threads - 1, sizeof *helpers);
+    bool *started = calloc(threads - 1, sizeof *started);
+    if (!helpers || !started) {
+        fprintf(stderr, "prismac: out of memory\n");
+        exit(2);
+    }
+    for (uint32_t i = 0; i + 1 < threads; i++)
+        started[i] = parallel_thread_create(&helpers[i], NULL, take_items, &s, i) == 0;
+    take_items(&s);     /* and whatever a thread that did not start would have taken */
+    for (uint32_t i = 0; i + 1 < threads; i++)
+        if (started[i])
+            pthread_join(helpers[i], NULL);
+    free(helpers);
+    free(started);
+}
 
 void parallel_run(void *items, size_t item_size, uint32_t n, void *(*fn)(void *))
 {

@@ -1209,11 +1209,15 @@ static uint32_t share_split(const Db *db, uint32_t nshares, uint32_t k)
     return m;
 }
 
-/* The passes resolved model by model, the models shared out over threads. Only for a schema
- * that resolves without a diagnostic: the passes then have nothing to report, so their order
- * does not show. NULL when something was reported (then nothing of this reaches `diags`, and
- * the caller resolves the schema again in Prisma's order). */
-static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
+/* Shares per thread when resolving on several: the threads take them in turn, so that one
+ * started late or preempted by the host does not keep the other waiting for half the models. */
+#define RESOLVE_SHARES_PER_THREAD 2
+
+/* The passes resolved model by model, the models shared out over `threads` threads. Only for a
+ * schema that resolves without a diagnostic: the passes then have nothing to report, so their
+ * order does not show. NULL when something was reported (then nothing of this reaches `diags`,
+ * and the caller resolves the schema again in Prisma's order). */
+static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t threads)
 {
     Db *db = db_new(ast);
     Diags scratch;
@@ -1226,6 +1230,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
     if (scratch.count)
         return NULL;
 
+    uint32_t nshares = threads > 1 ? threads * RESOLVE_SHARES_PER_THREAD : 1;
     if (nshares > db->nmodels)
         nshares = db->nmodels ? db->nmodels : 1;
     ModelShare *shares = calloc(nshares, sizeof *shares);
@@ -1241,7 +1246,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         diags_init(&sh->diags, &sh->arena);
         sh->r = (Resolver){.db = db, .ast = ast, .arena = &sh->arena, .diags = &sh->diags, .nt = nt};
     }
-    parallel_run(shares, sizeof *shares, nshares, resolve_share);
+    parallel_run_shared(shares, sizeof *shares, nshares, threads, resolve_share);
     bool ok = shares_ok(shares, nshares);
     if (ok) {
         /* the relation fields and the indexes in file order: each share fills its own part */
@@ -1257,7 +1262,7 @@ static Db *resolve_by_model(Ast *ast, Diags *diags, uint32_t nshares)
         nt->relfields = arena_alloc(ast->arena, (size_t)(nrel ? nrel : 1) * sizeof *nt->relfields);
         nt->nrelfields = nrel;
         resolve_output_reserve_db(&r, nidx, nifields);
-        parallel_run(shares, sizeof *shares, nshares, resolve_share_relations);
+        parallel_run_shared(shares, sizeof *shares, nshares, threads, resolve_share_relations);
         db->nindexes = nidx;
         db->nindex_fields = nifields;
         ok = shares_ok(shares, nshares);
@@ -1320,10 +1325,10 @@ Db *db_resolve_with(Ast *ast, Diags *diags, const DbResolveOptions *opt)
     if (diags->count == 0 && opt->threads) {
         size_t nfields = db_field_capacity(ast);
         uint32_t per = opt->min_fields_per_thread ? opt->min_fields_per_thread : 1;
-        uint32_t nshares = opt->threads > 1 ? (uint32_t)(nfields / per) : 1;
-        if (nshares > opt->threads)
-            nshares = opt->threads;
-        Db *db = resolve_by_model(ast, diags, nshares ? nshares : 1);
+        uint32_t threads = opt->threads > 1 ? (uint32_t)(nfields / per) : 1;
+        if (threads > opt->threads)
+            threads = opt->threads;
+        Db *db = resolve_by_model(ast, diags, threads ? threads : 1);
         if (db)
             return db;
     }

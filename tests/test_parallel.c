@@ -1,6 +1,6 @@
-/* parallel_run calls its function once for each item; parallel_thread_create starts a thread
- * that keeps the caller's attributes and may run on every CPU the process may (its start on
- * another CPU is a hint the thread lifts at once). */
+/* parallel_run and parallel_run_shared call their function once for each item;
+ * parallel_thread_create starts a thread that keeps the caller's attributes and may run on
+ * every CPU the process may (its start on another CPU is a hint the thread lifts at once). */
 #define _GNU_SOURCE     /* cpu_set_t, pthread_getattr_np */
 #include "testutil.h"
 
@@ -39,6 +39,19 @@ static void test_parallel_run_each_item_once(void **state)
         for (uint32_t i = 1; i < n; i++)
             assert_false(pthread_equal(items[i].thread, pthread_self()));
     }
+}
+
+static void test_parallel_run_shared_each_item_once(void **state)
+{
+    (void)state;
+    for (uint32_t threads = 0; threads <= 4; threads++)
+        for (uint32_t n = 0; n <= 9; n++) {
+            Item items[9];
+            memset(items, 0, sizeof items);
+            parallel_run_shared(items, sizeof *items, n, threads, count_call);
+            for (uint32_t i = 0; i < 9; i++)
+                assert_int_equal(atomic_load(&items[i].calls), i < n ? 1 : 0);
+        }
 }
 
 typedef struct {
@@ -103,6 +116,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parallel_run_each_item_once),
+        cmocka_unit_test(test_parallel_run_shared_each_item_once),
         cmocka_unit_test(test_thread_may_run_on_every_cpu),
         cmocka_unit_test(test_thread_keeps_the_callers_attributes),
     };
