@@ -1,4 +1,6 @@
-/* parallel_run, the thread shares of resolution and validation; parallel_thread_create. */
+/* Threads for the shares of parsing, resolution, validation, lowering and rendering:
+ * parallel_run, parallel_run_shared, and parallel_thread_create, which every thread of prismac
+ * is started with. */
 #define _GNU_SOURCE     /* cpu_set_t, pthread_attr_setaffinity_np */
 #include "prismac/parallel.h"
 
@@ -13,18 +15,18 @@
  * them back when it starts). */
 static struct {
     pthread_once_t once;
-    bool known;
     cpu_set_t allowed;
-    unsigned count;
+    unsigned count;     /* 0: not known */
 } thread_cpus = {.once = PTHREAD_ONCE_INIT};
 
 static void thread_cpus_read(void)
 {
-    thread_cpus.known = sched_getaffinity(0, sizeof thread_cpus.allowed, &thread_cpus.allowed) == 0;
-    thread_cpus.count = thread_cpus.known ? (unsigned)CPU_COUNT(&thread_cpus.allowed) : 0;
+    if (sched_getaffinity(0, sizeof thread_cpus.allowed, &thread_cpus.allowed) == 0)
+        thread_cpus.count = (unsigned)CPU_COUNT(&thread_cpus.allowed);
 }
 
-/* The `spread`-th allowed CPU after `cpu` (cyclically, `cpu` itself last); -1: none other. */
+/* The `spread`-th allowed CPU after `cpu`, counting round from it (and never `cpu` itself);
+ * -1: there is no other. */
 static int thread_cpu_after(int cpu, unsigned spread)
 {
     if (thread_cpus.count < 2 || cpu < 0)
