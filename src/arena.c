@@ -6,7 +6,6 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <unistd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -165,9 +164,10 @@ static void pool_count(PoolRegion *r, size_t off, size_t size, bool add)
  * nothing else. Page faults take no process-wide lock (Linux's per-VMA locks), where
  * MADV_POPULATE_WRITE holds the mmap lock throughout and so kept every mmap, munmap and
  * mprotect of the other threads (their stacks, large buffers) waiting up to a huge page's
- * zeroing each. Pages it backs are handed out next (pieces are cut in order). What it backs beyond what the run takes is zeroed for nothing: the commands say
- * how much they expect to take (arena_prefault_expect), and it stops there; the window is
- * wide, so that a stretch of idle time (reading the file, a serial pass) is used in full. */
+ * zeroing each. Pages it backs are handed out next (pieces are cut in order). What it backs
+ * beyond what the run takes is zeroed for nothing: the commands say how much they expect to
+ * take (arena_prefault_expect), and it stops there; the window is wide, so that a stretch of
+ * idle time (reading the file, a serial pass) is used in full. */
 #define ARENA_PREFAULT_AHEAD ((size_t)32 * 1024 * 1024)
 /* A thread with nothing to back is woken once this much more may be backed (not for every
  * piece taken). */
