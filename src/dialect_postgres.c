@@ -105,8 +105,7 @@ static void pg_write_column_type(const RenderCtx *ctx, const SqlSchema *schema, 
 /* `    "name" TYPE[ NOT NULL][ DEFAULT x]` (render_column: the indentation is part of it, which
  * is why Prisma's ADD COLUMN has five spaces), after ",\n" when `sep`, through the cursor
  * (w, *end) of `out`: the line's room made sure of once (a large script is mostly these), an
- * enum type's name too. `raw`: the schema's names are copied between quotes as they are
- * (sql_put_name's test, made once per table). */
+ * enum type's name too. `raw`: sql_names_raw, asked once per table. */
 static inline __attribute__((always_inline)) char *pg_put_column(SqlBuf *out, char *w, char **end, const Dialect *d,
                                                                  const SqlSchema *schema, const SqlColumn *c, bool sep,
                                                                  bool raw)
@@ -163,7 +162,7 @@ static inline __attribute__((always_inline)) char *pg_put_column(SqlBuf *out, ch
 static void pg_write_column(const RenderCtx *ctx, const SqlSchema *schema, const SqlColumn *c, bool sep)
 {
     char *end, *w = sqlbuf_cursor(ctx->out, 0, &end);
-    w = pg_put_column(ctx->out, w, &end, ctx->dialect, schema, c, sep, ctx->dialect->prisma_exact || schema->plain_names);
+    w = pg_put_column(ctx->out, w, &end, ctx->dialect, schema, c, sep, sql_names_raw(ctx->dialect, schema));
     sqlbuf_commit(ctx->out, w);
 }
 
@@ -173,7 +172,7 @@ static void pg_write_create_table(const RenderCtx *ctx, const SqlSchema *schema,
 {
     SqlBuf *out = ctx->out;
     const Dialect *d = ctx->dialect;
-    const bool raw = d->prisma_exact || schema->plain_names;
+    const bool raw = sql_names_raw(d, schema);
     char *end, *w = sqlbuf_cursor(out, sizeof "CREATE TABLE  (\n" + sql_table_name_room(schema, t), &end);
     w = SQL_PUT_LIT(w, "CREATE TABLE ");
     w = sql_put_table_name(w, d, schema, t);
@@ -223,7 +222,7 @@ static const char *algorithm_sql(Str algorithm)
 static void pg_write_create_index(const RenderCtx *ctx, const SqlSchema *schema, const SqlTable *t, const SqlIndex *x)
 {
     const Dialect *d = ctx->dialect;
-    const bool raw = d->prisma_exact || schema->plain_names;
+    const bool raw = sql_names_raw(d, schema);
     const char *using = algorithm_sql(x->algorithm);
     size_t using_len = using ? strlen(using) : 0;
     /* the statement at its longest, written into room taken once */

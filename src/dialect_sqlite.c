@@ -54,10 +54,10 @@ static uint32_t single_primary_key_column(const SqlTable *t)
     return pk && pk->ncolumns == 1 ? pk->columns[0].column : SQL_NONE;
 }
 
-/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] after ",\n" INDENT when `sep`,
- * INDENT when `indent` (CREATE TABLE), through the cursor (w, *end) of `out`: the line's room made sure of once (a
- * large script is mostly these). `raw`: the schema's names are copied between quotes as they
- * are (sql_put_name's test, made once per table). */
+/* "name" TYPE[ NOT NULL][ PRIMARY KEY][ AUTOINCREMENT][ DEFAULT x] after ",\n" INDENT when
+ * `sep`, INDENT when `indent` (CREATE TABLE), through the cursor (w, *end) of `out`: the line's
+ * room made sure of once (a large script is mostly these). `raw`: sql_names_raw, asked once per
+ * table. */
 static inline __attribute__((always_inline)) char *sqlite_put_column(SqlBuf *out, char *w, char **end,
                                                                      const SqlColumn *c, bool single_pk, bool sep,
                                                                      bool indent, bool raw)
@@ -92,7 +92,7 @@ static void sqlite_write_column(const Dialect *d, SqlBuf *out, const SqlSchema *
 {
     char *end, *w = sqlbuf_cursor(out, 0, &end);
     w = sqlite_put_column(out, w, &end, &t->columns[ci], single_primary_key_column(t) == ci, false, false,
-                          d->prisma_exact || schema->plain_names);
+                          sql_names_raw(d, schema));
     sqlbuf_commit(out, w);
 }
 
@@ -131,7 +131,7 @@ static char *sqlite_put_foreign_key(SqlBuf *out, char *w, char **end, const Dial
 static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
                                       Str name)
 {
-    const bool raw = d->prisma_exact || schema->plain_names;
+    const bool raw = sql_names_raw(d, schema);
     char *end, *w = sqlbuf_cursor(out, sizeof "CREATE TABLE  (\n" + 2 * (size_t)name.len + 2, &end);
     w = SQL_PUT_LIT(w, "CREATE TABLE ");
     w = sql_put_quoted(w, name, '"', raw);
@@ -163,7 +163,7 @@ static void sqlite_write_create_table(const Dialect *d, SqlBuf *out, const SqlSc
 static void sqlite_write_create_index(const Dialect *d, SqlBuf *out, const SqlSchema *schema, const SqlTable *t,
                                       const SqlIndex *x)
 {
-    const bool raw = d->prisma_exact || schema->plain_names;
+    const bool raw = sql_names_raw(d, schema);
     bool internal = x->name.len >= 7 && memcmp(x->name.ptr, "sqlite_", 7) == 0;
     size_t room = sizeof "Pragma writable_schema=1;\nCREATE UNIQUE INDEX  ON () WHERE ;\nPragma writable_schema=0" +
                   2 * (size_t)x->name.len + 2 + 2 * (size_t)t->name.len + 2 + x->predicate.len;

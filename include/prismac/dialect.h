@@ -310,12 +310,19 @@ __attribute__((always_inline)) static inline char *sql_put_ident(char *w, const 
     return sql_put_quoted(w, name, '"', d->prisma_exact);
 }
 
+/* Whether the names of `schema` are copied between quotes as they are (sql_put_quoted's `raw`):
+ * Prisma-exact, or no name of the schema holds a quote. A writer of many names asks once. */
+static inline bool sql_names_raw(const Dialect *d, const SqlSchema *schema)
+{
+    return d->prisma_exact || schema->plain_names;
+}
+
 /* A table's, column's, index's or foreign key's name in `schema`, as sql_put_ident writes it:
  * copied without looking for a quote when the schema says none holds one. */
 __attribute__((always_inline)) static inline char *sql_put_name(char *w, const Dialect *d, const SqlSchema *schema,
                                                                 Str name)
 {
-    return sql_put_quoted(w, name, '"', d->prisma_exact || schema->plain_names);
+    return sql_put_quoted(w, name, '"', sql_names_raw(d, schema));
 }
 
 /* The schema a table's name is qualified with (PostgreSQL, outside the default one), or NULL. */
