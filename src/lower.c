@@ -1619,14 +1619,13 @@ static void fill_tables(Lower *lw, uint32_t from, uint32_t to)
         }
         lw->model_first = m->first_field;
         lw->model_nfields = m->nfields;
-        if (lw->d->flavour == SQL_POSTGRES)
+        if (lw->d->flavour == SQL_POSTGRES) {
             lower_columns(lw, table, m, file, true);
-        else
-            lower_columns(lw, table, m, file, false);
-        if (lw->d->flavour == SQL_POSTGRES)
             lower_indexes(lw, table, m, true);
-        else
+        } else {
+            lower_columns(lw, table, m, file, false);
             lower_indexes(lw, table, m, false);
+        }
         lower_model_foreign_keys(lw, mi, table);
     }
     lw->model_nfields = 0;  /* no model being filled: column_of asks the Db */
@@ -1676,6 +1675,19 @@ static void *fill_part(void *arg)
     return NULL;
 }
 
+/* A thread's scratch (buffers, maps, memos) emptied, without freeing it: a copy of a Lower
+ * that starts its own (fill_part's), or one whose scratch was freed. */
+static void scratch_clear(Lower *lw)
+{
+    lw->buf = lw->tbuf = lw->obuf = (SqlBuf){0};
+    lw->xnames = NULL;
+    lw->colmap = NULL;
+    lw->intern = NULL;
+    lw->memo = NULL;
+    lw->xcap = lw->colmap_cap = lw->model_nfields = 0;
+    lw->intern_cap = lw->intern_count = lw->memo_cap = lw->memo_count = 0;
+}
+
 static void free_scratch(Lower *lw)
 {
     sqlbuf_free(&lw->buf);
@@ -1685,11 +1697,7 @@ static void free_scratch(Lower *lw)
     free(lw->colmap);
     free(lw->intern);
     free(lw->memo);
-    lw->xnames = NULL;
-    lw->colmap = NULL;
-    lw->intern = NULL;
-    lw->memo = NULL;
-    lw->xcap = lw->colmap_cap = lw->model_nfields = lw->intern_cap = lw->intern_count = lw->memo_cap = lw->memo_count = 0;
+    scratch_clear(lw);
 }
 
 static void lower_tables(Lower *lw)
@@ -1705,13 +1713,7 @@ static void lower_tables(Lower *lw)
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     lw->lock = &lock;
     FillPart part = {.lw = *lw, .next = &next};
-    part.lw.buf = part.lw.tbuf = part.lw.obuf = (SqlBuf){0};
-    part.lw.xnames = NULL;
-    part.lw.colmap = NULL;
-    part.lw.intern = NULL;
-    part.lw.memo = NULL;
-    part.lw.xcap = part.lw.colmap_cap = part.lw.model_nfields = part.lw.intern_cap = part.lw.intern_count =
-        part.lw.memo_cap = part.lw.memo_count = 0;
+    scratch_clear(&part.lw);
     pthread_t thread;
     bool started = parallel_thread_create(&thread, NULL, fill_part, &part, 0) == 0;
     fill_batches(lw, &next);
