@@ -572,31 +572,21 @@ static void datasource_checks(Validator *v)
 }
 
 /* Two models (or views) with the same table name in the same schema. The keys ([schema \0]
- * table, global_key) in a table of model ids made for this check and dropped after it. */
+ * table, global_key) in a name map made for this check and dropped after it. */
 static void table_name_clashes(Validator *v)
 {
     Db *db = v->db;
-    uint32_t bits = 4;
-    while ((1u << bits) < db->nmodels * 2)
-        bits++;
-    uint32_t cap = 1u << bits;
-    uint32_t *tab = calloc(cap, sizeof *tab);      /* model + 1; 0: empty */
-    Str *keys = malloc(((size_t)db->nmodels + 1) * sizeof *keys);
-    if (!tab || !keys) {
-        fprintf(stderr, "prismac: out of memory\n");
-        exit(2);
-    }
+    Arena scratch;
+    arena_init(&scratch);
+    NameMap seen;
+    namemap_init(&seen, &scratch, db->nmodels);
     for (int views = 0; views < 2; views++)
         for (uint32_t m = 0; m < db->nmodels; m++) {
             const DbModel *dm = &db->models[m];
             if (dm->is_view != (views == 1))
                 continue;
-            Str key = keys[m] = global_key(v, dm->schema, dm->db_name);
-            uint32_t i = name_hash32(key) >> (32 - bits);     /* its top bits: every byte moves them */
-            while (tab[i] && !name_eq(keys[tab[i] - 1], key))
-                i = (i + 1) & (cap - 1);
-            uint32_t prev = tab[i] - 1;
-            tab[i] = m + 1;     /* the last model of a table name is the one a later clash names */
+            /* the last model of a table name is the one a later clash names */
+            uint32_t prev = namemap_put(&seen, 0, global_key(v, dm->schema, dm->db_name), m);
             if (prev == DB_NONE)
                 continue;
             const DbModel *pm = &db->models[prev];
@@ -608,8 +598,7 @@ static void table_name_clashes(Validator *v)
             diag_note(v->diags, d, dm->mapped ? pm->ast->name_span : dm->ast->name_span,
                       "give one of them another table name with `@@map`");
         }
-    free(tab);
-    free(keys);
+    arena_free(&scratch);
 }
 
 static bool field_required(const DbField *f)
@@ -1025,32 +1014,21 @@ static bool validate_model(Validator *v, Names *nm, void *relnames, uint32_t mod
     bool full = named_uniques || (m->pk != DB_NONE && db->indexes[m->pk].name.len);
     v->named_keys = full;       /* for validate_relation_field */
     uint32_t first_rel = m->nfields, end_rel = 0;     /* the relation fields are among [first_rel, end_rel) */
+    /* whether any field may need them (none in the common case: PostgreSQL, no client names) */
+    const bool any_full = full || slow_scalars || slow_lists;
     const DbField *fields = &db->fields[m->first_field];
-    if (!full && !slow_scalars && !slow_lists) {
-        /* the common case (PostgreSQL, no client names): no field needs the full checks */
-        for (uint32_t i = 0; i < m->nfields; i++) {
-            const DbField *f = &fields[i];
-            if (f->kind == DBF_RELATION) {
-                first_rel = first_rel < i ? first_rel : i;
-                end_rel = i + 1;
-            } else if (f->kind != DBF_ERROR) {
-                scalar_field_type_checks(v, m, f);
-            }
-        }
-    } else {
-        for (uint32_t i = 0; i < m->nfields; i++) {
-            const DbField *f = &fields[i];
-            if (f->kind == DBF_RELATION) {
-                first_rel = first_rel < i ? first_rel : i;
-                end_rel = i + 1;
-                continue;
-            }
-            if (f->kind == DBF_ERROR)
-                continue;
-            if (full || (f->kind == DBF_SCALAR && (slow_scalars >> f->scalar & 1)) || (slow_lists && f->arity == ARITY_LIST))
-                scalar_field_checks(v, nm, m->first_field + i, named_uniques);
-            else
-                scalar_field_type_checks(v, m, f);
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        const DbField *f = &fields[i];
+        if (f->kind == DBF_RELATION) {
+            first_rel = first_rel < i ? first_rel : i;
+            end_rel = i + 1;
+        } else if (f->kind == DBF_ERROR) {
+            continue;
+        } else if (any_full && (full || (f->kind == DBF_SCALAR && (slow_scalars >> f->scalar & 1)) ||
+                                (slow_lists && f->arity == ARITY_LIST))) {
+            scalar_field_checks(v, nm, m->first_field + i, named_uniques);
+        } else {
+            scalar_field_type_checks(v, m, f);
         }
     }
     bool grouped = false;
