@@ -129,10 +129,10 @@ void ast_expr_array_end(ParseCtx *ctx, Expr *array, LexToken close);
 /* The fast path's builder (ast.c): a line of a model, view or type (a field `name Type` with `?`
  * or `[]` and attributes, or a block attribute) or of an enum (a value `NAME` and attributes, or
  * a block attribute), then maybe a // comment, then NEWLINE, as parse.c describes, built as the
- * parser's actions would build it. ast_fast_build checks the
- * tokens (ending with NEWLINE) as it builds and only allocates: false when the line is not of
- * that grammar, whose allocations ast_fast_undo then gives back to where the mark was taken;
- * ast_fast_commit (below) adds a built line to the open block. */
+ * parser's actions would build it. ast_fast_build checks the tokens (ending with NEWLINE) as it
+ * builds and only allocates: false when the line is not of that grammar, whose allocations
+ * ast_fast_undo then gives back to where the mark was taken; ast_fast_commit (below) adds a
+ * built line to the open block. */
 #define FAST_MAX_TOKENS LEXER_LINE_TOKENS  /* a longer line goes to the parser */
 typedef struct FastLine {
     Field *field;           /* the line's field (model, view, type), or NULL for ... */

@@ -598,7 +598,8 @@ static inline void check_identifier(Resolver *r, Str name, Span span, const char
 /* Also counts the attributes that make indexes and keys, and their fields, so that the
  * attribute pass can size its arrays once; and, for a field (`codes` not NULL), records what
  * each attribute is, so that the attribute pass need not read the names again. */
-static inline __attribute__((always_inline)) void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n, uint8_t *codes)
+static inline __attribute__((always_inline)) void check_attr_identifiers(Resolver *r, Attribute **attrs, uint32_t n,
+                                                                         uint8_t *codes)
 {
     for (uint32_t i = 0; i < n; i++) {
         const Attribute *a = attrs[i];

@@ -792,8 +792,8 @@ static FieldResolution resolve_index_fields(AttrCtx *ac, const Expr *e, bool fol
 /* A model's index or key, as read. Indexes go straight to the resolver's arrays (in Prisma's
  * order); the primary key waits in ac->pk (its fields in ac->ifields) for flush_indexes, which
  * puts it after them. */
-static inline __attribute__((always_inline)) void pending_push(AttrCtx *ac, const DbIndex *read, const uint32_t *fields, const IndexElem *els, uint32_t n,
-                         bool as_pk)
+static inline __attribute__((always_inline)) void pending_push(AttrCtx *ac, const DbIndex *read, const uint32_t *fields,
+                                                               const IndexElem *els, uint32_t n, bool as_pk)
 {
     Resolver *r = ac->r;
     DbIndexField *out;
@@ -1417,7 +1417,8 @@ static void dbgenerated_fn(AttrCtx *ac, const Expr *v, DbDefault *def)
 }
 
 /* @default(v, map: ...) with its arguments read (`map` empty when not given). */
-static inline __attribute__((always_inline)) void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str map, bool has_map)
+static inline __attribute__((always_inline)) void field_default_value(AttrCtx *ac, uint32_t field, const Expr *v, Str map,
+                                                                      bool has_map)
 {
     Resolver *r = ac->r;
     Db *db = r->db;

@@ -105,8 +105,9 @@ static inline char *put_name(char *p, Str s)
  * result cut to the provider's identifier limit (minus the suffix) at a UTF-8 boundary, then
  * the suffix (`slen` bytes) appended. The columns (with_cols) are the db_names of the fields
  * whose ids are at `ids`, `stride` bytes apart (index fields, foreign-key pairs), up to 64. */
-static inline __attribute__((always_inline)) Str default_name(Validator *v, char *scratch, size_t capscratch, Str table, const void *ids, size_t stride,
-                               uint32_t n, bool with_cols, const char *suffix, size_t slen)
+static inline __attribute__((always_inline)) Str default_name(Validator *v, char *scratch, size_t capscratch, Str table,
+                                                              const void *ids, size_t stride, uint32_t n, bool with_cols,
+                                                              const char *suffix, size_t slen)
 {
     const DbField *fields = v->db->fields;
     if (n > 64)
